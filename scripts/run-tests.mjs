@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs every compiled test file under dist/test with node's test runner.
+// Node 20's runner takes no globs, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const testRoot = join(root, 'dist', 'test');
+
+function listTests(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return listTests(path);
+    return entry.name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const filter = process.argv[2];
+const files = listTests(testRoot).filter((f) => !filter || f.includes(filter)).sort();
+if (files.length === 0) {
+  console.error(`run-tests: no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, SEAMLESS_PYTHON: process.env.SEAMLESS_PYTHON ?? join(root, '.venv', 'bin', 'python') },
+});
+process.exit(result.status ?? 1);
