@@ -1,0 +1,193 @@
+/**
+ * Turns the row groups of one catalog file into frames. The file's columns are checked
+ * once against the type's schema (by position, as Nautilus reads them) and each column gets
+ * a decoder chosen by its on-disk type:
+ *
+ * | on disk                                   | frame column                          |
+ * |-------------------------------------------|---------------------------------------|
+ * | FIXED_LEN_BYTE_ARRAY(8 or 16), no logical | FixedColumn, LE raws used as they are |
+ * | FLBA(16) DECIMAL(38, s) (schema v2)       | big-endian → LE raws at scale 16; null → UNDEF |
+ * | INT64 UINT_64 / plain INT64               | BigUint64Array view                   |
+ * | INT64 TIMESTAMP(ns/us/ms) (schema v2)     | BigUint64Array in ns                  |
+ * | INT32 UINT_8                              | Uint8Array                            |
+ * | BYTE_ARRAY STRING                         | string[]                              |
+ */
+import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF, pow10 } from '../model/fixed-point.js';
+import { type ColumnKind, type Frame, type FrameMeta, type MarketDataType, fieldsOf } from '../model/frames.js';
+import { CatalogError } from './errors.js';
+import type { ColumnValues } from './parquet/column-read.js';
+import type { ParquetFile } from './parquet/file-reader.js';
+import { PhysicalType, type SchemaElement } from './parquet/format.js';
+import { requiredMetadataKeys } from './schemas.js';
+
+type ColumnDecoder = (values: ColumnValues, rows: number) => unknown;
+
+/** How one file's columns map onto a frame; computed once per file. */
+export interface FileDecoding<T extends MarketDataType = MarketDataType> {
+  readonly type: T;
+  readonly width: FixedWidth;
+  readonly meta: FrameMeta;
+  readonly tsInitColumn: number;
+  readonly decoders: ColumnDecoder[];
+}
+
+/** Checks a file's schema and metadata against `type` and prepares its column decoders. */
+export async function planFileDecoding<T extends MarketDataType>(file: ParquetFile, type: T, expectWidth?: FixedWidth): Promise<FileDecoding<T>> {
+  const fields = fieldsOf(type);
+  const path = file.name;
+  if (file.columns.length !== fields.length) {
+    throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: has ${file.columns.length} columns, a ${type} file has ${fields.length} (${fields.map(([n]) => n).join(', ')}); is it in the right folder?`, { path });
+  }
+  let width: FixedWidth | undefined;
+  const decoders = fields.map(([name, kind], index) => {
+    const element = file.columns[index]!;
+    if (element.name !== name) {
+      throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: column ${index} is "${element.name}", a ${type} file has "${name}" there; the file does not follow the Nautilus schema`, { path });
+    }
+    const { decoder, fixedWidth } = columnDecoder(element, kind, path);
+    if (fixedWidth !== undefined) {
+      if (width !== undefined && width !== fixedWidth) {
+        throw new CatalogError('CATALOG_WIDTH_MISMATCH', `${path}: column "${name}" is ${fixedWidth} bytes wide, earlier columns are ${width}`, { path });
+      }
+      width = fixedWidth;
+    }
+    return decoder;
+  });
+  if (width === undefined) throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: has no fixed-point columns`, { path });
+  if (expectWidth !== undefined && expectWidth !== width) {
+    throw new CatalogError(
+      'CATALOG_WIDTH_MISMATCH',
+      `${path}: holds ${width * 8}-bit fixed-point values, this catalog is ${expectWidth * 8}-bit (the NautilusTrader build it serves cannot read it); convert it with \`seamless catalog write --width ${expectWidth}\` or open the catalog with width ${width}`,
+      { path },
+    );
+  }
+  const meta = frameMeta(type, await file.schemaMetadata(), path);
+  return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders };
+}
+
+/** Decodes row group `index` of `file` into a frame. */
+export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number): Promise<Frame<T>> {
+  const rows = file.meta.rowGroups[index]!.numRows;
+  const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i));
+  const columns: Record<string, unknown> = {};
+  fieldsOf(plan.type).forEach(([name], i) => {
+    columns[name] = plan.decoders[i]!(values[i]!, rows);
+  });
+  return { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: columns as Frame<T>['columns'] };
+}
+
+/** Reads `ts_init` min/max of a row group from its statistics, if present. */
+export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: number): { min: bigint; max: bigint } | undefined {
+  const stats = file.meta.rowGroups[index]?.columns[plan.tsInitColumn]?.statistics;
+  if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return undefined;
+  const min = new DataView(stats.min.buffer, stats.min.byteOffset, 8).getBigUint64(0, true);
+  const max = new DataView(stats.max.buffer, stats.max.byteOffset, 8).getBigUint64(0, true);
+  return { min, max };
+}
+
+function frameMeta(type: MarketDataType, metadata: Map<string, string>, path: string): FrameMeta {
+  for (const key of requiredMetadataKeys(type)) {
+    if (!metadata.has(key)) {
+      throw new CatalogError('CATALOG_METADATA', `${path}: schema metadata lacks "${key}" (NautilusTrader cannot decode it either); re-write the file with its metadata`, { path });
+    }
+  }
+  const precision = (key: string): number => {
+    const text = metadata.get(key)!;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value > 16) throw new CatalogError('CATALOG_METADATA', `${path}: metadata "${key}" must be an integer 0..16, was "${text}"`, { path });
+    return value;
+  };
+  const barType = metadata.get('bar_type');
+  const instrumentId = metadata.get('instrument_id') ?? instrumentOfBarType(barType ?? '');
+  return {
+    instrumentId,
+    pricePrecision: precision('price_precision'),
+    sizePrecision: precision('size_precision'),
+    ...(type === 'bar' && barType !== undefined ? { barType } : {}),
+  };
+}
+
+function instrumentOfBarType(barType: string): string {
+  const standard = barType.split('@')[0] ?? '';
+  const parts = standard.split('-');
+  return parts.slice(0, Math.max(1, parts.length - 4)).join('-');
+}
+
+function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): { decoder: ColumnDecoder; fixedWidth?: FixedWidth } {
+  const wrong = (expected: string) =>
+    new CatalogError('CATALOG_CORRUPT_FILE', `${path}: column "${element.name}" is physical type ${element.type}${element.typeLength ? `(${element.typeLength})` : ''}, expected ${expected}`, { path });
+  switch (kind) {
+    case 'price':
+    case 'quantity': {
+      if (element.type !== PhysicalType.FIXED_LEN_BYTE_ARRAY) throw wrong('FIXED_LEN_BYTE_ARRAY(8|16)');
+      const logical = element.logicalType;
+      if (logical?.kind === 'decimal' || element.convertedType === 5) {
+        const scale = logical?.kind === 'decimal' ? logical.scale : (element.scale ?? 0);
+        if (element.typeLength !== 16 || scale > 16) throw wrong('Decimal128 with scale <= 16');
+        return { decoder: decimalDecoder(kind, scale), fixedWidth: 16 };
+      }
+      const width = element.typeLength;
+      if (width !== 8 && width !== 16) throw new CatalogError('CATALOG_WIDTH_MISMATCH', `${path}: column "${element.name}" is ${width} bytes wide; Nautilus raws are 8 or 16 bytes`, { path });
+      return { decoder: (values) => ({ kind, width, bytes: (values as { bytes: Uint8Array }).bytes }), fixedWidth: width };
+    }
+    case 'u64': {
+      if (element.type !== PhysicalType.INT64) throw wrong('INT64');
+      const logical = element.logicalType;
+      const factor = logical?.kind === 'timestamp' ? (logical.unit === 'millis' ? 1_000_000n : logical.unit === 'micros' ? 1_000n : 1n) : 1n;
+      return {
+        decoder: (values) => {
+          const bytes = (values as { bytes: Uint8Array }).bytes;
+          const out = new BigUint64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+          if (factor !== 1n) for (let i = 0; i < out.length; i++) out[i] = out[i]! * factor;
+          return out;
+        },
+      };
+    }
+    case 'u8': {
+      if (element.type !== PhysicalType.INT32) throw wrong('INT32 (UInt8)');
+      return {
+        decoder: (values, rows) => {
+          const bytes = (values as { bytes: Uint8Array }).bytes;
+          const out = new Uint8Array(rows);
+          for (let i = 0; i < rows; i++) {
+            const at = i * 4;
+            if (bytes[at + 1]! | bytes[at + 2]! | bytes[at + 3]!) throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: column "${element.name}" row ${i} does not fit UInt8`, { path });
+            out[i] = bytes[at]!;
+          }
+          return out;
+        },
+      };
+    }
+    case 'utf8':
+      if (element.type !== PhysicalType.BYTE_ARRAY) throw wrong('BYTE_ARRAY (Utf8)');
+      return { decoder: (values) => (values as { values: string[] }).values };
+  }
+}
+
+/** Schema v2: Decimal128(38, scale), big-endian two's complement; nulls are the UNDEF sentinels. */
+function decimalDecoder(kind: 'price' | 'quantity', scale: number): ColumnDecoder {
+  const factor = pow10(16 - scale);
+  return (values, rows) => {
+    const { bytes: be, nulls } = values as { bytes: Uint8Array; nulls?: Uint8Array };
+    const out = new Uint8Array(new ArrayBuffer(rows * 16));
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < rows; i++) {
+      const at = i * 16;
+      if (nulls?.[i]) {
+        const undef = kind === 'price' ? PRICE_UNDEF[16] : QUANTITY_UNDEF[16];
+        view.setBigUint64(at, BigInt.asUintN(64, undef), true);
+        view.setBigUint64(at + 8, BigInt.asUintN(64, undef >> 64n), true);
+        continue;
+      }
+      if (factor === 1n) {
+        for (let k = 0; k < 16; k++) out[at + k] = be[at + 15 - k]!;
+      } else {
+        const src = new DataView(be.buffer, be.byteOffset + at, 16);
+        const raw = ((src.getBigInt64(0) << 64n) | src.getBigUint64(8)) * factor;
+        view.setBigUint64(at, BigInt.asUintN(64, raw), true);
+        view.setBigUint64(at + 8, BigInt.asUintN(64, raw >> 64n), true);
+      }
+    }
+    return { kind, width: 16, bytes: out };
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The `ARROW:schema` footer entry: base64 of an Arrow IPC schema message (0xFFFFFFFF,
+ * int32 length, flatbuffer). NautilusTrader's schema metadata (instrument_id, precisions,
+ * bar_type) lives inside it in files written by arrow-rs; pyarrow also repeats it as plain
+ * key/value pairs. apache-arrow does the flatbuffer work; it is imported lazily because
+ * only files without plain key/value metadata, and writers, need it.
+ */
+
+export interface ArrowFieldInfo {
+  readonly name: string;
+  /** apache-arrow's type name, e.g. `FixedSizeBinary[16]`, `Uint64`, `Utf8`. */
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+export interface ArrowSchemaInfo {
+  readonly fields: ArrowFieldInfo[];
+  readonly metadata: Map<string, string>;
+}
+
+/** Arrow types our writer declares; mapped to apache-arrow classes in encodeArrowSchema. */
+export type ArrowTypeSpec =
+  | { kind: 'fixed-binary'; width: number }
+  | { kind: 'uint64' }
+  | { kind: 'uint8' }
+  | { kind: 'utf8' };
+
+export interface ArrowFieldSpec {
+  readonly name: string;
+  readonly type: ArrowTypeSpec;
+  readonly nullable: boolean;
+}
+
+const EOS = new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0]);
+
+/** Decodes the base64 `ARROW:schema` value into field types and schema metadata. */
+export async function decodeArrowSchema(base64: string): Promise<ArrowSchemaInfo> {
+  const arrow = await import('apache-arrow');
+  const message = Buffer.from(base64, 'base64');
+  const stream = new Uint8Array(message.length + EOS.length);
+  stream.set(message);
+  stream.set(EOS, message.length);
+  const schema = arrow.tableFromIPC(stream).schema;
+  return {
+    fields: schema.fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable })),
+    metadata: new Map(schema.metadata),
+  };
+}
+
+/** Encodes fields and metadata as the base64 `ARROW:schema` value. */
+export async function encodeArrowSchema(fields: readonly ArrowFieldSpec[], metadata: ReadonlyMap<string, string>): Promise<string> {
+  const arrow = await import('apache-arrow');
+  const typeOf = (t: ArrowTypeSpec) => {
+    switch (t.kind) {
+      case 'fixed-binary':
+        return new arrow.FixedSizeBinary(t.width);
+      case 'uint64':
+        return new arrow.Uint64();
+      case 'uint8':
+        return new arrow.Uint8();
+      case 'utf8':
+        return new arrow.Utf8();
+    }
+  };
+  const schema = new arrow.Schema(
+    fields.map((f) => new arrow.Field(f.name, typeOf(f.type), f.nullable)),
+    new Map(metadata),
+  );
+  const stream = arrow.tableToIPC(new arrow.Table(schema), 'stream');
+  // The stream is the schema message followed by the 8-byte end-of-stream marker.
+  return Buffer.from(stream.subarray(0, stream.length - EOS.length)).toString('base64');
+}

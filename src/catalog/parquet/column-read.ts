@@ -1,0 +1,263 @@
+/**
+ * Decodes one column chunk (all its pages) of a flat column into packed values.
+ *
+ * Fixed-width physical types (INT32, INT64, FIXED_LEN_BYTE_ARRAY) come back as one
+ * Uint8Array of `count * width` bytes on a fresh, 8-byte aligned buffer, so callers view
+ * it as BigUint64Array or use it as fixed-point raws without another copy. BYTE_ARRAY comes
+ * back as strings. Supported: data pages v1 and v2, PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY,
+ * REQUIRED and OPTIONAL columns (nulls reported in a mask).
+ */
+import { decompress } from './compression.js';
+import { Encoding, PageType, PhysicalType, Repetition, type SchemaElement, decodePageHeader } from './format.js';
+import { decodeHybrid } from './rle.js';
+
+export interface FixedValues {
+  readonly kind: 'fixed';
+  /** Bytes per value. */
+  readonly width: number;
+  readonly bytes: Uint8Array;
+  /** 1 where the value is null; absent when the chunk has no nulls. */
+  readonly nulls?: Uint8Array;
+}
+
+export interface StringValues {
+  readonly kind: 'string';
+  readonly values: string[];
+  readonly nulls?: Uint8Array;
+}
+
+export type ColumnValues = FixedValues | StringValues;
+
+/** Thrown for pages that are malformed or use an encoding this codec does not read. */
+export class ColumnDecodeError extends Error {
+  override name = 'ColumnDecodeError';
+}
+
+/** Returns the byte width of a fixed-width physical type, or 0 for BYTE_ARRAY. */
+export function physicalWidth(element: SchemaElement): number {
+  switch (element.type) {
+    case PhysicalType.INT32:
+    case PhysicalType.FLOAT:
+      return 4;
+    case PhysicalType.INT64:
+    case PhysicalType.DOUBLE:
+      return 8;
+    case PhysicalType.FIXED_LEN_BYTE_ARRAY:
+      return element.typeLength ?? 0;
+    case PhysicalType.BYTE_ARRAY:
+      return 0;
+    default:
+      throw new ColumnDecodeError(`column "${element.name}" has physical type ${element.type}, which this reader does not decode`);
+  }
+}
+
+type Dictionary = { kind: 'fixed'; bytes: Uint8Array; count: number } | { kind: 'string'; values: string[] };
+
+/**
+ * Decodes `rowCount` values from `chunk`, which holds the column chunk's pages
+ * back to back (starting at its dictionary page when it has one).
+ */
+export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, codec: number, rowCount: number): ColumnValues {
+  const width = physicalWidth(element);
+  const optional = element.repetition === Repetition.OPTIONAL;
+  if (element.repetition === Repetition.REPEATED) {
+    throw new ColumnDecodeError(`column "${element.name}" is REPEATED; only flat columns are supported`);
+  }
+  const fixedOut = width > 0 ? new Uint8Array(new ArrayBuffer(rowCount * width)) : undefined;
+  const stringOut: string[] | undefined = width === 0 ? new Array<string>(rowCount) : undefined;
+  let nulls: Uint8Array | undefined;
+  let dictionary: Dictionary | undefined;
+  let written = 0;
+  let pos = 0;
+  let levels = new Uint32Array(0);
+
+  while (written < rowCount) {
+    if (pos >= chunk.length) throw new ColumnDecodeError(`column "${element.name}" ends after ${written} of ${rowCount} values`);
+    const header = decodePageHeader(chunk, pos);
+    pos += header.headerLength;
+    const bodyEnd = pos + header.compressedSize;
+    if (header.compressedSize < 0 || bodyEnd > chunk.length) {
+      throw new ColumnDecodeError(`column "${element.name}": page of ${header.compressedSize} bytes runs past the column chunk`);
+    }
+    const body = chunk.subarray(pos, bodyEnd);
+    pos = bodyEnd;
+
+    if (header.type === PageType.DICTIONARY_PAGE) {
+      const page = decompress(codec, body, header.uncompressedSize);
+      if (width > 0) {
+        if (page.length < header.numValues * width) throw new ColumnDecodeError(`column "${element.name}": dictionary page is too short`);
+        dictionary = { kind: 'fixed', bytes: page, count: header.numValues };
+      } else {
+        const values = new Array<string>(header.numValues);
+        readPlainStrings(page, 0, page.length, header.numValues, values, 0, element.name);
+        dictionary = { kind: 'string', values };
+      }
+      continue;
+    }
+    if (header.type !== PageType.DATA_PAGE && header.type !== PageType.DATA_PAGE_V2) continue; // index pages
+
+    const pageValues = header.numValues;
+    if (pageValues < 0 || written + pageValues > rowCount) {
+      throw new ColumnDecodeError(`column "${element.name}": page holds ${pageValues} values, more than the ${rowCount - written} left in the row group`);
+    }
+    let page: Uint8Array;
+    let offset = 0;
+    let defined = pageValues;
+    let pageNulls: Uint32Array | undefined;
+
+    if (header.type === PageType.DATA_PAGE_V2) {
+      const levelBytes = (header.repLevelsLength ?? 0) + (header.defLevelsLength ?? 0);
+      if (levelBytes > body.length) throw new ColumnDecodeError(`column "${element.name}": v2 page levels run past the page`);
+      if (optional && (header.defLevelsLength ?? 0) > 0) {
+        if (levels.length < pageValues) levels = new Uint32Array(pageValues);
+        const start = header.repLevelsLength ?? 0;
+        decodeHybrid(body, start, start + (header.defLevelsLength ?? 0), 1, pageValues, levels);
+        pageNulls = levels;
+      }
+      const valuesBody = body.subarray(levelBytes);
+      page = header.isCompressed === false ? valuesBody : decompress(codec, valuesBody, header.uncompressedSize - levelBytes);
+    } else {
+      page = decompress(codec, body, header.uncompressedSize);
+      if (optional) {
+        if (page.length < 4) throw new ColumnDecodeError(`column "${element.name}": page too short for definition levels`);
+        const length = page[0]! | (page[1]! << 8) | (page[2]! << 16) | (page[3]! << 24);
+        if (length < 0 || 4 + length > page.length) throw new ColumnDecodeError(`column "${element.name}": definition levels run past the page`);
+        if (levels.length < pageValues) levels = new Uint32Array(pageValues);
+        decodeHybrid(page, 4, 4 + length, 1, pageValues, levels);
+        pageNulls = levels;
+        offset = 4 + length;
+      }
+    }
+    if (pageNulls) {
+      defined = 0;
+      for (let i = 0; i < pageValues; i++) defined += pageNulls[i]!;
+      if (defined < pageValues) {
+        nulls ??= new Uint8Array(rowCount);
+        for (let i = 0; i < pageValues; i++) nulls[written + i] = pageNulls[i]! ^ 1;
+      }
+    }
+
+    // Decode the defined values densely, then spread them over the null slots if any.
+    const dense = defined === pageValues;
+    const target = dense ? written : 0;
+    let scratchFixed: Uint8Array | undefined;
+    let scratchStrings: string[] | undefined;
+    if (!dense) {
+      if (width > 0) scratchFixed = new Uint8Array(defined * width);
+      else scratchStrings = new Array<string>(defined);
+    }
+    const outFixed = scratchFixed ?? fixedOut;
+    const outStrings = scratchStrings ?? stringOut;
+
+    switch (header.encoding) {
+      case Encoding.PLAIN:
+        if (width > 0) {
+          const bytes = defined * width;
+          if (offset + bytes > page.length) throw new ColumnDecodeError(`column "${element.name}": PLAIN page holds fewer than ${defined} values`);
+          if (element.type === PhysicalType.BOOLEAN) throw new ColumnDecodeError('BOOLEAN columns are not supported');
+          outFixed!.set(page.subarray(offset, offset + bytes), target * width);
+        } else {
+          readPlainStrings(page, offset, page.length, defined, outStrings!, target, element.name);
+        }
+        break;
+      case Encoding.PLAIN_DICTIONARY:
+      case Encoding.RLE_DICTIONARY: {
+        if (!dictionary) throw new ColumnDecodeError(`column "${element.name}": dictionary-encoded page without a dictionary page`);
+        const bitWidth = page[offset] ?? 0;
+        const indices = new Uint32Array(defined);
+        decodeHybrid(page, offset + 1, page.length, bitWidth, defined, indices);
+        if (dictionary.kind === 'fixed') gatherFixed(dictionary, indices, width, outFixed!, target, element.name);
+        else {
+          for (let i = 0; i < defined; i++) {
+            const value = dictionary.values[indices[i]!];
+            if (value === undefined) throw new ColumnDecodeError(`column "${element.name}": dictionary index ${indices[i]} out of range`);
+            outStrings![target + i] = value;
+          }
+        }
+        break;
+      }
+      default:
+        throw new ColumnDecodeError(`column "${element.name}" uses encoding ${header.encoding}, which this reader does not decode (PLAIN and dictionary are supported)`);
+    }
+
+    if (!dense) {
+      let k = 0;
+      for (let i = 0; i < pageValues; i++) {
+        if (nulls![written + i] === 0) {
+          if (width > 0) fixedOut!.set(scratchFixed!.subarray(k * width, (k + 1) * width), (written + i) * width);
+          else stringOut![written + i] = scratchStrings![k]!;
+          k++;
+        } else if (stringOut) {
+          stringOut[written + i] = '';
+        }
+      }
+    }
+    written += pageValues;
+  }
+
+  if (fixedOut) return nulls ? { kind: 'fixed', width, bytes: fixedOut, nulls } : { kind: 'fixed', width, bytes: fixedOut };
+  return nulls ? { kind: 'string', values: stringOut!, nulls } : { kind: 'string', values: stringOut! };
+}
+
+function gatherFixed(dictionary: { bytes: Uint8Array; count: number }, indices: Uint32Array, width: number, out: Uint8Array, at: number, name: string): void {
+  const count = indices.length;
+  const limit = dictionary.count;
+  for (let i = 0; i < count; i++) {
+    if (indices[i]! >= limit) throw new ColumnDecodeError(`column "${name}": dictionary index ${indices[i]} out of range (${limit} entries)`);
+  }
+  // Word-wise copies for the common widths; the dictionary may be unaligned, so copy it once.
+  if ((width === 4 || width === 8 || width === 16) && (at * width) % 4 === 0 && out.byteOffset % 4 === 0) {
+    const words = width >> 2;
+    const dict = new Uint32Array(dictionary.bytes.slice(0, limit * width).buffer);
+    const dst = new Uint32Array(out.buffer, out.byteOffset + at * width, count * words);
+    if (words === 1) for (let i = 0; i < count; i++) dst[i] = dict[indices[i]!]!;
+    else if (words === 2) {
+      for (let i = 0, d = 0; i < count; i++, d += 2) {
+        const s = indices[i]! * 2;
+        dst[d] = dict[s]!;
+        dst[d + 1] = dict[s + 1]!;
+      }
+    } else {
+      for (let i = 0, d = 0; i < count; i++, d += 4) {
+        const s = indices[i]! * 4;
+        dst[d] = dict[s]!;
+        dst[d + 1] = dict[s + 1]!;
+        dst[d + 2] = dict[s + 2]!;
+        dst[d + 3] = dict[s + 3]!;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const s = indices[i]! * width;
+    out.set(dictionary.bytes.subarray(s, s + width), (at + i) * width);
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function readPlainStrings(page: Uint8Array, offset: number, end: number, count: number, out: string[], at: number, name: string): void {
+  let pos = offset;
+  for (let i = 0; i < count; i++) {
+    if (pos + 4 > end) throw new ColumnDecodeError(`column "${name}": PLAIN strings end after ${i} of ${count}`);
+    const length = (page[pos]! | (page[pos + 1]! << 8) | (page[pos + 2]! << 16) | (page[pos + 3]! << 24)) >>> 0;
+    pos += 4;
+    if (pos + length > end) throw new ColumnDecodeError(`column "${name}": string ${i} runs past the page`);
+    out[at + i] = decodeShortString(page, pos, pos + length, name);
+    pos += length;
+  }
+}
+
+function decodeShortString(page: Uint8Array, start: number, end: number, name: string): string {
+  // ASCII fast path: trade ids are short and plain.
+  if (end - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) if (page[i]! >= 0x80) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, page.subarray(start, end) as unknown as number[]);
+  }
+  try {
+    return UTF8.decode(page.subarray(start, end));
+  } catch {
+    throw new ColumnDecodeError(`column "${name}": a string value is not valid UTF-8`);
+  }
+}

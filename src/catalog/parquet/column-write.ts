@@ -1,0 +1,235 @@
+/**
+ * Encodes one column chunk: an optional dictionary page and v1 data pages, compressed,
+ * with min/max statistics. Like pyarrow, fixed-width columns with few distinct values are
+ * dictionary-encoded (RLE_DICTIONARY) and fall back to PLAIN when the dictionary would be
+ * large; timestamps are always PLAIN. Columns are REQUIRED (Nautilus data has no nulls).
+ */
+import { compress } from './compression.js';
+import { type ColumnChunkMeta, Encoding, type Statistics, encodePageHeader } from './format.js';
+import { bitWidthFor, encodeHybrid } from './rle.js';
+
+export type StatsOrder = 'unsigned' | 'signed' | 'bytes';
+
+export interface ColumnEncoding {
+  /** Parquet physical type (PhysicalType.*). */
+  readonly physical: number;
+  /** Bytes per value for fixed-width types; 0 for BYTE_ARRAY. */
+  readonly width: number;
+  readonly dictionary: boolean;
+  /** How min/max compare: integers by value (LE words), FIXED_LEN_BYTE_ARRAY bytewise. */
+  readonly statsOrder: StatsOrder;
+}
+
+export type ColumnInput = { kind: 'fixed'; bytes: Uint8Array } | { kind: 'string'; values: readonly string[] };
+
+export interface EncodedChunk {
+  /** Pages back to back; the dictionary page (if any) first. */
+  readonly bytes: Uint8Array;
+  /** Column metadata with offsets relative to the chunk start (the writer shifts them). */
+  readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
+}
+
+const MAX_DICTIONARY_FRACTION = 0.5;
+const MAX_PAGE_BYTES = 1 << 20;
+const TEXT = new TextEncoder();
+
+/** Encodes `count` values of one column chunk. */
+export function encodeColumnChunk(input: ColumnInput, count: number, encoding: ColumnEncoding, codec: number): EncodedChunk {
+  const parts: Uint8Array[] = [];
+  let uncompressed = 0;
+  let compressed = 0;
+  const push = (header: Uint8Array, body: Uint8Array, rawLength: number) => {
+    parts.push(header, body);
+    uncompressed += header.length + rawLength;
+    compressed += header.length + body.length;
+  };
+
+  const plain = input.kind === 'fixed' ? input.bytes.subarray(0, count * encoding.width) : encodePlainStrings(input.values, count);
+  const statistics = input.kind === 'fixed' ? fixedStatistics(input.bytes, count, encoding) : stringStatistics(input.values, count);
+  const dictionary = input.kind === 'fixed' && encoding.dictionary ? buildDictionary(input.bytes, count, encoding.width) : undefined;
+
+  let dictionaryPageOffset: number | undefined;
+  let encodings: number[];
+  if (dictionary) {
+    dictionaryPageOffset = 0;
+    const dictBytes = dictionary.values;
+    const dictBody = compress(codec, dictBytes);
+    push(encodePageHeader('dictionary', dictBytes.length, dictBody.length, dictionary.count, Encoding.PLAIN), dictBody, dictBytes.length);
+    const bitWidth = bitWidthFor(dictionary.count - 1);
+    const rowsPerPage = Math.max(1, Math.floor((MAX_PAGE_BYTES * 8) / Math.max(1, bitWidth)));
+    for (let start = 0; start < count; start += rowsPerPage) {
+      const n = Math.min(rowsPerPage, count - start);
+      const runs = encodeHybrid(dictionary.indices.subarray(start, start + n), n, bitWidth);
+      const page = new Uint8Array(1 + runs.length);
+      page[0] = bitWidth;
+      page.set(runs, 1);
+      const body = compress(codec, page);
+      push(encodePageHeader('data', page.length, body.length, n, Encoding.RLE_DICTIONARY), body, page.length);
+    }
+    encodings = [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY];
+  } else {
+    if (input.kind === 'fixed') {
+      const rowsPerPage = Math.max(1, Math.floor(MAX_PAGE_BYTES / encoding.width));
+      for (let start = 0; start < count; start += rowsPerPage) {
+        const n = Math.min(rowsPerPage, count - start);
+        const page = plain.subarray(start * encoding.width, (start + n) * encoding.width);
+        const body = compress(codec, page);
+        push(encodePageHeader('data', page.length, body.length, n, Encoding.PLAIN), body, page.length);
+      }
+    } else {
+      const body = compress(codec, plain);
+      push(encodePageHeader('data', plain.length, body.length, count, Encoding.PLAIN), body, plain.length);
+    }
+    encodings = [Encoding.PLAIN, Encoding.RLE];
+  }
+
+  const bytes = concat(parts, compressed);
+  const dataPageOffset = dictionary ? parts[0]!.length + parts[1]!.length : 0;
+  const meta: EncodedChunk['meta'] = {
+    encodings,
+    codec,
+    numValues: count,
+    totalUncompressedSize: uncompressed,
+    totalCompressedSize: compressed,
+    dataPageOffset,
+    ...(dictionaryPageOffset !== undefined ? { dictionaryPageOffset } : {}),
+    ...(statistics ? { statistics } : {}),
+  };
+  return { bytes, meta };
+}
+
+interface Dictionary {
+  values: Uint8Array;
+  count: number;
+  indices: Uint32Array;
+}
+
+/**
+ * Builds a dictionary with an open-addressing hash table over 32-bit words. Gives up
+ * (returns undefined) once the distinct values exceed half the rows, as they would for
+ * unique ids, so PLAIN is used instead.
+ */
+function buildDictionary(bytes: Uint8Array, count: number, width: number): Dictionary | undefined {
+  if (count === 0 || width % 4 !== 0 || bytes.byteOffset % 4 !== 0) return undefined;
+  const words = width >> 2;
+  const data = new Uint32Array(bytes.buffer, bytes.byteOffset, count * words);
+  const limit = Math.max(1, Math.floor(count * MAX_DICTIONARY_FRACTION));
+  let size = 16;
+  while (size < limit * 2) size <<= 1;
+  const mask = size - 1;
+  const slots = new Int32Array(size).fill(-1); // slot -> dictionary entry
+  const entries = new Uint32Array((limit + 1) * words);
+  const indices = new Uint32Array(count);
+  let distinct = 0;
+  for (let i = 0; i < count; i++) {
+    const base = i * words;
+    let h = 0x811c9dc5;
+    for (let w = 0; w < words; w++) h = Math.imul(h ^ data[base + w]!, 0x01000193);
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const entry = slots[slot]!;
+      if (entry === -1) {
+        if (distinct >= limit) return undefined;
+        slots[slot] = distinct;
+        entries.set(data.subarray(base, base + words), distinct * words);
+        indices[i] = distinct++;
+        break;
+      }
+      let same = true;
+      const e = entry * words;
+      for (let w = 0; w < words; w++) {
+        if (entries[e + w] !== data[base + w]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        indices[i] = entry;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { values: new Uint8Array(entries.buffer, 0, distinct * width).slice(), count: distinct, indices };
+}
+
+function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {
+  if (count === 0) return undefined;
+  const width = encoding.width;
+  let minAt = 0;
+  let maxAt = 0;
+  if (encoding.statsOrder === 'bytes') {
+    for (let i = 1; i < count; i++) {
+      if (compareBytes(bytes, i * width, minAt * width, width) < 0) minAt = i;
+      if (compareBytes(bytes, i * width, maxAt * width, width) > 0) maxAt = i;
+    }
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, count * width);
+    const read = (i: number): bigint | number =>
+      width === 8 ? (encoding.statsOrder === 'unsigned' ? view.getBigUint64(i * 8, true) : view.getBigInt64(i * 8, true)) : encoding.statsOrder === 'unsigned' ? view.getUint32(i * 4, true) : view.getInt32(i * 4, true);
+    let min = read(0);
+    let max = min;
+    for (let i = 1; i < count; i++) {
+      const v = read(i);
+      if (v < min) {
+        min = v;
+        minAt = i;
+      }
+      if (v > max) {
+        max = v;
+        maxAt = i;
+      }
+    }
+  }
+  return { min: bytes.slice(minAt * width, (minAt + 1) * width), max: bytes.slice(maxAt * width, (maxAt + 1) * width), nullCount: 0 };
+}
+
+function stringStatistics(values: readonly string[], count: number): Statistics | undefined {
+  if (count === 0) return undefined;
+  let min = values[0]!;
+  let max = min;
+  for (let i = 1; i < count; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min: TEXT.encode(min), max: TEXT.encode(max), nullCount: 0 };
+}
+
+function compareBytes(bytes: Uint8Array, a: number, b: number, width: number): number {
+  for (let k = 0; k < width; k++) {
+    const d = bytes[a + k]! - bytes[b + k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function encodePlainStrings(values: readonly string[], count: number): Uint8Array {
+  const encoded = new Array<Uint8Array>(count);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const bytes = TEXT.encode(values[i]!);
+    encoded[i] = bytes;
+    total += 4 + bytes.length;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let pos = 0;
+  for (const bytes of encoded) {
+    view.setUint32(pos, bytes.length, true);
+    out.set(bytes, pos + 4);
+    pos += 4 + bytes.length;
+  }
+  return out;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const part of parts) {
+    out.set(part, pos);
+    pos += part.length;
+  }
+  return out;
+}
+

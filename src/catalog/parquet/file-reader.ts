@@ -1,0 +1,146 @@
+/**
+ * Opens a Parquet file: checks the magic bytes, reads the footer with as few reads as
+ * possible, and decodes row groups column by column. Every failure becomes a
+ * ParquetFileError that names the file and says what to do.
+ */
+import type { ByteSource } from './byte-source.js';
+import { decodeColumnChunk, type ColumnValues } from './column-read.js';
+import { initCompression } from './compression.js';
+import { type ColumnChunkMeta, type FileMeta, type SchemaElement, decodeFileMeta } from './format.js';
+import { type ArrowSchemaInfo, decodeArrowSchema } from './arrow-schema.js';
+
+const MAGIC = 0x31524150; // "PAR1" little-endian
+const TAIL_READ = 64 * 1024;
+
+/** A file that is not readable Parquet (truncated, bad magic, corrupt footer or pages). */
+export class ParquetFileError extends Error {
+  override name = 'ParquetFileError';
+  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+    super(`${path}: ${detail}`, options);
+  }
+}
+
+export class ParquetFile {
+  private arrowSchemaPromise: Promise<ArrowSchemaInfo | undefined> | undefined;
+
+  private constructor(
+    readonly source: ByteSource,
+    readonly meta: FileMeta,
+    /** Leaf columns in file order (flat schemas: every element after the root). */
+    readonly columns: SchemaElement[],
+  ) {}
+
+  /** Reads and checks the footer. Throws ParquetFileError for anything that is not Parquet. */
+  static async open(source: ByteSource): Promise<ParquetFile> {
+    await initCompression();
+    const size = source.byteLength;
+    if (size < 12) throw new ParquetFileError(source.name, `is ${size} bytes, too short to be Parquet (truncated?); re-write or remove it`);
+    const head = await source.read(0, 4);
+    const tailLength = Math.min(size, TAIL_READ);
+    let tail = await source.read(size - tailLength, tailLength);
+    const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (readU32(head, 0) !== MAGIC || tailView.getUint32(tail.length - 4, true) !== MAGIC) {
+      throw new ParquetFileError(source.name, 'has no PAR1 magic bytes at its start and end (truncated or not Parquet); re-write or remove it');
+    }
+    const footerLength = tailView.getUint32(tail.length - 8, true);
+    if (footerLength + 12 > size) {
+      throw new ParquetFileError(source.name, `footer length ${footerLength} exceeds the file size ${size} (truncated?); re-write or remove it`);
+    }
+    if (footerLength + 8 > tail.length) tail = await source.read(size - footerLength - 8, footerLength + 8);
+    const footer = tail.subarray(tail.length - 8 - footerLength, tail.length - 8);
+    let meta: FileMeta;
+    try {
+      meta = decodeFileMeta(footer);
+    } catch (error) {
+      throw new ParquetFileError(source.name, `footer is corrupt (${(error as Error).message}); re-write or remove it`, { cause: error });
+    }
+    const root = meta.schema[0];
+    const columns = meta.schema.slice(1);
+    if (!root || columns.some((c) => c.numChildren !== undefined && c.numChildren > 0)) {
+      throw new ParquetFileError(source.name, 'has a nested schema; catalog files are flat');
+    }
+    for (const [i, group] of meta.rowGroups.entries()) {
+      if (group.columns.length !== columns.length) {
+        throw new ParquetFileError(source.name, `row group ${i} has ${group.columns.length} columns, schema has ${columns.length}; the footer is corrupt`);
+      }
+      for (const chunk of group.columns) {
+        const start = chunk.dictionaryPageOffset ?? chunk.dataPageOffset;
+        if (start < 4 || start + chunk.totalCompressedSize > size - footerLength - 8 || chunk.totalCompressedSize < 0) {
+          throw new ParquetFileError(source.name, `row group ${i} column ${chunk.path.join('.')} points outside the file; the file is truncated or corrupt`);
+        }
+      }
+    }
+    return new ParquetFile(source, meta, columns);
+  }
+
+  get name(): string {
+    return this.source.name;
+  }
+
+  /** Returns the index of the leaf column called `name`, or -1. */
+  columnIndex(name: string): number {
+    return this.columns.findIndex((c) => c.name === name);
+  }
+
+  /**
+   * Returns the schema metadata: plain key/value pairs when the file has them (pyarrow
+   * writes both), else what is embedded in `ARROW:schema` (arrow-rs writes only that).
+   */
+  async schemaMetadata(): Promise<Map<string, string>> {
+    const plain = new Map([...this.meta.keyValue].filter(([key]) => key !== 'ARROW:schema'));
+    if (plain.size > 0) return plain;
+    return (await this.arrowSchema())?.metadata ?? new Map();
+  }
+
+  /** Returns the decoded `ARROW:schema`, if the file has one. */
+  arrowSchema(): Promise<ArrowSchemaInfo | undefined> {
+    this.arrowSchemaPromise ??= (async () => {
+      const encoded = this.meta.keyValue.get('ARROW:schema');
+      if (encoded === undefined) return undefined;
+      try {
+        return await decodeArrowSchema(encoded);
+      } catch (error) {
+        throw new ParquetFileError(this.name, `ARROW:schema footer entry is corrupt (${(error as Error).message}); re-write the file`, { cause: error });
+      }
+    })();
+    return this.arrowSchemaPromise;
+  }
+
+  /** Decodes the given columns (by index) of row group `index` with one read. */
+  async readRowGroup(index: number, columnIndices: readonly number[]): Promise<ColumnValues[]> {
+    const group = this.meta.rowGroups[index];
+    if (!group) throw new RangeError(`${this.name}: row group ${index} does not exist`);
+    const chunks = columnIndices.map((c) => group.columns[c]!);
+    let start = Infinity;
+    let end = 0;
+    for (const chunk of chunks) {
+      const chunkStart = chunkOffset(chunk);
+      start = Math.min(start, chunkStart);
+      end = Math.max(end, chunkStart + chunk.totalCompressedSize);
+    }
+    const bytes = await this.source.read(start, end - start);
+    if (bytes.length < end - start) throw new ParquetFileError(this.name, `ends inside row group ${index} (truncated); re-write or remove it`);
+    return columnIndices.map((c, i) => {
+      const chunk = chunks[i]!;
+      const element = this.columns[c]!;
+      const from = chunkOffset(chunk) - start;
+      try {
+        return decodeColumnChunk(bytes.subarray(from, from + chunk.totalCompressedSize), element, chunk.codec, group.numRows);
+      } catch (error) {
+        throw new ParquetFileError(this.name, `row group ${index}, column "${element.name}": ${(error as Error).message}; the file is corrupt — re-write or remove it`, { cause: error });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+}
+
+function chunkOffset(chunk: ColumnChunkMeta): number {
+  return chunk.dictionaryPageOffset !== undefined && chunk.dictionaryPageOffset > 0 ? chunk.dictionaryPageOffset : chunk.dataPageOffset;
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}

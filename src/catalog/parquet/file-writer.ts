@@ -1,0 +1,118 @@
+/**
+ * Writes a flat Parquet file: `PAR1`, row groups of encoded column chunks, the footer.
+ * Bytes go to a sink as they are produced (bounded memory: one row group at a time).
+ * The caller decides where the bytes land; the catalog writes to a temp file and renames.
+ */
+import { type ColumnInput, type ColumnEncoding, encodeColumnChunk } from './column-write.js';
+import { type ColumnChunkMeta, type FileMeta, type LogicalType, type RowGroupMeta, type SchemaElement, Repetition, encodeFileMeta } from './format.js';
+
+export interface ColumnSpec extends ColumnEncoding {
+  readonly name: string;
+  readonly convertedType?: number;
+  readonly logicalType?: LogicalType;
+}
+
+export interface ByteSink {
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+export interface WriterOptions {
+  readonly codec: number;
+  /** Footer key/value pairs, in order (e.g. `ARROW:schema` and the schema metadata). */
+  readonly keyValue: ReadonlyMap<string, string>;
+  readonly createdBy: string;
+}
+
+const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
+const FLUSH_BYTES = 1 << 20;
+
+export class ParquetWriter {
+  private offset = 0;
+  private readonly rowGroups: RowGroupMeta[] = [];
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private closed = false;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly columns: readonly ColumnSpec[],
+    private readonly options: WriterOptions,
+  ) {
+    this.buffer(MAGIC);
+  }
+
+  /** Encodes and appends one row group of `rowCount` rows; `inputs` follow the column order. */
+  async writeRowGroup(rowCount: number, inputs: readonly ColumnInput[]): Promise<void> {
+    if (this.closed) throw new Error('ParquetWriter is closed');
+    if (inputs.length !== this.columns.length) throw new RangeError(`row group needs ${this.columns.length} columns, was ${inputs.length}`);
+    const chunks: ColumnChunkMeta[] = [];
+    let totalByteSize = 0;
+    for (const [i, spec] of this.columns.entries()) {
+      const encoded = encodeColumnChunk(inputs[i]!, rowCount, spec, this.options.codec);
+      const base = this.offset;
+      const meta: ColumnChunkMeta = {
+        ...encoded.meta,
+        type: spec.physical,
+        path: [spec.name],
+        dataPageOffset: base + encoded.meta.dataPageOffset,
+      };
+      if (encoded.meta.dictionaryPageOffset !== undefined) meta.dictionaryPageOffset = base + encoded.meta.dictionaryPageOffset;
+      chunks.push(meta);
+      totalByteSize += encoded.meta.totalUncompressedSize;
+      this.buffer(encoded.bytes);
+    }
+    this.rowGroups.push({ columns: chunks, totalByteSize, numRows: rowCount });
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  /** Writes the footer and flushes. Returns the total file size. */
+  async close(): Promise<number> {
+    if (this.closed) return this.offset;
+    this.closed = true;
+    const schema: SchemaElement[] = [
+      { name: 'schema', numChildren: this.columns.length },
+      ...this.columns.map((c): SchemaElement => {
+        const element: SchemaElement = { name: c.name, type: c.physical, repetition: Repetition.REQUIRED };
+        if (c.width > 0 && c.physical === 7) element.typeLength = c.width;
+        if (c.convertedType !== undefined) element.convertedType = c.convertedType;
+        if (c.logicalType) element.logicalType = c.logicalType;
+        return element;
+      }),
+    ];
+    const meta: FileMeta = {
+      version: 1,
+      schema,
+      numRows: this.rowGroups.reduce((sum, g) => sum + g.numRows, 0),
+      rowGroups: this.rowGroups,
+      keyValue: new Map(this.options.keyValue),
+      createdBy: this.options.createdBy,
+    };
+    const footer = encodeFileMeta(meta);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, footer.length, true);
+    this.buffer(footer);
+    this.buffer(length);
+    this.buffer(MAGIC);
+    await this.flush();
+    return this.offset;
+  }
+
+  private buffer(bytes: Uint8Array): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.offset += bytes.length;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const out = new Uint8Array(this.pendingBytes);
+    let pos = 0;
+    for (const part of this.pending) {
+      out.set(part, pos);
+      pos += part.length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.sink.write(out);
+  }
+}

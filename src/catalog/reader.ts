@@ -1,0 +1,215 @@
+/**
+ * Streams market data out of a catalog as frames, in `ts_init` order, with bounded memory.
+ *
+ * 1. Files are chosen by their names' intervals (legacy names always), as Nautilus does.
+ * 2. Row groups whose `ts_init` statistics miss the window are skipped unread.
+ * 3. Files whose intervals do not overlap are streamed one after another; files that do
+ *    overlap are k-way merged by `ts_init` (ties keep file order), holding one row group
+ *    per file. Like Nautilus, overlapping rows are merged, not de-duplicated.
+ *
+ * Windows are half-open `[start, end)` nanoseconds, our API's one convention.
+ */
+import type { FixedWidth } from '../model/fixed-point.js';
+import { type Frame, type MarketDataType, allocFrame, copyRows, sliceFrame, tsInitOf } from '../model/frames.js';
+import { type MarketDataDescriptor, resolveDataType } from './data-types.js';
+import { CatalogError } from './errors.js';
+import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupTsRange } from './frame-decode.js';
+import type { CatalogFile, CatalogLayout } from './layout.js';
+import { openCatalogFile } from './open-file.js';
+import type { ParquetFile } from './parquet/file-reader.js';
+
+export interface ReadOptions {
+  /** Inclusive lower bound on `ts_init` (ns). */
+  readonly start?: bigint;
+  /** Exclusive upper bound on `ts_init` (ns). */
+  readonly end?: bigint;
+  /** Refuse files of the other width (the catalog's NautilusTrader build could not read them). */
+  readonly width?: FixedWidth;
+  /** Rows per frame produced by the k-way merge of overlapping files. */
+  readonly mergeBatchRows?: number;
+}
+
+/** Returns the market data descriptor for a type name, or throws CATALOG_UNKNOWN_TYPE. */
+export function marketType(typeText: string): MarketDataDescriptor {
+  const descriptor = resolveDataType(typeText);
+  if (descriptor.kind !== 'market') {
+    throw new CatalogError('CATALOG_UNKNOWN_TYPE', `"${typeText}" is not market data (bar, quote_tick, trade_tick, order_book_delta); read instruments with readInstruments`);
+  }
+  return descriptor;
+}
+
+/** Streams frames of `type` for `identifier` within the window. */
+export async function* readFrames<T extends MarketDataType>(layout: CatalogLayout, type: T, identifier: string, options: ReadOptions = {}): AsyncGenerator<Frame<T>> {
+  const { start, end } = options;
+  if (start !== undefined && end !== undefined && end <= start) return;
+  const files = await layout.filesFor(type, identifier, start, end === undefined ? undefined : end - 1n);
+  for (const cluster of overlapClusters(files)) {
+    if (cluster.length === 1) yield* readFile(cluster[0]!.path, type, options);
+    else yield* mergeSorted(cluster.map((f) => readFile(f.path, type, options)), options.mergeBatchRows ?? 8192);
+  }
+}
+
+/** Groups files (sorted by start) into runs whose closed intervals overlap; legacy files join everything. */
+function overlapClusters(files: readonly CatalogFile[]): CatalogFile[][] {
+  if (files.some((f) => f.interval === null)) return files.length > 0 ? [[...files]] : [];
+  const sorted = [...files].sort((a, b) => (a.interval!.first < b.interval!.first ? -1 : a.interval!.first > b.interval!.first ? 1 : 0));
+  const clusters: CatalogFile[][] = [];
+  let current: CatalogFile[] = [];
+  let reach = -1n;
+  for (const file of sorted) {
+    if (current.length > 0 && file.interval!.first > reach) {
+      clusters.push(current);
+      current = [];
+    }
+    current.push(file);
+    reach = current.length === 1 ? file.interval!.last : reach > file.interval!.last ? reach : file.interval!.last;
+  }
+  if (current.length > 0) clusters.push(current);
+  return clusters;
+}
+
+/** Streams one file's row groups inside the window, prefetching the next row group. */
+export async function* readFile<T extends MarketDataType>(path: string, type: T, options: ReadOptions = {}): AsyncGenerator<Frame<T>> {
+  const file = await openCatalogFile(path);
+  try {
+    const plan = await planFileDecoding(file, type, options.width);
+    const groups = selectRowGroups(file, plan, options);
+    let next = groups.length > 0 ? decode(file, plan, groups[0]!) : undefined;
+    for (let i = 0; i < groups.length; i++) {
+      const current = await next!;
+      next = i + 1 < groups.length ? decode(file, plan, groups[i + 1]!) : undefined;
+      // Avoid an unhandled rejection if the consumer stops before awaiting `next`.
+      next?.catch(() => {});
+      const trimmed = trimToWindow(current, options);
+      if (trimmed.length > 0) yield trimmed;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number): Promise<Frame<T>> {
+  return decodeRowGroup(file, plan, index).catch((error: unknown) => {
+    if (error instanceof CatalogError) throw error;
+    throw new CatalogError('CATALOG_CORRUPT_FILE', `${(error as Error).message}`, { path: file.name, cause: error });
+  });
+}
+
+function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < file.meta.rowGroups.length; i++) {
+    if (file.meta.rowGroups[i]!.numRows === 0) continue;
+    const range = start === undefined && end === undefined ? undefined : rowGroupTsRange(file, plan, i);
+    if (range && ((start !== undefined && range.max < start) || (end !== undefined && range.min >= end))) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+/** Keeps the rows with start <= ts_init < end (a scan, so unsorted files stay correct). */
+function trimToWindow<T extends MarketDataType>(frame: Frame<T>, { start, end }: ReadOptions): Frame<T> {
+  if (start === undefined && end === undefined) return frame;
+  const ts = tsInitOf(frame);
+  const n = ts.length;
+  const lo = start ?? 0n;
+  const hi = end ?? 1n << 64n;
+  if (n > 0 && ts[0]! >= lo && ts[n - 1]! < hi) {
+    let inside = true;
+    for (let i = 0; i < n && inside; i++) inside = ts[i]! >= lo && ts[i]! < hi;
+    if (inside) return frame;
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (ts[i]! >= lo && ts[i]! < hi) keep.push(i);
+  if (keep.length === 0) return sliceFrame(frame, 0, 0);
+  const first = keep[0]!;
+  if (keep.length === keep[keep.length - 1]! - first + 1) return sliceFrame(frame, first, first + keep.length);
+  const out = allocFrame(frame.type, frame.width, keep.length, frame.meta);
+  keep.forEach((row, i) => copyRows(frame, row, row + 1, out, i));
+  return out;
+}
+
+interface Head<T extends MarketDataType> {
+  source: AsyncGenerator<Frame<T>>;
+  frame: Frame<T>;
+  row: number;
+  order: number;
+}
+
+/**
+ * K-way merge of sorted frame streams by `ts_init`; ties go to the earlier source.
+ * Emits frames of up to `batchRows` rows that share one metadata (a change of bar type
+ * or precision between sources starts a new frame).
+ */
+export async function* mergeSorted<T extends MarketDataType>(sources: AsyncGenerator<Frame<T>>[], batchRows: number): AsyncGenerator<Frame<T>> {
+  const heads: Head<T>[] = [];
+  try {
+    for (const [order, source] of sources.entries()) {
+      const head = await advance({ source, frame: undefined as unknown as Frame<T>, row: 0, order });
+      if (head) heads.push(head);
+    }
+    let batch: Frame<T> | undefined;
+    let filled = 0;
+    const flush = function* (): Generator<Frame<T>> {
+      if (batch && filled > 0) yield sliceFrame(batch, 0, filled);
+      batch = undefined;
+      filled = 0;
+    };
+    while (heads.length > 0) {
+      let best = 0;
+      for (let i = 1; i < heads.length; i++) {
+        const a = tsInitOf(heads[i]!.frame)[heads[i]!.row]!;
+        const b = tsInitOf(heads[best]!.frame)[heads[best]!.row]!;
+        if (a < b || (a === b && heads[i]!.order < heads[best]!.order)) best = i;
+      }
+      const head = heads[best]!;
+      // Take the run of rows from this head that precede every other head.
+      let limit: bigint | undefined;
+      let limitOrderBefore = false;
+      for (let i = 0; i < heads.length; i++) {
+        if (i === best) continue;
+        const t = tsInitOf(heads[i]!.frame)[heads[i]!.row]!;
+        if (limit === undefined || t < limit) {
+          limit = t;
+          limitOrderBefore = heads[i]!.order < head.order;
+        }
+      }
+      const ts = tsInitOf(head.frame);
+      let runEnd = head.row + 1;
+      while (runEnd < head.frame.length && (limit === undefined || ts[runEnd]! < limit || (ts[runEnd] === limit && !limitOrderBefore))) runEnd++;
+      let row = head.row;
+      while (row < runEnd) {
+        if (batch && batch.meta !== head.frame.meta && !sameMeta(batch, head.frame)) yield* flush();
+        if (!batch) batch = allocFrame(head.frame.type, head.frame.width, batchRows, head.frame.meta);
+        const take = Math.min(runEnd - row, batchRows - filled);
+        copyRows(head.frame, row, row + take, batch, filled);
+        filled += take;
+        row += take;
+        if (filled === batchRows) yield* flush();
+      }
+      head.row = runEnd;
+      if (head.row >= head.frame.length) {
+        const advanced = await advance(head);
+        if (!advanced) heads.splice(best, 1);
+      }
+    }
+    yield* flush();
+  } finally {
+    await Promise.all(sources.map((s) => s.return(undefined)));
+  }
+}
+
+async function advance<T extends MarketDataType>(head: Head<T>): Promise<Head<T> | undefined> {
+  for (;;) {
+    const next = await head.source.next();
+    if (next.done) return undefined;
+    if (next.value.length > 0) {
+      head.frame = next.value;
+      head.row = 0;
+      return head;
+    }
+  }
+}
+
+function sameMeta<T extends MarketDataType>(a: Frame<T>, b: Frame<T>): boolean {
+  return a.width === b.width && a.meta.instrumentId === b.meta.instrumentId && a.meta.barType === b.meta.barType && a.meta.pricePrecision === b.meta.pricePrecision && a.meta.sizePrecision === b.meta.sizePrecision;
+}
