@@ -10,8 +10,8 @@
  *   a reader never sees a partial file and a crash leaves no visible debris.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type FrameMeta, type MarketDataType, tsInitOf } from '../model/frames.js';
 import { type FolderScheme, chooseWriteFolder, resolveDataType } from './data-types.js';
@@ -82,37 +82,76 @@ export async function writeFrames<T extends MarketDataType>(
     const interval = fileInterval(frames as Frame<T>[], options.interval, dir);
     if (interval && !options.skipDisjointCheck) checkDisjoint(existing, interval, dir);
   }
+  const staged = await stageFile(dir, type, width, meta, frames, options);
+  try {
+    if (!options.skipDisjointCheck) checkDisjoint(await existingFiles(dir), staged.interval, dir);
+    return await commitStaged(staged);
+  } catch (error) {
+    await discardStaged(staged);
+    throw error;
+  }
+}
 
+/** A file written under a hidden temp name in its final folder, not yet visible. */
+export interface StagedFile extends WrittenFile {
+  readonly temp: string;
+}
+
+/** Encodes frames into a hidden, fsynced temp file in `dir`; nothing is visible yet. */
+export async function stageFile<T extends MarketDataType>(
+  dir: string,
+  type: T,
+  width: FixedWidth,
+  meta: FrameMeta,
+  frames: Iterable<Frame<T>> | AsyncIterable<Frame<T>>,
+  options: WriteOptions = {},
+): Promise<StagedFile> {
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${randomBytes(6).toString('hex')}.parquet.tmp`);
   const handle = await open(temp, 'wx');
-  let committed = false;
   try {
     const encoded = await encodeFramesToFile(handle, type, width, meta, frames, options, dir);
     if (encoded.first === undefined) throw new CatalogError('CATALOG_METADATA', `${dir}: nothing to write (no rows); a catalog file holds at least one row`);
     const interval = widen({ first: encoded.first, last: encoded.last! }, options.interval, dir);
-    if (!options.skipDisjointCheck) checkDisjoint(await existingFiles(dir), interval, dir);
     await handle.sync();
     await handle.close();
-    const path = join(dir, formatFileName(interval.first, interval.last));
-    await rename(temp, path);
-    committed = true;
-    await syncFolder(dir);
-    return { path, rows: encoded.rows, interval, bytes: encoded.bytes };
-  } finally {
-    if (!committed) {
-      await handle.close().catch(() => {});
-      await rm(temp, { force: true });
-    }
+    return { temp, path: join(dir, formatFileName(interval.first, interval.last)), rows: encoded.rows, interval, bytes: encoded.bytes };
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
   }
 }
 
-interface ExistingFile {
+/** Renames a staged file to its final name, refusing to replace an existing file. */
+export async function commitStaged(staged: StagedFile): Promise<WrittenFile> {
+  // link() fails if the name exists, so a concurrent writer can never be overwritten.
+  try {
+    await link(staged.temp, staged.path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CatalogError('CATALOG_OVERLAP', `${staged.path} already exists; delete or consolidate it first`, { path: staged.path });
+    }
+    throw error;
+  }
+  await rm(staged.temp, { force: true });
+  await syncFolder(dirname(staged.path));
+  const { temp: _temp, ...written } = staged;
+  return written;
+}
+
+/** Removes a staged temp file. */
+export async function discardStaged(staged: StagedFile): Promise<void> {
+  await rm(staged.temp, { force: true });
+}
+
+export interface ExistingFile {
   path: string;
   interval: Interval;
 }
 
-async function existingFiles(dir: string): Promise<ExistingFile[]> {
+/** Returns the named (interval-bearing) Parquet files of one folder, sorted by start. */
+export async function existingFiles(dir: string): Promise<ExistingFile[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -184,7 +223,7 @@ async function checkFolderCompatible(path: string, type: MarketDataType, width: 
   }
 }
 
-async function syncFolder(dir: string): Promise<void> {
+export async function syncFolder(dir: string): Promise<void> {
   // Makes the rename durable; not every platform allows fsync on a directory.
   try {
     const handle = await open(dir, 'r');

@@ -1,0 +1,9 @@
+/** The model layer: fixed-point values, enums, identifiers, time, frames and their row format. */
+export * from './errors.js';
+export * from './fixed-point.js';
+export * from './enums.js';
+export * from './identifiers.js';
+export * from './time.js';
+export * from './values.js';
+export * from './frames.js';
+export * from './frame-rows.js';
