@@ -9,6 +9,7 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, allocFrame, copyRows, fieldsOf, sliceFrame, tsInitOf, fixedRawAt, type FixedColumn } from '../model/frames.js';
+import { NS_PER_DAY } from '../model/time.js';
 import { CatalogError } from './errors.js';
 import { formatFileName, parseFileName } from './file-names.js';
 import { planFileDecoding, rowGroupTsRange } from './frame-decode.js';
@@ -18,7 +19,6 @@ import { openCatalogFile } from './open-file.js';
 import { mergeSorted, readFile } from './reader.js';
 import { type StagedFile, commitStaged, discardStaged, stageFile, syncFolder } from './writer.js';
 
-export const NS_PER_DAY = 86_400_000_000_000n;
 
 export interface ConsolidateOptions {
   /** Period length in ns; one output file per period (default one UTC day). */

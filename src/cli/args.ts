@@ -1,0 +1,69 @@
+/**
+ * Flag parsing shared by every verb (node's own util.parseArgs: no dependency), and the
+ * conversions of flag text into our types, each failing with a message that names the flag.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseTimeArg } from '../model/time.js';
+
+/** A mistake in how the command was called; the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const GLOBAL_OPTIONS = {
+  catalog: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type OptionSpec = { type: 'string' | 'boolean'; short?: string };
+type Values<O> = { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string } & { catalog?: string; help?: boolean };
+
+/** Parses argv for a verb with its own options plus the global ones. */
+export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O): { values: Values<O>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    return { values: parsed.values as Values<O>, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--catalog`, else `$NAUTILUS_PATH/catalog` (NautilusTrader's from_env), else `./catalog`. */
+export function catalogPath(flag: string | undefined): string {
+  if (flag) return resolve(flag);
+  const nautilusPath = process.env['NAUTILUS_PATH'];
+  return nautilusPath ? resolve(join(nautilusPath, 'catalog')) : resolve('catalog');
+}
+
+/** Parses a time flag: nanoseconds, or ISO-8601. */
+export function timeFlag(name: string, text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseTimeArg(text);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message} (use nanoseconds like 1700000000000000000 or ISO-8601 like 2023-11-14T22:13:20Z)`);
+  }
+}
+
+/** Parses a non-negative integer flag. */
+export function intFlag(name: string, text: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, was "${text}"`);
+  return value;
+}
+
+/** Parses a flag that must be one of `choices`. */
+export function choiceFlag<C extends string>(name: string, text: string | undefined, choices: readonly C[]): C | undefined {
+  if (text === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, was "${text}"`);
+  return text as C;
+}
+
+/** Returns positional `index` or throws naming what is missing. */
+export function positional(positionals: string[], index: number, what: string): string {
+  const value = positionals[index];
+  if (value === undefined) throw new UsageError(`missing ${what}`);
+  return value;
+}

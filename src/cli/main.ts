@@ -1,0 +1,54 @@
+/**
+ * `seamless <verb>`: the one entry point. Parses the verb, runs it, and turns every error we
+ * raise on purpose into a one-line message and a non-zero exit (2 for usage, 1 otherwise).
+ */
+import { isCatalogError } from '../catalog/errors.js';
+import { RowError } from '../model/frame-rows.js';
+import { ModelError } from '../model/errors.js';
+import { FixedPointError } from '../model/fixed-point.js';
+import { UsageError } from './args.js';
+import { CATALOG_USAGE, runCatalogCommand } from './catalog-commands.js';
+import { type Output, stdoutOutput } from './output.js';
+import { runStart } from './start.js';
+
+export const USAGE = `seamless — tooling for NautilusTrader catalogs
+
+usage: seamless <verb> [--catalog PATH]
+
+  start                 summary of the default catalog (creates a demo catalog on first run)
+  catalog <verb> ...    list, read, write and maintain a NautilusTrader Parquet catalog
+
+--catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
+
+${CATALOG_USAGE}`;
+
+export async function main(argv: string[], out: Output = stdoutOutput()): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case 'start':
+        return await runStart(rest, out);
+      case 'catalog':
+        return await runCatalogCommand(rest, out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.write(`${USAGE}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown verb "${verb}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`seamless: ${error.message}\nrun \`seamless help\` for usage\n`);
+      return 2;
+    }
+    if (isCatalogError(error) || error instanceof RowError || error instanceof ModelError || error instanceof FixedPointError) {
+      const code = isCatalogError(error) ? ` [${error.code}]` : '';
+      process.stderr.write(`seamless: ${error.message}${code}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * `seamless start` (what `npm start` runs): until the gateway exists, the main job is a
+ * summary of the default catalog. An empty or missing default catalog gets the demo data.
+ */
+import { Catalog } from '../catalog/catalog.js';
+import { nsToRfc3339 } from '../catalog/file-names.js';
+import { catalogPath, parseVerbArgs } from './args.js';
+import { createDemoCatalog } from './demo-catalog.js';
+import { type Output, printTable } from './output.js';
+
+export async function runStart(argv: string[], out: Output): Promise<number> {
+  const { values } = parseVerbArgs(argv, {});
+  const root = catalogPath(values.catalog);
+  let catalog = await Catalog.open(root);
+  if ((await catalog.list()).length === 0) {
+    const files = await createDemoCatalog(root);
+    out.write(`created a demo catalog in ${root} (${files.length} files)\n\n`);
+    catalog = await Catalog.open(root);
+  }
+  const listing = await catalog.list();
+  out.write(`catalog ${root} (${catalog.width * 8}-bit fixed point)\n\n`);
+  printTable(
+    out,
+    ['type', 'identifier', 'files', 'first', 'last', 'bytes'],
+    listing.map((r) => [r.folder, r.identifier, String(r.files), r.first === null ? '' : nsToRfc3339(r.first), r.last === null ? '' : nsToRfc3339(r.last), String(r.bytes)]),
+  );
+  out.write('\ntry: seamless catalog read bar BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n');
+  return 0;
+}
