@@ -61,7 +61,13 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
       { path },
     );
   }
-  const meta = frameMeta(type, await file.schemaMetadata(), path);
+  let metadata: Map<string, string>;
+  try {
+    metadata = await file.schemaMetadata();
+  } catch (error) {
+    throw new CatalogError('CATALOG_CORRUPT_FILE', (error as Error).message, { path, cause: error });
+  }
+  const meta = frameMeta(type, metadata, path);
   return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders };
 }
 

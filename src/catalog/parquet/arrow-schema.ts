@@ -18,12 +18,21 @@ export interface ArrowSchemaInfo {
   readonly metadata: Map<string, string>;
 }
 
-/** Arrow types our writer declares; mapped to apache-arrow classes in encodeArrowSchema. */
+/**
+ * Arrow types our writer declares; mapped to apache-arrow classes in encodeArrowSchema.
+ * `dictionary` is `dictionary<index, utf8>`, the type pyarrow gives instrument string
+ * columns (the Parquet column itself is plain BYTE_ARRAY/STRING; readers rebuild the dictionary).
+ */
 export type ArrowTypeSpec =
   | { kind: 'fixed-binary'; width: number }
   | { kind: 'uint64' }
   | { kind: 'uint8' }
-  | { kind: 'utf8' };
+  | { kind: 'utf8' }
+  | { kind: 'dictionary'; index: 'int8' | 'int16' | 'int32' | 'int64' }
+  | { kind: 'binary' }
+  | { kind: 'bool' }
+  | { kind: 'int64' }
+  | { kind: 'float64' };
 
 export interface ArrowFieldSpec {
   readonly name: string;
@@ -47,11 +56,38 @@ export async function decodeArrowSchema(base64: string): Promise<ArrowSchemaInfo
   };
 }
 
-/** Encodes fields and metadata as the base64 `ARROW:schema` value. */
+/**
+ * Encodes fields and metadata as the base64 `ARROW:schema` value. Dictionary fields get the
+ * ids 0, 1, 2, ... in field order, as pyarrow assigns them.
+ */
 export async function encodeArrowSchema(fields: readonly ArrowFieldSpec[], metadata: ReadonlyMap<string, string>): Promise<string> {
   const arrow = await import('apache-arrow');
+  let dictionaryId = 0;
+  const indexOf = (index: 'int8' | 'int16' | 'int32' | 'int64') => {
+    switch (index) {
+      case 'int8':
+        return new arrow.Int8();
+      case 'int16':
+        return new arrow.Int16();
+      case 'int32':
+        return new arrow.Int32();
+      case 'int64':
+        return new arrow.Int64();
+    }
+  };
   const typeOf = (t: ArrowTypeSpec) => {
     switch (t.kind) {
+      case 'dictionary':
+        // apache-arrow's typings leave out Int64 keys; its IPC schema writer takes any Int.
+        return new arrow.Dictionary(new arrow.Utf8(), indexOf(t.index) as InstanceType<typeof arrow.Int32>, dictionaryId++);
+      case 'binary':
+        return new arrow.Binary();
+      case 'bool':
+        return new arrow.Bool();
+      case 'int64':
+        return new arrow.Int64();
+      case 'float64':
+        return new arrow.Float64();
       case 'fixed-binary':
         return new arrow.FixedSizeBinary(t.width);
       case 'uint64':

@@ -3,9 +3,11 @@
  * with min/max statistics. Like pyarrow, fixed-width columns with few distinct values are
  * dictionary-encoded (RLE_DICTIONARY) and fall back to PLAIN when the dictionary would be
  * large; timestamps are always PLAIN. Columns are REQUIRED (Nautilus data has no nulls).
+ * Optional columns, nulls, booleans and binary go to column-write-nullable.ts.
  */
+import { type BinaryColumnInput, type BooleanColumnInput, encodeNullableChunk } from './column-write-nullable.js';
 import { compress } from './compression.js';
-import { type ColumnChunkMeta, Encoding, type Statistics, encodePageHeader } from './format.js';
+import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
 import { bitWidthFor, encodeHybrid } from './rle.js';
 
 export type StatsOrder = 'unsigned' | 'signed' | 'bytes';
@@ -18,9 +20,19 @@ export interface ColumnEncoding {
   readonly dictionary: boolean;
   /** How min/max compare: integers by value (LE words), FIXED_LEN_BYTE_ARRAY bytewise. */
   readonly statsOrder: StatsOrder;
+  /** OPTIONAL repetition (definition levels); absent or false for REQUIRED. */
+  readonly optional?: boolean;
 }
 
-export type ColumnInput = { kind: 'fixed'; bytes: Uint8Array } | { kind: 'string'; values: readonly string[] };
+/**
+ * The rows of one column chunk. `nulls[i] === 1` marks row i null (its slot is ignored);
+ * only optional columns take nulls. `fixed` holds `count * width` bytes.
+ */
+export type ColumnInput =
+  | { kind: 'fixed'; bytes: Uint8Array; nulls?: Uint8Array }
+  | { kind: 'string'; values: readonly string[]; nulls?: Uint8Array }
+  | BinaryColumnInput
+  | BooleanColumnInput;
 
 export interface EncodedChunk {
   /** Pages back to back; the dictionary page (if any) first. */
@@ -35,6 +47,10 @@ const TEXT = new TextEncoder();
 
 /** Encodes `count` values of one column chunk. */
 export function encodeColumnChunk(input: ColumnInput, count: number, encoding: ColumnEncoding, codec: number): EncodedChunk {
+  // Floating point too: the statistics below order 4/8-byte values as integers.
+  if (encoding.optional || input.kind === 'binary' || input.kind === 'boolean' || input.nulls || encoding.physical === PhysicalType.DOUBLE || encoding.physical === PhysicalType.FLOAT) {
+    return encodeNullableChunk(input, count, encoding, codec);
+  }
   const parts: Uint8Array[] = [];
   let uncompressed = 0;
   let compressed = 0;

@@ -7,10 +7,13 @@ import type { ByteSource } from './byte-source.js';
 import { decodeColumnChunk, type ColumnValues } from './column-read.js';
 import { initCompression } from './compression.js';
 import { type ColumnChunkMeta, type FileMeta, type SchemaElement, decodeFileMeta } from './format.js';
-import { type ArrowSchemaInfo, decodeArrowSchema } from './arrow-schema.js';
+import type { ArrowSchemaInfo } from './arrow-schema.js';
+import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
 
 const MAGIC = 0x31524150; // "PAR1" little-endian
 const TAIL_READ = 64 * 1024;
+/** Far above any writer's row group (Nautilus 5,000, pyarrow ≤ 1 Mi); bounds allocations from corrupt footers. */
+const MAX_ROWS_PER_GROUP = 1 << 23;
 
 /** A file that is not readable Parquet (truncated, bad magic, corrupt footer or pages). */
 export class ParquetFileError extends Error {
@@ -21,7 +24,7 @@ export class ParquetFileError extends Error {
 }
 
 export class ParquetFile {
-  private arrowSchemaPromise: Promise<ArrowSchemaInfo | undefined> | undefined;
+  private arrowSchemaCache: ArrowSchemaInfo | undefined | null = null;
 
   private constructor(
     readonly source: ByteSource,
@@ -60,6 +63,9 @@ export class ParquetFile {
       throw new ParquetFileError(source.name, 'has a nested schema; catalog files are flat');
     }
     for (const [i, group] of meta.rowGroups.entries()) {
+      if (group.numRows < 0 || group.numRows > MAX_ROWS_PER_GROUP) {
+        throw new ParquetFileError(source.name, `row group ${i} claims ${group.numRows} rows (more than ${MAX_ROWS_PER_GROUP}); the footer is corrupt — re-write or remove the file`);
+      }
       if (group.columns.length !== columns.length) {
         throw new ParquetFileError(source.name, `row group ${i} has ${group.columns.length} columns, schema has ${columns.length}; the footer is corrupt`);
       }
@@ -93,17 +99,16 @@ export class ParquetFile {
   }
 
   /** Returns the decoded `ARROW:schema`, if the file has one. */
-  arrowSchema(): Promise<ArrowSchemaInfo | undefined> {
-    this.arrowSchemaPromise ??= (async () => {
+  async arrowSchema(): Promise<ArrowSchemaInfo | undefined> {
+    if (this.arrowSchemaCache === null) {
       const encoded = this.meta.keyValue.get('ARROW:schema');
-      if (encoded === undefined) return undefined;
       try {
-        return await decodeArrowSchema(encoded);
+        this.arrowSchemaCache = encoded === undefined ? undefined : decodeArrowSchemaMessage(encoded);
       } catch (error) {
         throw new ParquetFileError(this.name, `ARROW:schema footer entry is corrupt (${(error as Error).message}); re-write the file`, { cause: error });
       }
-    })();
-    return this.arrowSchemaPromise;
+    }
+    return this.arrowSchemaCache;
   }
 
   /** Decodes the given columns (by index) of row group `index` with one read. */

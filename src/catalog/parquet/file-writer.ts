@@ -72,7 +72,7 @@ export class ParquetWriter {
     const schema: SchemaElement[] = [
       { name: 'schema', numChildren: this.columns.length },
       ...this.columns.map((c): SchemaElement => {
-        const element: SchemaElement = { name: c.name, type: c.physical, repetition: Repetition.REQUIRED };
+        const element: SchemaElement = { name: c.name, type: c.physical, repetition: c.optional ? Repetition.OPTIONAL : Repetition.REQUIRED };
         if (c.width > 0 && c.physical === 7) element.typeLength = c.width;
         if (c.convertedType !== undefined) element.convertedType = c.convertedType;
         if (c.logicalType) element.logicalType = c.logicalType;

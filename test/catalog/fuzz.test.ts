@@ -1,0 +1,88 @@
+/**
+ * Fuzzing the reader: thousands of mutated copies of the NautilusTrader fixtures (bit
+ * flips, random overwrites, truncation, footer and page-header damage) must each either
+ * decode or fail with our typed errors — never another exception, a hang or a crash.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CatalogError } from '../../src/catalog/errors.js';
+import { decodeRowGroup, planFileDecoding } from '../../src/catalog/frame-decode.js';
+import { memorySource } from '../../src/catalog/parquet/byte-source.js';
+import { ParquetFile, ParquetFileError } from '../../src/catalog/parquet/file-reader.js';
+import type { MarketDataType } from '../../src/model/frames.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { prng } from '../helpers/random-frames.js';
+
+const ITERATIONS = Number(process.env['SEAMLESS_FUZZ_ITERATIONS'] ?? 4000);
+const FILES: Array<[string, MarketDataType]> = [
+  ['bars.parquet', 'bar'],
+  ['trades.parquet', 'trade_tick'],
+  ['quotes.parquet', 'quote_tick'],
+  ['deltas.parquet', 'order_book_delta'],
+  ['quotes-3-groups-filter-query.parquet', 'quote_tick'],
+];
+export const originals = ['64-bit', '128-bit'].flatMap((w) => FILES.map(([name, type]) => ({ name: `${w}/${name}`, type, bytes: readFileSync(join(FIXTURES, w, name)) })));
+
+export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  const pick = (from: number, to: number) => from + Math.floor(rand() * Math.max(1, to - from));
+  switch (Math.floor(rand() * 5)) {
+    case 0: // a few bit flips anywhere
+      for (let i = 1 + Math.floor(rand() * 8); i > 0; i--) out[pick(0, out.length)]! ^= 1 << Math.floor(rand() * 8);
+      return out;
+    case 1: // damage the footer, where most structure lives
+      for (let i = 1 + Math.floor(rand() * 16); i > 0; i--) out[pick(Math.max(0, out.length - 2048), out.length - 8)] = Math.floor(rand() * 256);
+      return out;
+    case 2: // overwrite a run with random bytes (page headers, page bodies)
+    {
+      const start = pick(4, out.length - 8);
+      const length = Math.min(out.length - 8 - start, 1 + Math.floor(rand() * 64));
+      for (let i = 0; i < length; i++) out[start + i] = Math.floor(rand() * 256);
+      return out;
+    }
+    case 3: // truncate
+      return out.subarray(0, pick(0, out.length));
+    default: // damage the footer length
+    {
+      const at = out.length - 8 + Math.floor(rand() * 4);
+      out[at] = Math.floor(rand() * 256);
+      return out;
+    }
+  }
+}
+
+export async function decodeAll(bytes: Uint8Array, type: MarketDataType): Promise<number> {
+  const file = await ParquetFile.open(memorySource(bytes, 'fuzz.parquet'));
+  const plan = await planFileDecoding(file, type);
+  let rows = 0;
+  for (let g = 0; g < file.meta.rowGroups.length; g++) rows += (await decodeRowGroup(file, plan, g)).length;
+  return rows;
+}
+
+describe('reader fuzzing', () => {
+  it(`${ITERATIONS} mutated fixtures: decode or typed error only`, { timeout: 600_000 }, async () => {
+    const rand = prng(Number(process.env['SEAMLESS_FUZZ_SEED'] ?? 20261121));
+    const outcomes = { decoded: 0, typed: 0 };
+    for (let i = 0; i < ITERATIONS; i++) {
+      const original = originals[i % originals.length]!;
+      const mutated = mutate(original.bytes, rand);
+      const started = performance.now();
+      try {
+        await decodeAll(mutated, original.type);
+        outcomes.decoded++;
+      } catch (error) {
+        if (error instanceof CatalogError || error instanceof ParquetFileError) outcomes.typed++;
+        else assert.fail(`iteration ${i} (${original.name}): untyped ${(error as Error)?.name}: ${(error as Error)?.message}`);
+      }
+      assert.ok(performance.now() - started < 5000, `iteration ${i} (${original.name}) took over 5 s`);
+    }
+    // Both outcomes must occur, or the mutations are not exercising anything.
+    assert.ok(outcomes.decoded > 0 && outcomes.typed > ITERATIONS / 4, JSON.stringify(outcomes));
+  });
+
+  it('the unmutated fixtures decode', async () => {
+    for (const original of originals) assert.ok((await decodeAll(original.bytes, original.type)) > 0, original.name);
+  });
+});
