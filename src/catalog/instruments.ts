@@ -25,7 +25,8 @@ import { type InstrumentRecord, encodeInstrumentFile, rowToRecord, validateInstr
 import { INSTRUMENT_SCHEMAS, instrumentSchema } from './instrument-schemas.js';
 import { CatalogLayout, NO_IDENTIFIER } from './layout.js';
 import { decodeArrowSchema } from './parquet/arrow-schema.js';
-import type { CompressionName } from './parquet/compression.js';
+import { type CompressionName, decompress, initCompression } from './parquet/compression.js';
+import { Codec } from './parquet/format.js';
 
 export type { InstrumentRecord } from './instrument-codec.js';
 
@@ -170,7 +171,13 @@ async function decodeFile(path: string, rust: boolean): Promise<{ className: str
         { path },
       );
     }
-    rows = (await parquetReadObjects({ file, metadata, utf8: false })) as Record<string, unknown>[];
+    // hyparquet decodes only snappy itself; ours covers every codec writeInstrument offers.
+    await initCompression();
+    const compressors = {
+      ZSTD: (input: Uint8Array, size: number) => decompress(Codec.ZSTD, input, size),
+      GZIP: (input: Uint8Array, size: number) => decompress(Codec.GZIP, input, size),
+    };
+    rows = (await parquetReadObjects({ file, metadata, utf8: false, compressors })) as Record<string, unknown>[];
     return { className, records: rows.map((row) => rowToRecord(className, row, path)) };
   } catch (error) {
     if (error instanceof CatalogError) throw error;

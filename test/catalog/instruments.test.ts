@@ -186,6 +186,16 @@ describe('writeInstrument', () => {
     assert.deepEqual((await listFiles(root)).filter((f) => f.includes('.tmp')), []);
   });
 
+  test('reads back what it writes with every compression', async () => {
+    for (const compression of ['snappy', 'zstd', 'gzip', 'none'] as const) {
+      const root = join(scratch, `compression-${compression}`);
+      for (const record of demoInstruments()) await writeInstrument(root, record, { compression });
+      const read = await readInstruments(root);
+      assert.deepEqual(read.map((r) => r['id']), ['ETHUSDT-PERP.BINANCE', 'BTCUSDT.BINANCE'], compression);
+      assert.deepEqual(read[1], (({ tick_scheme_name: _, ...rest }) => rest)(demoInstruments()[0]!), compression);
+    }
+  });
+
   test('writes the Python class folder by default, whatever the catalog holds, and the Rust folder only when asked', async () => {
     const root = join(scratch, 'scheme');
     const rust = await writeInstrument(root, btc(), { scheme: 'rust' });
