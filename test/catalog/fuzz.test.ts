@@ -5,15 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { readFile as readBytes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
 import { CatalogError } from '../../src/catalog/errors.js';
 import { decodeRowGroup, planFileDecoding } from '../../src/catalog/frame-decode.js';
 import { memorySource } from '../../src/catalog/parquet/byte-source.js';
 import { ParquetFile, ParquetFileError } from '../../src/catalog/parquet/file-reader.js';
 import type { MarketDataType } from '../../src/model/frames.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { prng } from '../helpers/random-frames.js';
+import { FIXTURES, tempDir } from '../helpers/paths.js';
+import { prng, randomFrame } from '../helpers/random-frames.js';
 
 const ITERATIONS = Number(process.env['SEAMLESS_FUZZ_ITERATIONS'] ?? 4000);
 const FILES: Array<[string, MarketDataType]> = [
@@ -23,7 +25,27 @@ const FILES: Array<[string, MarketDataType]> = [
   ['deltas.parquet', 'order_book_delta'],
   ['quotes-3-groups-filter-query.parquet', 'quote_tick'],
 ];
-export const originals = ['64-bit', '128-bit'].flatMap((w) => FILES.map(([name, type]) => ({ name: `${w}/${name}`, type, bytes: readFileSync(join(FIXTURES, w, name)) })));
+export const originals: Array<{ name: string; type: MarketDataType; bytes: Uint8Array }> = ['64-bit', '128-bit'].flatMap((w) =>
+  FILES.map(([name, type]) => ({ name: `${w}/${name}`, type, bytes: readFileSync(join(FIXTURES, w, name)) })),
+);
+
+/** Adds snappy files of our own writer (the fixtures are all ZSTD): every type, dictionary and PLAIN pages. */
+async function addOwnFiles(): Promise<void> {
+  const dir = await tempDir('seamless-fuzz-');
+  try {
+    const rand = prng(99);
+    for (const type of ['bar', 'quote_tick', 'trade_tick', 'order_book_delta'] as const) {
+      for (const width of [8, 16] as const) {
+        const catalog = await Catalog.open(join(dir.path, `${type}-${width}`), { width });
+        const meta = { instrumentId: 'EUR/USD.SIM', pricePrecision: 2, sizePrecision: 3, ...(type === 'bar' ? { barType: 'EUR/USD.SIM-1-MINUTE-BID-EXTERNAL' } : {}) };
+        const written = await catalog.write(randomFrame(type, rand, { width, rows: 7000, startNs: 1_600_000_000_000_000_000n, meta, distinct: width === 8 ? 5 : 7000 }));
+        originals.push({ name: `seamless/${type}-${width}`, type, bytes: await readBytes(written.path) });
+      }
+    }
+  } finally {
+    await dir.remove();
+  }
+}
 
 export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {
   const out = Uint8Array.from(bytes);
@@ -62,6 +84,8 @@ export async function decodeAll(bytes: Uint8Array, type: MarketDataType): Promis
 }
 
 describe('reader fuzzing', () => {
+  before(addOwnFiles);
+
   it(`${ITERATIONS} mutated fixtures: decode or typed error only`, { timeout: 600_000 }, async () => {
     const rand = prng(Number(process.env['SEAMLESS_FUZZ_SEED'] ?? 20261121));
     const outcomes = { decoded: 0, typed: 0 };

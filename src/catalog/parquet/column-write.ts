@@ -46,7 +46,13 @@ const MAX_PAGE_BYTES = 1 << 20;
 const TEXT = new TextEncoder();
 
 /** Encodes `count` values of one column chunk. */
-export function encodeColumnChunk(input: ColumnInput, count: number, encoding: ColumnEncoding, codec: number): EncodedChunk {
+/** Per-column memory across row groups: skip dictionary attempts on columns that keep failing. */
+export interface DictionaryHints {
+  tryDictionary?: boolean;
+  dictionaryFailed?: boolean;
+}
+
+export function encodeColumnChunk(input: ColumnInput, count: number, encoding: ColumnEncoding, codec: number, hints?: DictionaryHints): EncodedChunk {
   // Floating point too: the statistics below order 4/8-byte values as integers.
   if (encoding.optional || input.kind === 'binary' || input.kind === 'boolean' || input.nulls || encoding.physical === PhysicalType.DOUBLE || encoding.physical === PhysicalType.FLOAT) {
     return encodeNullableChunk(input, count, encoding, codec);
@@ -61,8 +67,15 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
   };
 
   const plain = input.kind === 'fixed' ? input.bytes.subarray(0, count * encoding.width) : encodePlainStrings(input.values, count);
-  const statistics = input.kind === 'fixed' ? fixedStatistics(input.bytes, count, encoding) : stringStatistics(input.values, count);
-  const dictionary = input.kind === 'fixed' && encoding.dictionary ? buildDictionary(input.bytes, count, encoding.width) : undefined;
+  const dictionary = input.kind === 'fixed' && encoding.dictionary && hints?.tryDictionary !== false ? buildDictionary(input.bytes, count, encoding.width) : undefined;
+  if (hints && input.kind === 'fixed' && encoding.dictionary) hints.dictionaryFailed = dictionary === undefined;
+  // Min/max of the distinct values equal min/max of all values, and there are fewer of them.
+  const statistics =
+    input.kind === 'fixed'
+      ? dictionary
+        ? fixedStatistics(dictionary.values, dictionary.count, encoding)
+        : fixedStatistics(input.bytes, count, encoding)
+      : stringStatistics(input.values, count);
 
   let dictionaryPageOffset: number | undefined;
   let encodings: number[];
@@ -114,6 +127,22 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
   return { bytes, meta };
 }
 
+/** Reused hash tables: a row group's dictionary attempt allocates nothing when it fails. */
+const scratch = {
+  slotBuffer: new Int32Array(0),
+  entryBuffer: new Uint32Array(0),
+  slots(size: number): Int32Array {
+    if (this.slotBuffer.length < size) this.slotBuffer = new Int32Array(size);
+    const view = this.slotBuffer.subarray(0, size);
+    view.fill(-1);
+    return view;
+  },
+  entries(size: number): Uint32Array {
+    if (this.entryBuffer.length < size) this.entryBuffer = new Uint32Array(size);
+    return this.entryBuffer;
+  },
+};
+
 interface Dictionary {
   values: Uint8Array;
   count: number;
@@ -133,8 +162,8 @@ function buildDictionary(bytes: Uint8Array, count: number, width: number): Dicti
   let size = 16;
   while (size < limit * 2) size <<= 1;
   const mask = size - 1;
-  const slots = new Int32Array(size).fill(-1); // slot -> dictionary entry
-  const entries = new Uint32Array((limit + 1) * words);
+  const slots = scratch.slots(size); // slot -> dictionary entry, -1 = empty
+  const entries = scratch.entries((limit + 1) * words);
   const indices = new Uint32Array(count);
   let distinct = 0;
   for (let i = 0; i < count; i++) {
@@ -174,27 +203,39 @@ function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncod
   const width = encoding.width;
   let minAt = 0;
   let maxAt = 0;
-  if (encoding.statsOrder === 'bytes') {
+  if (encoding.statsOrder === 'bytes' || bytes.byteOffset % 4 !== 0) {
     for (let i = 1; i < count; i++) {
       if (compareBytes(bytes, i * width, minAt * width, width) < 0) minAt = i;
-      if (compareBytes(bytes, i * width, maxAt * width, width) > 0) maxAt = i;
+      else if (compareBytes(bytes, i * width, maxAt * width, width) > 0) maxAt = i;
     }
-  } else {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, count * width);
-    const read = (i: number): bigint | number =>
-      width === 8 ? (encoding.statsOrder === 'unsigned' ? view.getBigUint64(i * 8, true) : view.getBigInt64(i * 8, true)) : encoding.statsOrder === 'unsigned' ? view.getUint32(i * 4, true) : view.getInt32(i * 4, true);
-    let min = read(0);
-    let max = min;
+  } else if (width === 8) {
+    // Little-endian 64-bit integers as (high, low) 32-bit words: no BigInt per value.
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count * 2);
+    const signed = encoding.statsOrder === 'signed';
+    const high = (i: number) => (signed ? words[2 * i + 1]! | 0 : words[2 * i + 1]!);
+    let minHigh = high(0);
+    let minLow = words[0]!;
+    let maxHigh = minHigh;
+    let maxLow = minLow;
     for (let i = 1; i < count; i++) {
-      const v = read(i);
-      if (v < min) {
-        min = v;
+      const h = high(i);
+      const l = words[2 * i]!;
+      if (h < minHigh || (h === minHigh && l < minLow)) {
+        minHigh = h;
+        minLow = l;
         minAt = i;
       }
-      if (v > max) {
-        max = v;
+      if (h > maxHigh || (h === maxHigh && l > maxLow)) {
+        maxHigh = h;
+        maxLow = l;
         maxAt = i;
       }
+    }
+  } else {
+    const values = encoding.statsOrder === 'signed' ? new Int32Array(bytes.buffer, bytes.byteOffset, count) : new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+    for (let i = 1; i < count; i++) {
+      if (values[i]! < values[minAt]!) minAt = i;
+      if (values[i]! > values[maxAt]!) maxAt = i;
     }
   }
   return { min: bytes.slice(minAt * width, (minAt + 1) * width), max: bytes.slice(maxAt * width, (maxAt + 1) * width), nullCount: 0 };

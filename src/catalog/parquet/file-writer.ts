@@ -3,7 +3,7 @@
  * Bytes go to a sink as they are produced (bounded memory: one row group at a time).
  * The caller decides where the bytes land; the catalog writes to a temp file and renames.
  */
-import { type ColumnInput, type ColumnEncoding, encodeColumnChunk } from './column-write.js';
+import { type ColumnInput, type ColumnEncoding, type DictionaryHints, encodeColumnChunk } from './column-write.js';
 import { type ColumnChunkMeta, type FileMeta, type LogicalType, type RowGroupMeta, type SchemaElement, Repetition, encodeFileMeta } from './format.js';
 
 export interface ColumnSpec extends ColumnEncoding {
@@ -32,12 +32,15 @@ export class ParquetWriter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private closed = false;
+  private rowGroupIndex = 0;
+  private readonly hints: DictionaryHints[];
 
   constructor(
     private readonly sink: ByteSink,
     private readonly columns: readonly ColumnSpec[],
     private readonly options: WriterOptions,
   ) {
+    this.hints = columns.map(() => ({}));
     this.buffer(MAGIC);
   }
 
@@ -47,8 +50,12 @@ export class ParquetWriter {
     if (inputs.length !== this.columns.length) throw new RangeError(`row group needs ${this.columns.length} columns, was ${inputs.length}`);
     const chunks: ColumnChunkMeta[] = [];
     let totalByteSize = 0;
+    // A column whose dictionary overflowed last time goes straight to PLAIN, re-trying every 16th row group.
+    const retry = this.rowGroupIndex++ % 16 === 0;
     for (const [i, spec] of this.columns.entries()) {
-      const encoded = encodeColumnChunk(inputs[i]!, rowCount, spec, this.options.codec);
+      const hints = this.hints[i]!;
+      hints.tryDictionary = retry || !hints.dictionaryFailed;
+      const encoded = encodeColumnChunk(inputs[i]!, rowCount, spec, this.options.codec, hints);
       const base = this.offset;
       const meta: ColumnChunkMeta = {
         ...encoded.meta,

@@ -169,17 +169,37 @@ export function encodeHybrid(values: Uint32Array, count: number, bitWidth: numbe
 
 function packBits(values: Uint32Array, start: number, end: number, paddedCount: number, bitWidth: number, out: Bytes): void {
   out.ensure(((paddedCount * bitWidth) >> 3) + 8);
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < paddedCount; i++) {
-    const v = start + i < end ? values[start + i]! : 0;
-    acc += v * 2 ** bits;
-    bits += bitWidth;
-    while (bits >= 8) {
-      out.buffer[out.length++] = acc % 256;
-      acc = Math.floor(acc / 256);
-      bits -= 8;
+  const buffer = out.buffer;
+  let at = out.length;
+  if (bitWidth <= 24) {
+    // 32-bit accumulator: at most 7 pending bits plus one 24-bit value.
+    let acc = 0;
+    let bits = 0;
+    for (let i = 0; i < paddedCount; i++) {
+      const v = start + i < end ? values[start + i]! : 0;
+      acc |= v << bits;
+      bits += bitWidth;
+      while (bits >= 8) {
+        buffer[at++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
     }
+    if (bits > 0) buffer[at++] = acc & 0xff;
+  } else {
+    let acc = 0;
+    let bits = 0;
+    for (let i = 0; i < paddedCount; i++) {
+      const v = start + i < end ? values[start + i]! : 0;
+      acc += v * 2 ** bits;
+      bits += bitWidth;
+      while (bits >= 8) {
+        buffer[at++] = acc % 256;
+        acc = Math.floor(acc / 256);
+        bits -= 8;
+      }
+    }
+    if (bits > 0) buffer[at++] = acc % 256;
   }
-  if (bits > 0) out.buffer[out.length++] = acc % 256;
+  out.length = at;
 }
