@@ -9,25 +9,16 @@ import { join } from 'node:path';
 import { Catalog } from '../src/catalog/catalog.js';
 import { allocFrame, setFixedRaw, type Frame } from '../src/model/frames.js';
 import { NS_PER_DAY } from '../src/model/time.js';
+import { seededRandom } from '../src/model/seeded-random.js';
 
 export const DAY_START = 1_704_153_600_000_000_000n; // 2024-01-02T00:00:00Z
 export const INSTRUMENT = 'BTCUSDT.BINANCE';
 const META = { instrumentId: INSTRUMENT, pricePrecision: 2, sizePrecision: 6 };
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Yields `rows` quotes spread evenly over one UTC day, in frames of 100,000 rows. */
 export function* quoteFrames(rows: number): Generator<Frame<'quote_tick'>> {
-  const rand = prng(42);
+  const rand = seededRandom(42);
   const step = NS_PER_DAY / BigInt(rows);
   let cents = 4_250_000;
   const priceCache = new Map<number, bigint>();

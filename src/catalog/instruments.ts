@@ -24,7 +24,8 @@ import { identifierFolder, matchIdentifierFolders, safeJoin } from './identifier
 import { type InstrumentRecord, encodeInstrumentFile, rowToRecord, validateInstrument } from './instrument-codec.js';
 import { INSTRUMENT_SCHEMAS, instrumentSchema } from './instrument-schemas.js';
 import { CatalogLayout, NO_IDENTIFIER } from './layout.js';
-import { decodeArrowSchema } from './parquet/arrow-schema.js';
+import { syncFolder } from './writer.js';
+import { decodeArrowSchemaMessage } from './parquet/arrow-schema-read.js';
 import { type CompressionName, decompress, initCompression } from './parquet/compression.js';
 import { Codec } from './parquet/format.js';
 
@@ -161,7 +162,7 @@ async function decodeFile(path: string, rust: boolean): Promise<{ className: str
     const metadata = parquetMetadata(file);
     keyValue = new Map((metadata.key_value_metadata ?? []).map(({ key, value }) => [key, value ?? '']));
     const arrowSchema = keyValue.get('ARROW:schema');
-    if (!keyValue.has('type') && !keyValue.has('class') && arrowSchema !== undefined) keyValue = new Map([...keyValue, ...(await decodeArrowSchema(arrowSchema)).metadata]);
+    if (!keyValue.has('type') && !keyValue.has('class') && arrowSchema !== undefined) keyValue = new Map([...keyValue, ...decodeArrowSchemaMessage(arrowSchema).metadata]);
     const className = keyValue.get('type') ?? keyValue.get('class');
     if (className === undefined || !instrumentSchema(className)) {
       if (rust) return null;
@@ -185,19 +186,6 @@ async function decodeFile(path: string, rust: boolean): Promise<{ className: str
   }
 }
 
-async function syncFolder(dir: string): Promise<void> {
-  // Makes the rename durable; not every platform allows fsync on a directory.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* best effort */
-  }
-}
 
 /**
  * Returns the demo catalog's instruments, exactly as NautilusTrader 1.221.0's

@@ -8,29 +8,20 @@ import { Catalog } from '../catalog/catalog.js';
 import { demoInstruments, writeInstrument } from '../catalog/instruments.js';
 import { allocFrame, setFixedRaw, type Frame } from '../model/frames.js';
 import { NS_PER_MINUTE, NS_PER_SECOND, isoToNs } from '../model/time.js';
+import { seededRandom } from '../model/seeded-random.js';
 
 const DAY_START = isoToNs('2024-01-02T00:00:00Z');
 // BTCUSDT.BINANCE in NautilusTrader's TestInstrumentProvider: price precision 2, size precision 6.
 const PRICE_STEP = 10n ** 14n; // 0.01 at FIXED_PRECISION 16
 const SIZE_STEP = 10n ** 10n; // 0.000001
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes the demo catalog into `root` (which must be empty). Returns the files written. */
 export async function createDemoCatalog(root: string): Promise<string[]> {
   const written: string[] = [];
   for (const instrument of demoInstruments()) written.push((await writeInstrument(root, instrument)).path);
   const catalog = await Catalog.open(root, { width: 16 });
-  const rand = random(20240102);
+  const rand = seededRandom(20240102);
   const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
 
   // 1,440 one-minute bars; ts_event = ts_init = bar close.

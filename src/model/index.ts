@@ -7,3 +7,4 @@ export * from './time.js';
 export * from './values.js';
 export * from './frames.js';
 export * from './frame-rows.js';
+export * from './seeded-random.js';

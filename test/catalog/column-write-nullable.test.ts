@@ -12,17 +12,9 @@ import { CODEC_OF, initCompression } from '../../src/catalog/parquet/compression
 import { ParquetFile } from '../../src/catalog/parquet/file-reader.js';
 import { type ColumnSpec, ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
 import { ConvertedType, PhysicalType } from '../../src/catalog/parquet/format.js';
+import { seededRandom } from '../../src/model/seeded-random.js';
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 type Value = string | Uint8Array | boolean | number | bigint | null;
 interface Column {

@@ -2,20 +2,10 @@
  * Random market data frames for round-trip and compatibility tests: every column kind,
  * both widths, extreme but valid raws at the stated precision, sorted ts_init with ties.
  */
+import { seededRandom } from '../../src/model/seeded-random.js';
 import { type FixedWidth, PRICE_RAW_MAX, QUANTITY_RAW_MAX, fixedPrecisionOf, pow10 } from '../../src/model/fixed-point.js';
 import { type Frame, type FrameMeta, type MarketDataType, allocFrame, fieldsOf, setFixedRaw, type FixedColumn } from '../../src/model/frames.js';
 
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBig(rand: () => number, max: bigint): bigint {
   // Uniform-ish over [0, max]: pick a magnitude first so tiny and huge values both appear.
@@ -98,3 +88,6 @@ export function frameDifference(a: Frame, b: Frame): string | undefined {
   }
   return undefined;
 }
+
+/** Seeded PRNG so failures reproduce. */
+export const prng = seededRandom;

@@ -2,8 +2,8 @@
  * The `ARROW:schema` footer entry: base64 of an Arrow IPC schema message (0xFFFFFFFF,
  * int32 length, flatbuffer). NautilusTrader's schema metadata (instrument_id, precisions,
  * bar_type) lives inside it in files written by arrow-rs; pyarrow also repeats it as plain
- * key/value pairs. apache-arrow does the flatbuffer work; it is imported lazily because
- * only files without plain key/value metadata, and writers, need it.
+ * key/value pairs. Writing uses apache-arrow (imported lazily, only writers need it);
+ * reading untrusted files uses our bounds-checked reader in arrow-schema-read.ts.
  */
 
 export interface ArrowFieldInfo {
@@ -40,21 +40,8 @@ export interface ArrowFieldSpec {
   readonly nullable: boolean;
 }
 
-const EOS = new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0]);
-
-/** Decodes the base64 `ARROW:schema` value into field types and schema metadata. */
-export async function decodeArrowSchema(base64: string): Promise<ArrowSchemaInfo> {
-  const arrow = await import('apache-arrow');
-  const message = Buffer.from(base64, 'base64');
-  const stream = new Uint8Array(message.length + EOS.length);
-  stream.set(message);
-  stream.set(EOS, message.length);
-  const schema = arrow.tableFromIPC(stream).schema;
-  return {
-    fields: schema.fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable })),
-    metadata: new Map(schema.metadata),
-  };
-}
+/** Length of the IPC end-of-stream marker that follows the schema message. */
+const EOS_LENGTH = 8;
 
 /**
  * Encodes fields and metadata as the base64 `ARROW:schema` value. Dictionary fields get the
@@ -104,5 +91,5 @@ export async function encodeArrowSchema(fields: readonly ArrowFieldSpec[], metad
   );
   const stream = arrow.tableToIPC(new arrow.Table(schema), 'stream');
   // The stream is the schema message followed by the 8-byte end-of-stream marker.
-  return Buffer.from(stream.subarray(0, stream.length - EOS.length)).toString('base64');
+  return Buffer.from(stream.subarray(0, stream.length - EOS_LENGTH)).toString('base64');
 }
