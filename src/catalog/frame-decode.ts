@@ -86,9 +86,14 @@ export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile
 export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: number): { min: bigint; max: bigint } | undefined {
   const stats = file.meta.rowGroups[index]?.columns[plan.tsInitColumn]?.statistics;
   if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return undefined;
-  const min = new DataView(stats.min.buffer, stats.min.byteOffset, 8).getBigUint64(0, true);
-  const max = new DataView(stats.max.buffer, stats.max.byteOffset, 8).getBigUint64(0, true);
-  return { min, max };
+  return { min: readU64(stats.min), max: readU64(stats.max) };
+}
+
+/** Little-endian u64 from 8 bytes, without a DataView per call (thousands of row groups). */
+function readU64(b: Uint8Array): bigint {
+  const low = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  const high = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+  return (BigInt(high) << 32n) | BigInt(low);
 }
 
 function frameMeta(type: MarketDataType, metadata: Map<string, string>, path: string): FrameMeta {

@@ -6,7 +6,7 @@
 import type { ByteSource } from './byte-source.js';
 import { decodeColumnChunk, type ColumnValues } from './column-read.js';
 import { initCompression } from './compression.js';
-import { type ColumnChunkMeta, type FileMeta, type SchemaElement, decodeFileMeta } from './format.js';
+import { Codec, type ColumnChunkMeta, type FileMeta, type SchemaElement, decodeFileMeta } from './format.js';
 import type { ArrowSchemaInfo } from './arrow-schema.js';
 import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
 
@@ -35,7 +35,6 @@ export class ParquetFile {
 
   /** Reads and checks the footer. Throws ParquetFileError for anything that is not Parquet. */
   static async open(source: ByteSource): Promise<ParquetFile> {
-    await initCompression();
     const size = source.byteLength;
     if (size < 12) throw new ParquetFileError(source.name, `is ${size} bytes, too short to be Parquet (truncated?); re-write or remove it`);
     const head = await source.read(0, 4);
@@ -76,6 +75,8 @@ export class ParquetFile {
         }
       }
     }
+    // The zstd WASM module compiles on first use; files without zstd pages never pay for it.
+    if (meta.rowGroups.some((g) => g.columns.some((c) => c.codec === Codec.ZSTD))) await initCompression();
     return new ParquetFile(source, meta, columns);
   }
 

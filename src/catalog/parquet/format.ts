@@ -3,7 +3,7 @@
  * values, with the thrift field ids in one place. Decoding tolerates fields it does not
  * know; encoding writes exactly what arrow-rs and pyarrow write for flat schemas.
  */
-import { type ThriftStruct, ThriftWriter, ThriftReader } from './thrift.js';
+import { ThriftCursor, ThriftError, ThriftWriter } from './thrift.js';
 
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
 export const ConvertedType = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9, TIMESTAMP_MICROS: 10, UINT_8: 11, UINT_16: 12, UINT_32: 13, UINT_64: 14, INT_8: 15, INT_16: 16, INT_32: 17, INT_64: 18 } as const;
@@ -80,130 +80,228 @@ export interface PageHeader {
   headerLength: number;
 }
 
-const TEXT_DECODER = new TextDecoder();
-
-function str(v: unknown): string | undefined {
-  return v instanceof Uint8Array ? TEXT_DECODER.decode(v) : undefined;
-}
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' ? v : undefined;
-}
-function struct(v: unknown): ThriftStruct | undefined {
-  return v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v) ? (v as ThriftStruct) : undefined;
-}
-function list(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-function decodeLogicalType(s: ThriftStruct | undefined): LogicalType | undefined {
-  if (!s) return undefined;
-  if (s[1]) return { kind: 'string' };
-  const decimal = struct(s[5]);
-  if (decimal) return { kind: 'decimal', scale: num(decimal[1]) ?? 0, precision: num(decimal[2]) ?? 0 };
-  const timestamp = struct(s[8]);
-  if (timestamp) {
-    const unit = struct(timestamp[2]) ?? {};
-    return { kind: 'timestamp', utc: timestamp[1] === true, unit: unit[1] ? 'millis' : unit[2] ? 'micros' : 'nanos' };
+/** Decodes a LogicalType union (the cursor is at the field's struct value). */
+function readLogicalType(c: ThriftCursor): LogicalType | undefined {
+  let result: LogicalType | undefined;
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    if (id === 1) {
+      result = { kind: 'string' };
+      c.skip();
+    } else if (id === 5) {
+      let scale = 0;
+      let precision = 0;
+      c.enter();
+      for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+        if (f === 1) scale = c.int();
+        else if (f === 2) precision = c.int();
+        else c.skip();
+      }
+      result = { kind: 'decimal', scale, precision };
+    } else if (id === 8) {
+      let utc = false;
+      let unit: 'millis' | 'micros' | 'nanos' = 'nanos';
+      c.enter();
+      for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+        if (f === 1) utc = c.bool();
+        else if (f === 2) {
+          c.enter();
+          for (let u = c.nextField(); u !== 0; u = c.nextField()) {
+            unit = u === 1 ? 'millis' : u === 2 ? 'micros' : 'nanos';
+            c.skip();
+          }
+        } else c.skip();
+      }
+      result = { kind: 'timestamp', utc, unit };
+    } else if (id === 10) {
+      let bitWidth = 0;
+      let signed = false;
+      c.enter();
+      for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+        if (f === 1) bitWidth = c.int();
+        else if (f === 2) signed = c.bool();
+        else c.skip();
+      }
+      result = { kind: 'integer', bitWidth, signed };
+    } else {
+      result = { kind: 'other', id };
+      c.skip();
+    }
   }
-  const integer = struct(s[10]);
-  if (integer) return { kind: 'integer', bitWidth: num(integer[1]) ?? 0, signed: integer[2] === true };
-  const id = Number(Object.keys(s)[0] ?? -1);
-  return { kind: 'other', id };
+  return result;
 }
 
-function decodeStatistics(s: ThriftStruct | undefined): Statistics | undefined {
-  if (!s) return undefined;
-  // Prefer min_value/max_value (5, 6); the deprecated min/max (2, 1) use signed order.
-  const min = s[6] ?? s[2];
-  const max = s[5] ?? s[1];
+function readSchemaElement(c: ThriftCursor): SchemaElement {
+  const el: SchemaElement = { name: '' };
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    switch (id) {
+      case 1: el.type = c.int(); break;
+      case 2: el.typeLength = c.int(); break;
+      case 3: el.repetition = c.int(); break;
+      case 4: el.name = c.string(); break;
+      case 5: el.numChildren = c.int(); break;
+      case 6: el.convertedType = c.int(); break;
+      case 7: el.scale = c.int(); break;
+      case 8: el.precision = c.int(); break;
+      case 10: {
+        const logical = readLogicalType(c);
+        if (logical) el.logicalType = logical;
+        break;
+      }
+      default: c.skip();
+    }
+  }
+  return el;
+}
+
+function readStatistics(c: ThriftCursor): Statistics {
   const out: Statistics = {};
-  if (min instanceof Uint8Array) out.min = min;
-  if (max instanceof Uint8Array) out.max = max;
-  const nullCount = num(s[3]);
-  if (nullCount !== undefined) out.nullCount = nullCount;
+  let deprecatedMin: Uint8Array | undefined;
+  let deprecatedMax: Uint8Array | undefined;
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    switch (id) {
+      case 1: deprecatedMax = c.binary(); break;
+      case 2: deprecatedMin = c.binary(); break;
+      case 3: out.nullCount = c.int(); break;
+      case 5: out.max = c.binary(); break;
+      case 6: out.min = c.binary(); break;
+      default: c.skip();
+    }
+  }
+  // Prefer min_value/max_value; the deprecated min/max (signed order) only as a fallback.
+  if (!out.min && deprecatedMin) out.min = deprecatedMin;
+  if (!out.max && deprecatedMax) out.max = deprecatedMax;
   return out;
 }
 
-/** Decodes a FileMetaData struct (the footer) into typed values. */
-export function decodeFileMeta(bytes: Uint8Array): FileMeta {
-  const s = new ThriftReader(bytes).readStruct();
-  const schema = list(s[2]).map((v): SchemaElement => {
-    const e = struct(v) ?? {};
-    const el: SchemaElement = { name: str(e[4]) ?? '' };
-    if (num(e[1]) !== undefined) el.type = num(e[1])!;
-    if (num(e[2]) !== undefined) el.typeLength = num(e[2])!;
-    if (num(e[3]) !== undefined) el.repetition = num(e[3])!;
-    if (num(e[5]) !== undefined) el.numChildren = num(e[5])!;
-    if (num(e[6]) !== undefined) el.convertedType = num(e[6])!;
-    if (num(e[7]) !== undefined) el.scale = num(e[7])!;
-    if (num(e[8]) !== undefined) el.precision = num(e[8])!;
-    const logical = decodeLogicalType(struct(e[10]));
-    if (logical) el.logicalType = logical;
-    return el;
-  });
-  const rowGroups = list(s[4]).map((v): RowGroupMeta => {
-    const g = struct(v) ?? {};
-    return {
-      columns: list(g[1]).map((c): ColumnChunkMeta => {
-        const m = struct(struct(c)?.[3]) ?? {};
-        const meta: ColumnChunkMeta = {
-          type: num(m[1]) ?? -1,
-          encodings: list(m[2]).map((x) => Number(x)),
-          path: list(m[3]).map((x) => str(x) ?? ''),
-          codec: num(m[4]) ?? -1,
-          numValues: num(m[5]) ?? 0,
-          totalUncompressedSize: num(m[6]) ?? 0,
-          totalCompressedSize: num(m[7]) ?? 0,
-          dataPageOffset: num(m[9]) ?? -1,
-        };
-        const dictionary = num(m[11]);
-        if (dictionary !== undefined) meta.dictionaryPageOffset = dictionary;
-        const stats = decodeStatistics(struct(m[12]));
-        if (stats) meta.statistics = stats;
-        return meta;
-      }),
-      totalByteSize: num(g[2]) ?? 0,
-      numRows: num(g[3]) ?? 0,
-    };
-  });
-  const keyValue = new Map<string, string>();
-  for (const kv of list(s[5])) {
-    const e = struct(kv) ?? {};
-    const key = str(e[1]);
-    if (key !== undefined) keyValue.set(key, str(e[2]) ?? '');
+function readColumnMeta(c: ThriftCursor, path: string[]): ColumnChunkMeta {
+  const meta: ColumnChunkMeta = { type: -1, encodings: [], path, codec: -1, numValues: 0, totalUncompressedSize: 0, totalCompressedSize: 0, dataPageOffset: -1 };
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    switch (id) {
+      case 1: meta.type = c.int(); break;
+      case 4: meta.codec = c.int(); break;
+      case 5: meta.numValues = c.int(); break;
+      case 6: meta.totalUncompressedSize = c.int(); break;
+      case 7: meta.totalCompressedSize = c.int(); break;
+      case 9: meta.dataPageOffset = c.int(); break;
+      case 11: meta.dictionaryPageOffset = c.int(); break;
+      case 12: meta.statistics = readStatistics(c); break;
+      default: c.skip(); // encodings and path are not needed to read (path comes from the schema)
+    }
   }
-  const meta: FileMeta = { version: num(s[1]) ?? 0, schema, numRows: num(s[3]) ?? 0, rowGroups, keyValue };
-  const createdBy = str(s[6]);
-  if (createdBy !== undefined) meta.createdBy = createdBy;
+  return meta;
+}
+
+function readRowGroup(c: ThriftCursor, leafPaths: string[][]): RowGroupMeta {
+  const group: RowGroupMeta = { columns: [], totalByteSize: 0, numRows: 0 };
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    if (id === 1) {
+      const { size } = c.list();
+      for (let i = 0; i < size; i++) {
+        let meta: ColumnChunkMeta | undefined;
+        c.enter();
+        for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+          if (f === 3) meta = readColumnMeta(c, leafPaths[i] ?? [`column ${i}`]);
+          else c.skip();
+        }
+        if (!meta) throw new ThriftError(`row group column ${i} has no metadata (encrypted or external columns are not supported)`);
+        group.columns.push(meta);
+      }
+    } else if (id === 2) group.totalByteSize = c.int();
+    else if (id === 3) group.numRows = c.int();
+    else c.skip();
+  }
+  return group;
+}
+
+/** Decodes a FileMetaData struct (the footer) into typed values, skipping what readers do not use. */
+export function decodeFileMeta(bytes: Uint8Array): FileMeta {
+  const c = new ThriftCursor(bytes);
+  const meta: FileMeta = { version: 0, schema: [], numRows: 0, rowGroups: [], keyValue: new Map() };
+  let leafPaths: string[][] = [];
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    switch (id) {
+      case 1: meta.version = c.int(); break;
+      case 2: {
+        const { size } = c.list();
+        for (let i = 0; i < size; i++) meta.schema.push(readSchemaElement(c));
+        leafPaths = meta.schema.slice(1).map((e) => [e.name]);
+        break;
+      }
+      case 3: meta.numRows = c.int(); break;
+      case 4: {
+        const { size } = c.list();
+        for (let i = 0; i < size; i++) meta.rowGroups.push(readRowGroup(c, leafPaths));
+        break;
+      }
+      case 5: {
+        const { size } = c.list();
+        for (let i = 0; i < size; i++) {
+          let key: string | undefined;
+          let value = '';
+          c.enter();
+          for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+            if (f === 1) key = c.string();
+            else if (f === 2) value = c.string();
+            else c.skip();
+          }
+          if (key !== undefined) meta.keyValue.set(key, value);
+        }
+        break;
+      }
+      case 6: meta.createdBy = c.string(); break;
+      default: c.skip();
+    }
+  }
   return meta;
 }
 
 /** Decodes one page header starting at `offset`. */
 export function decodePageHeader(bytes: Uint8Array, offset: number): PageHeader {
-  const reader = new ThriftReader(bytes, offset);
-  const s = reader.readStruct();
-  const header: PageHeader = {
-    type: num(s[1]) ?? -1,
-    uncompressedSize: num(s[2]) ?? 0,
-    compressedSize: num(s[3]) ?? 0,
-    numValues: 0,
-    encoding: Encoding.PLAIN,
-    headerLength: reader.offset - offset,
-  };
-  const v1 = struct(s[5]);
-  const dictionary = struct(s[7]);
-  const v2 = struct(s[8]);
-  const body = v1 ?? dictionary ?? v2;
-  if (body) {
-    header.numValues = num(body[1]) ?? 0;
-    header.encoding = num(v2 ? body[4] : body[2]) ?? Encoding.PLAIN;
+  const c = new ThriftCursor(bytes, offset);
+  const header: PageHeader = { type: -1, uncompressedSize: 0, compressedSize: 0, numValues: 0, encoding: Encoding.PLAIN, headerLength: 0 };
+  c.enter();
+  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
+    switch (id) {
+      case 1: header.type = c.int(); break;
+      case 2: header.uncompressedSize = c.int(); break;
+      case 3: header.compressedSize = c.int(); break;
+      case 5: // DataPageHeader
+      case 7: // DictionaryPageHeader
+        c.enter();
+        for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+          if (f === 1) header.numValues = c.int();
+          else if (f === 2) header.encoding = c.int();
+          else c.skip();
+        }
+        break;
+      case 8: // DataPageHeaderV2
+        header.numNulls = 0;
+        header.defLevelsLength = 0;
+        header.repLevelsLength = 0;
+        header.isCompressed = true;
+        c.enter();
+        for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+          switch (f) {
+            case 1: header.numValues = c.int(); break;
+            case 2: header.numNulls = c.int(); break;
+            case 4: header.encoding = c.int(); break;
+            case 5: header.defLevelsLength = c.int(); break;
+            case 6: header.repLevelsLength = c.int(); break;
+            case 7: header.isCompressed = c.bool(); break;
+            default: c.skip();
+          }
+        }
+        break;
+      default: c.skip();
+    }
   }
-  if (v2) {
-    header.numNulls = num(v2[2]) ?? 0;
-    header.defLevelsLength = num(v2[5]) ?? 0;
-    header.repLevelsLength = num(v2[6]) ?? 0;
-    header.isCompressed = v2[7] !== false;
-  }
+  header.headerLength = c.offset - offset;
   return header;
 }
 

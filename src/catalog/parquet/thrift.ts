@@ -1,14 +1,11 @@
 /**
  * Thrift compact protocol, the encoding of Parquet footers and page headers.
  *
- * The reader decodes any struct generically into `{ [fieldId]: value }` (lists become
- * arrays, binary becomes a Uint8Array view, i64 becomes a number — Parquet i64 fields
- * are sizes, offsets and counts, all far below 2^53). The writer is explicit: each field
+ * The reader is a cursor: callers decode the structs they know field by field and skip the
+ * rest, with no generic objects in between (i64 values come back as numbers — Parquet i64
+ * fields are sizes, offsets and counts, far below 2^53). The writer is explicit: each field
  * is written with its declared type, so an i8/i16/i32 is never guessed from a JS number.
  */
-
-export type ThriftStruct = { [fieldId: number]: ThriftValue };
-export type ThriftValue = number | boolean | Uint8Array | ThriftStruct | ThriftValue[];
 
 export const enum CompactType {
   Stop = 0,
@@ -29,123 +26,6 @@ export const enum CompactType {
 /** Thrown when bytes are not a well-formed compact-protocol struct (corrupt footer or header). */
 export class ThriftError extends Error {
   override name = 'ThriftError';
-}
-
-/** Sequential reader over a byte buffer; `offset` tells how much a struct used. */
-export class ThriftReader {
-  offset: number;
-  private readonly view: DataView;
-
-  constructor(readonly bytes: Uint8Array, offset = 0) {
-    this.offset = offset;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  readStruct(depth = 0): ThriftStruct {
-    if (depth > 32) throw new ThriftError('thrift structs nest deeper than 32 levels');
-    const result: ThriftStruct = {};
-    let lastId = 0;
-    for (;;) {
-      const header = this.byte();
-      const type = header & 0x0f;
-      if (type === CompactType.Stop) return result;
-      const delta = header >> 4;
-      const id = delta === 0 ? this.zigzag32() : lastId + delta;
-      lastId = id;
-      if (type === CompactType.True || type === CompactType.False) {
-        result[id] = type === CompactType.True;
-      } else {
-        result[id] = this.value(type, depth);
-      }
-    }
-  }
-
-  private value(type: number, depth: number): ThriftValue {
-    switch (type) {
-      case CompactType.True:
-        return true;
-      case CompactType.False:
-        return false;
-      case CompactType.Byte: {
-        const b = this.byte();
-        return b > 127 ? b - 256 : b;
-      }
-      case CompactType.I16:
-      case CompactType.I32:
-        return this.zigzag32();
-      case CompactType.I64:
-        return this.zigzag64();
-      case CompactType.Double: {
-        this.need(8);
-        const v = this.view.getFloat64(this.offset, true);
-        this.offset += 8;
-        return v;
-      }
-      case CompactType.Binary: {
-        const length = this.varint();
-        this.need(length);
-        const v = this.bytes.subarray(this.offset, this.offset + length);
-        this.offset += length;
-        return v;
-      }
-      case CompactType.List:
-      case CompactType.Set: {
-        const header = this.byte();
-        const elementType = header & 0x0f;
-        const size = header >> 4 === 15 ? this.varint() : header >> 4;
-        if (size > this.bytes.length - this.offset) throw new ThriftError(`thrift list of ${size} elements exceeds the buffer`);
-        const items: ThriftValue[] = new Array(size);
-        for (let i = 0; i < size; i++) {
-          // Booleans inside lists are one byte each (1 = true).
-          items[i] = elementType === CompactType.True || elementType === CompactType.False ? this.byte() === 1 : this.value(elementType, depth + 1);
-        }
-        return items;
-      }
-      case CompactType.Map: {
-        const size = this.varint();
-        if (size === 0) return [];
-        const kinds = this.byte();
-        const items: ThriftValue[] = [];
-        for (let i = 0; i < size; i++) items.push([this.value(kinds >> 4, depth + 1), this.value(kinds & 0x0f, depth + 1)]);
-        return items;
-      }
-      case CompactType.Struct:
-        return this.readStruct(depth + 1);
-      default:
-        throw new ThriftError(`unknown thrift compact type ${type} at byte ${this.offset}`);
-    }
-  }
-
-  private need(n: number): void {
-    if (this.offset + n > this.bytes.length) throw new ThriftError(`thrift data ends early at byte ${this.offset} (needed ${n} more)`);
-  }
-
-  private byte(): number {
-    if (this.offset >= this.bytes.length) throw new ThriftError(`thrift data ends early at byte ${this.offset}`);
-    return this.bytes[this.offset++]!;
-  }
-
-  private varint(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-      if (shift > 63) throw new ThriftError(`thrift varint longer than 10 bytes at byte ${this.offset}`);
-    }
-  }
-
-  private zigzag32(): number {
-    const n = this.varint();
-    // Zigzag: even -> positive, odd -> negative.
-    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-  }
-
-  private zigzag64(): number {
-    return this.zigzag32();
-  }
 }
 
 /** Growable byte sink with the compact protocol's primitive writers. */
@@ -298,3 +178,150 @@ function zigzag(n: number): number {
 function zigzagBig(n: bigint): bigint {
   return n >= 0n ? n << 1n : (-n << 1n) - 1n;
 }
+
+/**
+ * A cursor for decoding known structs field by field without building generic objects:
+ * the hot paths (footers of thousands of row groups, one header per page) use it to read
+ * only the fields they need and skip the rest.
+ */
+export class ThriftCursor {
+  offset: number;
+  /** Type nibble of the field returned by the last `nextField`. */
+  fieldType = 0;
+  private lastIds: number[] = [];
+  private lastId = 0;
+
+  constructor(readonly bytes: Uint8Array, offset = 0) {
+    this.offset = offset;
+  }
+
+  /** Enters a struct (call before reading its fields). */
+  enter(): void {
+    if (this.lastIds.length > 32) throw new ThriftError('thrift structs nest deeper than 32 levels');
+    this.lastIds.push(this.lastId);
+    this.lastId = 0;
+  }
+
+  /** Returns the next field id of the current struct, or 0 at its end (and leaves it). */
+  nextField(): number {
+    const header = this.byte();
+    const type = header & 0x0f;
+    if (type === CompactType.Stop) {
+      this.lastId = this.lastIds.pop() ?? 0;
+      return 0;
+    }
+    const delta = header >> 4;
+    this.lastId = delta === 0 ? this.zigzag() : this.lastId + delta;
+    this.fieldType = type;
+    return this.lastId;
+  }
+
+  /** Value of a BOOL field (encoded in the field type). */
+  bool(): boolean {
+    return this.fieldType === CompactType.True;
+  }
+
+  int(): number {
+    if (this.fieldType === CompactType.Byte) {
+      const b = this.byte();
+      return b > 127 ? b - 256 : b;
+    }
+    return this.zigzag();
+  }
+
+  /** A binary value as a view on the buffer (no copy). */
+  binary(): Uint8Array {
+    const length = this.varint();
+    if (this.offset + length > this.bytes.length) throw new ThriftError(`thrift binary of ${length} bytes runs past the buffer`);
+    const value = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  string(): string {
+    return TEXT_DECODER.decode(this.binary());
+  }
+
+  /** Reads a list header; returns its size (elements follow). */
+  list(): { size: number; elementType: number } {
+    const header = this.byte();
+    const elementType = header & 0x0f;
+    const size = header >> 4 === 15 ? this.varint() : header >> 4;
+    if (size > this.bytes.length - this.offset) throw new ThriftError(`thrift list of ${size} elements exceeds the buffer`);
+    return { size, elementType };
+  }
+
+  /** Skips the value of the current field. */
+  skip(type: number = this.fieldType, depth = 0): void {
+    if (depth > 32) throw new ThriftError('thrift values nest deeper than 32 levels');
+    switch (type) {
+      case CompactType.True:
+      case CompactType.False:
+        return;
+      case CompactType.Byte:
+        this.byte();
+        return;
+      case CompactType.I16:
+      case CompactType.I32:
+      case CompactType.I64:
+        this.varint();
+        return;
+      case CompactType.Double:
+        if (this.offset + 8 > this.bytes.length) throw new ThriftError('thrift double runs past the buffer');
+        this.offset += 8;
+        return;
+      case CompactType.Binary:
+        this.binary();
+        return;
+      case CompactType.List:
+      case CompactType.Set: {
+        const { size, elementType } = this.list();
+        for (let i = 0; i < size; i++) {
+          if (elementType === CompactType.True || elementType === CompactType.False) this.byte();
+          else this.skip(elementType, depth + 1);
+        }
+        return;
+      }
+      case CompactType.Map: {
+        const size = this.varint();
+        if (size === 0) return;
+        const kinds = this.byte();
+        for (let i = 0; i < size; i++) {
+          this.skip(kinds >> 4, depth + 1);
+          this.skip(kinds & 0x0f, depth + 1);
+        }
+        return;
+      }
+      case CompactType.Struct:
+        this.enter();
+        while (this.nextField() !== 0) this.skip(this.fieldType, depth + 1);
+        return;
+      default:
+        throw new ThriftError(`unknown thrift compact type ${type} at byte ${this.offset}`);
+    }
+  }
+
+  private byte(): number {
+    if (this.offset >= this.bytes.length) throw new ThriftError(`thrift data ends early at byte ${this.offset}`);
+    return this.bytes[this.offset++]!;
+  }
+
+  private varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7;
+      if (shift > 63) throw new ThriftError(`thrift varint longer than 10 bytes at byte ${this.offset}`);
+    }
+  }
+
+  private zigzag(): number {
+    const n = this.varint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+}
+
+const TEXT_DECODER = new TextDecoder();
