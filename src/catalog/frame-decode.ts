@@ -84,7 +84,7 @@ export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile
 
 /** Reads `ts_init` min/max of a row group from its statistics, if present. */
 export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: number): { min: bigint; max: bigint } | undefined {
-  const stats = file.meta.rowGroups[index]?.columns[plan.tsInitColumn]?.statistics;
+  const stats = file.columnStatistics(index, plan.tsInitColumn);
   if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return undefined;
   return { min: readU64(stats.min), max: readU64(stats.max) };
 }

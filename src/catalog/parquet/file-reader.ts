@@ -6,7 +6,7 @@
 import type { ByteSource } from './byte-source.js';
 import { decodeColumnChunk, type ColumnValues } from './column-read.js';
 import { initCompression } from './compression.js';
-import { Codec, type ColumnChunkMeta, type FileMeta, type SchemaElement, decodeFileMeta } from './format.js';
+import { Codec, type ColumnChunkMeta, type FileMeta, type SchemaElement, type Statistics, decodeFileMeta } from './format.js';
 import type { ArrowSchemaInfo } from './arrow-schema.js';
 import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
 
@@ -65,18 +65,7 @@ export class ParquetFile {
       if (group.numRows < 0 || group.numRows > MAX_ROWS_PER_GROUP) {
         throw new ParquetFileError(source.name, `row group ${i} claims ${group.numRows} rows (more than ${MAX_ROWS_PER_GROUP}); the footer is corrupt — re-write or remove the file`);
       }
-      if (group.columns.length !== columns.length) {
-        throw new ParquetFileError(source.name, `row group ${i} has ${group.columns.length} columns, schema has ${columns.length}; the footer is corrupt`);
-      }
-      for (const chunk of group.columns) {
-        const start = chunk.dictionaryPageOffset ?? chunk.dataPageOffset;
-        if (start < 4 || start + chunk.totalCompressedSize > size - footerLength - 8 || chunk.totalCompressedSize < 0) {
-          throw new ParquetFileError(source.name, `row group ${i} column ${chunk.path.join('.')} points outside the file; the file is truncated or corrupt`);
-        }
-      }
     }
-    // The zstd WASM module compiles on first use; files without zstd pages never pay for it.
-    if (meta.rowGroups.some((g) => g.columns.some((c) => c.codec === Codec.ZSTD))) await initCompression();
     return new ParquetFile(source, meta, columns);
   }
 
@@ -116,11 +105,25 @@ export class ParquetFile {
   async readRowGroup(index: number, columnIndices: readonly number[]): Promise<ColumnValues[]> {
     const group = this.meta.rowGroups[index];
     if (!group) throw new RangeError(`${this.name}: row group ${index} does not exist`);
-    const chunks = columnIndices.map((c) => group.columns[c]!);
+    let groupColumns;
+    try {
+      groupColumns = group.columns;
+    } catch (error) {
+      throw new ParquetFileError(this.name, `row group ${index} metadata is corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
+    }
+    if (groupColumns.length !== this.columns.length) {
+      throw new ParquetFileError(this.name, `row group ${index} has ${groupColumns.length} columns, the schema has ${this.columns.length}; the footer is corrupt`);
+    }
+    const chunks = columnIndices.map((c) => groupColumns[c]!);
+    const dataEnd = this.source.byteLength - 8;
     let start = Infinity;
     let end = 0;
     for (const chunk of chunks) {
       const chunkStart = chunkOffset(chunk);
+      if (chunkStart < 4 || chunk.totalCompressedSize < 0 || chunkStart + chunk.totalCompressedSize > dataEnd) {
+        throw new ParquetFileError(this.name, `row group ${index} column ${chunk.path.join('.')} points outside the file; the file is truncated or corrupt`);
+      }
+      if (chunk.codec === Codec.ZSTD) await initCompression();
       start = Math.min(start, chunkStart);
       end = Math.max(end, chunkStart + chunk.totalCompressedSize);
     }
@@ -136,6 +139,17 @@ export class ParquetFile {
         throw new ParquetFileError(this.name, `row group ${index}, column "${element.name}": ${(error as Error).message}; the file is corrupt — re-write or remove it`, { cause: error });
       }
     });
+  }
+
+  /** Statistics of one column of one row group, decoding no other column's metadata. */
+  columnStatistics(rowGroup: number, column: number): Statistics | undefined {
+    const group = this.meta.rowGroups[rowGroup];
+    if (!group) return undefined;
+    try {
+      return group.columnStatistics ? group.columnStatistics(column) : group.columns[column]?.statistics;
+    } catch (error) {
+      throw new ParquetFileError(this.name, `row group ${rowGroup} metadata is corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
+    }
   }
 
   close(): Promise<void> {

@@ -3,7 +3,7 @@
  * values, with the thrift field ids in one place. Decoding tolerates fields it does not
  * know; encoding writes exactly what arrow-rs and pyarrow write for flat schemas.
  */
-import { ThriftCursor, ThriftError, ThriftWriter } from './thrift.js';
+import { CompactType, ThriftCursor, ThriftError, ThriftWriter } from './thrift.js';
 
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
 export const ConvertedType = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9, TIMESTAMP_MICROS: 10, UINT_8: 11, UINT_16: 12, UINT_32: 13, UINT_64: 14, INT_8: 15, INT_16: 16, INT_32: 17, INT_64: 18 } as const;
@@ -54,6 +54,8 @@ export interface RowGroupMeta {
   columns: ColumnChunkMeta[];
   totalByteSize: number;
   numRows: number;
+  /** Statistics of one column without decoding the others (decoded footers provide it). */
+  columnStatistics?(column: number): Statistics | undefined;
 }
 
 export interface FileMeta {
@@ -195,27 +197,66 @@ function readColumnMeta(c: ThriftCursor, path: string[]): ColumnChunkMeta {
   return meta;
 }
 
-function readRowGroup(c: ThriftCursor, leafPaths: string[][]): RowGroupMeta {
-  const group: RowGroupMeta = { columns: [], totalByteSize: 0, numRows: 0 };
+function readColumnChunk(c: ThriftCursor, path: string[], index: number): ColumnChunkMeta {
+  let meta: ColumnChunkMeta | undefined;
+  c.enter();
+  for (let f = c.nextField(); f !== 0; f = c.nextField()) {
+    if (f === 3) meta = readColumnMeta(c, path);
+    else c.skip();
+  }
+  if (!meta) throw new ThriftError(`row group column ${index} has no metadata (encrypted or external columns are not supported)`);
+  return meta;
+}
+
+/**
+ * A row group whose column metadata is decoded on first use. A day-sized file has
+ * thousands of row groups and a window read touches one or two, so opening a file only
+ * walks the footer (no allocation) and keeps where each row group's columns start.
+ */
+class LazyRowGroup implements RowGroupMeta {
+  private decoded: ColumnChunkMeta[] | undefined;
+
+  constructor(
+    private readonly footer: Uint8Array,
+    /** Where each column chunk's struct starts in the footer. */
+    private readonly columnOffsets: number[],
+    private readonly leafPaths: string[][],
+    readonly totalByteSize: number,
+    readonly numRows: number,
+  ) {}
+
+  get columns(): ColumnChunkMeta[] {
+    this.decoded ??= this.columnOffsets.map((at, i) => readColumnChunk(new ThriftCursor(this.footer, at), this.leafPaths[i] ?? [`column ${i}`], i));
+    return this.decoded;
+  }
+
+  columnStatistics(column: number): Statistics | undefined {
+    if (this.decoded) return this.decoded[column]?.statistics;
+    const at = this.columnOffsets[column];
+    return at === undefined ? undefined : readColumnChunk(new ThriftCursor(this.footer, at), this.leafPaths[column] ?? [], column).statistics;
+  }
+}
+
+function readRowGroup(c: ThriftCursor, footer: Uint8Array, leafPaths: string[][]): RowGroupMeta {
+  let columnOffsets: number[] | undefined;
+  let totalByteSize = 0;
+  let numRows = 0;
   c.enter();
   for (let id = c.nextField(); id !== 0; id = c.nextField()) {
     if (id === 1) {
-      const { size } = c.list();
+      const { size, elementType } = c.list();
+      if (elementType !== CompactType.Struct) throw new ThriftError('a row group column list does not hold structs');
+      columnOffsets = new Array<number>(size);
       for (let i = 0; i < size; i++) {
-        let meta: ColumnChunkMeta | undefined;
-        c.enter();
-        for (let f = c.nextField(); f !== 0; f = c.nextField()) {
-          if (f === 3) meta = readColumnMeta(c, leafPaths[i] ?? [`column ${i}`]);
-          else c.skip();
-        }
-        if (!meta) throw new ThriftError(`row group column ${i} has no metadata (encrypted or external columns are not supported)`);
-        group.columns.push(meta);
+        columnOffsets[i] = c.offset;
+        c.skip(CompactType.Struct);
       }
-    } else if (id === 2) group.totalByteSize = c.int();
-    else if (id === 3) group.numRows = c.int();
+    } else if (id === 2) totalByteSize = c.int();
+    else if (id === 3) numRows = c.int();
     else c.skip();
   }
-  return group;
+  if (!columnOffsets) throw new ThriftError('a row group has no column list');
+  return new LazyRowGroup(footer, columnOffsets, leafPaths, totalByteSize, numRows);
 }
 
 /** Decodes a FileMetaData struct (the footer) into typed values, skipping what readers do not use. */
@@ -236,7 +277,7 @@ export function decodeFileMeta(bytes: Uint8Array): FileMeta {
       case 3: meta.numRows = c.int(); break;
       case 4: {
         const { size } = c.list();
-        for (let i = 0; i < size; i++) meta.rowGroups.push(readRowGroup(c, leafPaths));
+        for (let i = 0; i < size; i++) meta.rowGroups.push(readRowGroup(c, bytes, leafPaths));
         break;
       }
       case 5: {

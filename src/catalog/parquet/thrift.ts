@@ -307,14 +307,28 @@ export class ThriftCursor {
   }
 
   private varint(): number {
+    // Most values fit one or two bytes; integer ops up to 28 bits, float math beyond.
+    const bytes = this.bytes;
+    let pos = this.offset;
+    if (pos < bytes.length) {
+      const b0 = bytes[pos]!;
+      if (b0 < 0x80) {
+        this.offset = pos + 1;
+        return b0;
+      }
+    }
     let result = 0;
     let shift = 0;
     for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
+      if (pos >= bytes.length) throw new ThriftError(`thrift data ends early at byte ${pos}`);
+      const b = bytes[pos++]!;
+      result += shift < 28 ? (b & 0x7f) << shift : (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) {
+        this.offset = pos;
+        return result;
+      }
       shift += 7;
-      if (shift > 63) throw new ThriftError(`thrift varint longer than 10 bytes at byte ${this.offset}`);
+      if (shift > 63) throw new ThriftError(`thrift varint longer than 10 bytes at byte ${pos}`);
     }
   }
 
