@@ -10,6 +10,8 @@
  * printed decimal where NautilusTrader's printing is exact (it rounds beyond 28 digits).
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -19,7 +21,7 @@ import { frameRowRecord } from '../../src/model/frame-rows.js';
 import { type Frame, type MarketDataType, fieldsOf, fixedRawAt, type FixedColumn, allocFrame, setFixedRaw } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { FIXTURES, tempDir } from '../helpers/paths.js';
-import { peerJson, peerNdjson } from '../helpers/python-peer.js';
+import { peerJson, peerNdjson, peerPython } from '../helpers/python-peer.js';
 import { prng, randomFrame } from '../helpers/random-frames.js';
 
 const PEER_TIMEOUT = 600_000;
@@ -169,10 +171,26 @@ describe('NautilusTrader 1.221.0 compatibility', { timeout: PEER_TIMEOUT }, () =
       );
       assert.deepEqual(view.row_group_sizes, [5000, 5000, 2000]);
       assert.equal(view.stats_ts_init.length, 3);
-      // The 64-bit file decodes back to the same raws with our reader.
-      let rows = 0;
-      for await (const frame of readFile(written.path, 'trade_tick', { width })) rows += frame.length;
-      assert.equal(rows, 12_000);
+      // pyarrow (NautilusTrader's Python-side reader) decodes the same raws as ours, for both
+      // widths; the Linux wheel's Rust decoder is 128-bit only, so it cannot read width 8.
+      const script = [
+        'import sys, json, pyarrow.parquet as pq',
+        't = pq.read_table(sys.argv[1])',
+        'raw = lambda c, signed: [str(int.from_bytes(v, "little", signed=signed)) for v in t.column(c).to_pylist()]',
+        'print(json.dumps({"price": raw("price", True), "size": raw("size", False), "trade_id": t.column("trade_id").to_pylist(), "ts_init": [str(v) for v in t.column("ts_init").to_pylist()]}))',
+      ].join('\n');
+      const theirs = JSON.parse((await promisify(execFile)(peerPython(), ['-c', script, written.path], { maxBuffer: 1 << 26 })).stdout) as Record<string, string[]>;
+      const ours: Record<string, string[]> = { price: [], size: [], trade_id: [], ts_init: [] };
+      for await (const frame of readFile(written.path, 'trade_tick', { width })) {
+        for (let i = 0; i < frame.length; i++) {
+          ours['price']!.push(fixedRawAt(frame.columns.price, i).toString());
+          ours['size']!.push(fixedRawAt(frame.columns.size, i).toString());
+          ours['trade_id']!.push(frame.columns.trade_id[i]!);
+          ours['ts_init']!.push(frame.columns.ts_init[i]!.toString());
+        }
+      }
+      assert.equal(ours['price']!.length, 12_000);
+      assert.deepEqual(ours, theirs, `width ${width}: pyarrow and our reader disagree`);
     }
   });
 
