@@ -18,6 +18,7 @@
  */
 import { compress } from './compression.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
+import { plainByteArrays } from './plain-encode.js';
 import { encodeHybrid } from './rle.js';
 
 /** Rows of a binary column; `nulls[i] === 1` marks row i null (its value is ignored). */
@@ -142,16 +143,7 @@ function plainValues(input: NullableColumnInput, count: number, width: number, p
     }
     case 'string':
     case 'binary': {
-      const parts = byteValues(input, count, present);
-      const out = new Uint8Array(parts.reduce((sum, b) => sum + 4 + b.length, 0));
-      const view = new DataView(out.buffer);
-      let pos = 0;
-      for (const b of parts) {
-        view.setUint32(pos, b.length, true);
-        out.set(b, pos + 4);
-        pos += 4 + b.length;
-      }
-      return out;
+      return plainByteArrays(byteValues(input, count, present));
     }
   }
 }

@@ -8,6 +8,7 @@
 import { type BinaryColumnInput, type BooleanColumnInput, encodeNullableChunk } from './column-write-nullable.js';
 import { compress } from './compression.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
+import { plainByteArrays } from './plain-encode.js';
 import { bitWidthFor, encodeHybrid } from './rle.js';
 
 export type StatsOrder = 'unsigned' | 'signed' | 'bytes';
@@ -263,22 +264,10 @@ function compareBytes(bytes: Uint8Array, a: number, b: number, width: number): n
 
 function encodePlainStrings(values: readonly string[], count: number): Uint8Array {
   const encoded = new Array<Uint8Array>(count);
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const bytes = TEXT.encode(values[i]!);
-    encoded[i] = bytes;
-    total += 4 + bytes.length;
-  }
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  let pos = 0;
-  for (const bytes of encoded) {
-    view.setUint32(pos, bytes.length, true);
-    out.set(bytes, pos + 4);
-    pos += 4 + bytes.length;
-  }
-  return out;
+  for (let i = 0; i < count; i++) encoded[i] = TEXT.encode(values[i]!);
+  return plainByteArrays(encoded);
 }
+
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
