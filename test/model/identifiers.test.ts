@@ -19,15 +19,8 @@ import {
   tryParseInstrumentId,
   tryParseVenue,
 } from '../../src/model/identifiers.js';
+import { rejects } from '../helpers/assertions.js';
 
-function rejects(fn: () => unknown, kind: string, pattern: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ModelError, String(error));
-    assert.equal(error.kind, kind);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 describe('Venue', () => {
   it('accepts non-empty ASCII without "."', () => {

@@ -1,18 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ModelError } from '../../src/model/errors.js';
 import { type FixedWidth, fixedPrecisionOf, pow10, PRICE_RAW_MAX, PRICE_UNDEF, QUANTITY_RAW_MAX, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { Price, Quantity } from '../../src/model/values.js';
+import { rejects } from '../helpers/assertions.js';
 
-function rejects(fn: () => unknown, kind: string, pattern: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ModelError, String(error));
-    assert.equal(error.kind, kind);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 describe('Price.parse', () => {
   it('infers precision from the decimals written, like Price.from_str', () => {
