@@ -1,0 +1,62 @@
+/**
+ * `checkConformance`: what the history provider runs on every fetch result. It never
+ * throws for bad data; the caller throws SEAMLESS_CONFORMANCE_BLOCKED when
+ * `report.blocked`.
+ */
+import { SeamlessError } from '../errors.js';
+import type { ConformanceConfig } from '../provider-config.js';
+import type { Series, SeriesFrame } from '../series.js';
+import { type ConformanceReport, EMPTY_REPORT, nonFiniteMask, runRules } from './engine.js';
+import { resolveConformanceConfig, rulesOf } from './rules.js';
+
+export interface ConformanceOptions {
+  /** quote_spread flags spread / mid above this; default 0.1. */
+  readonly maxSpreadRatio?: number;
+  /** Rows kept per fired rule in the report; default 5. */
+  readonly sampleLimit?: number;
+}
+
+export const DEFAULT_MAX_SPREAD_RATIO = 0.1;
+export const DEFAULT_SAMPLE_LIMIT = 5;
+
+function checkOptions(options: ConformanceOptions): { maxSpreadRatio: number; sampleLimit: number } {
+  const maxSpreadRatio = options.maxSpreadRatio ?? DEFAULT_MAX_SPREAD_RATIO;
+  const sampleLimit = options.sampleLimit ?? DEFAULT_SAMPLE_LIMIT;
+  if (!(Number.isFinite(maxSpreadRatio) && maxSpreadRatio >= 0)) {
+    throw new SeamlessError('SEAMLESS_BAD_CONFIG', `conformance maxSpreadRatio must be a finite number >= 0, was ${maxSpreadRatio}`, { field: 'maxSpreadRatio' });
+  }
+  if (!(Number.isSafeInteger(sampleLimit) && sampleLimit >= 0)) {
+    throw new SeamlessError('SEAMLESS_BAD_CONFIG', `conformance sampleLimit must be an integer >= 0, was ${sampleLimit}`, { field: 'sampleLimit' });
+  }
+  return { maxSpreadRatio, sampleLimit };
+}
+
+/**
+ * Runs the rules of `series.dataType` over `frame` with `config` over the defaults.
+ *
+ * Returns `frame` itself when no row is dropped, a new frame of the kept rows otherwise,
+ * and undefined when every row is dropped (as sources return undefined for no rows).
+ *
+ * Throws SeamlessError SEAMLESS_BAD_CONFIG for an unknown rule id or action, bad options,
+ * a frame whose type is not the series', or a bar series without `stepNs`.
+ */
+export function checkConformance<F extends SeriesFrame>(
+  series: Series,
+  frame: F | undefined,
+  config: ConformanceConfig = {},
+  options: ConformanceOptions = {},
+): { frame: F | undefined; report: ConformanceReport } {
+  const actions = resolveConformanceConfig(series.dataType, config);
+  const { maxSpreadRatio, sampleLimit } = checkOptions(options);
+  if (frame === undefined || frame.length === 0) return { frame, report: EMPTY_REPORT };
+  if (frame.type !== series.dataType) {
+    throw new SeamlessError('SEAMLESS_BAD_CONFIG', `series ${series.nodeId} holds ${series.dataType} rows, but the frame holds ${frame.type}`, {
+      nodeId: series.nodeId,
+    });
+  }
+  const keep = new Uint8Array(frame.length).fill(1);
+  const ctx = { series, frame, keep, nonFinite: nonFiniteMask(frame), maxSpreadRatio };
+  const result = runRules(ctx, rulesOf(series.dataType), actions, sampleLimit);
+  // The output holds the input's type, width and meta, so it is an F too.
+  return result as { frame: F | undefined; report: ConformanceReport };
+}

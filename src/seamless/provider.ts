@@ -1,0 +1,377 @@
+/**
+ * The seamless history provider: one `fetch` over memory cache → storage → backfill →
+ * live tail, with a strategy that says what to do about missing data, conformance on every
+ * answer, stabilisation of the newest bars, SLA budgets, metrics and result metadata.
+ *
+ * Strategies:
+ * - FAIL_FAST: storage only; missing ranges are an error that names them.
+ * - PARTIAL: answer with what storage has now; missing gaps (only those) fill in the background.
+ * - AUTO_BACKFILL: fill missing gaps (each chunk once), then read everything back from storage.
+ * - SEAMLESS: AUTO_BACKFILL plus the rows of the live tail after what history holds.
+ */
+import type { CoverageLedger } from './coverage-ledger.js';
+import { type ConformanceReport, checkConformance } from './conformance/index.js';
+import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
+import { SeamlessError } from './errors.js';
+import type { Downgrade, FetchMeta, FetchResult, Tier } from './fetch-result.js';
+import { datasetFingerprint } from './fingerprint.js';
+import { joinFrames, sortByTs } from './frame-select.js';
+import { BackfillRunner, type FillOutcome } from './backfill-runner.js';
+import { LiveTail } from './live-tail.js';
+import { MemoryCache, cacheKey, frameBytes } from './memory-cache.js';
+import { SeamlessMetrics } from './metrics.js';
+import { DEFAULT_BACKFILL_POLICY, type ProviderConfig, type Strategy } from './provider-config.js';
+import type { Series, SeriesFrame } from './series.js';
+import { historyHorizon, planningWindow } from './series-window.js';
+import { SlaTracker } from './sla.js';
+import { stabilize } from './stabilize.js';
+import type { Symbology } from './symbology.js';
+import { type TimeRange, formatRange, intersectRanges, mergeRanges, missingRanges, totalLength } from './time-range.js';
+import { writeArtifact } from './artifact.js';
+import { tsInitOf } from '../model/frames.js';
+
+export interface ProviderParts {
+  readonly config: ProviderConfig;
+  readonly symbology: Symbology;
+  readonly storage: WritableSource;
+  readonly ledger: CoverageLedger;
+  readonly backfiller?: Backfiller;
+  readonly live?: LiveFeed;
+  readonly metrics?: SeamlessMetrics;
+  /** Wall clock in ns; injectable so tests can stand at a chosen instant. */
+  readonly clock?: () => bigint;
+  /** Random source for retry jitter. */
+  readonly random?: () => number;
+}
+
+export interface FetchOptions {
+  readonly strategy?: Strategy;
+  /** Reproducibility key: results for different `asOf` never share a cache entry. */
+  readonly asOf?: string;
+  readonly signal?: AbortSignal;
+  /** Write a Parquet artifact and manifest (default: when the config names a folder). */
+  readonly artifact?: boolean;
+  /** Skip the memory cache for this call (neither read nor stored). */
+  readonly noCache?: boolean;
+}
+
+interface CachedAnswer {
+  readonly frame: SeriesFrame | undefined;
+  readonly meta: FetchMeta;
+  readonly fingerprint: () => string;
+}
+
+export class SeamlessProvider {
+  readonly config: ProviderConfig;
+  readonly symbology: Symbology;
+  readonly storage: WritableSource;
+  readonly ledger: CoverageLedger;
+  readonly metrics: SeamlessMetrics;
+  readonly live: LiveFeed | undefined;
+  private readonly runner: BackfillRunner | undefined;
+  private readonly cache: MemoryCache<CachedAnswer> | undefined;
+  private readonly clock: () => bigint;
+  private readonly tails = new Map<string, LiveTail>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly variant: string;
+  /** The last error of a background fill, for `idle()` callers and diagnostics. */
+  lastBackgroundError: unknown;
+
+  constructor(parts: ProviderParts) {
+    this.config = parts.config;
+    this.symbology = parts.symbology;
+    this.storage = parts.storage;
+    this.ledger = parts.ledger;
+    this.live = parts.live;
+    this.metrics = parts.metrics ?? new SeamlessMetrics();
+    this.clock = parts.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.cache = parts.config.cache ? new MemoryCache<CachedAnswer>({ maxBytes: parts.config.cache.maxBytes, ttlMs: parts.config.cache.ttlMs }) : undefined;
+    this.variant = JSON.stringify([parts.config.conformance, parts.config.stabilizationBars]);
+    if (parts.backfiller) {
+      this.runner = new BackfillRunner(
+        parts.backfiller,
+        parts.storage,
+        parts.ledger,
+        parts.config.backfill?.policy ?? DEFAULT_BACKFILL_POLICY,
+        async (series, range) => missingRanges(await this.coverage(series), range),
+        {
+          call: (s) => this.metrics.backfillCall(s.nodeId),
+          retry: (s) => this.metrics.backfillRetry(s.nodeId),
+          failure: (s) => this.metrics.backfillFailure(s.nodeId),
+          inProgress: (d) => this.metrics.backfillInProgress(d),
+          written: (s) => this.cache?.invalidateSeries(s.nodeId),
+        },
+        parts.random,
+      );
+    }
+  }
+
+  /** The provider's clock, in ns. */
+  now(): bigint {
+    return this.clock();
+  }
+
+  get canBackfill(): boolean {
+    return this.runner !== undefined;
+  }
+
+  /** What storage holds for a series, plus what the ledger knows (fetched, known-empty). */
+  async coverage(series: Series): Promise<TimeRange[]> {
+    await this.ledger.refresh(series.nodeId);
+    const ledger = this.ledger.get(series.nodeId);
+    return mergeRanges([...(await this.storage.coverage(series)), ...ledger.covered, ...ledger.empty]);
+  }
+
+  /** Resolves when every background fill started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  /** Stops live subscriptions; waits for background fills. */
+  async close(): Promise<void> {
+    for (const tail of this.tails.values()) tail.close();
+    await Promise.allSettled([...this.tails.values()].map((t) => t.done));
+    this.tails.clear();
+    await this.idle();
+  }
+
+  async fetch(nodeId: string, range: TimeRange, options: FetchOptions = {}): Promise<FetchResult> {
+    const started = performance.now();
+    const strategy = options.strategy ?? this.config.strategy;
+    try {
+      const series = this.symbology.series(nodeId);
+      if (range.end <= range.start) {
+        throw new SeamlessError('SEAMLESS_BAD_RANGE', `range end must be after start, was ${formatRange(range)} (ranges are half-open [start, end))`);
+      }
+      const result = await this.fetchSeries(series, range, strategy, options, started);
+      this.metrics.observeRequest(strategy, 'ok', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      this.metrics.observeRequest(strategy, 'error', (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async fetchSeries(series: Series, range: TimeRange, strategy: Strategy, options: FetchOptions, started: number): Promise<FetchResult> {
+    const key = cacheKey(series.nodeId, range, options.asOf, this.variant);
+    if (this.cache && !options.noCache) {
+      const hit = this.cache.get(key);
+      this.metrics.cacheLookup(series.nodeId, hit !== undefined);
+      if (hit) {
+        this.metrics.rowsServed(series.nodeId, 'cache', hit.meta.rows);
+        const meta: FetchMeta = { ...hit.meta, tiers: ['cache'], cached: true, elapsedMs: performance.now() - started };
+        return { series, frame: hit.frame, meta, fingerprint: hit.fingerprint };
+      }
+    }
+    const sla = new SlaTracker(this.config.sla, this.metrics);
+    const now = this.clock();
+    const answer = await this.serve(series, range, strategy, now, sla, options);
+    sla.finish();
+    const slaDowngrade = sla.downgrade();
+    const downgrade: Downgrade | undefined = slaDowngrade
+      ? { mode: slaDowngrade.mode, reason: 'sla_violation', violations: slaDowngrade.violations }
+      : answer.downgrade;
+    const frame = answer.frame;
+    const fingerprint = memo(() => datasetFingerprint(series, frame));
+    let artifact: FetchMeta['artifact'];
+    if (this.config.artifactsDir && options.artifact !== false) {
+      const written = await writeArtifact(this.config.artifactsDir, {
+        series, range, frame, fingerprint: fingerprint(), conformance: answer.conformance, tiers: answer.tiers, ...(options.asOf ? { asOf: options.asOf } : {}),
+      });
+      artifact = { dir: written.dir, manifestPath: written.manifestPath };
+    }
+    const meta: FetchMeta = {
+      nodeId: series.nodeId,
+      range,
+      strategy,
+      rows: frame?.length ?? 0,
+      tiers: answer.tiers,
+      rowsByTier: answer.rowsByTier,
+      coverage: { ...(frame ? { bounds: { first: tsInitOf(frame)[0]!, last: tsInitOf(frame)[frame.length - 1]! } } : {}), ratio: answer.ratio, missing: answer.missing },
+      backfill: answer.backfill,
+      conformance: answer.conformance,
+      stabilizedRows: answer.stabilizedRows,
+      ...(downgrade ? { downgrade } : {}),
+      ...(artifact ? { artifact } : {}),
+      elapsedMs: performance.now() - started,
+      cached: false,
+    };
+    this.metrics.coverageRatio(series.nodeId, answer.ratio);
+    for (const tier of ['storage', 'backfill', 'live'] as const) {
+      if (answer.rowsByTier[tier] > 0) this.metrics.rowsServed(series.nodeId, tier, answer.rowsByTier[tier]);
+    }
+    // Only complete, settled answers are cached: nothing missing, nothing pending, no live
+    // rows (they change as the tail grows) and no downgrade.
+    if (this.cache && !options.noCache && answer.cacheable && !downgrade) {
+      this.cache.set(key, { frame, meta, fingerprint }, frameBytes(frame));
+      this.metrics.cacheBytes(this.cache.stats().bytes);
+    }
+    return { series, frame, meta, fingerprint };
+  }
+
+  private async serve(series: Series, range: TimeRange, strategy: Strategy, now: bigint, sla: SlaTracker, options: FetchOptions) {
+    const window = planningWindow(series, range);
+    const horizon = historyHorizon(series, now);
+    // History can only exist up to now (bars: up to the last close); later is the live tail.
+    const past = window && window.start < horizon ? { start: window.start, end: window.end < horizon ? window.end : horizon } : undefined;
+    const ensured = await this.ensureHistory(series, range, past, strategy, sla, options.signal);
+    const { covered, fill, pending } = ensured;
+    let downgrade = ensured.downgrade;
+
+    const stored = window ? await sla.measure('storage', () => this.storage.fetch(series, window)) : undefined;
+    let live: SeriesFrame | undefined;
+    let liveCovered: TimeRange[] = [];
+    if (strategy === 'SEAMLESS' && this.live && window) {
+      const tailPart = missingRanges(covered, window);
+      const tail = this.tailFor(series);
+      live = await sla.measure('live', async () => joinFrames(tailPart.map((r) => tail.rows(r))));
+      const since = tail.completeSince();
+      if (since !== undefined && tail.connected) liveCovered = [{ start: since, end: now }];
+      else if (!tail.connected) downgrade ??= { mode: 'partial', reason: 'live_disconnected' };
+    }
+
+    const joined = joinFrames([stored, live]);
+    const ordered = joined && live ? sortByTs(joined) : joined;
+    const checked = checkConformance(series, ordered, this.config.conformance);
+    this.metrics.conformance(series.nodeId, checked.report);
+    if (checked.report.blocked) {
+      throw new SeamlessError('SEAMLESS_CONFORMANCE_BLOCKED', `${series.nodeId} ${formatRange(range)}: ${describeBlocked(checked.report)}; the rules are set to block — fix the data or set them to warn/drop`, { report: checked.report });
+    }
+    const stable = stabilize(series, checked.frame, now, this.config.stabilizationBars);
+    const rows = stable.frame?.length ?? 0;
+    const liveRows = Math.min(live?.length ?? 0, rows);
+    const backfillRows = Math.min(fill.rows, rows - liveRows);
+    const rowsByTier: Record<Tier, number> = { cache: 0, storage: rows - liveRows - backfillRows, backfill: backfillRows, live: liveRows };
+    const tiers = (['storage', 'backfill', 'live'] as const).filter((t) => t === 'storage' || rowsByTier[t] > 0 || (t === 'backfill' && fill.fetched + fill.joined > 0));
+    const effective = past ? [past] : [];
+    const coveredLength = totalLength(intersectRanges(mergeRanges([...covered, ...liveCovered]), effective));
+    const ratio = past ? Number(coveredLength) / Number(totalLength(effective)) : 1;
+    const stillMissing = past ? missingRanges(mergeRanges([...covered, ...liveCovered]), past) : [];
+    return {
+      frame: stable.frame,
+      tiers: tiers as Tier[],
+      rowsByTier,
+      ratio,
+      missing: stillMissing,
+      backfill: { fetchedChunks: fill.fetched, joinedChunks: fill.joined, rows: fill.rows, empty: fill.empty, pending },
+      conformance: checked.report,
+      stabilizedRows: stable.trimmed,
+      downgrade,
+      cacheable: stillMissing.length === 0 && !pending && live === undefined && (window === undefined || window.end <= horizon) && stable.trimmed === 0,
+    };
+  }
+
+  /**
+   * Makes sure storage holds `past` as far as the strategy allows: FAIL_FAST throws on gaps,
+   * PARTIAL starts a background fill of the gaps only, the others fill them now.
+   */
+  async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal, reportGaps = false) {
+    let covered = await sla.measure('storage', () => this.coverage(series));
+    let missing = past ? missingRanges(covered, past) : [];
+    if (reportGaps && strategy === 'FAIL_FAST') return { covered, missing, fill: NO_FILL, pending: false, downgrade: undefined };
+    let fill: FillOutcome = NO_FILL;
+    let pending = false;
+    let downgrade: Downgrade | undefined;
+    if (missing.length > 0) {
+      if (strategy === 'FAIL_FAST') {
+        throw new SeamlessError(
+          'SEAMLESS_MISSING_DATA',
+          `${series.nodeId}: storage lacks ${missing.map(formatRange).join(', ')} of ${formatRange(range)}; FAIL_FAST never backfills — use AUTO_BACKFILL or PARTIAL, or import the data first`,
+          { nodeId: series.nodeId, missing },
+        );
+      }
+      if (strategy === 'PARTIAL') {
+        if (this.runner) {
+          this.startBackground(series, missing);
+          pending = true;
+          downgrade = { mode: 'partial', reason: 'backfill_pending' };
+        }
+      } else {
+        await this.requireBackfill(series, missing);
+        const result = await this.fillWithinBudget(series, missing, sla, signal);
+        fill = result.outcome;
+        pending = result.pending;
+        if (pending) downgrade = { mode: 'partial', reason: 'backfill_pending' };
+        covered = await this.coverage(series);
+        missing = missingRanges(covered, past!);
+      }
+    }
+    return { covered, missing, fill, pending, downgrade };
+  }
+
+  private async requireBackfill(series: Series, missing: TimeRange[]): Promise<void> {
+    const what = missing.map(formatRange).join(', ');
+    if (!this.runner) {
+      throw new SeamlessError('SEAMLESS_NO_BACKFILL', `${series.nodeId}: storage lacks ${what} and this provider has no backfill source; configure one (e.g. the catalog.mirror preset) or use PARTIAL`, { nodeId: series.nodeId, missing });
+    }
+    for (const gap of missing) {
+      if (!(await this.runner.backfiller.canBackfill(series, gap))) {
+        throw new SeamlessError('SEAMLESS_NO_BACKFILL', `${series.nodeId}: ${this.runner.backfiller.name} cannot backfill ${formatRange(gap)} (storage lacks ${what})`, { nodeId: series.nodeId, missing });
+      }
+    }
+  }
+
+  /**
+   * Fills gaps within the SLA backfill budget. Under the `partial` policy a fill that runs
+   * out of budget keeps running in the background (its chunks still land in storage) and
+   * the answer is what storage holds by then; otherwise the fill is awaited in full and
+   * the tracker judges it afterwards.
+   */
+  private async fillWithinBudget(series: Series, missing: TimeRange[], sla: SlaTracker, signal?: AbortSignal): Promise<{ outcome: FillOutcome; pending: boolean }> {
+    const runner = this.runner!;
+    const budget = sla.remainingMs('backfill');
+    if (budget === undefined || this.config.sla?.onViolation !== 'partial') {
+      return { outcome: await sla.measure('backfill', () => runner.fill(series, missing, signal)), pending: false };
+    }
+    const job = this.track(runner.fill(series, missing, signal));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, budget))));
+    const first = await sla.measure('backfill', () => Promise.race([job, timeout]));
+    clearTimeout(timer);
+    if (first === 'timeout') return { outcome: { fetched: 0, joined: 0, rows: 0, empty: [] }, pending: true };
+    return { outcome: first, pending: false };
+  }
+
+  private startBackground(series: Series, gaps: TimeRange[]): void {
+    this.track(this.runner!.fill(series, gaps));
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    const tracked = promise.finally(() => this.background.delete(tracked));
+    tracked.catch((error: unknown) => {
+      this.lastBackgroundError = error;
+    });
+    this.background.add(tracked);
+    return tracked;
+  }
+
+  private tailFor(series: Series): LiveTail {
+    let tail = this.tails.get(series.nodeId);
+    if (!tail) {
+      tail = new LiveTail(this.live!, series);
+      this.tails.set(series.nodeId, tail);
+    }
+    return tail;
+  }
+}
+
+const NO_FILL: FillOutcome = { fetched: 0, joined: 0, rows: 0, empty: [] };
+
+function describeBlocked(report: ConformanceReport): string {
+  return Object.entries(report.rules)
+    .filter(([, rule]) => rule.action === 'block')
+    .map(([id, rule]) => `${id} flagged ${rule.count} row(s)`)
+    .join(', ');
+}
+
+function memo<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}

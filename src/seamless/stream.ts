@@ -1,0 +1,171 @@
+/**
+ * `stream(nodeId, from)`: replays history from `from`, then hands over to the live feed
+ * with no gap and no duplicate at the seam, and keeps healing the feed's disconnects.
+ *
+ * The live subscription starts first and is buffered while history replays, so nothing
+ * that happens during the replay is lost. History is replayed in chunks up to the last
+ * closed bar (or now), backfilling as the provider's strategy allows. The seam between
+ * the end of history and the first live row is backfilled too. A SeamGuard drops rows
+ * already emitted. When the feed drops, the rows between the last one emitted and the first
+ * one after reconnecting are backfilled; when that is not possible the stream says so with
+ * an explicit `gap` event instead of silently skipping.
+ */
+import { checkConformance } from './conformance/index.js';
+import type { LiveEvent } from './contracts.js';
+import { AsyncQueue } from './async-queue.js';
+import { SeamlessError } from './errors.js';
+import type { SeamlessProvider } from './provider.js';
+import { SeamGuard } from './seam-guard.js';
+import type { Series, SeriesFrame } from './series.js';
+import { alignStart, historyHorizon, planningWindow } from './series-window.js';
+import { SlaTracker } from './sla.js';
+import type { Strategy } from './provider-config.js';
+import { type TimeRange, chunkRange, formatRange } from './time-range.js';
+import { tsInitOf } from '../model/frames.js';
+
+export type StreamEvent =
+  | { readonly type: 'rows'; readonly source: 'history' | 'seam' | 'live'; readonly frame: SeriesFrame }
+  /** From here on, rows come from the live feed. */
+  | { readonly type: 'live'; readonly at: bigint }
+  /** Rows in `range` are missing and could not be backfilled; `end` is absent when the feed ended. */
+  | { readonly type: 'gap'; readonly range: { readonly start: bigint; readonly end?: bigint }; readonly reason: string };
+
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+  /** Strategy for the replay and for healing (default: AUTO_BACKFILL when the provider can backfill, else FAIL_FAST). */
+  readonly strategy?: Strategy;
+  /** History per replay step, in ns (default one day). */
+  readonly chunkNs?: bigint;
+  /** How far back around the seam rows are remembered for de-duplication (default 5 minutes). */
+  readonly seamMarginNs?: bigint;
+}
+
+const DAY = 86_400_000_000_000n;
+const FIVE_MINUTES = 300_000_000_000n;
+
+export async function* stream(provider: SeamlessProvider, nodeId: string, from: bigint, options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
+  const feed = provider.live;
+  if (!feed) throw new SeamlessError('SEAMLESS_BAD_CONFIG', `stream ${nodeId}: this provider has no live feed; configure one or use fetch for history only`);
+  const series = provider.symbology.series(nodeId);
+  const strategy = options.strategy ?? (provider.canBackfill ? 'AUTO_BACKFILL' : 'FAIL_FAST');
+  const margin = options.seamMarginNs ?? FIVE_MINUTES;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+
+  // Subscribe before replaying so the buffer holds everything from now on.
+  const queue = new AsyncQueue<LiveEvent>();
+  const pump = (async () => {
+    try {
+      for await (const event of feed.subscribe(series, signal)) queue.push(event);
+      queue.end();
+    } catch (error) {
+      queue.end(signal.aborted ? undefined : error);
+    }
+  })();
+  const guard = new SeamGuard(margin, providerNow(provider) - margin);
+
+  try {
+    let cursor = alignStart(series, from);
+    // Replay until caught up with the horizon (it moves while we replay).
+    for (;;) {
+      const horizon = historyHorizon(series, providerNow(provider));
+      if (cursor >= horizon) break;
+      for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
+        signal.throwIfAborted();
+        for await (const item of replay(provider, series, chunk, strategy, signal)) {
+          if ('start' in item) {
+            provider.metrics.streamGap(series.nodeId);
+            yield { type: 'gap', range: item, reason: 'storage lacks this range and the strategy does not backfill' };
+            continue;
+          }
+          guard.noteEmitted(item);
+          yield { type: 'rows', source: 'history', frame: item };
+        }
+        cursor = chunk.end;
+      }
+    }
+
+    let handedOver = false;
+    let lostSince: bigint | undefined;
+    for (;;) {
+      const next = await queue.next();
+      if (next.done) {
+        const start = guard.lastTs ?? cursor;
+        provider.metrics.streamGap(series.nodeId);
+        yield { type: 'gap', range: { start }, reason: `live feed ${feed.name} ended` };
+        return;
+      }
+      const event = next.value;
+      if (event.type === 'disconnected') {
+        lostSince ??= guard.lastTs ?? cursor;
+        continue;
+      }
+      if (event.type === 'reconnected' || event.frame.length === 0) continue;
+      const firstLive = tsInitOf(event.frame)[0]!;
+      if (!handedOver || lostSince !== undefined) {
+        // The seam: from the end of what was emitted to the first live row.
+        const seamStart = lostSince ?? guard.lastTs ?? cursor;
+        const seamEnd = series.stepNs === undefined ? firstLive : firstLive - series.stepNs;
+        if (seamEnd > seamStart) yield* heal(provider, series, { start: seamStart, end: seamEnd }, strategy, guard, signal);
+        lostSince = undefined;
+        if (!handedOver) {
+          handedOver = true;
+          yield { type: 'live', at: firstLive };
+        }
+      }
+      const fresh = guard.admit(event.frame);
+      if (fresh) yield { type: 'rows', source: 'live', frame: fresh };
+    }
+  } finally {
+    stop.abort();
+    await pump;
+  }
+}
+
+/**
+ * History of one chunk from storage, after the strategy has filled what it may. Ranges
+ * still missing (a strategy that does not backfill) come out as ranges, ahead of the rows.
+ */
+async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRange, strategy: Strategy, signal: AbortSignal): AsyncGenerator<SeriesFrame | TimeRange> {
+  const window = planningWindow(series, chunk);
+  if (!window) return;
+  // Replays never fail on gaps and never fill in the background: they report them.
+  const reportOnly = strategy === 'FAIL_FAST' || strategy === 'PARTIAL';
+  const sla = new SlaTracker(undefined, provider.metrics);
+  const ensured = await provider.ensureHistory(series, chunk, window, reportOnly ? 'FAIL_FAST' : strategy, sla, signal, reportOnly);
+  yield* ensured.missing;
+  const storage = provider.storage;
+  const frames = storage.stream ? storage.stream(series, window) : single(await storage.fetch(series, window));
+  for await (const frame of frames) {
+    const checked = checkConformance(series, frame, provider.config.conformance);
+    if (checked.report.blocked) {
+      throw new SeamlessError('SEAMLESS_CONFORMANCE_BLOCKED', `stream ${series.nodeId}: conformance blocked rows in ${formatRange(chunk)}`, { report: checked.report });
+    }
+    if (checked.frame) yield checked.frame;
+  }
+}
+
+/** Backfills a seam or a disconnect; yields its new rows, or a gap event when it cannot. */
+async function* heal(provider: SeamlessProvider, series: Series, range: TimeRange, strategy: Strategy, guard: SeamGuard, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  const healStrategy = strategy === 'FAIL_FAST' || strategy === 'PARTIAL' ? 'AUTO_BACKFILL' : strategy;
+  try {
+    if (!provider.canBackfill) throw new Error('the provider has no backfill source');
+    for await (const item of replay(provider, series, range, healStrategy, signal)) {
+      if ('start' in item) throw new Error(`${formatRange(item)} is still missing after backfill`);
+      const fresh = guard.admit(item);
+      if (fresh) yield { type: 'rows', source: 'seam', frame: fresh };
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    provider.metrics.streamGap(series.nodeId);
+    yield { type: 'gap', range, reason: `could not backfill ${formatRange(range)}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function* single(frame: SeriesFrame | undefined): AsyncGenerator<SeriesFrame> {
+  if (frame) yield frame;
+}
+
+function providerNow(provider: SeamlessProvider): bigint {
+  return provider.now();
+}
