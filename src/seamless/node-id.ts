@@ -190,7 +190,7 @@ export function parseNodeId(text: string): NodeIdParts {
     return { kind, exchange, symbol };
   }
   if (parts.length === 3) {
-    // One part after the exchange: say which of the two it is not.
+    // One part after the exchange: say which of symbol and timeframe is missing.
     const only = parts[2] ?? '';
     throw missing(isTimeframe(only) && !only.includes('/') ? 'symbol' : 'timeframe');
   }

@@ -6,7 +6,8 @@
 import type { ByteSource } from './byte-source.js';
 import { decodeColumnChunk, type ColumnValues } from './column-read.js';
 import { initCompression } from './compression.js';
-import { Codec, type ColumnChunkMeta, type FileMeta, type SchemaElement, type Statistics, decodeFileMeta } from './format.js';
+import { Codec, type ColumnChunkMeta, type FileMeta, type SchemaElement, type Statistics } from './format.js';
+import { decodeFileMeta } from './footer-read.js';
 import type { ArrowSchemaInfo } from './arrow-schema.js';
 import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
 

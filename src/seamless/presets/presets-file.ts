@@ -4,6 +4,7 @@
  * start with the line to fix instead of at the first fetch.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { CONFORMANCE_RULES } from '../conformance/index.js';
 import { SeamlessError } from '../errors.js';
 import type { BackfillPolicy, ConformanceConfig, ProviderConfig, SlaPhase, SlaPolicy } from '../provider-config.js';
 import { formatOf, parseConfigText, readConfigFile, type ConfigSource, type PathSegment } from './config-source.js';
@@ -76,9 +77,26 @@ function fromSource(source: ConfigSource, label: string, baseDir: string, option
     context: { baseDir, env: options.env ?? process.env },
   };
   // Resolve every data preset now: dangling names and bad provider options surface at load.
-  const problems = Object.keys(doc.spec.data_presets).flatMap((key) => resolveEntry(doc, key, {}).problems.map((p) => p.problem));
+  const problems = [
+    ...unknownRules(doc.spec),
+    ...Object.keys(doc.spec.data_presets).flatMap((key) => resolveEntry(doc, key, {}).problems.map((p) => p.problem)),
+  ];
   if (problems.length > 0) throw configError(label, problems, source);
   return doc;
+}
+
+const RULE_IDS = [...new Set(Object.values(CONFORMANCE_RULES).flatMap((rules) => rules.map((rule) => rule.id)))];
+
+/** A misspelt rule id must fail here, not silently leave the real rule at its default. */
+function unknownRules(spec: PresetsFileSpec): Problem[] {
+  return Object.entries(spec.conformance_presets).flatMap(([name, preset]) =>
+    Object.keys(preset.rules)
+      .filter((id) => !RULE_IDS.includes(id))
+      .map((id) => ({
+        path: ['conformance_presets', name, 'rules', id],
+        message: `unknown conformance rule "${id}"${didYouMean(id, RULE_IDS)}; known rules: ${RULE_IDS.join(', ')}`,
+      })),
+  );
 }
 
 export function dataPresetKeys(doc: PresetsDocument): string[] {

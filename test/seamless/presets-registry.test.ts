@@ -1,0 +1,108 @@
+/** The code-defined provider presets: configs they build, what they require, strict options. */
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import * as z from 'zod';
+import { SeamlessError } from '../../src/seamless/errors.js';
+import { createDefaultRegistry, PresetRegistry } from '../../src/seamless/presets/index.js';
+import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE } from '../../src/seamless/provider-config.js';
+
+const registry = createDefaultRegistry();
+const context = { baseDir: '/base', env: {} };
+
+function seamlessError(code: string, ...patterns: RegExp[]) {
+  return (error: unknown) => {
+    assert.ok(error instanceof SeamlessError, `expected SeamlessError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    for (const pattern of patterns) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('preset registry', () => {
+  it('lists the built-in presets', () => {
+    assert.deepEqual(registry.names(), ['catalog', 'catalog.mirror', 'catalog.replay']);
+  });
+
+  it('catalog: local catalog, FAIL_FAST, no backfill, needs the catalog', () => {
+    const preset = registry.get('catalog');
+    assert.deepEqual(preset.build({ catalog_path: 'data/catalog' }, context), {
+      strategy: 'FAIL_FAST',
+      storage: { kind: 'catalog', path: '/base/data/catalog' },
+      cache: DEFAULT_CACHE,
+      conformance: {},
+      stabilizationBars: 0,
+    });
+    assert.deepEqual(preset.requires({ catalog_path: '/abs/cat' }, context), [{ kind: 'catalog', path: '/abs/cat', option: 'catalog_path' }]);
+  });
+
+  it('catalog: defaults to $NAUTILUS_PATH/catalog, else ./catalog', () => {
+    const preset = registry.get('catalog');
+    assert.equal(preset.build({}, { baseDir: '/base', env: { NAUTILUS_PATH: '/nt' } }).storage.path, '/nt/catalog');
+    assert.equal(preset.build(undefined, { baseDir: '/base', env: {} }).storage.path, resolve(process.cwd(), 'catalog'));
+  });
+
+  it('catalog.mirror: backfill from another catalog with the default policy', () => {
+    const config = registry.get('catalog.mirror').build({ catalog_path: '/a', source_path: 'src' }, context);
+    assert.equal(config.strategy, 'AUTO_BACKFILL');
+    assert.deepEqual(config.backfill, { source: { kind: 'catalog', path: '/base/src' }, policy: DEFAULT_BACKFILL_POLICY });
+    assert.equal(config.live, undefined);
+    assert.deepEqual(
+      registry.get('catalog.mirror').requires({ catalog_path: '/a', source_path: 'src' }, context).map((d) => d.kind === 'catalog' && d.path),
+      ['/a', '/base/src'],
+    );
+  });
+
+  it('catalog.mirror: source_path is required and must differ from catalog_path', () => {
+    assert.throws(() => registry.get('catalog.mirror').build({}, context), seamlessError('SEAMLESS_BAD_CONFIG', /options\.source_path: is required/));
+    assert.throws(
+      () => registry.get('catalog.mirror').build({ catalog_path: '/a', source_path: '/a' }, context),
+      seamlessError('SEAMLESS_BAD_CONFIG', /same folder/),
+    );
+  });
+
+  it('catalog.replay: mirror plus a catalog replay live tail, SEAMLESS', () => {
+    const preset = registry.get('catalog.replay');
+    const config = preset.build({ catalog_path: '/a', source_path: '/s' }, context);
+    assert.equal(config.strategy, 'SEAMLESS');
+    assert.deepEqual(config.live, { kind: 'catalog-replay', path: '/s', speed: 1 });
+    assert.equal(config.backfill?.source.path, '/s');
+    const custom = preset.build({ catalog_path: '/a', source_path: '/s', live_path: 'live', speed: 10 }, context);
+    assert.deepEqual(custom.live, { kind: 'catalog-replay', path: join('/base', 'live'), speed: 10 });
+    // live_path defaulting to source_path is one dependency, not two.
+    assert.equal(preset.requires({ catalog_path: '/a', source_path: '/s' }, context).length, 2);
+    assert.equal(preset.requires({ catalog_path: '/a', source_path: '/s', live_path: '/l' }, context).length, 3);
+  });
+
+  it('unknown preset: lists registered names and suggests close ones', () => {
+    assert.throws(
+      () => registry.get('catalog.mirorr'),
+      seamlessError('SEAMLESS_UNKNOWN_PRESET', /unknown provider preset "catalog.mirorr"/, /did you mean "catalog.mirror"/, /"catalog", "catalog.mirror", "catalog.replay"/),
+    );
+    assert.throws(() => registry.get('questdb'), (e: unknown) => e instanceof SeamlessError && !e.message.includes('did you mean'));
+  });
+
+  it('bad option keys and values are rejected with the valid keys', () => {
+    assert.throws(
+      () => registry.get('catalog').build({ catalog_pth: '/x' }, context),
+      seamlessError('SEAMLESS_BAD_CONFIG', /unknown key "catalog_pth"/, /did you mean "catalog_path"/, /valid keys: catalog_path, width/),
+    );
+    assert.throws(
+      () => registry.get('catalog.replay').build({ source_path: '/s', speed: 0 }, context),
+      seamlessError('SEAMLESS_BAD_CONFIG', /options\.speed: must be > 0, was 0/),
+    );
+    assert.throws(() => registry.get('catalog').build({ width: 12 }, context), seamlessError('SEAMLESS_BAD_CONFIG', /must be 8 or 16.*was 12/));
+  });
+
+  it('register: custom presets, duplicate and malformed names refused', () => {
+    const own = new PresetRegistry().register('mine', {
+      description: 'test',
+      options: z.strictObject({ path: z.string() }),
+      build: (o) => ({ strategy: 'PARTIAL', storage: { kind: 'catalog', path: o.path }, cache: false, conformance: {}, stabilizationBars: 2 }),
+      requires: () => [],
+    });
+    assert.equal(own.get('mine').build({ path: '/p' }).strategy, 'PARTIAL');
+    assert.throws(() => own.register('mine', { description: '', options: z.object({}), build: () => assert.fail(), requires: () => [] }), /already registered/);
+    assert.throws(() => own.register('Bad Name', { description: '', options: z.object({}), build: () => assert.fail(), requires: () => [] }), /not valid/);
+  });
+});
