@@ -28,6 +28,11 @@ export interface BackfillHooks {
   failure?(series: Series, error: unknown): void;
   inProgress?(delta: number): void;
   written?(series: Series, range: TimeRange, rows: number): void;
+  /**
+   * Whether an empty answer for `range` may be remembered as known-empty. A venue may not
+   * have published the last moments yet, so the provider says no for very recent ranges.
+   */
+  mayRecordEmpty?(series: Series, range: TimeRange): boolean;
 }
 
 export interface FillOutcome {
@@ -131,7 +136,7 @@ export class BackfillRunner {
       const frame = await this.fetchWithRetries(series, chunk, signal);
       await this.target.write(series, chunk, frame);
       if (frame) await this.ledger.markCovered(series.nodeId, chunk);
-      else await this.ledger.markEmpty(series.nodeId, chunk);
+      else if (this.hooks.mayRecordEmpty?.(series, chunk) ?? true) await this.ledger.markEmpty(series.nodeId, chunk);
       this.hooks.written?.(series, chunk, frame?.length ?? 0);
       return { rows: frame?.length ?? 0, empty: frame === undefined };
     } catch (error) {

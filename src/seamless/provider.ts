@@ -100,6 +100,7 @@ export class SeamlessProvider {
           failure: (s) => this.metrics.backfillFailure(s.nodeId),
           inProgress: (d) => this.metrics.backfillInProgress(d),
           written: (s) => this.cache?.invalidateSeries(s.nodeId),
+          mayRecordEmpty: (s, range) => range.end <= this.clock() - recentWindow(s),
         },
         parts.random,
       );
@@ -353,6 +354,11 @@ export class SeamlessProvider {
     }
     return tail;
   }
+}
+
+/** How recent an empty venue answer must be to count as "not published yet" rather than known-empty. */
+function recentWindow(series: Series): bigint {
+  return series.stepNs !== undefined ? 2n * series.stepNs : 300_000_000_000n;
 }
 
 const NO_FILL: FillOutcome = { fetched: 0, joined: 0, rows: 0, empty: [] };

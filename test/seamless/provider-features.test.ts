@@ -1,0 +1,163 @@
+/**
+ * Conformance, stabilisation, SLA budgets, the cache, the live tail, metrics, fingerprints
+ * and artifacts, each through the provider's one `fetch`.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
+import { NS_PER_MINUTE } from '../../src/model/time.js';
+import { SeamlessError } from '../../src/seamless/errors.js';
+import { BAR_NODE, DAY0, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+
+describe('provider features', () => {
+  it('default conformance lets clean data through untouched; a block rule stops bad data with a report', async () => {
+    const clean = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    await clean.storage.write(bars(1, 60));
+    const ok = await clean.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.deepEqual(ok.meta.conformance.rules, {});
+    assert.equal(ok.meta.conformance.rowsOut, 60);
+
+    const dirty = await setup(await scratchDir(), { strategy: 'FAIL_FAST', conformance: { bar_ohlc: 'block' } });
+    const bad = bars(1, 60);
+    setFixedRaw(bad.columns.high, 10, fixedRawAt(bad.columns.low, 10) - 1n);
+    await dirty.storage.write(bad);
+    await assert.rejects(dirty.provider.fetch(BAR_NODE, minutes(0, 60)), (error: unknown) => {
+      assert.ok(error instanceof SeamlessError);
+      assert.equal(error.code, 'SEAMLESS_CONFORMANCE_BLOCKED');
+      assert.match(error.message, /bar_ohlc flagged 1 row/);
+      return true;
+    });
+
+    const dropping = await setup(join(dirty.dir), { strategy: 'FAIL_FAST', conformance: { bar_ohlc: 'drop' } });
+    const dropped = await dropping.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(dropped.meta.rows, 59);
+    assert.equal(dropped.meta.conformance.rules['bar_ohlc']?.dropped, 1);
+    assert.equal(dropped.meta.conformance.rules['bar_ohlc']?.samples.length, 1);
+    assert.match(await dropping.provider.metrics.text(), /seamless_conformance_flags_total\{node_id="ohlcv:binance:BTC\/USDT:1m",rule="bar_ohlc",action="drop"\} 1/);
+  });
+
+  it('stabilisation holds back only bars closing within the last N intervals, never closed history', async () => {
+    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST', stabilizationBars: 1 });
+    await s.storage.write(bars(1, 60));
+    s.now = DAY0 + 60n * NS_PER_MINUTE + 30n * 1_000_000_000n;
+    const recent = await s.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(recent.meta.rows, 59, 'the bar closing 30 s ago may still change');
+    assert.equal(recent.meta.stabilizedRows, 1);
+    s.now = DAY0 + 86_400_000_000_000n;
+    const later = await s.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(later.meta.rows, 60, 'a day later nothing is trimmed (qmtl always dropped the last rows)');
+  });
+
+  it('SLA: a slow backfill fails under "fail", answers partially under "partial", and is flagged under "hold"', async () => {
+    const slow = async (policy: 'fail' | 'partial' | 'hold') => {
+      const s = await setup(await scratchDir(), { sla: { budgetsMs: { backfill: 40 }, onViolation: policy }, cache: false });
+      await s.venue.write(bars(1, 60));
+      await s.storage.write(bars(1, 30));
+      s.backfiller.delayMs = 300;
+      return s;
+    };
+    const fail = await slow('fail');
+    await assert.rejects(fail.provider.fetch(BAR_NODE, minutes(0, 60)), (error: unknown) =>
+      error instanceof SeamlessError && error.code === 'SEAMLESS_SLA_EXCEEDED' && /backfill/.test(error.message));
+    await fail.provider.idle();
+
+    const partial = await slow('partial');
+    const started = performance.now();
+    const answer = await partial.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.ok(performance.now() - started < 250, 'the partial answer does not wait for the slow venue');
+    assert.equal(answer.meta.rows, 30);
+    assert.equal(answer.meta.backfill.pending, true);
+    assert.equal(answer.meta.downgrade?.mode, 'partial');
+    await partial.provider.idle();
+    const filled = await partial.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(filled.meta.rows, 60, 'the fill kept running and landed in storage');
+
+    const hold = await slow('hold');
+    const held = await hold.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(held.meta.rows, 60);
+    assert.equal(held.meta.downgrade?.mode, 'hold');
+    assert.equal(held.meta.downgrade?.violations?.[0]?.phase, 'backfill');
+    assert.match(await hold.provider.metrics.text(), /seamless_sla_violations_total\{phase="backfill",policy="hold"\} 1/);
+  });
+
+  it('the cache serves a repeat at once, and a write-through invalidates it', async () => {
+    const s = await setup(await scratchDir());
+    await s.venue.write(bars(1, 1440));
+    const first = await s.provider.fetch(BAR_NODE, minutes(0, 1440));
+    assert.equal(first.meta.cached, false);
+    const second = await s.provider.fetch(BAR_NODE, minutes(0, 1440));
+    assert.equal(second.meta.cached, true);
+    assert.deepEqual(second.meta.tiers, ['cache']);
+    assert.equal(second.frame, first.frame);
+    const other = await s.provider.fetch(BAR_NODE, minutes(0, 1440), { asOf: '2024-01-03' });
+    assert.equal(other.meta.cached, false, 'as_of is part of the key');
+    assert.match(await s.provider.metrics.text(), /seamless_cache_hits_total\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 1/);
+  });
+
+  it('SEAMLESS adds the live tail after what storage and backfill hold', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), { strategy: 'SEAMLESS' }, { live: feed });
+    await s.venue.write(bars(1, 30));
+    s.now = DAY0 + 40n * NS_PER_MINUTE;
+    // The venue's REST history ends at 00:30; the socket has delivered the bars since.
+    await s.provider.fetch(BAR_NODE, minutes(0, 30));
+    feed.rows(bars(31, 9, 7));
+    await new Promise((r) => setTimeout(r, 20));
+    const answer = await s.provider.fetch(BAR_NODE, minutes(0, 40));
+    assert.equal(answer.meta.rows, 39);
+    assert.equal(answer.meta.rowsByTier.live, 9);
+    assert.ok(answer.meta.tiers.includes('live'));
+    const ts = [...tsInitOf(answer.frame!)];
+    assert.equal(new Set(ts).size, ts.length);
+    await s.provider.close();
+  });
+
+  it('fingerprints are stable, differ with the data, and an artifact with a manifest can be written', async () => {
+    const dir = await scratchDir();
+    const s = await setup(dir, { strategy: 'FAIL_FAST', artifactsDir: join(dir, 'artifacts') });
+    await s.storage.write(trades(0, 500));
+    const a = await s.provider.fetch(TRADE_NODE, { start: DAY0, end: DAY0 + 100n * 1_000_000_000n }, { noCache: true });
+    const b = await s.provider.fetch(TRADE_NODE, { start: DAY0, end: DAY0 + 100n * 1_000_000_000n }, { noCache: true });
+    const c = await s.provider.fetch(TRADE_NODE, { start: DAY0, end: DAY0 + 101n * 1_000_000_000n }, { noCache: true });
+    assert.match(a.fingerprint(), /^sha256:[0-9a-f]{64}$/);
+    assert.equal(a.fingerprint(), b.fingerprint());
+    assert.notEqual(a.fingerprint(), c.fingerprint());
+    const manifest = JSON.parse(await readFile(a.meta.artifact!.manifestPath, 'utf8')) as { rows: number; fingerprint: string; nodeId: string };
+    assert.equal(manifest.rows, 100);
+    assert.equal(manifest.fingerprint, a.fingerprint());
+    assert.equal(manifest.nodeId, TRADE_NODE);
+  });
+
+  it('ticks use half-open ranges exactly: start included, end excluded', async () => {
+    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    await s.storage.write(trades(0, 100));
+    const r = await s.provider.fetch(TRADE_NODE, { start: DAY0 + 10n * 1_000_000_000n, end: DAY0 + 20n * 1_000_000_000n });
+    const ts = [...tsInitOf(r.frame!)];
+    assert.equal(ts.length, 10);
+    assert.equal(ts[0], DAY0 + 10n * 1_000_000_000n);
+    assert.equal(ts[9], DAY0 + 19n * 1_000_000_000n);
+  });
+
+  it('bad node ids and ranges are refused with the part that is wrong', async () => {
+    const s = await setup(await scratchDir());
+    await assert.rejects(s.provider.fetch('ohlcv:binance:BTC/USDT', minutes(0, 1)), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_NODE_ID' && /timeframe/.test(e.message) && /ohlcv:binance:BTC\/USDT:1m/.test(e.message));
+    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(5, 5)), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_RANGE');
+  });
+
+  it('exposes request, phase, tier and coverage metrics in Prometheus text', async () => {
+    const s = await setup(await scratchDir());
+    await s.venue.write(bars(1, 60));
+    await s.provider.fetch(BAR_NODE, minutes(0, 60));
+    const text = await s.provider.metrics.text();
+    for (const pattern of [
+      /seamless_request_duration_seconds_count\{strategy="AUTO_BACKFILL",outcome="ok"\} 1/,
+      /seamless_phase_duration_seconds_count\{phase="backfill"\} 1/,
+      /seamless_rows_served_total\{node_id="ohlcv:binance:BTC\/USDT:1m",tier="backfill"\} 60/,
+      /seamless_backfill_calls_total\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 1/,
+      /seamless_coverage_ratio\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 1/,
+      /seamless_cache_misses_total\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 1/,
+    ]) assert.match(text, pattern);
+  });
+});
