@@ -57,8 +57,11 @@ export type StorageConfig = { readonly kind: 'catalog'; readonly path: string; r
 /** Where backfill comes from. More kinds (ccxt) arrive with the exchange tier. */
 export type BackfillSourceConfig = { readonly kind: 'catalog'; readonly path: string };
 
-/** Where the live tail comes from. More kinds (ccxt websocket) arrive with the exchange tier. */
-export type LiveSourceConfig = { readonly kind: 'catalog-replay'; readonly path: string; readonly speed?: number };
+/**
+ * Where the live tail comes from: following a catalog that a recorder keeps writing to.
+ * More kinds (ccxt websocket) arrive with the exchange tier.
+ */
+export type LiveSourceConfig = { readonly kind: 'catalog-follow'; readonly path: string; readonly pollMs?: number };
 
 export interface ProviderConfig {
   readonly strategy: Strategy;

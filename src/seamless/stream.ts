@@ -66,20 +66,27 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
 
   try {
     let cursor = alignStart(series, from);
-    // Replay until caught up with the horizon (it moves while we replay).
+    // Replay until caught up with the horizon (it moves while we replay). A missing stretch
+    // at the very end is not reported here: it is the seam, healed at the handover.
+    let trailing: TimeRange | undefined;
     for (;;) {
       const horizon = historyHorizon(series, providerNow(provider));
       if (cursor >= horizon) break;
       for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
         signal.throwIfAborted();
+        if (trailing) {
+          yield gapEvent(provider, series, trailing, 'storage lacks this range and the strategy does not backfill');
+          trailing = undefined;
+        }
         for await (const item of replay(provider, series, chunk, strategy, signal)) {
-          if ('start' in item) {
-            provider.metrics.streamGap(series.nodeId);
-            yield { type: 'gap', range: item, reason: 'storage lacks this range and the strategy does not backfill' };
-            continue;
+          if (!('start' in item)) {
+            guard.noteEmitted(item);
+            yield { type: 'rows', source: 'history', frame: item };
+          } else if (item.end === horizon) {
+            trailing = item;
+          } else {
+            yield gapEvent(provider, series, item, 'storage lacks this range and the strategy does not backfill');
           }
-          guard.noteEmitted(item);
-          yield { type: 'rows', source: 'history', frame: item };
         }
         cursor = chunk.end;
       }
@@ -90,9 +97,8 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
     for (;;) {
       const next = await queue.next();
       if (next.done) {
-        const start = guard.lastTs ?? cursor;
-        provider.metrics.streamGap(series.nodeId);
-        yield { type: 'gap', range: { start }, reason: `live feed ${feed.name} ended` };
+        if (signal.aborted) return;
+        yield gapEvent(provider, series, { start: guard.lastTs ?? cursor }, `live feed ${feed.name} ended`);
         return;
       }
       const event = next.value;
@@ -102,16 +108,20 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
       }
       if (event.type === 'reconnected' || event.frame.length === 0) continue;
       const firstLive = tsInitOf(event.frame)[0]!;
-      if (!handedOver || lostSince !== undefined) {
-        // The seam: from the end of what was emitted to the first live row.
-        const seamStart = lostSince ?? guard.lastTs ?? cursor;
+      // Where rows may be missing before this message: after a drop, at the handover, and
+      // for bars wherever the socket skipped one (a missing bar is visible on the grid).
+      let seamStart: bigint | undefined;
+      if (lostSince !== undefined) seamStart = lostSince;
+      else if (!handedOver) seamStart = guard.lastTs ?? cursor;
+      else if (series.stepNs !== undefined) seamStart = guard.lastTs;
+      if (seamStart !== undefined) {
         const seamEnd = series.stepNs === undefined ? firstLive : firstLive - series.stepNs;
         if (seamEnd > seamStart) yield* heal(provider, series, { start: seamStart, end: seamEnd }, strategy, guard, signal);
-        lostSince = undefined;
-        if (!handedOver) {
-          handedOver = true;
-          yield { type: 'live', at: firstLive };
-        }
+      }
+      lostSince = undefined;
+      if (!handedOver) {
+        handedOver = true;
+        yield { type: 'live', at: firstLive };
       }
       const fresh = guard.admit(event.frame);
       if (fresh) yield { type: 'rows', source: 'live', frame: fresh };
@@ -157,9 +167,13 @@ async function* heal(provider: SeamlessProvider, series: Series, range: TimeRang
     }
   } catch (error) {
     if (signal.aborted) throw error;
-    provider.metrics.streamGap(series.nodeId);
-    yield { type: 'gap', range, reason: `could not backfill ${formatRange(range)}: ${error instanceof Error ? error.message : String(error)}` };
+    yield gapEvent(provider, series, range, `could not backfill ${formatRange(range)}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function gapEvent(provider: SeamlessProvider, series: Series, range: { start: bigint; end?: bigint }, reason: string): StreamEvent {
+  provider.metrics.streamGap(series.nodeId);
+  return { type: 'gap', range, reason };
 }
 
 async function* single(frame: SeriesFrame | undefined): AsyncGenerator<SeriesFrame> {

@@ -229,19 +229,19 @@ data_presets:
         file,
         `version: 1
 data_presets:
-  replay:
+  follow:
     provider:
-      preset: catalog.replay
-      options: { catalog_path: ./cat, source_path: ../src, live_path: live, speed: 4 }
+      preset: catalog.follow
+      options: { catalog_path: ./cat, source_path: ../src, live_path: live, poll_ms: 4 }
     artifacts_dir: artifacts
 `,
       );
       const doc = await loadPresetsFile(file);
       assert.equal(doc.label, file);
-      const { config } = resolveDataPreset(doc, 'replay');
+      const { config } = resolveDataPreset(doc, 'follow');
       assert.equal(config.storage.path, join(folder, 'cat'));
       assert.equal(config.backfill?.source.path, join(dir.path, 'src'));
-      assert.deepEqual(config.live, { kind: 'catalog-replay', path: join(folder, 'live'), speed: 4 });
+      assert.deepEqual(config.live, { kind: 'catalog-follow', path: join(folder, 'live'), pollMs: 4 });
       assert.equal(config.artifactsDir, join(folder, 'artifacts'));
     });
 

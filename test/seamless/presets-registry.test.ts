@@ -21,7 +21,7 @@ function seamlessError(code: string, ...patterns: RegExp[]) {
 
 describe('preset registry', () => {
   it('lists the built-in presets', () => {
-    assert.deepEqual(registry.names(), ['catalog', 'catalog.mirror', 'catalog.replay']);
+    assert.deepEqual(registry.names(), ['catalog', 'catalog.mirror', 'catalog.follow']);
   });
 
   it('catalog: local catalog, FAIL_FAST, no backfill, needs the catalog', () => {
@@ -61,14 +61,14 @@ describe('preset registry', () => {
     );
   });
 
-  it('catalog.replay: mirror plus a catalog replay live tail, SEAMLESS', () => {
-    const preset = registry.get('catalog.replay');
+  it('catalog.follow: mirror plus a live tail following a catalog, SEAMLESS', () => {
+    const preset = registry.get('catalog.follow');
     const config = preset.build({ catalog_path: '/a', source_path: '/s' }, context);
     assert.equal(config.strategy, 'SEAMLESS');
-    assert.deepEqual(config.live, { kind: 'catalog-replay', path: '/s', speed: 1 });
+    assert.deepEqual(config.live, { kind: 'catalog-follow', path: '/s', pollMs: 1000 });
     assert.equal(config.backfill?.source.path, '/s');
-    const custom = preset.build({ catalog_path: '/a', source_path: '/s', live_path: 'live', speed: 10 }, context);
-    assert.deepEqual(custom.live, { kind: 'catalog-replay', path: join('/base', 'live'), speed: 10 });
+    const custom = preset.build({ catalog_path: '/a', source_path: '/s', live_path: 'live', poll_ms: 10 }, context);
+    assert.deepEqual(custom.live, { kind: 'catalog-follow', path: join('/base', 'live'), pollMs: 10 });
     // live_path defaulting to source_path is one dependency, not two.
     assert.equal(preset.requires({ catalog_path: '/a', source_path: '/s' }, context).length, 2);
     assert.equal(preset.requires({ catalog_path: '/a', source_path: '/s', live_path: '/l' }, context).length, 3);
@@ -77,7 +77,7 @@ describe('preset registry', () => {
   it('unknown preset: lists registered names and suggests close ones', () => {
     assert.throws(
       () => registry.get('catalog.mirorr'),
-      seamlessError('SEAMLESS_UNKNOWN_PRESET', /unknown provider preset "catalog.mirorr"/, /did you mean "catalog.mirror"/, /"catalog", "catalog.mirror", "catalog.replay"/),
+      seamlessError('SEAMLESS_UNKNOWN_PRESET', /unknown provider preset "catalog.mirorr"/, /did you mean "catalog.mirror"/, /"catalog", "catalog.mirror", "catalog.follow"/),
     );
     assert.throws(() => registry.get('questdb'), (e: unknown) => e instanceof SeamlessError && !e.message.includes('did you mean'));
   });
@@ -88,8 +88,8 @@ describe('preset registry', () => {
       seamlessError('SEAMLESS_BAD_CONFIG', /unknown key "catalog_pth"/, /did you mean "catalog_path"/, /valid keys: catalog_path, width/),
     );
     assert.throws(
-      () => registry.get('catalog.replay').build({ source_path: '/s', speed: 0 }, context),
-      seamlessError('SEAMLESS_BAD_CONFIG', /options\.speed: must be > 0, was 0/),
+      () => registry.get('catalog.follow').build({ source_path: '/s', poll_ms: 0 }, context),
+      seamlessError('SEAMLESS_BAD_CONFIG', /options\.poll_ms: must be > 0, was 0/),
     );
     assert.throws(() => registry.get('catalog').build({ width: 12 }, context), seamlessError('SEAMLESS_BAD_CONFIG', /must be 8 or 16.*was 12/));
   });

@@ -7,7 +7,7 @@
  * metadata is decoded on first use, and pruning reads just the statistics it asks for.
  */
 import { type ColumnChunkMeta, type FileMeta, type LogicalType, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
-import { CompactType, ThriftCursor, ThriftError, readVarint, skipValue, skipVarint } from './thrift.js';
+import { CompactType, type SkipNote, ThriftCursor, ThriftError, readVarint, skipValue, skipVarint } from './thrift.js';
 
 /** Decodes a LogicalType union (the cursor is at the field's struct value). */
 function readLogicalType(c: ThriftCursor): LogicalType | undefined {
@@ -138,31 +138,8 @@ function readColumnChunk(c: ThriftCursor, path: string[], index: number): Column
 /** ColumnChunk.meta_data (3) → ColumnMetaData.statistics (12). */
 const STATISTICS_PATH = [3, 12];
 
-/**
- * Returns the offset just past the struct at `at`, and stores in `found[slot]` where the
- * struct reached by the field ids `path` (from `depth` on) starts, if the struct has it.
- */
-function skipStructNoting(bytes: Uint8Array, at: number, path: readonly number[], depth: number, found: Uint32Array, slot: number): number {
-  let pos = at;
-  let id = 0;
-  for (;;) {
-    if (pos >= bytes.length) throw new ThriftError(`thrift data ends early at byte ${pos}`);
-    const header = bytes[pos++]!;
-    const type = header & 0x0f;
-    if (type === CompactType.Stop) return pos;
-    if (header >> 4 !== 0) id += header >> 4;
-    else {
-      const zigzag = readVarint(bytes, pos);
-      id = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
-      pos = skipVarint(bytes, pos);
-    }
-    if (id !== path[depth] || type !== CompactType.Struct) pos = skipValue(bytes, pos, type);
-    else if (depth + 1 < path.length) pos = skipStructNoting(bytes, pos, path, depth + 1, found, slot);
-    else {
-      found[slot] = pos;
-      pos = skipValue(bytes, pos, CompactType.Struct);
-    }
-  }
+function zigzag(n: number): number {
+  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
 }
 
 /** A row group whose column metadata is decoded on first use. */
@@ -171,51 +148,97 @@ class LazyRowGroup implements RowGroupMeta {
 
   constructor(
     private readonly footer: Uint8Array,
-    /** Where each column chunk's struct starts in the footer. */
+    /** Where every column chunk of the file starts in the footer; this group's are `[first, first + count)`. */
     private readonly chunkAt: Uint32Array,
     /** Where each column chunk's statistics struct starts in the footer; 0 when it has none. */
     private readonly statisticsAt: Uint32Array,
+    private readonly first: number,
+    private readonly count: number,
     private readonly leafPaths: string[][],
     readonly totalByteSize: number,
     readonly numRows: number,
   ) {}
 
   get columns(): ColumnChunkMeta[] {
-    this.decoded ??= Array.from(this.chunkAt, (at, i) => readColumnChunk(new ThriftCursor(this.footer, at), this.leafPaths[i] ?? [`column ${i}`], i));
+    if (!this.decoded) {
+      const decoded: ColumnChunkMeta[] = [];
+      for (let i = 0; i < this.count; i++) decoded.push(readColumnChunk(new ThriftCursor(this.footer, this.chunkAt[this.first + i]!), this.leafPaths[i] ?? [`column ${i}`], i));
+      this.decoded = decoded;
+    }
     return this.decoded;
   }
 
   columnStatistics(column: number): Statistics | undefined {
     if (this.decoded) return this.decoded[column]?.statistics;
-    const at = this.statisticsAt[column];
+    const at = column < this.count ? this.statisticsAt[this.first + column] : undefined;
     return at ? readStatistics(new ThriftCursor(this.footer, at)) : undefined;
   }
 }
 
-function readRowGroup(c: ThriftCursor, footer: Uint8Array, leafPaths: string[][]): RowGroupMeta {
-  let chunkAt: Uint32Array | undefined;
-  let statisticsAt: Uint32Array | undefined;
-  let totalByteSize = 0;
-  let numRows = 0;
-  c.enter();
-  for (let id = c.nextField(); id !== 0; id = c.nextField()) {
-    if (id === 1) {
-      const { size, elementType } = c.list();
-      if (elementType !== CompactType.Struct) throw new ThriftError('a row group column list does not hold structs');
-      chunkAt = new Uint32Array(size);
-      statisticsAt = new Uint32Array(size);
-      let at = c.offset;
-      for (let i = 0; i < size; i++) {
-        chunkAt[i] = at;
-        at = skipStructNoting(footer, at, STATISTICS_PATH, 0, statisticsAt, i);
+/**
+ * Reads `count` RowGroup structs from `at` into `out` and returns the offset after them.
+ * Plain code over locals rather than cursor calls, as it runs once per row group before the
+ * JIT has warmed up; each column chunk is skipped, noting where it and its statistics start.
+ */
+function readRowGroups(footer: Uint8Array, at: number, count: number, leafPaths: string[][], out: RowGroupMeta[]): number {
+  // One pair of typed arrays for the whole file (no per-group allocation), grown only if a
+  // (corrupt) row group lists more columns than the schema has leaves.
+  let chunkAt: Uint32Array = new Uint32Array(count * Math.max(1, leafPaths.length));
+  let statisticsAt: Uint32Array = new Uint32Array(chunkAt.length);
+  const note: SkipNote = { path: STATISTICS_PATH, found: statisticsAt, slot: 0 };
+  let used = 0;
+  let pos = at;
+  for (let g = 0; g < count; g++) {
+    const first = used;
+    let columns = -1;
+    let totalByteSize = 0;
+    let numRows = 0;
+    let id = 0;
+    for (;;) {
+      if (pos >= footer.length) throw new ThriftError(`thrift data ends early at byte ${pos}`);
+      const header = footer[pos++]!;
+      const type = header & 0x0f;
+      if (type === CompactType.Stop) break;
+      if (header >> 4 !== 0) id += header >> 4;
+      else {
+        id = zigzag(readVarint(footer, pos));
+        pos = skipVarint(footer, pos);
       }
-      c.offset = at;
-    } else if (id === 2) totalByteSize = c.int();
-    else if (id === 3) numRows = c.int();
-    else c.skip();
+      if (id === 1 && type === CompactType.List) {
+        const listHeader = footer[pos++] ?? 0;
+        if ((listHeader & 0x0f) !== CompactType.Struct) throw new ThriftError('a row group column list does not hold structs');
+        columns = listHeader >> 4;
+        if (columns === 15) {
+          columns = readVarint(footer, pos);
+          pos = skipVarint(footer, pos);
+        }
+        if (columns > footer.length - pos) throw new ThriftError(`a row group lists ${columns} columns, more than the footer holds`);
+        if (used + columns > chunkAt.length) {
+          chunkAt = grow(chunkAt, used + columns);
+          statisticsAt = note.found = grow(statisticsAt, used + columns);
+        }
+        for (let i = 0; i < columns; i++) {
+          chunkAt[used] = pos;
+          note.slot = used++;
+          pos = skipValue(footer, pos, CompactType.Struct, note);
+        }
+      } else if ((id === 2 || id === 3) && (type === CompactType.I64 || type === CompactType.I32)) {
+        const value = zigzag(readVarint(footer, pos));
+        pos = skipVarint(footer, pos);
+        if (id === 2) totalByteSize = value;
+        else numRows = value;
+      } else pos = skipValue(footer, pos, type);
+    }
+    if (columns < 0) throw new ThriftError('a row group has no column list');
+    out.push(new LazyRowGroup(footer, chunkAt, statisticsAt, first, columns, leafPaths, totalByteSize, numRows));
   }
-  if (!chunkAt || !statisticsAt) throw new ThriftError('a row group has no column list');
-  return new LazyRowGroup(footer, chunkAt, statisticsAt, leafPaths, totalByteSize, numRows);
+  return pos;
+}
+
+function grow(array: Uint32Array, least: number): Uint32Array {
+  const grown = new Uint32Array(Math.max(least, array.length * 2));
+  grown.set(array);
+  return grown;
 }
 
 /** Decodes a FileMetaData struct (the footer) into typed values, skipping what readers do not use. */
@@ -236,7 +259,7 @@ export function decodeFileMeta(bytes: Uint8Array): FileMeta {
       case 3: meta.numRows = c.int(); break;
       case 4: {
         const { size } = c.list();
-        for (let i = 0; i < size; i++) meta.rowGroups.push(readRowGroup(c, bytes, leafPaths));
+        c.offset = readRowGroups(bytes, c.offset, size, leafPaths, meta.rowGroups);
         break;
       }
       case 5: {

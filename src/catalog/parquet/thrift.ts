@@ -295,15 +295,26 @@ export class ThriftCursor {
 
 const TEXT_DECODER = new TextDecoder();
 
+/** Where `skipValue` found the struct at a field-id path, e.g. ColumnChunk → meta_data → statistics. */
+export interface SkipNote {
+  /** Field ids from the skipped struct down to the wanted struct. */
+  readonly path: readonly number[];
+  /** Receives the wanted struct's offset at `found[slot]` (left as is when absent). */
+  found: Uint32Array;
+  slot: number;
+}
+
 /**
- * Returns the offset just past the compact-protocol value of `type` at `offset`.
+ * Returns the offset just past the compact-protocol value of `type` at `offset`; with
+ * `note`, also notes where the struct at `note.path` inside it starts.
  *
- * A plain function over locals rather than cursor methods: a day file's footer is ~1 MB of
- * column chunks that opening it mostly skips, and in a fresh process this runs before the
- * JIT has warmed up, where every call and property access costs. Varints and binaries, the
- * bulk of a footer, are skipped inline; only nested structs and lists recurse.
+ * One plain function over locals rather than cursor methods: a day file's footer is ~1 MB of
+ * column chunks that opening it mostly skips, in a fresh process, before the JIT has warmed
+ * up, where every call costs. So integers and binaries (the bulk) are skipped inline, and
+ * only nested structs, lists and maps recurse. `pathAt` is internal: the index in
+ * `note.path` this struct matches, or -1 off the path.
  */
-export function skipValue(bytes: Uint8Array, offset: number, type: number, depth = 0): number {
+export function skipValue(bytes: Uint8Array, offset: number, type: number, note?: SkipNote, pathAt = note ? 0 : -1, depth = 0): number {
   if (depth > 32) throw new ThriftError('thrift values nest deeper than 32 levels');
   const end = bytes.length;
   let pos = offset;
@@ -317,7 +328,7 @@ export function skipValue(bytes: Uint8Array, offset: number, type: number, depth
     case CompactType.I16:
     case CompactType.I32:
     case CompactType.I64:
-      pos = skipVarint(bytes, pos);
+      while (pos < end && bytes[pos++]! >= 0x80);
       break;
     case CompactType.Double:
       pos += 8;
@@ -337,9 +348,10 @@ export function skipValue(bytes: Uint8Array, offset: number, type: number, depth
       }
       if (size > end - pos) throw new ThriftError(`thrift list of ${size} elements exceeds the buffer`);
       if (elementType === CompactType.True || elementType === CompactType.False || elementType === CompactType.Byte) pos += size;
-      else if (elementType === CompactType.I16 || elementType === CompactType.I32 || elementType === CompactType.I64) for (let i = 0; i < size; i++) pos = skipVarint(bytes, pos);
-      else if (elementType === CompactType.Binary) for (let i = 0; i < size; i++) pos = skipBinary(bytes, pos);
-      else for (let i = 0; i < size; i++) pos = skipValue(bytes, pos, elementType, depth + 1);
+      else if (elementType === CompactType.I16 || elementType === CompactType.I32 || elementType === CompactType.I64) {
+        for (let i = 0; i < size; i++) while (pos < end && bytes[pos++]! >= 0x80);
+      } else if (elementType === CompactType.Binary) for (let i = 0; i < size; i++) pos = skipBinary(bytes, pos);
+      else for (let i = 0; i < size; i++) pos = skipValue(bytes, pos, elementType, undefined, -1, depth + 1);
       break;
     }
     case CompactType.Map: {
@@ -349,23 +361,39 @@ export function skipValue(bytes: Uint8Array, offset: number, type: number, depth
       if (size > end - pos) throw new ThriftError(`thrift map of ${size} entries exceeds the buffer`);
       const kinds = bytes[pos++] ?? 0;
       for (let i = 0; i < size; i++) {
-        pos = skipValue(bytes, pos, kinds >> 4, depth + 1);
-        pos = skipValue(bytes, pos, kinds & 0x0f, depth + 1);
+        pos = skipValue(bytes, pos, kinds >> 4, undefined, -1, depth + 1);
+        pos = skipValue(bytes, pos, kinds & 0x0f, undefined, -1, depth + 1);
       }
       break;
     }
-    case CompactType.Struct:
+    case CompactType.Struct: {
+      let id = 0;
       for (;;) {
         if (pos >= end) throw new ThriftError(`thrift data ends early at byte ${pos}`);
         const header = bytes[pos++]!;
         const fieldType = header & 0x0f;
         if (fieldType === CompactType.Stop) break;
-        if (header >> 4 === 0) pos = skipVarint(bytes, pos); // long-form field id
-        if (fieldType === CompactType.I16 || fieldType === CompactType.I32 || fieldType === CompactType.I64) pos = skipVarint(bytes, pos);
-        else if (fieldType === CompactType.Binary) pos = skipBinary(bytes, pos);
-        else if (fieldType !== CompactType.True && fieldType !== CompactType.False) pos = skipValue(bytes, pos, fieldType, depth + 1);
+        if (header >> 4 !== 0) id += header >> 4;
+        else {
+          const zigzag = readVarint(bytes, pos); // long-form field id
+          id = zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+          pos = skipVarint(bytes, pos);
+        }
+        if (fieldType === CompactType.I16 || fieldType === CompactType.I32 || fieldType === CompactType.I64) {
+          while (pos < end && bytes[pos++]! >= 0x80);
+        } else if (fieldType === CompactType.Binary) {
+          const length = bytes[pos] ?? 0;
+          pos = length < 0x80 ? pos + 1 + length : skipBinary(bytes, pos); // short binaries inline
+        } else if (fieldType === CompactType.True || fieldType === CompactType.False) {
+          // the value is in the type
+        } else if (pathAt >= 0 && fieldType === CompactType.Struct && id === note!.path[pathAt]) {
+          const last = pathAt + 1 === note!.path.length;
+          if (last) note!.found[note!.slot] = pos;
+          pos = skipValue(bytes, pos, fieldType, note, last ? -1 : pathAt + 1, depth + 1);
+        } else pos = skipValue(bytes, pos, fieldType, undefined, -1, depth + 1);
       }
       break;
+    }
     default:
       throw new ThriftError(`unknown thrift compact type ${type} at byte ${pos}`);
   }
@@ -385,15 +413,8 @@ export function skipVarint(bytes: Uint8Array, pos: number): number {
 
 /** Offset after the length-prefixed binary at `pos`. */
 function skipBinary(bytes: Uint8Array, pos: number): number {
-  let length = 0;
-  for (let shift = 0; ; shift += 7) {
-    if (pos >= bytes.length || shift > 63) throw new ThriftError(`thrift binary length at byte ${pos} is truncated or too long`);
-    const b = bytes[pos++]!;
-    length += shift < 28 ? (b & 0x7f) << shift : (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) break;
-  }
-  if (pos + length > bytes.length) throw new ThriftError(`thrift binary of ${length} bytes runs past the buffer`);
-  return pos + length;
+  const length = readVarint(bytes, pos);
+  return skipVarint(bytes, pos) + length;
 }
 
 /** The unsigned varint at `pos` (callers skip it with skipVarint). */

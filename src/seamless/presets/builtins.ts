@@ -1,6 +1,6 @@
 /**
- * The built-in presets: a local catalog alone, mirrored from another catalog, and replayed
- * from a catalog as a live tail. All of them need only folders, so they work offline.
+ * The built-in presets: a local catalog alone, mirrored from another catalog, and a live
+ * tail that follows a catalog a recorder keeps writing to. All of them need only folders, so they work offline.
  */
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
@@ -15,17 +15,17 @@ const width = z.union([z.literal(8), z.literal(16)], { error: 'must be 8 or 16 (
 
 const catalogOptions = strictObject({ catalog_path: path.optional(), width: width.optional() });
 const mirrorOptions = strictObject({ catalog_path: path.optional(), source_path: path, width: width.optional() });
-const replayOptions = strictObject({
+const followOptions = strictObject({
   catalog_path: path.optional(),
   source_path: path,
   live_path: path.optional(),
-  speed: z.number().positive().optional(),
+  poll_ms: z.number().int().positive().optional(),
   width: width.optional(),
 });
 
 type CatalogOptions = z.infer<typeof catalogOptions>;
 type MirrorOptions = z.infer<typeof mirrorOptions>;
-type ReplayOptions = z.infer<typeof replayOptions>;
+type FollowOptions = z.infer<typeof followOptions>;
 
 /** Written paths resolve against the file they were written in (the context's baseDir). */
 function resolvePath(context: PresetContext, path: string): string {
@@ -67,12 +67,12 @@ function mirrorConfig(options: MirrorOptions, context: PresetContext): ProviderC
   return { ...base, strategy: 'AUTO_BACKFILL', backfill: { source: { kind: 'catalog', path: source }, policy: DEFAULT_BACKFILL_POLICY } };
 }
 
-function replayConfig(options: ReplayOptions, context: PresetContext): ProviderConfig {
+function followConfig(options: FollowOptions, context: PresetContext): ProviderConfig {
   const livePath = resolvePath(context, options.live_path ?? options.source_path);
   return {
     ...mirrorConfig(options, context),
     strategy: 'SEAMLESS',
-    live: { kind: 'catalog-replay', path: livePath, speed: options.speed ?? 1 },
+    live: { kind: 'catalog-follow', path: livePath, pollMs: options.poll_ms ?? 1000 },
   };
 }
 
@@ -95,12 +95,12 @@ export function registerCatalogPresets(registry: PresetRegistry): PresetRegistry
       ];
     },
   });
-  registry.register('catalog.replay', {
-    description: 'catalog.mirror plus a live tail replayed from a catalog at a chosen speed.',
-    options: replayOptions,
-    build: replayConfig,
+  registry.register('catalog.follow', {
+    description: 'catalog.mirror plus a live tail that follows new files of a catalog (e.g. one a recorder writes).',
+    options: followOptions,
+    build: followConfig,
     requires: (options, context): Dependency[] => {
-      const config = replayConfig(options, context);
+      const config = followConfig(options, context);
       const deps: Dependency[] = [
         { kind: 'catalog', path: config.storage.path, option: 'catalog_path' },
         { kind: 'catalog', path: resolvePath(context, options.source_path), option: 'source_path' },

@@ -85,7 +85,7 @@ export class PresetRegistry {
   }
 }
 
-/** A fresh registry holding the built-in presets (catalog, catalog.mirror, catalog.replay). */
+/** A fresh registry holding the built-in presets (catalog, catalog.mirror, catalog.follow). */
 export function createDefaultRegistry(): PresetRegistry {
   return registerCatalogPresets(new PresetRegistry());
 }

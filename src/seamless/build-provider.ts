@@ -1,0 +1,52 @@
+/**
+ * Turns a plain `ProviderConfig` (from a preset, a presets.yaml or a world file) into a
+ * running provider: opens the catalogs, the coverage ledger beside the storage catalog,
+ * the backfill source and the live feed.
+ */
+import { join } from 'node:path';
+import { Catalog } from '../catalog/catalog.js';
+import { CatalogBackfiller } from '../sources/catalog-backfiller.js';
+import { CatalogFollowFeed } from '../sources/catalog-follow-feed.js';
+import { CatalogSource } from '../sources/catalog-source.js';
+import type { Backfiller, LiveFeed } from './contracts.js';
+import { CoverageLedger } from './coverage-ledger.js';
+import type { SeamlessMetrics } from './metrics.js';
+import type { BackfillSourceConfig, LiveSourceConfig, ProviderConfig } from './provider-config.js';
+import { SeamlessProvider } from './provider.js';
+import { Symbology, type SymbologyConfig } from './symbology.js';
+
+export interface BuildOptions {
+  readonly symbology?: SymbologyConfig;
+  readonly metrics?: SeamlessMetrics;
+  readonly clock?: () => bigint;
+}
+
+/** The ledger lives beside the catalog's `data/` folder, so it travels with the catalog. */
+export function ledgerDir(catalogRoot: string): string {
+  return join(catalogRoot, '.seamless', 'ledger');
+}
+
+export async function buildProvider(config: ProviderConfig, options: BuildOptions = {}): Promise<SeamlessProvider> {
+  const storage = await Catalog.open(config.storage.path, config.storage.width ? { width: config.storage.width } : {});
+  const backfiller = config.backfill ? await openBackfiller(config.backfill.source, storage) : undefined;
+  const live = config.live ? await openLive(config.live) : undefined;
+  return new SeamlessProvider({
+    config,
+    symbology: new Symbology(options.symbology),
+    storage: new CatalogSource(storage),
+    ledger: await CoverageLedger.open(ledgerDir(storage.root)),
+    ...(backfiller ? { backfiller } : {}),
+    ...(live ? { live } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+}
+
+async function openBackfiller(source: BackfillSourceConfig, storage: Catalog): Promise<Backfiller> {
+  // The mirror must write raws of the storage's width, so it reads with the same width.
+  return new CatalogBackfiller(await Catalog.open(source.path, { width: storage.width }));
+}
+
+async function openLive(source: LiveSourceConfig): Promise<LiveFeed> {
+  return new CatalogFollowFeed(await Catalog.open(source.path), source.pollMs);
+}

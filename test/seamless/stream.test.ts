@@ -1,0 +1,181 @@
+/**
+ * `stream`: history, then live, with no gap and no duplicate at the seam; disconnects
+ * healed by backfill, or reported as explicit gap events when they cannot be.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Frame, tsInitOf } from '../../src/model/frames.js';
+import { NS_PER_MINUTE, NS_PER_SECOND } from '../../src/model/time.js';
+import { type StreamEvent, stream } from '../../src/seamless/stream.js';
+import { BAR_NODE, DAY0, ScriptedFeed, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+
+interface Collected {
+  readonly events: StreamEvent[];
+  readonly done: Promise<void>;
+  stop(): void;
+  /** Resolves once `count` rows have arrived. */
+  rows(count: number): Promise<void>;
+}
+
+function collect(source: AsyncGenerator<StreamEvent>, controller: AbortController): Collected {
+  const events: StreamEvent[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  let rows = 0;
+  const done = (async () => {
+    try {
+      for await (const event of source) {
+        events.push(event);
+        if (event.type === 'rows') rows += event.frame.length;
+        for (const w of waiters.filter((w) => rows >= w.count)) w.resolve();
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+  })();
+  return {
+    events,
+    done,
+    stop: () => controller.abort(),
+    rows: (count) => (rows >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+  };
+}
+
+function tradeIds(events: StreamEvent[]): string[] {
+  return events.flatMap((e) => (e.type === 'rows' ? (e.frame as Frame<'trade_tick'>).columns.trade_id : []));
+}
+
+function secondsOf(events: StreamEvent[]): number[] {
+  return events.flatMap((e) => (e.type === 'rows' ? [...tsInitOf(e.frame)].map((t) => Number((t - DAY0) / NS_PER_SECOND)) : []));
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('stream', () => {
+  it('replays history, hands over to live, and drops the rows both delivered', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), { strategy: 'AUTO_BACKFILL' }, { live: feed });
+    await s.venue.write(trades(0, 600));
+    s.now = DAY0 + 300n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(300);
+    feed.rows(trades(290, 20)); // the socket's first message overlaps the end of history
+    feed.rows(trades(310, 5));
+    await run.rows(315);
+    run.stop();
+    await run.done;
+    assert.deepEqual(secondsOf(run.events), range(0, 315));
+    assert.equal(new Set(tradeIds(run.events)).size, 315);
+    const kinds = run.events.map((e) => (e.type === 'rows' ? e.source : e.type));
+    assert.ok(kinds.indexOf('live') > kinds.lastIndexOf('history'), 'the handover comes after the last history rows');
+    assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
+    await s.provider.close();
+  });
+
+  it('backfills the seam between the end of history and the first live row', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), {}, { live: feed });
+    await s.venue.write(trades(0, 600));
+    s.now = DAY0 + 300n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(300);
+    feed.rows(trades(320, 10));
+    await run.rows(330);
+    run.stop();
+    await run.done;
+    assert.deepEqual(secondsOf(run.events), range(0, 330));
+    assert.ok(run.events.some((e) => e.type === 'rows' && e.source === 'seam'));
+  });
+
+  it('heals a disconnect from backfill, without gap or duplicate', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), {}, { live: feed });
+    await s.venue.write(trades(0, 600));
+    s.now = DAY0 + 300n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(300);
+    feed.rows(trades(300, 15));
+    await run.rows(315);
+    feed.queue.push({ type: 'disconnected', at: DAY0 + 315n * NS_PER_SECOND, reason: 'socket closed by peer' });
+    feed.queue.push({ type: 'reconnected', at: DAY0 + 331n * NS_PER_SECOND });
+    feed.rows(trades(330, 5));
+    await run.rows(335);
+    run.stop();
+    await run.done;
+    assert.deepEqual(secondsOf(run.events), range(0, 335));
+    assert.equal(new Set(tradeIds(run.events)).size, 335);
+    assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
+  });
+
+  it('emits an explicit gap when a disconnect cannot be healed, then goes on', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    await s.storage.write(trades(0, 300));
+    s.now = DAY0 + 300n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(300);
+    feed.rows(trades(295, 15)); // overlaps history, so the handover itself has no seam
+    await run.rows(310);
+    feed.queue.push({ type: 'disconnected', at: DAY0 + 310n * NS_PER_SECOND, reason: 'network down' });
+    feed.rows(trades(400, 3));
+    await run.rows(313);
+    run.stop();
+    await run.done;
+    const gaps = run.events.filter((e): e is Extract<StreamEvent, { type: 'gap' }> => e.type === 'gap');
+    assert.equal(gaps.length, 1);
+    assert.deepEqual(gaps[0]!.range, { start: DAY0 + 309n * NS_PER_SECOND, end: DAY0 + 400n * NS_PER_SECOND });
+    assert.match(gaps[0]!.reason, /could not backfill/);
+    assert.deepEqual(secondsOf(run.events), [...range(0, 310), 400, 401, 402]);
+    assert.match(await s.provider.metrics.text(), /seamless_stream_gaps_total\{node_id="tick:binance:BTC\/USDT"\} 1/);
+  });
+
+  it('says so when the live feed ends for good', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    await s.storage.write(trades(0, 10));
+    s.now = DAY0 + 10n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(10);
+    feed.queue.end();
+    await run.done;
+    const last = run.events.at(-1);
+    assert.equal(last?.type, 'gap');
+    assert.deepEqual(last?.type === 'gap' ? last.range : undefined, { start: DAY0 + 9n * NS_PER_SECOND });
+  });
+
+  it('bars: the seam is backfilled on the bar grid, and a live bar already in history is dropped', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), {}, { live: feed });
+    await s.venue.write(bars(1, 60));
+    s.now = DAY0 + 30n * NS_PER_MINUTE + 10n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, BAR_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(30);
+    feed.rows(bars(30, 1)); // the bar closing at 00:30 again, from the socket
+    feed.rows(bars(35, 3));
+    await run.rows(37);
+    run.stop();
+    await run.done;
+    const closes = run.events.flatMap((e) => (e.type === 'rows' ? [...tsInitOf(e.frame)].map((t) => Number((t - DAY0) / NS_PER_MINUTE)) : []));
+    assert.deepEqual(closes, range(1, 38));
+  });
+
+  it('reports missing history as gaps when the strategy cannot backfill', async () => {
+    const feed = new ScriptedFeed();
+    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    await s.storage.write(trades(0, 10));
+    await s.storage.write(trades(20, 10));
+    s.now = DAY0 + 30n * NS_PER_SECOND;
+    const controller = new AbortController();
+    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    await run.rows(20);
+    run.stop();
+    await run.done;
+    const gaps = run.events.filter((e) => e.type === 'gap');
+    assert.deepEqual(gaps.map((g) => (g.type === 'gap' ? g.range : undefined)), [{ start: DAY0 + 9n * NS_PER_SECOND + 1n, end: DAY0 + 20n * NS_PER_SECOND }], "the gap runs from just after the last stored trade");
+  });
+});
