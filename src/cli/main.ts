@@ -8,6 +8,8 @@ import { ModelError } from '../model/errors.js';
 import { FixedPointError } from '../model/fixed-point.js';
 import { UsageError } from './args.js';
 import { CATALOG_USAGE, runCatalogCommand } from './catalog-commands.js';
+import { HISTORY_USAGE, runCoverage, runFetch } from './history-commands.js';
+import { SeamlessError } from '../seamless/errors.js';
 import { type Output, stdoutOutput } from './output.js';
 import { runStart } from './start.js';
 
@@ -17,10 +19,14 @@ usage: seamless <verb> [--catalog PATH]
 
   start                 summary of the default catalog (creates a demo catalog on first run)
   catalog <verb> ...    list, read, write and maintain a NautilusTrader Parquet catalog
+  fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
+  coverage <nodeId>     what is stored, known-empty or being fetched for a series
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
-${CATALOG_USAGE}`;
+${CATALOG_USAGE}
+
+${HISTORY_USAGE}`;
 
 export async function main(argv: string[], out: Output = stdoutOutput()): Promise<number> {
   const [verb, ...rest] = argv;
@@ -30,6 +36,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await runStart(rest, out);
       case 'catalog':
         return await runCatalogCommand(rest, out);
+      case 'fetch':
+        return await runFetch(rest, out);
+      case 'coverage':
+        return await runCoverage(rest, out);
       case undefined:
       case 'help':
       case '--help':
@@ -43,6 +53,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
     if (error instanceof UsageError) {
       process.stderr.write(`seamless: ${error.message}\nrun \`seamless help\` for usage\n`);
       return 2;
+    }
+    if (error instanceof SeamlessError) {
+      process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
+      return 1;
     }
     if (isCatalogError(error) || error instanceof RowError || error instanceof ModelError || error instanceof FixedPointError) {
       const code = isCatalogError(error) ? ` [${error.code}]` : '';

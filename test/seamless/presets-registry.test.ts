@@ -21,7 +21,7 @@ function seamlessError(code: string, ...patterns: RegExp[]) {
 
 describe('preset registry', () => {
   it('lists the built-in presets', () => {
-    assert.deepEqual(registry.names(), ['catalog', 'catalog.mirror', 'catalog.follow']);
+    assert.deepEqual(registry.names(), ['catalog', 'catalog.follow', 'catalog.mirror']);
   });
 
   it('catalog: local catalog, FAIL_FAST, no backfill, needs the catalog', () => {
@@ -77,7 +77,7 @@ describe('preset registry', () => {
   it('unknown preset: lists registered names and suggests close ones', () => {
     assert.throws(
       () => registry.get('catalog.mirorr'),
-      seamlessError('SEAMLESS_UNKNOWN_PRESET', /unknown provider preset "catalog.mirorr"/, /did you mean "catalog.mirror"/, /"catalog", "catalog.mirror", "catalog.follow"/),
+      seamlessError('SEAMLESS_UNKNOWN_PRESET', /unknown provider preset "catalog.mirorr"/, /did you mean "catalog.mirror"/, /"catalog", "catalog.follow", "catalog.mirror"/),
     );
     assert.throws(() => registry.get('questdb'), (e: unknown) => e instanceof SeamlessError && !e.message.includes('did you mean'));
   });

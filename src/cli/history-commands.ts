@@ -1,0 +1,130 @@
+/**
+ * `seamless fetch` and `seamless coverage`: the history API from the shell. Thin: flags
+ * become a provider config (a preset, a world file, or the catalog at --catalog), then one
+ * call to the provider, printed in the same row conventions as `catalog read`.
+ */
+import { frameCsvHeader, frameRowFields, frameRowRecord, frameRowToCsv, frameRowToJson } from '../model/frame-rows.js';
+import { nsToIso } from '../model/time.js';
+import { buildProvider } from '../seamless/build-provider.js';
+import { fetchMetaJson, rangesJson } from '../seamless/fetch-result-json.js';
+import { loadPreset } from '../seamless/presets/index.js';
+import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, STRATEGIES, type ProviderConfig } from '../seamless/provider-config.js';
+import type { SeamlessProvider } from '../seamless/provider.js';
+import { type TimeRange, mergeRanges, subtractRanges } from '../seamless/time-range.js';
+import { UsageError, catalogPath, choiceFlag, parseVerbArgs, positional, timeFlag } from './args.js';
+import { type Output, printTable } from './output.js';
+
+export const HISTORY_USAGE = `seamless fetch <nodeId> --start T --end T [--strategy S] [--format ndjson|csv|table] [--meta]
+        [--preset P [--presets-file F] | --world W [--world-preset ID] | --backfill-from CATALOG]
+  rows of a series from the fastest tier that has them; the metadata (tiers, coverage,
+  conformance, fingerprint) is the last line on stderr, or on stdout with --meta
+seamless coverage <nodeId> [--json] [--preset P [--presets-file F] | --world W]
+  what storage and the coverage ledger know: covered, known-empty, in progress
+
+<nodeId>: ohlcv:{exchange}:{symbol}:{timeframe} (ohlcv:binance:BTC/USDT:1m), tick:{venue}:{symbol},
+quote:{venue}:{symbol}. S: ${STRATEGIES.join(', ')}. Ranges are half-open [start, end).
+Without a preset the catalog at --catalog is the storage (PARTIAL: what is stored, gaps listed in
+the metadata); --backfill-from adds another catalog folder to backfill missing ranges from (AUTO_BACKFILL).`;
+
+const PROVIDER_FLAGS = {
+  preset: { type: 'string' },
+  'presets-file': { type: 'string' },
+  world: { type: 'string' },
+  'world-preset': { type: 'string' },
+  'backfill-from': { type: 'string' },
+} as const;
+
+type ProviderFlags = { preset?: string; 'presets-file'?: string; world?: string; 'world-preset'?: string; 'backfill-from'?: string; catalog?: string };
+
+async function providerFromFlags(values: ProviderFlags): Promise<SeamlessProvider> {
+  if (values.preset !== undefined || values.world !== undefined) {
+    if (values['backfill-from'] !== undefined || values.catalog !== undefined) throw new UsageError('--catalog and --backfill-from cannot be combined with --preset or --world (the preset names its catalogs)');
+    const loaded = await loadPreset({
+      ...(values['presets-file'] !== undefined ? { presetsFile: values['presets-file'] } : {}),
+      ...(values.preset !== undefined ? { preset: values.preset } : {}),
+      ...(values.world !== undefined ? { world: values.world } : {}),
+      ...(values['world-preset'] !== undefined ? { worldPresetId: values['world-preset'] } : {}),
+    });
+    return buildProvider(loaded.config);
+  }
+  const config: ProviderConfig = {
+    // Without a backfill source, answer with what is stored and list the gaps in the
+    // metadata: at a shell, a partial answer is more useful than an error.
+    strategy: values['backfill-from'] !== undefined ? 'AUTO_BACKFILL' : 'PARTIAL',
+    storage: { kind: 'catalog', path: catalogPath(values.catalog) },
+    ...(values['backfill-from'] !== undefined ? { backfill: { source: { kind: 'catalog' as const, path: catalogPath(values['backfill-from']) }, policy: DEFAULT_BACKFILL_POLICY } } : {}),
+    cache: DEFAULT_CACHE,
+    conformance: {},
+    stabilizationBars: 0,
+  };
+  return buildProvider(config);
+}
+
+export async function runFetch(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, start: { type: 'string' }, end: { type: 'string' }, strategy: { type: 'string' }, format: { type: 'string' }, meta: { type: 'boolean' } });
+  const nodeId = positional(positionals, 0, '<nodeId>');
+  const start = timeFlag('start', values.start);
+  const end = timeFlag('end', values.end);
+  if (start === undefined || end === undefined) throw new UsageError('--start and --end are required (nanoseconds or ISO-8601; the range is half-open)');
+  const strategy = choiceFlag('strategy', values.strategy, STRATEGIES);
+  const format = choiceFlag('format', values.format, ['ndjson', 'csv', 'table'] as const) ?? 'ndjson';
+  const provider = await providerFromFlags(values);
+  try {
+    const result = await provider.fetch(nodeId, { start, end }, strategy ? { strategy } : {});
+    const frame = result.frame;
+    const type = result.series.dataType;
+    if (format === 'csv') await out.writeAsync(`${frameCsvHeader(type)}\n`);
+    if (frame && format !== 'table') {
+      const toText = format === 'csv' ? frameRowToCsv : frameRowToJson;
+      for (let from = 0; from < frame.length; from += 10_000) {
+        let text = '';
+        for (let i = from; i < Math.min(frame.length, from + 10_000); i++) text += `${toText(frame, i)}\n`;
+        await out.writeAsync(text);
+      }
+    }
+    if (format === 'table') {
+      const rows = frame ? Array.from({ length: frame.length }, (_, i) => Object.values(frameRowRecord(frame, i)).map(String)) : [];
+      printTable(out, ['type', type === 'bar' ? 'bar_type' : 'instrument_id', ...frameRowFields(type).slice(2)], rows);
+    }
+    const meta = JSON.stringify(fetchMetaJson(result));
+    if (values.meta) await out.writeAsync(`${meta}\n`);
+    else process.stderr.write(`${meta}\n`);
+    return 0;
+  } finally {
+    await provider.close();
+  }
+}
+
+export async function runCoverage(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, json: { type: 'boolean' } });
+  const nodeId = positional(positionals, 0, '<nodeId>');
+  const provider = await providerFromFlags(values);
+  try {
+    const series = provider.symbology.series(nodeId);
+    const ledger = provider.ledger.get(series.nodeId);
+    const stored = mergeRanges([...(await provider.storage.coverage(series)), ...ledger.covered]);
+    const empty = subtractRanges(ledger.empty, stored);
+    if (values.json) {
+      out.write(`${JSON.stringify({ nodeId: series.nodeId, dataType: series.dataType, identifier: series.identifier, covered: rangesJson(stored), empty: rangesJson(empty), inProgress: rangesJson(ledger.inProgress) }, null, 2)}\n`);
+      return 0;
+    }
+    const rows = [
+      ...stored.map((r) => row('covered', r)),
+      ...empty.map((r) => row('known-empty', r)),
+      ...ledger.inProgress.map((r) => row('in-progress', r)),
+    ].sort((a, b) => (a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
+    if (rows.length === 0) {
+      out.write(`${series.nodeId} (${series.identifier}): nothing stored or known yet\n`);
+      return 0;
+    }
+    out.write(`${series.nodeId} (${series.dataType} ${series.identifier})\n`);
+    printTable(out, ['state', 'start', 'end'], rows);
+    return 0;
+  } finally {
+    await provider.close();
+  }
+}
+
+function row(state: string, range: TimeRange): string[] {
+  return [state, nsToIso(range.start), nsToIso(range.end)];
+}

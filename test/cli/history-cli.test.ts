@@ -1,0 +1,103 @@
+/**
+ * `seamless fetch` and `seamless coverage` end to end through `main()` on real catalogs:
+ * rows in `catalog read` conventions, the metadata line, presets, and clear errors.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { main } from '../../src/cli/main.js';
+import { bufferOutput } from '../../src/cli/output.js';
+import { BAR_NODE, bars, scratchDir } from '../helpers/seamless-setup.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = bufferOutput();
+  const errors: string[] = [];
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((text: string) => errors.push(String(text)) > 0) as typeof process.stderr.write;
+  try {
+    const code = await main(argv, out);
+    return { code, out: out.text(), err: errors.join('') };
+  } finally {
+    process.stderr.write = original;
+  }
+}
+
+async function catalogs(): Promise<{ local: string; venue: string; dir: string }> {
+  const dir = await scratchDir();
+  const venue = await Catalog.open(join(dir, 'venue'), { width: 16 });
+  await venue.write(bars(1, 240));
+  return { local: join(dir, 'local'), venue: venue.root, dir };
+}
+
+describe('seamless fetch / coverage', () => {
+  it('fetch backfills from another catalog, prints rows and a metadata line; coverage shows the ledger', async () => {
+    const { local, venue } = await catalogs();
+    const fetched = await run('fetch', BAR_NODE, '--start', '2024-01-02T01:00:00Z', '--end', '2024-01-02T02:00:00Z', '--catalog', local, '--backfill-from', venue);
+    assert.equal(fetched.code, 0, fetched.err);
+    const rows = fetched.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    assert.equal(rows.length, 60);
+    assert.equal(rows[0]!['bar_type'], 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL');
+    assert.equal(rows[59]!['ts_init'], '1704160800000000000');
+    const meta = JSON.parse(fetched.err.trim().split('\n').at(-1)!) as { rows: number; tiers: string[]; fingerprint: string; coverage: { ratio: number } };
+    assert.equal(meta.rows, 60);
+    assert.deepEqual(meta.tiers, ['storage', 'backfill']);
+    assert.match(meta.fingerprint, /^sha256:/);
+
+    const coverage = await run('coverage', BAR_NODE, '--catalog', local, '--json');
+    assert.equal(coverage.code, 0, coverage.err);
+    const ledger = JSON.parse(coverage.out) as { covered: Array<{ startIso: string; endIso: string }> };
+    assert.deepEqual(ledger.covered.map((r) => [r.startIso, r.endIso]), [['2024-01-02T01:00:00.000000000Z', '2024-01-02T02:00:00.000000000Z']]);
+    const table = await run('coverage', BAR_NODE, '--catalog', local);
+    assert.match(table.out, /covered\s+2024-01-02T01:00:00\.000000000Z\s+2024-01-02T02:00:00\.000000000Z/);
+
+    const csv = await run('fetch', BAR_NODE, '--start', '2024-01-02T01:00:00Z', '--end', '2024-01-02T01:05:00Z', '--catalog', local, '--format', 'csv', '--meta');
+    const lines = csv.out.trim().split('\n');
+    assert.equal(lines.length, 1 + 5 + 1, 'header, 5 rows, metadata line');
+    assert.match(lines[0]!, /^type,bar_type,open,high,low,close,volume,ts_event,ts_init$/);
+    assert.equal((JSON.parse(lines.at(-1)!) as { cached: boolean }).cached, false);
+  });
+
+  it('without a backfill source it answers with what is stored and lists the gaps', async () => {
+    const { venue } = await catalogs();
+    const r = await run('fetch', BAR_NODE, '--start', '2024-01-02T03:00:00Z', '--end', '2024-01-02T05:00:00Z', '--catalog', venue);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.trim().split('\n').length, 60);
+    const meta = JSON.parse(r.err.trim()) as { coverage: { ratio: number; missing: Array<{ startIso: string }> } };
+    assert.equal(meta.coverage.ratio, 0.5);
+    assert.equal(meta.coverage.missing[0]!.startIso, '2024-01-02T04:00:00.000000000Z');
+    const strict = await run('fetch', BAR_NODE, '--start', '2024-01-02T03:00:00Z', '--end', '2024-01-02T05:00:00Z', '--catalog', venue, '--strategy', 'FAIL_FAST');
+    assert.equal(strict.code, 1);
+    assert.match(strict.err, /SEAMLESS_MISSING_DATA/);
+  });
+
+  it('fetch through a presets file', async () => {
+    const { local, venue, dir } = await catalogs();
+    const presets = join(dir, 'presets.yaml');
+    await writeFile(presets, `version: 1\ndata_presets:\n  mirror:\n    provider:\n      preset: catalog.mirror\n      options: { catalog_path: ${local}, source_path: ${venue} }\n`);
+    const missing = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--preset', 'mirror', '--presets-file', presets);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /no catalog at .*local/, 'a storage folder that is not there is reported before any work');
+    await mkdir(local);
+    const r = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--preset', 'mirror', '--presets-file', presets);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out.trim().split('\n').length, 30);
+    const unknown = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--preset', 'mirorr', '--presets-file', presets);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /mirror/);
+    assert.match(unknown.err, /SEAMLESS_UNKNOWN_PRESET/);
+  });
+
+  it('mistakes get usage errors or messages naming the wrong part', async () => {
+    const { local } = await catalogs();
+    const noEnd = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--catalog', local);
+    assert.equal(noEnd.code, 2);
+    const badId = await run('fetch', 'ohlcv:Binance:BTC/USDT:1m', '--start', '2024-01-02', '--end', '2024-01-03', '--catalog', local);
+    assert.equal(badId.code, 1);
+    assert.match(badId.err, /exchange/);
+    assert.match(badId.err, /SEAMLESS_BAD_NODE_ID/);
+    const badStrategy = await run('fetch', BAR_NODE, '--start', '2024-01-02', '--end', '2024-01-03', '--strategy', 'FAST', '--catalog', local);
+    assert.equal(badStrategy.code, 2);
+  });
+});
