@@ -19,6 +19,7 @@ import type { ColumnValues } from './parquet/column-read.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
 import { requiredMetadataKeys } from './schemas.js';
+import { type TsWindow, rangeMissesWindow } from './ts-window.js';
 
 type ColumnDecoder = (values: ColumnValues, rows: number) => unknown;
 
@@ -87,6 +88,13 @@ export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: nu
   const stats = file.columnStatistics(index, plan.tsInitColumn);
   if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return undefined;
   return { min: readU64(stats.min), max: readU64(stats.max) };
+}
+
+/** True when row group `index`'s `ts_init` statistics show it has no row inside the window. */
+export function rowGroupMissesWindow(file: ParquetFile, plan: FileDecoding, index: number, window: TsWindow): boolean {
+  const stats = file.columnStatistics(index, plan.tsInitColumn);
+  if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return false;
+  return rangeMissesWindow(window, stats.min, stats.max);
 }
 
 /** Little-endian u64 from 8 bytes, without a DataView per call (thousands of row groups). */

@@ -13,10 +13,11 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, allocFrame, copyRows, sliceFrame, tsInitOf } from '../model/frames.js';
 import { type MarketDataDescriptor, resolveDataType } from './data-types.js';
 import { CatalogError } from './errors.js';
-import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupTsRange } from './frame-decode.js';
+import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupMissesWindow } from './frame-decode.js';
 import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
+import { inWindow, tsWindow } from './ts-window.js';
 
 export interface ReadOptions {
   /** Inclusive lower bound on `ts_init` (ns). */
@@ -96,11 +97,11 @@ function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<
 }
 
 function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): number[] {
+  const window = start === undefined && end === undefined ? undefined : tsWindow(start, end);
   const out: number[] = [];
   for (let i = 0; i < file.meta.rowGroups.length; i++) {
     if (file.meta.rowGroups[i]!.numRows === 0) continue;
-    const range = start === undefined && end === undefined ? undefined : rowGroupTsRange(file, plan, i);
-    if (range && ((start !== undefined && range.max < start) || (end !== undefined && range.min >= end))) continue;
+    if (window && rowGroupMissesWindow(file, plan, i, window)) continue;
     out.push(i);
   }
   return out;
@@ -109,22 +110,24 @@ function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: 
 /** Keeps the rows with start <= ts_init < end (a scan, so unsorted files stay correct). */
 function trimToWindow<T extends MarketDataType>(frame: Frame<T>, { start, end }: ReadOptions): Frame<T> {
   if (start === undefined && end === undefined) return frame;
+  const window = tsWindow(start, end);
   const ts = tsInitOf(frame);
-  const n = ts.length;
-  const lo = start ?? 0n;
-  const hi = end ?? 1n << 64n;
-  if (n > 0 && ts[0]! >= lo && ts[n - 1]! < hi) {
-    let inside = true;
-    for (let i = 0; i < n && inside; i++) inside = ts[i]! >= lo && ts[i]! < hi;
-    if (inside) return frame;
+  const words = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < ts.length; i++) {
+    if (!inWindow(window, words[2 * i + 1]!, words[2 * i]!)) continue;
+    if (first < 0) first = i;
+    last = i;
+    count++;
   }
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (ts[i]! >= lo && ts[i]! < hi) keep.push(i);
-  if (keep.length === 0) return sliceFrame(frame, 0, 0);
-  const first = keep[0]!;
-  if (keep.length === keep[keep.length - 1]! - first + 1) return sliceFrame(frame, first, first + keep.length);
-  const out = allocFrame(frame.type, frame.width, keep.length, frame.meta);
-  keep.forEach((row, i) => copyRows(frame, row, row + 1, out, i));
+  if (count === ts.length) return frame;
+  if (count === last - first + 1) return sliceFrame(frame, Math.max(0, first), Math.max(0, first) + count);
+  const out = allocFrame(frame.type, frame.width, count, frame.meta);
+  for (let i = first, at = 0; i <= last; i++) {
+    if (inWindow(window, words[2 * i + 1]!, words[2 * i]!)) copyRows(frame, i, i + 1, out, at++);
+  }
   return out;
 }
 
