@@ -39,16 +39,22 @@ export function orderRule(id: string, description: string): ConformanceRule {
     check(ctx: RuleContext, flags: Uint8Array): number {
       const { keep } = ctx;
       const ts = tsInitOf(ctx.frame);
+      // Compare the u64 times as (high, low) 32-bit words: reading a BigUint64Array
+      // element allocates a BigInt, which made this the slowest rule.
+      const words = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
       let count = 0;
-      let max = 0n;
+      let maxHi = 0;
+      let maxLo = 0;
       for (let i = 0; i < ts.length; i++) {
         if (keep[i] === 0) continue;
-        const t = ts[i]!;
-        if (t < max) {
+        const lo = words[2 * i]!;
+        const hi = words[2 * i + 1]!;
+        if (hi < maxHi || (hi === maxHi && lo < maxLo)) {
           flags[i] = 1;
           count++;
         } else {
-          max = t;
+          maxHi = hi;
+          maxLo = lo;
         }
       }
       return count;

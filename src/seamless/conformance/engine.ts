@@ -61,7 +61,13 @@ export function nonFiniteMask(frame: SeriesFrame): Uint8Array {
   for (const [name, kind] of fieldsOf(frame.type)) {
     if (kind !== 'price' && kind !== 'quantity') continue;
     const view = rawView(columns[name] as FixedColumn);
-    for (let i = 0; i < frame.length; i++) if (isSentinelAt(view, i)) mask[i] = 1;
+    const { words, stride, signed } = view;
+    // Every sentinel has a top word of 0x7FFFFFFF/0x80000000 (prices) or 0xFFFFFFFF
+    // (sizes); only rows passing that cheap test get the full check.
+    for (let i = 0, top = stride - 1; i < frame.length; i++, top += stride) {
+      const w = words[top]!;
+      if ((signed ? w === 0x7fffffff || w === 0x80000000 : w === 0xffffffff) && isSentinelAt(view, i)) mask[i] = 1;
+    }
   }
   return mask;
 }

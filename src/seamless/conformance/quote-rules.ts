@@ -1,10 +1,10 @@
 /**
  * Quote tick rules, in the order they run.
  */
-import { type Frame, fixedToFloat64 } from '../../model/frames.js';
+import type { Frame } from '../../model/frames.js';
 import { nonFiniteRule, orderRule } from './common-rules.js';
 import type { ConformanceRule, RuleContext } from './engine.js';
-import { compareRaw, rawView, signAt } from './raw-view.js';
+import { approxRaw, compareRaw, rawView, signAt } from './raw-view.js';
 
 /** A locked book (bid == ask) counts as crossed: no venue quotes a zero spread as a valid top of book. */
 const quoteCrossed: ConformanceRule = {
@@ -62,13 +62,14 @@ const quoteSpread: ConformanceRule = {
   check(ctx: RuleContext, flags: Uint8Array): number {
     const { keep, nonFinite, maxSpreadRatio } = ctx;
     const frame = ctx.frame as Frame<'quote_tick'>;
-    const bid = fixedToFloat64(frame.columns.bid_price);
-    const ask = fixedToFloat64(frame.columns.ask_price);
+    const bid = rawView(frame.columns.bid_price);
+    const ask = rawView(frame.columns.ask_price);
     let count = 0;
     for (let i = 0; i < frame.length; i++) {
       if (keep[i] === 0 || nonFinite[i] === 1) continue;
-      const b = bid[i]!;
-      const a = ask[i]!;
+      // Unscaled raws are enough: the ratio does not depend on the fixed-point scale.
+      const b = approxRaw(bid, i);
+      const a = approxRaw(ask, i);
       const spread = a - b;
       if (spread > 0 && spread > maxSpreadRatio * Math.abs((a + b) / 2)) {
         flags[i] = 1;

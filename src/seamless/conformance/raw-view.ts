@@ -78,3 +78,12 @@ export function isSentinelAt(view: RawView, i: number): boolean {
   for (let k = 0; k < last; k++) if (view.words[base + k] !== fill) return false;
   return true;
 }
+
+/** Raw `i` as a float (unscaled, ~53 significant bits): for ratios, where exactness is not needed. */
+export function approxRaw(view: RawView, i: number): number {
+  const w = view.words;
+  const base = i * view.stride;
+  if (view.stride === 2) return (view.signed ? w[base + 1]! | 0 : w[base + 1]!) * 4294967296 + w[base]!;
+  const top = view.signed ? w[base + 3]! | 0 : w[base + 3]!;
+  return ((top * 4294967296 + w[base + 2]!) * 4294967296 + w[base + 1]!) * 4294967296 + w[base]!;
+}

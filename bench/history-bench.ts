@@ -1,0 +1,104 @@
+/**
+ * History API benchmarks (issue "seamless history API", Speed). Each figure is the median
+ * of BENCH_RUNS runs (default 5) beside its anchor from the same run:
+ * - serving from storage vs a raw catalog read of the same rows (target: <= 10 % added);
+ * - a cache hit for a day of 1-minute bars (target: <= 1 ms);
+ * - `stream` replaying history (target: >= 5 M rows/s), beside the raw catalog read rate.
+ * Run with `npm run bench:history`.
+ */
+import { join } from 'node:path';
+import { Catalog } from '../src/catalog/catalog.js';
+import { NS_PER_MINUTE } from '../src/model/time.js';
+import { syntheticBars } from '../src/model/synthetic-market.js';
+import { buildProvider } from '../src/seamless/build-provider.js';
+import type { LiveEvent, LiveFeed } from '../src/seamless/contracts.js';
+import { DEFAULT_CACHE, type ProviderConfig } from '../src/seamless/provider-config.js';
+import { SeamlessProvider } from '../src/seamless/provider.js';
+import { stream } from '../src/seamless/stream.js';
+import { formatRate, median, timeRuns } from './measure.js';
+import { DAY_START, INSTRUMENT, benchCatalog } from './quote-data.js';
+import { REPO_ROOT } from './repo-root.js';
+import { rm } from 'node:fs/promises';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const ROWS = Number(process.env['BENCH_HISTORY_ROWS'] ?? 2_000_000);
+const DATA = join(REPO_ROOT, 'bench', 'data');
+const QUOTE_NODE = 'quote:binance:BTC/USDT';
+const DAY = 86_400_000_000_000n;
+
+function config(path: string, cache = false): ProviderConfig {
+  return { strategy: 'PARTIAL', storage: { kind: 'catalog', path }, cache: cache ? DEFAULT_CACHE : false, conformance: {}, stabilizationBars: 0 };
+}
+
+/** A live feed that stays silent, so `stream` replays history and then waits. */
+const silentFeed: LiveFeed = {
+  name: 'silent',
+  async *subscribe(_series, signal): AsyncGenerator<LiveEvent> {
+    await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+  },
+};
+
+async function rawRead(catalog: Catalog, end: bigint): Promise<number> {
+  let rows = 0;
+  for await (const frame of catalog.read('quote_tick', INSTRUMENT, { start: DAY_START, end })) rows += frame.length;
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log(`history benchmarks: ${ROWS.toLocaleString()} quotes, median of ${RUNS} runs, node ${process.version}`);
+  const data = await benchCatalog(join(DATA, `quotes-${ROWS}`), ROWS);
+  const catalog = await Catalog.open(data.root, { width: 16 });
+  const end = DAY_START + 2n * DAY;
+  const provider = await buildProvider(config(data.root), { clock: () => end + DAY });
+
+  // 1. Serving from storage vs the raw catalog read of the same rows (interleaved runs).
+  const raw: number[] = [];
+  const served: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    raw.push(...(await timeRuns(1, () => rawRead(catalog, end))));
+    served.push(...(await timeRuns(1, () => provider.fetch(QUOTE_NODE, { start: DAY_START, end }, { noCache: true }))));
+  }
+  const rows = (await provider.fetch(QUOTE_NODE, { start: DAY_START, end }, { noCache: true })).meta.rows;
+  if (rows !== ROWS) throw new Error(`fetch served ${rows} rows, expected ${ROWS}`);
+  const overhead = median(served) / median(raw) - 1;
+  console.log(`serving ${ROWS.toLocaleString()} quotes from storage: ${(median(served) * 1000).toFixed(1)} ms | anchor raw catalog read ${(median(raw) * 1000).toFixed(1)} ms | ${(overhead * 100).toFixed(1)} % added | target <= 10 %`);
+
+  // 2. A cache hit for one day of 1-minute bars.
+  const barsRoot = join(DATA, 'bars-1440');
+  await rm(barsRoot, { recursive: true, force: true });
+  const barCatalog = await Catalog.open(barsRoot, { width: 16 });
+  await barCatalog.write(syntheticBars({ meta: { instrumentId: INSTRUMENT, pricePrecision: 2, sizePrecision: 6, barType: `${INSTRUMENT}-1-MINUTE-LAST-EXTERNAL` }, start: DAY_START + NS_PER_MINUTE, count: 1440, stepNs: NS_PER_MINUTE }));
+  const cached = await buildProvider(config(barsRoot, true), { clock: () => end + DAY });
+  const dayRange = { start: DAY_START, end: DAY_START + DAY };
+  const miss = await timeRuns(1, () => cached.fetch('ohlcv:binance:BTC/USDT:1m', dayRange));
+  const hits: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const started = performance.now();
+    const hit = await cached.fetch('ohlcv:binance:BTC/USDT:1m', dayRange);
+    hits.push(performance.now() - started);
+    if (!hit.meta.cached || hit.meta.rows !== 1440) throw new Error('expected a cache hit of 1440 bars');
+  }
+  console.log(`cache hit, 1 day of 1-minute bars: ${median(hits).toFixed(3)} ms (p99 ${[...hits].sort((a, b) => a - b)[Math.floor(hits.length * 0.99)]!.toFixed(3)} ms) | anchor the first (storage) fetch ${(median(miss) * 1000).toFixed(2)} ms | target <= 1 ms`);
+
+  // 3. stream replay rate, beside the raw catalog read rate.
+  const replays: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const live = new SeamlessProvider({ ...providerParts(provider), live: silentFeed });
+    const controller = new AbortController();
+    const started = performance.now();
+    let replayed = 0;
+    for await (const event of stream(live, QUOTE_NODE, DAY_START, { signal: controller.signal })) {
+      if (event.type === 'rows') replayed += event.frame.length;
+      if (replayed >= ROWS) break;
+    }
+    replays.push((performance.now() - started) / 1000);
+    controller.abort();
+  }
+  console.log(`stream replay: ${formatRate(ROWS / median(replays))} | anchor raw catalog read ${formatRate(ROWS / median(raw))} | ${(median(raw) / median(replays)).toFixed(2)}x raw | target >= 5 M rows/s`);
+}
+
+function providerParts(p: SeamlessProvider) {
+  return { config: p.config, symbology: p.symbology, storage: p.storage, ledger: p.ledger, clock: () => p.now() };
+}
+
+await main();
