@@ -89,6 +89,25 @@ describe('seamless fetch / coverage', () => {
     assert.match(unknown.err, /SEAMLESS_UNKNOWN_PRESET/);
   });
 
+  it('fetch through a world file that selects a data preset, with its overrides', async () => {
+    const { local, venue, dir } = await catalogs();
+    await mkdir(local);
+    const presets = join(dir, 'presets.yaml');
+    await writeFile(presets, `version: 1\ndata_presets:\n  mirror:\n    provider:\n      preset: catalog.mirror\n      options: { catalog_path: ${local}, source_path: ${venue} }\n`);
+    const world = join(dir, 'world.yaml');
+    await writeFile(world, `world:\n  id: demo\n  data:\n    presets:\n      - id: strict\n        preset: mirror\n        seamless: { strategy: FAIL_FAST }\n      - id: filling\n        preset: mirror\n`);
+    const strict = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--world', world, '--presets-file', presets);
+    assert.equal(strict.code, 1, 'the first entry (FAIL_FAST) is used by default');
+    assert.match(strict.err, /SEAMLESS_MISSING_DATA/);
+    const filling = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--world', world, '--world-preset', 'filling', '--presets-file', presets);
+    assert.equal(filling.code, 0, filling.err);
+    assert.equal(filling.out.trim().split('\n').length, 30);
+    const unknown = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--end', '2024-01-02T00:30:00Z', '--world', world, '--world-preset', 'nope', '--presets-file', presets);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /strict/);
+    assert.match(unknown.err, /filling/);
+  });
+
   it('mistakes get usage errors or messages naming the wrong part', async () => {
     const { local } = await catalogs();
     const noEnd = await run('fetch', BAR_NODE, '--start', '2024-01-02T00:00:00Z', '--catalog', local);
