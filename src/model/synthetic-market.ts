@@ -2,6 +2,8 @@
  * Well-formed synthetic market data from a seeded random walk: bars stamped at their close
  * on an exact grid with valid OHLC, quotes with bid < ask, trades with increasing ids. Used
  * by the demo catalog, tests and benchmarks; the same seed always gives the same data.
+ * Quotes and trades given the same seed, grid and jitter share one mid path and the same
+ * times, so each trade prints at the quoted bid or ask.
  */
 import type { FixedWidth } from './fixed-point.js';
 import { fixedPrecisionOf, pow10 } from './fixed-point.js';
@@ -21,11 +23,26 @@ export interface SyntheticOptions {
   readonly startTicks?: bigint;
   /** First trade id (trades only). */
   readonly firstTradeId?: number;
+  /**
+   * Ticks only: each tick lands a random `[0, jitterNs)` after its grid time (keep it below
+   * `stepNs` so times stay in order). Default 0: ticks exactly on the grid.
+   */
+  readonly jitterNs?: bigint;
+  /** Ticks only: `ts_init = ts_event + initLagNs`, the time the data reached the system. Default 0. */
+  readonly initLagNs?: bigint;
 }
 
 function steps(options: SyntheticOptions): { price: bigint; size: bigint } {
   const fixed = fixedPrecisionOf(options.width ?? 16);
   return { price: pow10(fixed - options.meta.pricePrecision), size: pow10(fixed - options.meta.sizePrecision) };
+}
+
+/** Stamps tick `i` with its grid time, plus jitter and ts_init lag; draws from `rand` only for jitter. */
+function stampTick(frame: Frame<'quote_tick' | 'trade_tick'>, i: number, options: SyntheticOptions, rand: () => number): void {
+  let ts = options.start + BigInt(i) * options.stepNs;
+  if (options.jitterNs !== undefined && options.jitterNs > 0n) ts += BigInt(Math.floor(rand() * Number(options.jitterNs)));
+  frame.columns.ts_event[i] = ts;
+  frame.columns.ts_init[i] = ts + (options.initLagNs ?? 0n);
 }
 
 export function syntheticBars(options: SyntheticOptions): Frame<'bar'> {
@@ -58,13 +75,11 @@ export function syntheticQuotes(options: SyntheticOptions): Frame<'quote_tick'> 
   let mid = options.startTicks ?? 4_250_000n;
   for (let i = 0; i < options.count; i++) {
     mid += BigInt(Math.round((rand() - 0.5) * 400));
+    stampTick(quotes, i, options, rand);
     setFixedRaw(quotes.columns.bid_price, i, (mid - 1n) * price);
     setFixedRaw(quotes.columns.ask_price, i, (mid + 1n) * price);
     setFixedRaw(quotes.columns.bid_size, i, BigInt(1 + Math.floor(rand() * 5_000_000)) * size);
     setFixedRaw(quotes.columns.ask_size, i, BigInt(1 + Math.floor(rand() * 5_000_000)) * size);
-    const ts = options.start + BigInt(i) * options.stepNs;
-    quotes.columns.ts_event[i] = ts;
-    quotes.columns.ts_init[i] = ts;
   }
   return quotes;
 }
@@ -77,14 +92,12 @@ export function syntheticTrades(options: SyntheticOptions): Frame<'trade_tick'> 
   const firstId = options.firstTradeId ?? 100_000_000;
   for (let i = 0; i < options.count; i++) {
     mid += BigInt(Math.round((rand() - 0.5) * 400));
+    stampTick(trades, i, options, rand);
     const buyer = rand() < 0.5;
     setFixedRaw(trades.columns.price, i, (buyer ? mid + 1n : mid - 1n) * price);
     setFixedRaw(trades.columns.size, i, BigInt(1 + Math.floor(rand() * 2_000_000)) * size);
     trades.columns.aggressor_side[i] = buyer ? 1 : 2;
     trades.columns.trade_id[i] = String(firstId + i);
-    const ts = options.start + BigInt(i) * options.stepNs;
-    trades.columns.ts_event[i] = ts;
-    trades.columns.ts_init[i] = ts;
   }
   return trades;
 }

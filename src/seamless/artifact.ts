@@ -9,11 +9,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { encodeFramesToFile } from '../catalog/frame-encode.js';
 import { frameIdentifier, syncFolder } from '../catalog/writer.js';
 import { nsToIso } from '../model/time.js';
+import { createSynced, readTextIfExists, writeSynced } from './durable-write.js';
 import { SeamlessError } from './errors.js';
 import type { Series, SeriesFrame } from './series.js';
 import type { TimeRange } from './time-range.js';
@@ -144,13 +145,7 @@ function insideDir(dir: string, name: string): string {
 async function writeDataFile(path: string, frame: SeriesFrame): Promise<ArtifactFileEntry> {
   // Rejects bars without a bar type, as the catalog writer does, before any byte is written.
   frameIdentifier(frame.type, frame.meta);
-  const handle = await open(path, 'wx');
-  try {
-    await encodeFramesToFile(handle, frame.type, frame.width, frame.meta, [frame], {}, path);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await createSynced(path, (handle) => encodeFramesToFile(handle, frame.type, frame.width, frame.meta, [frame], {}, path));
   return fileEntry(path);
 }
 
@@ -185,22 +180,6 @@ function buildManifest(input: ArtifactInput, rows: number, files: ArtifactFileEn
 
 /** The manifest at `path`, or undefined when there is none yet. */
 async function readManifest(path: string): Promise<ArtifactManifest | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return JSON.parse(text) as ArtifactManifest;
-}
-
-async function writeSynced(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const text = await readTextIfExists(path);
+  return text === undefined ? undefined : (JSON.parse(text) as ArtifactManifest);
 }

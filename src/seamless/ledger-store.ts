@@ -6,10 +6,11 @@
  * File format, version 1 (ns as decimal strings, ranges half-open and merged):
  *   { "version": 1, "nodeId": "...", "covered": [["s","e"], ...], "empty": [...], "updatedAt": "ISO" }
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncFolder } from '../catalog/writer.js';
+import { readTextIfExists, replaceFile } from './durable-write.js';
 import { SeamlessError } from './errors.js';
 import { type TimeRange, mergeRanges } from './time-range.js';
 
@@ -46,14 +47,8 @@ export async function listLedgerFiles(dir: string): Promise<string[]> {
 
 /** Reads one ledger file; undefined when it does not exist. Throws SEAMLESS_LEDGER_CORRUPT. */
 export async function readLedgerFile(path: string): Promise<LedgerRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return parseLedger(text, path);
+  const text = await readTextIfExists(path);
+  return text === undefined ? undefined : parseLedger(text, path);
 }
 
 /** Validates a ledger file's text; every defect names the file and the fix. */
@@ -107,20 +102,7 @@ export function formatLedger(record: LedgerRecord, updatedAt: Date = new Date())
 /** Replaces `dir/name` atomically and durably; creates `dir` on first use. */
 export async function writeLedgerFile(dir: string, name: string, record: LedgerRecord): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(formatLedger(record), 'utf8');
-    await handle.sync();
-    await handle.close();
-    // rename() replaces the old file in one step: readers see old or new, never a mix.
-    await rename(temp, join(dir, name));
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(dir);
+  await replaceFile(dir, name, formatLedger(record));
 }
 
 /** Removes a series' file (when nothing is known of it any more). */

@@ -13,9 +13,8 @@ import { encodeArrowSchema } from '../../src/catalog/parquet/arrow-schema.js';
 import { initCompression } from '../../src/catalog/parquet/compression.js';
 import { ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
 import { catalogColumns } from '../../src/catalog/schemas.js';
-import { main } from '../../src/cli/main.js';
-import { bufferOutput } from '../../src/cli/output.js';
 import { tsInitOf } from '../../src/model/frames.js';
+import { run } from '../helpers/cli-run.js';
 import { FIXTURES, tempDir } from '../helpers/paths.js';
 import { prng, randomFrame } from '../helpers/random-frames.js';
 
@@ -142,18 +141,9 @@ describe('bad input', () => {
       csv,
       'bid_price,ask_price,bid_size,ask_size,ts_event,ts_init\n1.10000,1.10002,1000000,1000000,1700000000000000000,1700000000000000000\n1.10001,1.1.0003,5,5,1700000000000000001,1700000000000000001\n',
     );
-    const stderr: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((text: string) => stderr.push(text) > 0) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await main(['catalog', 'write', 'quote_tick', 'EUR/USD.SIM', '--catalog', root, '--from', csv, '--price-precision', '5', '--size-precision', '0'], bufferOutput());
-    } finally {
-      process.stderr.write = original;
-    }
+    const { code, err } = await run('catalog', 'write', 'quote_tick', 'EUR/USD.SIM', '--catalog', root, '--from', csv, '--price-precision', '5', '--size-precision', '0');
     assert.equal(code, 1);
-    const message = stderr.join('');
-    assert.match(message, /quotes\.csv line 3, field ask_price/);
+    assert.match(err, /quotes\.csv line 3, field ask_price/);
     assert.deepEqual(await visibleFiles(join(root, 'data', 'quote_tick', 'EURUSD.SIM')), []);
   });
 

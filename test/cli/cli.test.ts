@@ -6,22 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
-import { bufferOutput } from '../../src/cli/output.js';
+import { run } from '../helpers/cli-run.js';
 import { tempDir } from '../helpers/paths.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = bufferOutput();
-  const errors: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((text: string) => errors.push(String(text)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv, out);
-    return { code, out: out.text(), err: errors.join('') };
-  } finally {
-    process.stderr.write = original;
-  }
-}
 
 const BARS = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';
 

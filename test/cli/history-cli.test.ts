@@ -7,22 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { main } from '../../src/cli/main.js';
-import { bufferOutput } from '../../src/cli/output.js';
+import { run } from '../helpers/cli-run.js';
 import { BAR_NODE, bars, scratchDir } from '../helpers/seamless-setup.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = bufferOutput();
-  const errors: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((text: string) => errors.push(String(text)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(argv, out);
-    return { code, out: out.text(), err: errors.join('') };
-  } finally {
-    process.stderr.write = original;
-  }
-}
 
 async function catalogs(): Promise<{ local: string; venue: string; dir: string }> {
   const dir = await scratchDir();

@@ -7,11 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { readFile } from '../../src/catalog/reader.js';
 import { type Frame, concatFrames, sliceFrame } from '../../src/model/frames.js';
 import { DATA_FILE, MANIFEST_FILE, nodeIdFolder, writeArtifact } from '../../src/seamless/artifact.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import { datasetFingerprint } from '../../src/seamless/fingerprint.js';
 import type { Series } from '../../src/seamless/series.js';
 import { tempDir } from '../helpers/paths.js';
 import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const START = 1_700_000_000_000_000_000n;
 const BAR_TYPE = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';
@@ -113,7 +113,7 @@ describe('writeArtifact', () => {
     }
     assert.equal(folders.size, ids.length, 'distinct node ids get distinct folders');
     assert.equal(nodeIdFolder('ohlcv:binance:BTC/USDT:1m'), 'ohlcv%3Abinance%3ABTC%2FUSDT%3A1m');
-    assert.throws(() => nodeIdFolder(''), (e) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_NODE_ID');
+    assert.throws(() => nodeIdFolder(''), seamlessError('SEAMLESS_BAD_NODE_ID'));
   });
 
   it('refuses a malformed fingerprint or a frame of another type', async () => {

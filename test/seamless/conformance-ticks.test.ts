@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { type FixedWidth, parseRaw, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, allocFrame, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import type { Series } from '../../src/seamless/series.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const WIDTHS: FixedWidth[] = [8, 16];
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 3 };
@@ -144,7 +144,7 @@ for (const width of WIDTHS) {
 describe('tick option and type checks', () => {
   it('bad options and a frame of another type are config errors', () => {
     const frame = quotes(8, [[1, '1', '1.01']]);
-    const isBadConfig = (e: unknown): boolean => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_CONFIG';
+    const isBadConfig = seamlessError('SEAMLESS_BAD_CONFIG');
     assert.throws(() => checkConformance(QUOTES, frame, {}, { maxSpreadRatio: Number.NaN }), isBadConfig);
     assert.throws(() => checkConformance(QUOTES, frame, {}, { sampleLimit: -1 }), isBadConfig);
     assert.throws(() => checkConformance(TRADES, frame), isBadConfig);

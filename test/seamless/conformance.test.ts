@@ -8,6 +8,7 @@ import { compareRaw, isSentinelAt, rawView, signAt } from '../../src/seamless/co
 import { SeamlessError } from '../../src/seamless/errors.js';
 import type { RuleAction } from '../../src/seamless/provider-config.js';
 import type { Series } from '../../src/seamless/series.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const WIDTHS: FixedWidth[] = [8, 16];
 const STEP = 60_000_000_000n;
@@ -17,7 +18,7 @@ const base = { exchange: 'binance', symbol: 'BTC/USDT', instrumentId: 'BTCUSDT.B
 const BARS: Series = { ...base, nodeId: 'ohlcv:binance:BTC/USDT:1m', kind: 'ohlcv', timeframe: '1m', stepNs: STEP, dataType: 'bar', identifier: BAR_META.barType };
 const TRADES: Series = { ...base, nodeId: 'tick:binance:BTC/USDT', kind: 'tick', dataType: 'trade_tick', identifier: base.instrumentId };
 const QUOTES: Series = { ...base, nodeId: 'quote:binance:BTC/USDT', kind: 'quote', dataType: 'quote_tick', identifier: base.instrumentId };
-const isBadConfig = (e: unknown): boolean => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_CONFIG';
+const isBadConfig = seamlessError('SEAMLESS_BAD_CONFIG');
 
 /** Trades at ts 1..n with the given prices (size 1, distinct ids). */
 function trades(width: FixedWidth, prices: string[]): Frame<'trade_tick'> {
@@ -71,7 +72,7 @@ describe('rule registry and config', () => {
   });
 
   it('rejects an action that is not off, warn, drop or block', () => {
-    assert.throws(() => resolveConformanceConfig('bar', { bar_ohlc: 'ignore' as RuleAction }), (e: unknown) => isBadConfig(e) && /off, warn, drop, block/.test((e as Error).message));
+    assert.throws(() => resolveConformanceConfig('bar', { bar_ohlc: 'ignore' as RuleAction }), seamlessError('SEAMLESS_BAD_CONFIG', /off, warn, drop, block/));
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocFrame } from '../../src/model/frames.js';
 import { type CacheKey, MemoryCache, cacheKey, frameBytes } from '../../src/seamless/memory-cache.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 3 };
 const key = (nodeId: string, start = 0n, end = 60n, asOf?: string, variant = 'v'): CacheKey => cacheKey(nodeId, { start, end }, asOf, variant);
@@ -48,8 +48,8 @@ describe('frameBytes', () => {
 
 describe('MemoryCache', () => {
   it('rejects a bad config', () => {
-    assert.throws(() => new MemoryCache({ maxBytes: -1, ttlMs: 0 }), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_CONFIG');
-    assert.throws(() => new MemoryCache({ maxBytes: 10, ttlMs: Number.NaN }), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_CONFIG');
+    assert.throws(() => new MemoryCache({ maxBytes: -1, ttlMs: 0 }), seamlessError('SEAMLESS_BAD_CONFIG'));
+    assert.throws(() => new MemoryCache({ maxBytes: 10, ttlMs: Number.NaN }), seamlessError('SEAMLESS_BAD_CONFIG'));
   });
 
   it('evicts the least recently used, and get refreshes recency', () => {

@@ -1,22 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SeamlessError, type SeamlessErrorCode } from '../../src/seamless/errors.js';
+import { SeamlessError } from '../../src/seamless/errors.js';
 import { type NodeIdParts, formatNodeId, parseCcxtSymbol, parseNodeId, tryParseNodeId } from '../../src/seamless/node-id.js';
 import { parseTimeframe, timeframeFromSpec } from '../../src/seamless/timeframes.js';
-
-/** Asserts `fn` throws a SeamlessError with `code` whose message matches every pattern. */
-function throwsSeamless(fn: () => unknown, code: SeamlessErrorCode, ...patterns: RegExp[]): SeamlessError {
-  let caught: unknown;
-  assert.throws(fn, (error: unknown) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof SeamlessError, String(caught));
-  assert.equal(caught.code, code);
-  for (const pattern of patterns) assert.match(caught.message, pattern);
-  return caught;
-}
+import { throwsSeamless } from '../helpers/seamless-assertions.js';
 
 const NS_MINUTE = 60_000_000_000n;
 

@@ -8,15 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { checkDependencies, createDefaultRegistry, parsePresets, probe } from '../../src/seamless/presets/index.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
-
-function seamlessError(code: string, ...patterns: RegExp[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof SeamlessError, `expected SeamlessError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
-}
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 /** A port nothing listens on: bind to 0, note the port, close. */
 async function closedPort(): Promise<number> {

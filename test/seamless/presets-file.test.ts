@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import * as z from 'zod';
 import {
   builtInPresets,
@@ -15,15 +14,7 @@ import {
 } from '../../src/seamless/presets/index.js';
 import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE } from '../../src/seamless/provider-config.js';
 import { tempDir } from '../helpers/paths.js';
-
-function seamlessError(code: string, ...patterns: RegExp[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof SeamlessError, `expected SeamlessError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
-}
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const parse = (text: string) => parsePresets(text, '/cfg/presets.yaml', '/cfg');
 

@@ -6,18 +6,10 @@ import * as z from 'zod';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { createDefaultRegistry, PresetRegistry } from '../../src/seamless/presets/index.js';
 import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE } from '../../src/seamless/provider-config.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const registry = createDefaultRegistry();
 const context = { baseDir: '/base', env: {} };
-
-function seamlessError(code: string, ...patterns: RegExp[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof SeamlessError, `expected SeamlessError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('preset registry', () => {
   it('lists the built-in presets', () => {

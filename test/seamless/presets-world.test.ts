@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import { loadPreset, loadWorldFile, parsePresets, parseWorld, selectWorldPreset } from '../../src/seamless/presets/index.js';
 import { tempDir } from '../helpers/paths.js';
-
-function seamlessError(code: string, ...patterns: RegExp[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof SeamlessError, `expected SeamlessError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
-}
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const PRESETS = `version: 1
 sla_presets:

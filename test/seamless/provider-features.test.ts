@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import { BAR_NODE, DAY0, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 describe('provider features', () => {
   it('default conformance lets clean data through untouched; a block rule stops bad data with a report', async () => {
@@ -23,12 +23,7 @@ describe('provider features', () => {
     const bad = bars(1, 60);
     setFixedRaw(bad.columns.high, 10, fixedRawAt(bad.columns.low, 10) - 1n);
     await dirty.storage.write(bad);
-    await assert.rejects(dirty.provider.fetch(BAR_NODE, minutes(0, 60)), (error: unknown) => {
-      assert.ok(error instanceof SeamlessError);
-      assert.equal(error.code, 'SEAMLESS_CONFORMANCE_BLOCKED');
-      assert.match(error.message, /bar_ohlc flagged 1 row/);
-      return true;
-    });
+    await assert.rejects(dirty.provider.fetch(BAR_NODE, minutes(0, 60)), seamlessError('SEAMLESS_CONFORMANCE_BLOCKED', /bar_ohlc flagged 1 row/));
 
     const dropping = await setup(join(dirty.dir), { strategy: 'FAIL_FAST', conformance: { bar_ohlc: 'drop' } });
     const dropped = await dropping.provider.fetch(BAR_NODE, minutes(0, 60));
@@ -59,8 +54,7 @@ describe('provider features', () => {
       return s;
     };
     const fail = await slow('fail');
-    await assert.rejects(fail.provider.fetch(BAR_NODE, minutes(0, 60)), (error: unknown) =>
-      error instanceof SeamlessError && error.code === 'SEAMLESS_SLA_EXCEEDED' && /backfill/.test(error.message));
+    await assert.rejects(fail.provider.fetch(BAR_NODE, minutes(0, 60)), seamlessError('SEAMLESS_SLA_EXCEEDED', /backfill/));
     await fail.provider.idle();
 
     const partial = await slow('partial');
@@ -142,8 +136,8 @@ describe('provider features', () => {
 
   it('bad node ids and ranges are refused with the part that is wrong', async () => {
     const s = await setup(await scratchDir());
-    await assert.rejects(s.provider.fetch('ohlcv:binance:BTC/USDT', minutes(0, 1)), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_NODE_ID' && /timeframe/.test(e.message) && /ohlcv:binance:BTC\/USDT:1m/.test(e.message));
-    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(5, 5)), (e: unknown) => e instanceof SeamlessError && e.code === 'SEAMLESS_BAD_RANGE');
+    await assert.rejects(s.provider.fetch('ohlcv:binance:BTC/USDT', minutes(0, 1)), seamlessError('SEAMLESS_BAD_NODE_ID', /timeframe/, /ohlcv:binance:BTC\/USDT:1m/));
+    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(5, 5)), seamlessError('SEAMLESS_BAD_RANGE'));
   });
 
   it('exposes request, phase, tier and coverage metrics in Prometheus text', async () => {

@@ -8,6 +8,7 @@ import { tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { BAR_NODE, DAY0, bars, minutes, scratchDir, setup } from '../helpers/seamless-setup.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 function closes(frame: { columns: unknown } | undefined): bigint[] {
   return frame ? [...tsInitOf(frame as never)] : [];
@@ -116,8 +117,7 @@ describe('provider strategies', () => {
 
   it('AUTO_BACKFILL without a backfill source says what is missing and what to do', async () => {
     const s = await setup(await scratchDir(), {}, { backfill: false });
-    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(0, 10)), (error: unknown) =>
-      error instanceof SeamlessError && error.code === 'SEAMLESS_NO_BACKFILL' && /catalog\.mirror|PARTIAL/.test(error.message));
+    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(0, 10)), seamlessError('SEAMLESS_NO_BACKFILL', /catalog\.mirror|PARTIAL/));
   });
 
   it('retries a failing chunk with backoff, and a chunk that keeps failing fails the fetch but keeps what landed', async () => {
@@ -130,8 +130,7 @@ describe('provider strategies', () => {
     assert.match(await s.provider.metrics.text(), /seamless_backfill_retries_total\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 2/);
 
     s.backfiller.failuresLeft = 100;
-    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(10, 20)), (error: unknown) =>
-      error instanceof SeamlessError && error.code === 'SEAMLESS_BACKFILL_FAILED' && /after 5 attempt/.test(error.message));
+    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(10, 20)), seamlessError('SEAMLESS_BACKFILL_FAILED', /after 5 attempt/));
     s.backfiller.failuresLeft = 0;
     const resumed = await s.provider.fetch(BAR_NODE, minutes(0, 20));
     assert.equal(resumed.meta.rows, 20);

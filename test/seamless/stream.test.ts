@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { type Frame, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE, NS_PER_SECOND } from '../../src/model/time.js';
 import { type StreamEvent, stream } from '../../src/seamless/stream.js';
-import { BAR_NODE, DAY0, ScriptedFeed, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { BAR_NODE, DAY0, ScriptedFeed, type Setup, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
 
 interface Collected {
   readonly events: StreamEvent[];
@@ -17,7 +17,10 @@ interface Collected {
   rows(count: number): Promise<void>;
 }
 
-function collect(source: AsyncGenerator<StreamEvent>, controller: AbortController): Collected {
+/** Streams `node` from DAY0 in the background, collecting every event until stopped. */
+function follow(s: Setup, node: string): Collected {
+  const controller = new AbortController();
+  const source = stream(s.provider, node, DAY0, { signal: controller.signal });
   const events: StreamEvent[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   let rows = 0;
@@ -48,16 +51,26 @@ function secondsOf(events: StreamEvent[]): number[] {
   return events.flatMap((e) => (e.type === 'rows' ? [...tsInitOf(e.frame)].map((t) => Number((t - DAY0) / NS_PER_SECOND)) : []));
 }
 
+/**
+ * A provider with a scripted live feed over fresh catalogs. With backfill (the default) it
+ * runs AUTO_BACKFILL; without, FAIL_FAST, so history is only what storage holds.
+ */
+async function withLiveFeed(options: { backfill?: boolean } = {}): Promise<{ feed: ScriptedFeed; s: Setup }> {
+  const feed = new ScriptedFeed();
+  const s = options.backfill === false
+    ? await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false })
+    : await setup(await scratchDir(), { strategy: 'AUTO_BACKFILL' }, { live: feed });
+  return { feed, s };
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('stream', () => {
   it('replays history, hands over to live, and drops the rows both delivered', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), { strategy: 'AUTO_BACKFILL' }, { live: feed });
+    const { feed, s } = await withLiveFeed();
     await s.venue.write(trades(0, 600));
     s.now = DAY0 + 300n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(300);
     feed.rows(trades(290, 20)); // the socket's first message overlaps the end of history
     feed.rows(trades(310, 5));
@@ -73,12 +86,10 @@ describe('stream', () => {
   });
 
   it('backfills the seam between the end of history and the first live row', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), {}, { live: feed });
+    const { feed, s } = await withLiveFeed();
     await s.venue.write(trades(0, 600));
     s.now = DAY0 + 300n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(300);
     feed.rows(trades(320, 10));
     await run.rows(330);
@@ -89,12 +100,10 @@ describe('stream', () => {
   });
 
   it('heals a disconnect from backfill, without gap or duplicate', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), {}, { live: feed });
+    const { feed, s } = await withLiveFeed();
     await s.venue.write(trades(0, 600));
     s.now = DAY0 + 300n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(300);
     feed.rows(trades(300, 15));
     await run.rows(315);
@@ -110,12 +119,10 @@ describe('stream', () => {
   });
 
   it('emits an explicit gap when a disconnect cannot be healed, then goes on', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    const { feed, s } = await withLiveFeed({ backfill: false });
     await s.storage.write(trades(0, 300));
     s.now = DAY0 + 300n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(300);
     feed.rows(trades(295, 15)); // overlaps history, so the handover itself has no seam
     await run.rows(310);
@@ -133,12 +140,10 @@ describe('stream', () => {
   });
 
   it('says so when the live feed ends for good', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    const { feed, s } = await withLiveFeed({ backfill: false });
     await s.storage.write(trades(0, 10));
     s.now = DAY0 + 10n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(10);
     feed.queue.end();
     await run.done;
@@ -148,12 +153,10 @@ describe('stream', () => {
   });
 
   it('bars: the seam is backfilled on the bar grid, and a live bar already in history is dropped', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), {}, { live: feed });
+    const { feed, s } = await withLiveFeed();
     await s.venue.write(bars(1, 60));
     s.now = DAY0 + 30n * NS_PER_MINUTE + 10n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, BAR_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, BAR_NODE);
     await run.rows(30);
     feed.rows(bars(30, 1)); // the bar closing at 00:30 again, from the socket
     feed.rows(bars(35, 3));
@@ -165,13 +168,11 @@ describe('stream', () => {
   });
 
   it('reports missing history as gaps when the strategy cannot backfill', async () => {
-    const feed = new ScriptedFeed();
-    const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST' }, { live: feed, backfill: false });
+    const { s } = await withLiveFeed({ backfill: false });
     await s.storage.write(trades(0, 10));
     await s.storage.write(trades(20, 10));
     s.now = DAY0 + 30n * NS_PER_SECOND;
-    const controller = new AbortController();
-    const run = collect(stream(s.provider, TRADE_NODE, DAY0, { signal: controller.signal }), controller);
+    const run = follow(s, TRADE_NODE);
     await run.rows(20);
     run.stop();
     await run.done;

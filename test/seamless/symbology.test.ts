@@ -1,21 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SeamlessError, type SeamlessErrorCode } from '../../src/seamless/errors.js';
 import { INVERSE_QUOTES, KNOWN_QUOTES, LINEAR_QUOTES, Symbology } from '../../src/seamless/symbology.js';
-
-/** Asserts `fn` throws a SeamlessError with `code` whose message matches every pattern. */
-function throwsSeamless(fn: () => unknown, code: SeamlessErrorCode, ...patterns: RegExp[]): SeamlessError {
-  let caught: unknown;
-  assert.throws(fn, (error: unknown) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof SeamlessError, String(caught));
-  assert.equal(caught.code, code);
-  for (const pattern of patterns) assert.match(caught.message, pattern);
-  return caught;
-}
+import { throwsSeamless } from '../helpers/seamless-assertions.js';
 
 const BAD = 'SEAMLESS_BAD_NODE_ID';
 const TABLE_EXAMPLE = /e\.g\. new Symbology\(\{ venues: \{ \w+: \{ symbols: \{ "[^"]+": "[^"]+" \} \} \} \}\)$/;

@@ -67,6 +67,15 @@ function mirrorConfig(options: MirrorOptions, context: PresetContext): ProviderC
   return { ...base, strategy: 'AUTO_BACKFILL', backfill: { source: { kind: 'catalog', path: source }, policy: DEFAULT_BACKFILL_POLICY } };
 }
 
+/** The storage catalog and the catalog it copies from. */
+function mirrorDependencies(options: MirrorOptions, context: PresetContext): Dependency[] {
+  const config = mirrorConfig(options, context);
+  return [
+    { kind: 'catalog', path: config.storage.path, option: 'catalog_path' },
+    { kind: 'catalog', path: resolvePath(context, options.source_path), option: 'source_path' },
+  ];
+}
+
 function followConfig(options: FollowOptions, context: PresetContext): ProviderConfig {
   const livePath = resolvePath(context, options.live_path ?? options.source_path);
   return {
@@ -87,25 +96,15 @@ export function registerCatalogPresets(registry: PresetRegistry): PresetRegistry
     description: 'A local catalog that backfills missing ranges from another catalog folder.',
     options: mirrorOptions,
     build: mirrorConfig,
-    requires: (options, context): Dependency[] => {
-      const config = mirrorConfig(options, context);
-      return [
-        { kind: 'catalog', path: config.storage.path, option: 'catalog_path' },
-        { kind: 'catalog', path: resolvePath(context, options.source_path), option: 'source_path' },
-      ];
-    },
+    requires: mirrorDependencies,
   });
   registry.register('catalog.follow', {
     description: 'catalog.mirror plus a live tail that follows new files of a catalog (e.g. one a recorder writes).',
     options: followOptions,
     build: followConfig,
     requires: (options, context): Dependency[] => {
-      const config = followConfig(options, context);
-      const deps: Dependency[] = [
-        { kind: 'catalog', path: config.storage.path, option: 'catalog_path' },
-        { kind: 'catalog', path: resolvePath(context, options.source_path), option: 'source_path' },
-      ];
-      const live = config.live?.path;
+      const deps = mirrorDependencies(options, context);
+      const live = followConfig(options, context).live?.path;
       if (live !== undefined && !deps.some((d) => d.kind === 'catalog' && d.path === live)) {
         deps.push({ kind: 'catalog', path: live, option: 'live_path' });
       }
