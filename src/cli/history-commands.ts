@@ -71,19 +71,19 @@ export async function runFetch(argv: string[], out: Output): Promise<number> {
   const provider = await providerFromFlags(values);
   try {
     const result = await provider.fetch(nodeId, { start, end }, strategy ? { strategy } : {});
-    const frame = result.frame;
     const type = result.series.dataType;
     if (format === 'csv') await out.writeAsync(`${frameCsvHeader(type)}\n`);
-    if (frame && format !== 'table') {
+    if (format !== 'table') {
       const toText = format === 'csv' ? frameRowToCsv : frameRowToJson;
-      for (let from = 0; from < frame.length; from += 10_000) {
-        let text = '';
-        for (let i = from; i < Math.min(frame.length, from + 10_000); i++) text += `${toText(frame, i)}\n`;
-        await out.writeAsync(text);
+      for (const frame of result.frames) {
+        for (let from = 0; from < frame.length; from += 10_000) {
+          let text = '';
+          for (let i = from; i < Math.min(frame.length, from + 10_000); i++) text += `${toText(frame, i)}\n`;
+          await out.writeAsync(text);
+        }
       }
-    }
-    if (format === 'table') {
-      const rows = frame ? Array.from({ length: frame.length }, (_, i) => Object.values(frameRowRecord(frame, i)).map(String)) : [];
+    } else {
+      const rows = result.frames.flatMap((frame) => Array.from({ length: frame.length }, (_, i) => Object.values(frameRowRecord(frame, i)).map(String)));
       printTable(out, ['type', type === 'bar' ? 'bar_type' : 'instrument_id', ...frameRowFields(type).slice(2)], rows);
     }
     const meta = JSON.stringify(fetchMetaJson(result));

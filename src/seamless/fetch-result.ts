@@ -50,6 +50,9 @@ export interface FetchMeta {
 
 export interface FetchResult {
   readonly series: Series;
+  /** The rows as decoded, in `ts_init` order, without copying them into one frame. */
+  readonly frames: readonly SeriesFrame[];
+  /** The rows as one frame (joined from `frames` on first use; undefined when there are none). */
   readonly frame: SeriesFrame | undefined;
   readonly meta: FetchMeta;
   /** sha256 over canonical columns, computed on first use (it costs a pass over every byte). */

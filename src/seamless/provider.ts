@@ -10,11 +10,11 @@
  * - SEAMLESS: AUTO_BACKFILL plus the rows of the live tail after what history holds.
  */
 import type { CoverageLedger } from './coverage-ledger.js';
-import { type ConformanceReport, checkConformance } from './conformance/index.js';
+import { type ConformanceReport, checkConformanceFrames } from './conformance/index.js';
 import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
 import type { Downgrade, FetchMeta, FetchResult, Tier } from './fetch-result.js';
-import { datasetFingerprint } from './fingerprint.js';
+import { FingerprintBuilder, datasetFingerprint } from './fingerprint.js';
 import { joinFrames, sortByTs } from './frame-select.js';
 import { BackfillRunner, type FillOutcome } from './backfill-runner.js';
 import { LiveTail } from './live-tail.js';
@@ -56,7 +56,7 @@ export interface FetchOptions {
 }
 
 interface CachedAnswer {
-  readonly frame: SeriesFrame | undefined;
+  readonly frames: readonly SeriesFrame[];
   readonly meta: FetchMeta;
   readonly fingerprint: () => string;
 }
@@ -161,7 +161,7 @@ export class SeamlessProvider {
       if (hit) {
         this.metrics.rowsServed(series.nodeId, 'cache', hit.meta.rows);
         const meta: FetchMeta = { ...hit.meta, tiers: ['cache'], cached: true, elapsedMs: performance.now() - started };
-        return { series, frame: hit.frame, meta, fingerprint: hit.fingerprint };
+        return fetchResult(series, hit.frames, meta, hit.fingerprint);
       }
     }
     const sla = new SlaTracker(this.config.sla, this.metrics);
@@ -172,12 +172,12 @@ export class SeamlessProvider {
     const downgrade: Downgrade | undefined = slaDowngrade
       ? { mode: slaDowngrade.mode, reason: 'sla_violation', violations: slaDowngrade.violations }
       : answer.downgrade;
-    const frame = answer.frame;
-    const fingerprint = memo(() => datasetFingerprint(series, frame));
+    const frames = answer.frames;
+    const fingerprint = memo(() => fingerprintOf(series, frames));
     let artifact: FetchMeta['artifact'];
     if (this.config.artifactsDir && options.artifact !== false) {
       const written = await writeArtifact(this.config.artifactsDir, {
-        series, range, frame, fingerprint: fingerprint(), conformance: answer.conformance, tiers: answer.tiers, ...(options.asOf ? { asOf: options.asOf } : {}),
+        series, range, frame: joinFrames(frames), fingerprint: fingerprint(), conformance: answer.conformance, tiers: answer.tiers, ...(options.asOf ? { asOf: options.asOf } : {}),
       });
       artifact = { dir: written.dir, manifestPath: written.manifestPath };
     }
@@ -185,10 +185,10 @@ export class SeamlessProvider {
       nodeId: series.nodeId,
       range,
       strategy,
-      rows: frame?.length ?? 0,
+      rows: answer.rows,
       tiers: answer.tiers,
       rowsByTier: answer.rowsByTier,
-      coverage: { ...(frame ? { bounds: { first: tsInitOf(frame)[0]!, last: tsInitOf(frame)[frame.length - 1]! } } : {}), ratio: answer.ratio, missing: answer.missing },
+      coverage: { ...boundsOf(frames), ratio: answer.ratio, missing: answer.missing },
       backfill: answer.backfill,
       conformance: answer.conformance,
       stabilizedRows: answer.stabilizedRows,
@@ -204,10 +204,10 @@ export class SeamlessProvider {
     // Only complete, settled answers are cached: nothing missing, nothing pending, no live
     // rows (they change as the tail grows) and no downgrade.
     if (this.cache && !options.noCache && answer.cacheable && !downgrade) {
-      this.cache.set(key, { frame, meta, fingerprint }, frameBytes(frame));
+      this.cache.set(key, { frames, meta, fingerprint }, frames.reduce((sum, f) => sum + frameBytes(f), 0));
       this.metrics.cacheBytes(this.cache.stats().bytes);
     }
-    return { series, frame, meta, fingerprint };
+    return fetchResult(series, frames, meta, fingerprint);
   }
 
   private async serve(series: Series, range: TimeRange, strategy: Strategy, now: bigint, sla: SlaTracker, options: FetchOptions) {
@@ -219,7 +219,7 @@ export class SeamlessProvider {
     const { covered, fill, pending } = ensured;
     let downgrade = ensured.downgrade;
 
-    const stored = window ? await sla.measure('storage', () => this.storage.fetch(series, window)) : undefined;
+    const stored = window ? await sla.measure('storage', () => this.readStored(series, window)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
     if (strategy === 'SEAMLESS' && this.live && window) {
@@ -231,15 +231,21 @@ export class SeamlessProvider {
       else if (!tail.connected) downgrade ??= { mode: 'partial', reason: 'live_disconnected' };
     }
 
-    const joined = joinFrames([stored, live]);
-    const ordered = joined && live ? sortByTs(joined) : joined;
-    const checked = checkConformance(series, ordered, this.config.conformance);
+    // Live rows may fill holes anywhere, so they are merged in ts order with the stored ones.
+    const merged = live ? joinFrames([...stored, live]) : undefined;
+    const checked = checkConformanceFrames(series, merged ? [sortByTs(merged)] : stored, this.config.conformance);
     this.metrics.conformance(series.nodeId, checked.report);
     if (checked.report.blocked) {
       throw new SeamlessError('SEAMLESS_CONFORMANCE_BLOCKED', `${series.nodeId} ${formatRange(range)}: ${describeBlocked(checked.report)}; the rules are set to block — fix the data or set them to warn/drop`, { report: checked.report });
     }
-    const stable = stabilize(series, checked.frame, now, this.config.stabilizationBars);
-    const rows = stable.frame?.length ?? 0;
+    let frames = checked.frames;
+    let trimmed = 0;
+    if (series.stepNs !== undefined) {
+      const stable = stabilize(series, joinFrames(frames), now, this.config.stabilizationBars);
+      frames = stable.frame ? [stable.frame] : [];
+      trimmed = stable.trimmed;
+    }
+    const rows = frames.reduce((sum, f) => sum + f.length, 0);
     const liveRows = Math.min(live?.length ?? 0, rows);
     const backfillRows = Math.min(fill.rows, rows - liveRows);
     const rowsByTier: Record<Tier, number> = { cache: 0, storage: rows - liveRows - backfillRows, backfill: backfillRows, live: liveRows };
@@ -249,16 +255,17 @@ export class SeamlessProvider {
     const ratio = past ? Number(coveredLength) / Number(totalLength(effective)) : 1;
     const stillMissing = past ? missingRanges(mergeRanges([...covered, ...liveCovered]), past) : [];
     return {
-      frame: stable.frame,
+      frames,
+      rows,
       tiers: tiers as Tier[],
       rowsByTier,
       ratio,
       missing: stillMissing,
       backfill: { fetchedChunks: fill.fetched, joinedChunks: fill.joined, rows: fill.rows, empty: fill.empty, pending },
       conformance: checked.report,
-      stabilizedRows: stable.trimmed,
+      stabilizedRows: trimmed,
       downgrade,
-      cacheable: stillMissing.length === 0 && !pending && live === undefined && (window === undefined || window.end <= horizon) && stable.trimmed === 0,
+      cacheable: stillMissing.length === 0 && !pending && live === undefined && (window === undefined || window.end <= horizon) && trimmed === 0,
     };
   }
 
@@ -298,6 +305,17 @@ export class SeamlessProvider {
       }
     }
     return { covered, missing, fill, pending, downgrade };
+  }
+
+  /** Stored rows of a window, frame by frame as the source decodes them. */
+  private async readStored(series: Series, window: TimeRange): Promise<SeriesFrame[]> {
+    if (!this.storage.stream) {
+      const frame = await this.storage.fetch(series, window);
+      return frame ? [frame] : [];
+    }
+    const frames: SeriesFrame[] = [];
+    for await (const frame of this.storage.stream(series, window)) frames.push(frame);
+    return frames;
   }
 
   private async requireBackfill(series: Series, missing: TimeRange[]): Promise<void> {
@@ -359,6 +377,33 @@ export class SeamlessProvider {
 /** How recent an empty venue answer must be to count as "not published yet" rather than known-empty. */
 function recentWindow(series: Series): bigint {
   return series.stepNs !== undefined ? 2n * series.stepNs : 300_000_000_000n;
+}
+
+function fetchResult(series: Series, frames: readonly SeriesFrame[], meta: FetchMeta, fingerprint: () => string): FetchResult {
+  const joined = memo(() => joinFrames(frames));
+  return {
+    series,
+    frames,
+    meta,
+    fingerprint,
+    get frame() {
+      return joined();
+    },
+  };
+}
+
+function fingerprintOf(series: Series, frames: readonly SeriesFrame[]): string {
+  if (frames.length === 0) return datasetFingerprint(series, undefined);
+  const builder = new FingerprintBuilder(series);
+  for (const frame of frames) builder.add(frame);
+  return builder.digest();
+}
+
+function boundsOf(frames: readonly SeriesFrame[]): { bounds?: { first: bigint; last: bigint } } {
+  const first = frames[0];
+  const last = frames[frames.length - 1];
+  if (!first || !last) return {};
+  return { bounds: { first: tsInitOf(first)[0]!, last: tsInitOf(last)[last.length - 1]! } };
 }
 
 const NO_FILL: FillOutcome = { fetched: 0, joined: 0, rows: 0, empty: [] };

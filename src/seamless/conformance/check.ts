@@ -8,6 +8,8 @@ import type { ConformanceConfig } from '../provider-config.js';
 import type { Series, SeriesFrame } from '../series.js';
 import { type ConformanceReport, EMPTY_REPORT, nonFiniteMask, runRules } from './engine.js';
 import { resolveConformanceConfig, rulesOf } from './rules.js';
+import { type Frame, concatFrames } from '../../model/frames.js';
+import { quotesCertainlyClean } from './quote-fast-path.js';
 
 export interface ConformanceOptions {
   /** quote_spread flags spread / mid above this; default 0.1. */
@@ -59,4 +61,30 @@ export function checkConformance<F extends SeriesFrame>(
   const result = runRules(ctx, rulesOf(series.dataType), actions, sampleLimit);
   // The output holds the input's type, width and meta, so it is an F too.
   return result as { frame: F | undefined; report: ConformanceReport };
+}
+
+/**
+ * Conformance over a run of frames in `ts_init` order (what storage streams), without
+ * joining them when the data is clean: quote frames proven clean by the fused pass come
+ * back as they are. Otherwise the frames are joined and checked as one.
+ */
+export function checkConformanceFrames(
+  series: Series,
+  frames: readonly SeriesFrame[],
+  config: ConformanceConfig = {},
+  options: ConformanceOptions = {},
+): { frames: SeriesFrame[]; report: ConformanceReport } {
+  const present = frames.filter((f) => f.length > 0);
+  if (present.length === 0) return { frames: [], report: checkConformance(series, undefined, config, options).report };
+  if (series.dataType === 'quote_tick' && present.every((f) => f.type === 'quote_tick')) {
+    resolveConformanceConfig(series.dataType, config);
+    const { maxSpreadRatio } = checkOptions(options);
+    if (quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio)) {
+      const rows = present.reduce((sum, f) => sum + f.length, 0);
+      return { frames: present, report: { rowsIn: rows, rowsOut: rows, rules: {}, blocked: false } };
+    }
+  }
+  const joined = present.length === 1 ? present[0]! : concatFrames(present as Frame[]) as SeriesFrame;
+  const checked = checkConformance(series, joined, config, options);
+  return { frames: checked.frame ? [checked.frame] : [], report: checked.report };
 }

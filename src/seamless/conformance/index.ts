@@ -1,6 +1,6 @@
 /**
  * Conformance checks on fetch results: rules per data type, actions off/warn/drop/block.
  */
-export { checkConformance, type ConformanceOptions, DEFAULT_MAX_SPREAD_RATIO, DEFAULT_SAMPLE_LIMIT } from './check.js';
+export { checkConformance, checkConformanceFrames, type ConformanceOptions, DEFAULT_MAX_SPREAD_RATIO, DEFAULT_SAMPLE_LIMIT } from './check.js';
 export type { ConformanceReport, ConformanceRuleInfo, RuleOutcome } from './engine.js';
 export { CONFORMANCE_RULES, resolveConformanceConfig } from './rules.js';
