@@ -90,11 +90,12 @@ export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: nu
   return { min: readU64(stats.min), max: readU64(stats.max) };
 }
 
-/** True when row group `index`'s `ts_init` statistics show it has no row inside the window. */
-export function rowGroupMissesWindow(file: ParquetFile, plan: FileDecoding, index: number, window: TsWindow): boolean {
-  const stats = file.columnStatistics(index, plan.tsInitColumn);
-  if (!stats?.min || !stats.max || stats.min.length !== 8 || stats.max.length !== 8) return false;
-  return rangeMissesWindow(window, stats.min, stats.max);
+/** For row groups `[from, to)`: 1 where its `ts_init` statistics show it has no row inside the window. */
+export function rowGroupsMissingWindow(file: ParquetFile, plan: FileDecoding, window: TsWindow, from: number, to: number): Uint8Array {
+  const { words, present } = file.statisticsWords(plan.tsInitColumn, from, to);
+  const misses = new Uint8Array(present.length);
+  for (let g = 0; g < present.length; g++) misses[g] = present[g] && rangeMissesWindow(window, words, g * 4) ? 1 : 0;
+  return misses;
 }
 
 /** Little-endian u64 from 8 bytes, without a DataView per call (thousands of row groups). */

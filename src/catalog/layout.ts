@@ -9,7 +9,7 @@
  * Time arguments here are closed `[start, end]` nanoseconds, like the file names.
  */
 import { readdir, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DataTypeDescriptor, folderCandidates, resolveDataType, tryResolveDataType } from './data-types.js';
 import { CatalogError, isCatalogError } from './errors.js';
@@ -81,21 +81,36 @@ export class CatalogLayout {
   }
 
   /**
-   * Returns the names of the sub-folders of `dir`, sorted, without hidden ones; [] when `dir`
-   * is missing. Throws CatalogError `CATALOG_NOT_FOUND` when `dir` (or the root) is not a folder.
+   * Returns the entries of `dir`, [] when it is missing. Throws CatalogError
+   * `CATALOG_NOT_FOUND` when `dir` (or the root) is not a folder. A listing that succeeds
+   * proves the root and data folders are folders, so their two stats run only on failure,
+   * to name the right path (a cold window read pays for every file-system round trip).
    */
-  private async subFolders(dir: string): Promise<string[]> {
-    await this.checkRoot();
-    let entries;
+  private async entries(dir: string): Promise<Dirent[]> {
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      return await readdir(dir, { withFileTypes: true });
     } catch (error) {
+      await this.checkRoot();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return [];
       if (code === 'ENOTDIR') throw notFolder(dir);
       throw error;
     }
-    return entries.filter((e) => e.isDirectory() && !isHidden(e.name)).map((e) => e.name).sort();
+  }
+
+  /** The catalog files among the entries of `dir`, sorted (see listFiles). */
+  private async catalogFiles(dir: string, entries: readonly Dirent[]): Promise<CatalogFile[]> {
+    const names = entries.map((e) => e.name).filter(isCatalogFileName);
+    // stat follows symlinks, so a linked file counts and a folder named x.parquet does not.
+    const infos = await Promise.all(names.map((name) => stat(join(dir, name)).catch(() => null)));
+    const files: CatalogFile[] = [];
+    names.forEach((name, i) => {
+      const info = infos[i];
+      if (!info?.isFile()) return;
+      const path = join(dir, name);
+      files.push({ path, name, interval: parseNamed(name, path), size: info.size });
+    });
+    return files.sort(compareFiles);
   }
 
   private async checkRoot(): Promise<void> {
@@ -113,7 +128,7 @@ export class CatalogLayout {
 
   /** Returns the type folder names under `<root>/data`, sorted; [] for a new catalog. */
   async listDataFolders(): Promise<string[]> {
-    return this.subFolders(this.dataDir);
+    return folderNames(await this.entries(this.dataDir));
   }
 
   /**
@@ -123,8 +138,9 @@ export class CatalogLayout {
   async listIdentifiers(folder: string): Promise<string[]> {
     checkSegment(folder, 'type folder');
     const dir = safeJoin(this.dataDir, folder);
-    const ids = await this.subFolders(dir);
-    const direct = await this.listFiles(folder, NO_IDENTIFIER);
+    const entries = await this.entries(dir);
+    const direct = await this.catalogFiles(dir, entries);
+    const ids = folderNames(entries);
     return direct.length > 0 ? [NO_IDENTIFIER, ...ids] : ids;
   }
 
@@ -140,25 +156,7 @@ export class CatalogLayout {
     checkSegment(folder, 'type folder');
     if (identifierFolder !== NO_IDENTIFIER) checkSegment(identifierFolder, 'identifier folder');
     const dir = safeJoin(this.dataDir, folder, identifierFolder);
-    await this.checkRoot();
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return [];
-      if (code === 'ENOTDIR') throw notFolder(dir);
-      throw error;
-    }
-    const files: CatalogFile[] = [];
-    for (const name of names.filter(isCatalogFileName)) {
-      const path = join(dir, name);
-      // stat follows symlinks, so a linked file counts and a folder named x.parquet does not.
-      const info = await stat(path).catch(() => null);
-      if (!info?.isFile()) continue;
-      files.push({ path, name, interval: parseNamed(name, path), size: info.size });
-    }
-    return files.sort(compareFiles);
+    return this.catalogFiles(dir, await this.entries(dir));
   }
 
   /**
@@ -174,10 +172,10 @@ export class CatalogLayout {
     // Validates the id up front, so a traversal attempt fails loudly instead of matching nothing.
     if (identifier !== undefined) identifierFolder(identifier);
     const present = new Set(await this.listDataFolders());
-    const pairs: Array<{ folder: string; id: string }> = [];
-    for (const folder of folderCandidates(descriptor).filter((f) => present.has(f))) {
-      for (const id of await this.listIdentifiers(folder)) pairs.push({ folder, id });
-    }
+    const folders = folderCandidates(descriptor).filter((f) => present.has(f));
+    // Listings run concurrently (file-system round trips, not CPU, are what a cold read waits on).
+    const identifiers = await Promise.all(folders.map((folder) => this.listIdentifiers(folder)));
+    const pairs = folders.flatMap((folder, i) => identifiers[i]!.map((id) => ({ folder, id })));
     let selected = pairs;
     if (identifier !== undefined) {
       // Match over the union of all schemes, so an exact hit in any one folder disables the prefix fallback.
@@ -185,9 +183,8 @@ export class CatalogLayout {
       const matched = new Set(matchIdentifierFolders(descriptor.key, identifier, ids));
       selected = pairs.filter((p) => matched.has(p.id));
     }
-    const files: CatalogFile[] = [];
-    for (const { folder, id } of selected) files.push(...(await this.listFiles(folder, id)));
-    return files.sort(compareFiles);
+    const files = await Promise.all(selected.map(({ folder, id }) => this.listFiles(folder, id)));
+    return files.flat().sort(compareFiles);
   }
 
   /** Returns the closed intervals recorded by the file names of a type and identifier, sorted, unmerged. */
@@ -232,6 +229,11 @@ export class CatalogLayout {
     }
     return rows;
   }
+}
+
+/** Names of the visible sub-folders, sorted. */
+function folderNames(entries: readonly Dirent[]): string[] {
+  return entries.filter((e) => e.isDirectory() && !isHidden(e.name)).map((e) => e.name).sort();
 }
 
 function parseNamed(name: string, path: string): Interval | null {

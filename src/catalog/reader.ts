@@ -13,11 +13,11 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, allocFrame, copyRows, sliceFrame, tsInitOf } from '../model/frames.js';
 import { type MarketDataDescriptor, resolveDataType } from './data-types.js';
 import { CatalogError } from './errors.js';
-import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupMissesWindow } from './frame-decode.js';
+import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupsMissingWindow } from './frame-decode.js';
 import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
-import { inWindow, tsWindow } from './ts-window.js';
+import { markInWindow, tsWindow } from './ts-window.js';
 
 export interface ReadOptions {
   /** Inclusive lower bound on `ts_init` (ns). */
@@ -74,7 +74,9 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type, options.width);
-    const groups = selectRowGroups(file, plan, options);
+    const { groups, loading } = selectRowGroups(file, plan, options);
+    await loading;
+    await file.prefetch(groups); // no I/O when `loading` already covered them
     let next = groups.length > 0 ? decode(file, plan, groups[0]!) : undefined;
     for (let i = 0; i < groups.length; i++) {
       const current = await next!;
@@ -85,7 +87,8 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
       if (trimmed.length > 0) yield trimmed;
     }
   } finally {
-    await file.close();
+    // Closing a read-only handle loses nothing: the consumer does not wait for it.
+    file.close().catch(() => {});
   }
 }
 
@@ -96,16 +99,34 @@ function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<
   });
 }
 
-function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): number[] {
+/**
+ * Returns the row groups whose `ts_init` statistics meet the window. A window's groups are
+ * usually one run in the middle of a day file: statistics are checked a block of row groups
+ * at a time, and as soon as that run ends its bytes start loading (`loading`) while the
+ * remaining blocks are checked.
+ */
+function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): { groups: number[]; loading?: Promise<void> } {
   const window = start === undefined && end === undefined ? undefined : tsWindow(start, end);
-  const out: number[] = [];
-  for (let i = 0; i < file.meta.rowGroups.length; i++) {
-    if (file.meta.rowGroups[i]!.numRows === 0) continue;
-    if (window && rowGroupMissesWindow(file, plan, i, window)) continue;
-    out.push(i);
+  const count = file.meta.rowGroups.length;
+  const groups: number[] = [];
+  let loading: Promise<void> | undefined;
+  for (let from = 0; from < count; from += PRUNE_BLOCK) {
+    const to = Math.min(count, from + PRUNE_BLOCK);
+    const misses = window ? rowGroupsMissingWindow(file, plan, window, from, to) : undefined;
+    for (let i = from; i < to; i++) {
+      if (file.meta.rowGroups[i]!.numRows === 0) continue;
+      if (!misses?.[i - from]) groups.push(i);
+      else if (!loading && groups.length > 0) {
+        loading = file.prefetch(groups.slice());
+        loading.catch(() => {}); // awaited by the caller, unless a later block throws first
+      }
+    }
   }
-  return out;
+  return loading ? { groups, loading } : { groups };
 }
+
+/** Row groups whose statistics are checked at a time (see selectRowGroups). */
+const PRUNE_BLOCK = 256;
 
 /** Keeps the rows with start <= ts_init < end (a scan, so unsorted files stay correct). */
 function trimToWindow<T extends MarketDataType>(frame: Frame<T>, { start, end }: ReadOptions): Frame<T> {
@@ -113,21 +134,15 @@ function trimToWindow<T extends MarketDataType>(frame: Frame<T>, { start, end }:
   const window = tsWindow(start, end);
   const ts = tsInitOf(frame);
   const words = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
-  let first = -1;
-  let last = -1;
-  let count = 0;
-  for (let i = 0; i < ts.length; i++) {
-    if (!inWindow(window, words[2 * i + 1]!, words[2 * i]!)) continue;
-    if (first < 0) first = i;
-    last = i;
-    count++;
-  }
+  const inside = new Uint8Array(ts.length);
+  const count = markInWindow(words, window, inside);
   if (count === ts.length) return frame;
-  if (count === last - first + 1) return sliceFrame(frame, Math.max(0, first), Math.max(0, first) + count);
+  if (count === 0) return sliceFrame(frame, 0, 0);
+  const first = inside.indexOf(1);
+  const last = inside.lastIndexOf(1);
+  if (count === last - first + 1) return sliceFrame(frame, first, last + 1);
   const out = allocFrame(frame.type, frame.width, count, frame.meta);
-  for (let i = first, at = 0; i <= last; i++) {
-    if (inWindow(window, words[2 * i + 1]!, words[2 * i]!)) copyRows(frame, i, i + 1, out, at++);
-  }
+  for (let i = first, at = 0; i <= last; i++) if (inside[i]) copyRows(frame, i, i + 1, out, at++);
   return out;
 }
 

@@ -20,20 +20,29 @@ export function tsWindow(start: bigint | undefined, end: bigint | undefined): Ts
   return { startHigh: Number(from / WORD), startLow: Number(from % WORD), endHigh: Number(to / WORD), endLow: Number(to % WORD) };
 }
 
-/** True when the u64 `high * 2^32 + low` is inside the window. */
-export function inWindow(w: TsWindow, high: number, low: number): boolean {
-  return (high > w.startHigh || (high === w.startHigh && low >= w.startLow)) && (high < w.endHigh || (high === w.endHigh && low < w.endLow));
+/**
+ * Sets `inside[i]` to 1 for each u64 inside the window (`words` holds them as little-endian
+ * word pairs) and returns how many are. The comparisons are inline: a fresh process runs
+ * this interpreted for its first rows, where a call per row costs.
+ */
+export function markInWindow(words: Uint32Array, w: TsWindow, inside: Uint8Array): number {
+  const { startHigh, startLow, endHigh, endLow } = w;
+  let count = 0;
+  for (let i = 0, k = 0; k < words.length; i++, k += 2) {
+    const low = words[k]!;
+    const high = words[k + 1]!;
+    const ok = (high > startHigh || (high === startHigh && low >= startLow)) && (high < endHigh || (high === endHigh && low < endLow));
+    inside[i] = ok ? 1 : 0;
+    count += ok ? 1 : 0;
+  }
+  return count;
 }
 
-/** True when no u64 in `[min, max]` (8 little-endian bytes each) is inside the window. */
-export function rangeMissesWindow(w: TsWindow, min: Uint8Array, max: Uint8Array): boolean {
-  const maxHigh = word(max, 4);
-  const minHigh = word(min, 4);
-  const maxBeforeStart = maxHigh < w.startHigh || (maxHigh === w.startHigh && word(max, 0) < w.startLow);
-  const minAtOrAfterEnd = minHigh > w.endHigh || (minHigh === w.endHigh && word(min, 0) >= w.endLow);
+/** True when no u64 in `[min, max]`, given as words [minLow, minHigh, maxLow, maxHigh] at `words[at..]`, is inside the window. */
+export function rangeMissesWindow(w: TsWindow, words: Uint32Array, at: number): boolean {
+  const minHigh = words[at + 1]!;
+  const maxHigh = words[at + 3]!;
+  const maxBeforeStart = maxHigh < w.startHigh || (maxHigh === w.startHigh && words[at + 2]! < w.startLow);
+  const minAtOrAfterEnd = minHigh > w.endHigh || (minHigh === w.endHigh && words[at]! >= w.endLow);
   return maxBeforeStart || minAtOrAfterEnd;
-}
-
-function word(b: Uint8Array, at: number): number {
-  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }

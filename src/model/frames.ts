@@ -131,13 +131,20 @@ export function setFixedRaw(column: FixedColumn, i: number, raw: bigint): void {
 }
 
 /**
- * Returns the column as floats (value = raw / 10^FIXED_PRECISION), lossy beyond 2^53 —
- * for computation and display. Reads 32-bit words, no BigInt per row.
+ * Returns the column as floats, `value = raw / 10^FIXED_PRECISION` — lossy beyond 2^53, for
+ * computation and display. Every element is bit-identical to `rawToNumber(raw, width)`, i.e.
+ * `Number(raw) / 10^FIXED_PRECISION`: the raw rounded once to the nearest double, then one
+ * IEEE division, so the column and the scalar API never disagree.
+ *
+ * Reads 32-bit words, no BigInt per row. At width 16 a raw whose upper 64 bits are a small
+ * integer (within ±2^21: |value| < ~3.9e9) is summed from exact doubles, adding the lowest
+ * word being the one rounding; the loop only tracks the range of the upper halves, and a
+ * column that leaves it (sentinels, huge values) has those rows redone through BigInt.
  */
 export function fixedToFloat64(column: FixedColumn, out: Float64Array = new Float64Array(column.bytes.length / column.width)): Float64Array {
   const { bytes, width } = column;
   const length = bytes.length / width;
-  const scale = 10 ** fixedPrecisionOf(width);
+  const scale = 10 ** fixedPrecisionOf(width); // 1e9 or 1e16, both exact doubles
   const signed = column.kind === 'price';
   if (bytes.byteOffset % 4 !== 0) return fixedToFloat64({ ...column, bytes: bytes.slice() }, out);
   const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
@@ -147,10 +154,22 @@ export function fixedToFloat64(column: FixedColumn, out: Float64Array = new Floa
       const high = signed ? i32[w + 1]! : u32[w + 1]!;
       out[i] = (u32[w]! + high * 4294967296) / scale;
     }
-  } else {
+    return out;
+  }
+  // Upper 64 bits read as signed: a quantity (unsigned) fits only when they are >= 0.
+  const floor = signed ? -2097152 : -1;
+  let lowest = 0;
+  let highest = 0;
+  for (let i = 0, w = 0; i < length; i++, w += 4) {
+    const high = i32[w + 3]! * 4294967296 + u32[w + 2]!; // exact whenever it is in range
+    lowest = Math.min(lowest, high);
+    highest = Math.max(highest, high);
+    out[i] = (high * 18446744073709551616 + u32[w + 1]! * 4294967296 + u32[w]!) / scale;
+  }
+  if (lowest <= floor || highest >= 2097152) {
     for (let i = 0, w = 0; i < length; i++, w += 4) {
-      const top = signed ? i32[w + 3]! : u32[w + 3]!;
-      out[i] = (u32[w]! + u32[w + 1]! * 4294967296 + (u32[w + 2]! + top * 4294967296) * 18446744073709551616) / scale;
+      const high = i32[w + 3]! * 4294967296 + u32[w + 2]!;
+      if (high <= floor || high >= 2097152) out[i] = Number(fixedRawAt(column, i)) / scale;
     }
   }
   return out;

@@ -2,6 +2,7 @@
  * Where Parquet bytes come from: one `{name, byteLength, read}` shape serves local files,
  * memory buffers (tests, fuzzing) and, later, object-store ranges.
  */
+import { fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export interface ByteSource {
@@ -13,6 +14,8 @@ export interface ByteSource {
    * a view shared with later reads' buffers: callers must not modify them.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Optional hint: load `[offset, offset + length)` with one read, so later reads inside it do no I/O. */
+  prefetch?(offset: number, length: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,11 +31,15 @@ export interface FileSourceOptions {
 /** Opens a local file as a byte source; close it when done. */
 export async function fileSource(path: string, options: FileSourceOptions = {}): Promise<ByteSource> {
   const handle = await open(path, 'r');
-  const { size } = await handle.stat();
+  // fstat of an open descriptor never waits on the disk: synchronous saves a thread-pool round trip.
+  const { size } = fstatSync(handle.fd);
   const readAhead = options.readAhead ?? 4 << 20;
   let block: Uint8Array = new Uint8Array(0);
   let blockStart = 0;
   let lastEnd = -1;
+  // The block after `block`, read in the background while a sequential reader decodes this
+  // one, so a scan does not stop for each read (a thread-pool read runs beside the main thread).
+  let pending: { start: number; bytes: Promise<Uint8Array> } | undefined;
 
   const readExact = async (offset: number, length: number): Promise<Uint8Array> => {
     const end = Math.min(size, offset + length);
@@ -46,21 +53,52 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
     return done === buffer.length ? buffer : buffer.subarray(0, done);
   };
 
+  const useBlock = (bytes: Uint8Array, start: number): void => {
+    block = bytes;
+    blockStart = start;
+    const next = start + bytes.length;
+    pending = next < size && bytes.length === readAhead ? { start: next, bytes: readExact(next, readAhead) } : undefined;
+    pending?.bytes.catch(() => {}); // reported to the read that awaits it, if any
+  };
+
   return {
     name: path,
     byteLength: size,
     async read(offset, length) {
       const sequential = offset === lastEnd;
       lastEnd = offset + length;
-      if (offset >= blockStart && offset + length <= blockStart + block.length) {
+      const blockEnd = blockStart + block.length;
+      if (offset >= blockStart && offset + length <= blockEnd) {
         return block.subarray(offset - blockStart, offset - blockStart + length);
       }
+      const next = pending;
+      if (sequential && next && next.start === blockEnd && offset >= blockStart && offset + length <= blockEnd + readAhead) {
+        const current = block;
+        const currentStart = blockStart;
+        const bytes = await next.bytes;
+        if (offset + length <= next.start + bytes.length) {
+          useBlock(bytes, next.start);
+          if (offset >= next.start) return bytes.subarray(offset - next.start, offset - next.start + length);
+          // Straddles the two blocks: one copy of this read (a row group per block) beats smaller blocks.
+          const joined = new Uint8Array(new ArrayBuffer(length));
+          joined.set(current.subarray(offset - currentStart));
+          joined.set(bytes.subarray(0, offset + length - next.start), blockEnd - offset);
+          return joined;
+        }
+      }
       if (!sequential || length >= readAhead) return readExact(offset, length);
-      block = await readExact(offset, readAhead);
-      blockStart = offset;
+      useBlock(await readExact(offset, readAhead), offset);
       return block.subarray(0, Math.min(length, block.length));
     },
-    close: () => handle.close(),
+    async prefetch(offset, length) {
+      if (offset >= blockStart && offset + length <= blockStart + block.length) return;
+      block = await readExact(offset, length);
+      blockStart = offset;
+    },
+    async close() {
+      await pending?.bytes.catch(() => {}); // let a background read finish before the handle goes
+      await handle.close();
+    },
   };
 }
 

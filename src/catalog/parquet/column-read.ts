@@ -9,6 +9,7 @@
  */
 import { decompress } from './compression.js';
 import { Encoding, PageType, PhysicalType, Repetition, type SchemaElement, decodePageHeader } from './format.js';
+import { DictionaryIndexError, expandDictionaryPage } from './dictionary-gather.js';
 import { decodeHybrid } from './rle.js';
 
 export interface FixedValues {
@@ -63,7 +64,8 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
   if (element.repetition === Repetition.REPEATED) {
     throw new ColumnDecodeError(`column "${element.name}" is REPEATED; only flat columns are supported`);
   }
-  const fixedOut = width > 0 ? new Uint8Array(new ArrayBuffer(rowCount * width)) : undefined;
+  // Allocated on the first page, unless that page can simply become the column (see below).
+  let fixedOut: Uint8Array | undefined;
   const stringOut: string[] | undefined = width === 0 ? new Array<string>(rowCount) : undefined;
   let nulls: Uint8Array | undefined;
   let dictionary: Dictionary | undefined;
@@ -139,6 +141,16 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
 
     // Decode the defined values densely, then spread them over the null slots if any.
     const dense = defined === pageValues;
+    if (width > 0 && fixedOut === undefined) {
+      // One PLAIN page holding the whole chunk (the common case: writers cut pages at ~1 MB)
+      // that decompression just produced is already the packed column: keep it, no copy.
+      if (dense && header.encoding === Encoding.PLAIN && pageValues === rowCount && offset === 0 && page.length === rowCount * width && page !== body && ownsBuffer(page)) {
+        fixedOut = page;
+        written += pageValues;
+        continue;
+      }
+      fixedOut = new Uint8Array(new ArrayBuffer(rowCount * width));
+    }
     const target = dense ? written : 0;
     let scratchFixed: Uint8Array | undefined;
     let scratchStrings: string[] | undefined;
@@ -164,10 +176,16 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
       case Encoding.RLE_DICTIONARY: {
         if (!dictionary) throw new ColumnDecodeError(`column "${element.name}": dictionary-encoded page without a dictionary page`);
         const bitWidth = page[offset] ?? 0;
-        const indices = new Uint32Array(defined);
-        decodeHybrid(page, offset + 1, page.length, bitWidth, defined, indices);
-        if (dictionary.kind === 'fixed') gatherFixed(dictionary, indices, width, outFixed!, target, element.name);
-        else {
+        if (dictionary.kind === 'fixed') {
+          try {
+            expandDictionaryPage(page, offset + 1, page.length, bitWidth, defined, dictionary, width, outFixed!, target);
+          } catch (error) {
+            if (error instanceof DictionaryIndexError) throw new ColumnDecodeError(`column "${element.name}": ${error.message}`);
+            throw error;
+          }
+        } else {
+          const indices = new Uint32Array(defined);
+          decodeHybrid(page, offset + 1, page.length, bitWidth, defined, indices);
           for (let i = 0; i < defined; i++) {
             const value = dictionary.values[indices[i]!];
             if (value === undefined) throw new ColumnDecodeError(`column "${element.name}": dictionary index ${indices[i]} out of range`);
@@ -195,43 +213,16 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
     written += pageValues;
   }
 
-  if (fixedOut) return nulls ? { kind: 'fixed', width, bytes: fixedOut, nulls } : { kind: 'fixed', width, bytes: fixedOut };
+  if (width > 0) {
+    const bytes = fixedOut ?? new Uint8Array(0);
+    return nulls ? { kind: 'fixed', width, bytes, nulls } : { kind: 'fixed', width, bytes };
+  }
   return nulls ? { kind: 'string', values: stringOut!, nulls } : { kind: 'string', values: stringOut! };
 }
 
-function gatherFixed(dictionary: { bytes: Uint8Array; count: number }, indices: Uint32Array, width: number, out: Uint8Array, at: number, name: string): void {
-  const count = indices.length;
-  const limit = dictionary.count;
-  for (let i = 0; i < count; i++) {
-    if (indices[i]! >= limit) throw new ColumnDecodeError(`column "${name}": dictionary index ${indices[i]} out of range (${limit} entries)`);
-  }
-  // Word-wise copies for the common widths; the dictionary may be unaligned, so copy it once.
-  if ((width === 4 || width === 8 || width === 16) && (at * width) % 4 === 0 && out.byteOffset % 4 === 0) {
-    const words = width >> 2;
-    const dict = new Uint32Array(dictionary.bytes.slice(0, limit * width).buffer);
-    const dst = new Uint32Array(out.buffer, out.byteOffset + at * width, count * words);
-    if (words === 1) for (let i = 0; i < count; i++) dst[i] = dict[indices[i]!]!;
-    else if (words === 2) {
-      for (let i = 0, d = 0; i < count; i++, d += 2) {
-        const s = indices[i]! * 2;
-        dst[d] = dict[s]!;
-        dst[d + 1] = dict[s + 1]!;
-      }
-    } else {
-      for (let i = 0, d = 0; i < count; i++, d += 4) {
-        const s = indices[i]! * 4;
-        dst[d] = dict[s]!;
-        dst[d + 1] = dict[s + 1]!;
-        dst[d + 2] = dict[s + 2]!;
-        dst[d + 3] = dict[s + 3]!;
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const s = indices[i]! * width;
-    out.set(dictionary.bytes.subarray(s, s + width), (at + i) * width);
-  }
+/** True when `bytes` is a whole buffer of its own (8-byte aligned, shared with no other view we made). */
+function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -4,7 +4,8 @@
  * Decoding tolerates fields it does not know; encoding writes exactly what arrow-rs and
  * pyarrow write for flat schemas.
  */
-import { ThriftCursor, ThriftWriter } from './thrift.js';
+import { ThriftWriter } from './thrift.js';
+import { ThriftCursor } from './thrift-read.js';
 
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
 export const ConvertedType = { UTF8: 0, DECIMAL: 5, TIMESTAMP_MILLIS: 9, TIMESTAMP_MICROS: 10, UINT_8: 11, UINT_16: 12, UINT_32: 13, UINT_64: 14, INT_8: 15, INT_16: 16, INT_32: 17, INT_64: 18 } as const;
@@ -59,6 +60,12 @@ export interface RowGroupMeta {
   columnStatistics?(column: number): Statistics | undefined;
 }
 
+/** 8-byte min/max statistics of one column across a range of row groups: words [minLow, minHigh, maxLow, maxHigh] per group, `present` 0 where absent. */
+export interface ColumnStatisticsWords {
+  readonly words: Uint32Array;
+  readonly present: Uint8Array;
+}
+
 export interface FileMeta {
   version: number;
   schema: SchemaElement[];
@@ -66,6 +73,8 @@ export interface FileMeta {
   rowGroups: RowGroupMeta[];
   keyValue: Map<string, string>;
   createdBy?: string;
+  /** Row groups `[from, to)`'s statistics of one column at once (decoded footers provide it). */
+  statisticsWords?(column: number, from: number, to: number): ColumnStatisticsWords;
 }
 
 export interface PageHeader {

@@ -10,14 +10,22 @@ export class RleError extends Error {
   override name = 'RleError';
 }
 
+/** Where readHybrid delivers runs: decodeHybrid stores values, a dictionary decoder expands them in place. */
+export interface HybridRuns {
+  /** `count` copies of `value`, for output positions `[at, at + count)`. */
+  repeat(value: number, at: number, count: number): void;
+  /** `count` values bit-packed LSB-first at `bytes[pos, end)` (bytes past `end` read as 0), for positions from `at`. */
+  packed(bytes: Uint8Array, pos: number, end: number, bitWidth: number, at: number, count: number): void;
+}
+
 /**
- * Decodes `count` values of `bitWidth` bits from `bytes[offset, end)` into `out`.
+ * Reads `count` values of `bitWidth` bits from `bytes[offset, end)` as runs handed to `runs`.
  * Returns the offset after the last run consumed.
  */
-export function decodeHybrid(bytes: Uint8Array, offset: number, end: number, bitWidth: number, count: number, out: Uint32Array): number {
+export function readHybrid(bytes: Uint8Array, offset: number, end: number, bitWidth: number, count: number, runs: HybridRuns): number {
   if (bitWidth < 0 || bitWidth > 32) throw new RleError(`bit width must be 0..32, was ${bitWidth}`);
   if (bitWidth === 0) {
-    out.fill(0, 0, count);
+    if (count > 0) runs.repeat(0, 0, count);
     return offset;
   }
   const byteWidth = (bitWidth + 7) >> 3;
@@ -42,9 +50,9 @@ export function decodeHybrid(bytes: Uint8Array, offset: number, end: number, bit
       let value = 0;
       for (let i = 0; i < byteWidth; i++) value += bytes[pos + i]! * 2 ** (8 * i);
       pos += byteWidth;
-      const stop = Math.min(count, written + runLength);
-      out.fill(value, written, stop);
-      written = stop;
+      const take = Math.min(count - written, runLength);
+      runs.repeat(value, written, take);
+      written += take;
     } else {
       const groups = (header - 1) / 2;
       const valueCount = groups * 8;
@@ -54,7 +62,7 @@ export function decodeHybrid(bytes: Uint8Array, offset: number, end: number, bit
         if (written + Math.floor(((end - pos) * 8) / bitWidth) < count) throw new RleError('bit-packed run runs past the page');
       }
       const take = Math.min(valueCount, count - written);
-      unpackBits(bytes, pos, Math.min(end, pos + byteCount), bitWidth, take, out, written);
+      runs.packed(bytes, pos, Math.min(end, pos + byteCount), bitWidth, written, take);
       written += take;
       pos += byteCount;
     }
@@ -62,20 +70,35 @@ export function decodeHybrid(bytes: Uint8Array, offset: number, end: number, bit
   return Math.min(pos, end);
 }
 
-function unpackBits(bytes: Uint8Array, pos: number, end: number, bitWidth: number, count: number, out: Uint32Array, at: number): void {
-  if (bitWidth <= 24) {
+/**
+ * Decodes `count` values of `bitWidth` bits from `bytes[offset, end)` into `out`.
+ * Returns the offset after the last run consumed.
+ */
+export function decodeHybrid(bytes: Uint8Array, offset: number, end: number, bitWidth: number, count: number, out: Uint32Array): number {
+  return readHybrid(bytes, offset, end, bitWidth, count, {
+    repeat: (value, at, n) => void out.fill(value, at, at + n),
+    packed: (packed, pos, stop, width, at, n) => unpackBits(packed, pos, stop, width, n, out, at),
+  });
+}
+
+/** Unpacks `count` LSB-first values of `bitWidth` bits from `bytes[pos, end)` (bytes past `end` read as 0) into `out` from `at`. */
+export function unpackBits(bytes: Uint8Array, pos: number, end: number, bitWidth: number, count: number, out: Uint32Array, at: number): void {
+  if (bitWidth <= 25) {
+    // Each value from the 32-bit little-endian window at its first byte (shift <= 7, so a
+    // value of <= 25 bits fits): no bit accumulator to carry from one value to the next.
     const mask = (1 << bitWidth) - 1;
-    let acc = 0;
-    let bits = 0;
-    for (let i = 0; i < count; i++) {
-      while (bits < bitWidth) {
-        acc |= (pos < end ? bytes[pos]! : 0) << bits;
-        pos++;
-        bits += 8;
-      }
-      out[at + i] = acc & mask;
-      acc >>>= bitWidth;
-      bits -= bitWidth;
+    const whole = Math.max(0, Math.min(count, Math.floor(((end - pos - 4) * 8) / bitWidth) + 1)); // windows inside [pos, end)
+    let i = 0;
+    for (let bit = 0; i < whole; i++, bit += bitWidth) {
+      const p = pos + (bit >>> 3);
+      out[at + i] = ((bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16) | (bytes[p + 3]! << 24)) >>> (bit & 7)) & mask;
+    }
+    // The last few values: bytes past `end` (a truncated final run) read as zeros.
+    for (let bit = i * bitWidth; i < count; i++, bit += bitWidth) {
+      const p = pos + (bit >>> 3);
+      let window = 0;
+      for (let k = 0; k < 4 && p + k < end; k++) window |= bytes[p + k]! << (8 * k);
+      out[at + i] = (window >>> (bit & 7)) & mask;
     }
     return;
   }
