@@ -25,5 +25,6 @@ export async function runStart(argv: string[], out: Output): Promise<number> {
     listing.map((r) => [r.folder, r.identifier, String(r.files), r.first === null ? '' : nsToRfc3339(r.first), r.last === null ? '' : nsToRfc3339(r.last), String(r.bytes)]),
   );
   out.write('\ntry: seamless catalog read bar BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n');
+  out.write('     seamless fetch ohlcv:binance:BTC/USDT:1m --start 2024-01-02T10:00:00Z --end 2024-01-02T11:00:00Z --format table\n');
   return 0;
 }
