@@ -38,6 +38,23 @@ export interface InstrumentSchema {
   readonly toDictOnly: readonly string[];
 }
 
+/** The schema NautilusTrader writes for FuturesSpread and OptionSpread alike. */
+const SPREAD_SCHEMA = {
+  columns: [
+    ['id', 'dict<int64>'], ['raw_symbol', 'string'], ['underlying', 'dict<int16>'], ['strategy_type', 'dict<int16>'], ['asset_class', 'dict<int8>'],
+    ['exchange', 'dict<int16>'], ['currency', 'dict<int16>'], ['price_precision', 'uint8'], ['size_precision', 'uint8'],
+    ['price_increment', 'dict<int16>'], ['size_increment', 'dict<int16>'], ['multiplier', 'dict<int16>'], ['lot_size', 'dict<int16>'],
+    ['max_quantity', 'dict<int16>'], ['min_quantity', 'dict<int16>'], ['max_price', 'dict<int16>'], ['min_price', 'dict<int16>'],
+    ['activation_ns', 'uint64'], ['expiration_ns', 'uint64'], ['margin_init', 'string'], ['margin_maint', 'string'], ['maker_fee', 'string'],
+    ['taker_fee', 'string'], ['info', 'binary'], ['ts_event', 'uint64'], ['ts_init', 'uint64'],
+  ],
+  required: [
+    'id', 'raw_symbol', 'strategy_type', 'asset_class', 'currency', 'price_precision', 'price_increment', 'multiplier', 'lot_size', 'activation_ns',
+    'expiration_ns', 'margin_init', 'margin_maint', 'maker_fee', 'taker_fee', 'ts_event', 'ts_init',
+  ],
+  toDictOnly: ['type', 'tick_scheme_name'],
+} as const satisfies InstrumentSchema;
+
 /** Instrument classes of NautilusTrader 1.221.0 with a catalog schema, by class name. */
 export const INSTRUMENT_SCHEMAS = {
   BettingInstrument: {
@@ -185,21 +202,7 @@ export const INSTRUMENT_SCHEMAS = {
     ],
     toDictOnly: ['type', 'max_quantity', 'min_quantity', 'max_price', 'min_price', 'tick_scheme_name'],
   },
-  FuturesSpread: {
-    columns: [
-      ['id', 'dict<int64>'], ['raw_symbol', 'string'], ['underlying', 'dict<int16>'], ['strategy_type', 'dict<int16>'], ['asset_class', 'dict<int8>'],
-      ['exchange', 'dict<int16>'], ['currency', 'dict<int16>'], ['price_precision', 'uint8'], ['size_precision', 'uint8'],
-      ['price_increment', 'dict<int16>'], ['size_increment', 'dict<int16>'], ['multiplier', 'dict<int16>'], ['lot_size', 'dict<int16>'],
-      ['max_quantity', 'dict<int16>'], ['min_quantity', 'dict<int16>'], ['max_price', 'dict<int16>'], ['min_price', 'dict<int16>'],
-      ['activation_ns', 'uint64'], ['expiration_ns', 'uint64'], ['margin_init', 'string'], ['margin_maint', 'string'], ['maker_fee', 'string'],
-      ['taker_fee', 'string'], ['info', 'binary'], ['ts_event', 'uint64'], ['ts_init', 'uint64'],
-    ],
-    required: [
-      'id', 'raw_symbol', 'strategy_type', 'asset_class', 'currency', 'price_precision', 'price_increment', 'multiplier', 'lot_size', 'activation_ns',
-      'expiration_ns', 'margin_init', 'margin_maint', 'maker_fee', 'taker_fee', 'ts_event', 'ts_init',
-    ],
-    toDictOnly: ['type', 'tick_scheme_name'],
-  },
+  FuturesSpread: SPREAD_SCHEMA,
   IndexInstrument: {
     columns: [
       ['id', 'dict<int64>'], ['raw_symbol', 'string'], ['currency', 'dict<int16>'], ['price_precision', 'uint8'], ['price_increment', 'dict<int16>'],
@@ -224,21 +227,7 @@ export const INSTRUMENT_SCHEMAS = {
     ],
     toDictOnly: ['type', 'max_quantity', 'min_quantity', 'max_price', 'min_price', 'tick_scheme_name'],
   },
-  OptionSpread: {
-    columns: [
-      ['id', 'dict<int64>'], ['raw_symbol', 'string'], ['underlying', 'dict<int16>'], ['strategy_type', 'dict<int16>'], ['asset_class', 'dict<int8>'],
-      ['exchange', 'dict<int16>'], ['currency', 'dict<int16>'], ['price_precision', 'uint8'], ['size_precision', 'uint8'],
-      ['price_increment', 'dict<int16>'], ['size_increment', 'dict<int16>'], ['multiplier', 'dict<int16>'], ['lot_size', 'dict<int16>'],
-      ['max_quantity', 'dict<int16>'], ['min_quantity', 'dict<int16>'], ['max_price', 'dict<int16>'], ['min_price', 'dict<int16>'],
-      ['activation_ns', 'uint64'], ['expiration_ns', 'uint64'], ['margin_init', 'string'], ['margin_maint', 'string'], ['maker_fee', 'string'],
-      ['taker_fee', 'string'], ['info', 'binary'], ['ts_event', 'uint64'], ['ts_init', 'uint64'],
-    ],
-    required: [
-      'id', 'raw_symbol', 'strategy_type', 'asset_class', 'currency', 'price_precision', 'price_increment', 'multiplier', 'lot_size', 'activation_ns',
-      'expiration_ns', 'margin_init', 'margin_maint', 'maker_fee', 'taker_fee', 'ts_event', 'ts_init',
-    ],
-    toDictOnly: ['type', 'tick_scheme_name'],
-  },
+  OptionSpread: SPREAD_SCHEMA,
 } as const satisfies Record<string, InstrumentSchema>;
 
 export type InstrumentClassName = keyof typeof INSTRUMENT_SCHEMAS;

@@ -2,6 +2,7 @@
  * The live tail of one series: a running subscription whose recent rows a SEAMLESS fetch
  * adds after what storage and backfill hold. Bounded in rows; the oldest frames go first.
  */
+import { tsInitOf } from '../model/frames.js';
 import type { LiveFeed } from './contracts.js';
 import { joinFrames, keepTsWindow } from './frame-select.js';
 import type { Series, SeriesFrame } from './series.js';
@@ -51,13 +52,13 @@ export class LiveTail {
       if (event.type === 'rows') {
         this.connectedState = true;
         if (event.frame.length === 0) continue;
-        if (this.since === undefined) this.since = (event.frame.columns as { ts_init: BigUint64Array }).ts_init[0];
+        if (this.since === undefined) this.since = tsInitOf(event.frame)[0];
         this.frames.push(event.frame);
         this.rowCount += event.frame.length;
         while (this.rowCount > this.maxRows && this.frames.length > 1) {
           const dropped = this.frames.shift()!;
           this.rowCount -= dropped.length;
-          this.since = (this.frames[0]!.columns as { ts_init: BigUint64Array }).ts_init[0];
+          this.since = tsInitOf(this.frames[0]!)[0];
         }
       } else if (event.type === 'disconnected') {
         // Rows before the drop can no longer be trusted to be complete up to now.

@@ -26,7 +26,7 @@ import { historyHorizon, planningWindow } from './series-window.js';
 import { SlaTracker } from './sla.js';
 import { stabilize } from './stabilize.js';
 import type { Symbology } from './symbology.js';
-import { type TimeRange, formatRange, intersectRanges, mergeRanges, missingRanges, totalLength } from './time-range.js';
+import { type TimeRange, checkRange, formatRange, intersectRanges, mergeRanges, missingRanges, totalLength } from './time-range.js';
 import { writeArtifact } from './artifact.js';
 import { tsInitOf } from '../model/frames.js';
 
@@ -141,9 +141,7 @@ export class SeamlessProvider {
     const strategy = options.strategy ?? this.config.strategy;
     try {
       const series = this.symbology.series(nodeId);
-      if (range.end <= range.start) {
-        throw new SeamlessError('SEAMLESS_BAD_RANGE', `range end must be after start, was ${formatRange(range)} (ranges are half-open [start, end))`);
-      }
+      checkRange(range);
       const result = await this.fetchSeries(series, range, strategy, options, started);
       this.metrics.observeRequest(strategy, 'ok', (performance.now() - started) / 1000);
       return result;
@@ -216,13 +214,14 @@ export class SeamlessProvider {
     // History can only exist up to now (bars: up to the last close); later is the live tail.
     const past = window && window.start < horizon ? { start: window.start, end: window.end < horizon ? window.end : horizon } : undefined;
     const ensured = await this.ensureHistory(series, range, past, strategy, sla, options.signal);
-    const { covered, fill, pending } = ensured;
+    const { covered, answered, fill, pending } = ensured;
     let downgrade = ensured.downgrade;
 
     const stored = window ? await sla.measure('storage', () => this.readStored(series, window)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
     if (strategy === 'SEAMLESS' && this.live && window) {
+      // The tail may fill what storage lacks, including ranges the venue has not published yet.
       const tailPart = missingRanges(covered, window);
       const tail = this.tailFor(series);
       live = await sla.measure('live', async () => joinFrames(tailPart.map((r) => tail.rows(r))));
@@ -249,15 +248,16 @@ export class SeamlessProvider {
     const liveRows = Math.min(live?.length ?? 0, rows);
     const backfillRows = Math.min(fill.rows, rows - liveRows);
     const rowsByTier: Record<Tier, number> = { cache: 0, storage: rows - liveRows - backfillRows, backfill: backfillRows, live: liveRows };
-    const tiers = (['storage', 'backfill', 'live'] as const).filter((t) => t === 'storage' || rowsByTier[t] > 0 || (t === 'backfill' && fill.fetched + fill.joined > 0));
-    const effective = past ? [past] : [];
-    const coveredLength = totalLength(intersectRanges(mergeRanges([...covered, ...liveCovered]), effective));
-    const ratio = past ? Number(coveredLength) / Number(totalLength(effective)) : 1;
-    const stillMissing = past ? missingRanges(mergeRanges([...covered, ...liveCovered]), past) : [];
+    const tiers: Tier[] = ['storage'];
+    if (backfillRows > 0 || fill.fetched + fill.joined > 0) tiers.push('backfill');
+    if (liveRows > 0) tiers.push('live');
+    const known = mergeRanges([...answered, ...liveCovered]);
+    const ratio = past ? Number(totalLength(intersectRanges(known, [past]))) / Number(past.end - past.start) : 1;
+    const stillMissing = past ? missingRanges(known, past) : [];
     return {
       frames,
       rows,
-      tiers: tiers as Tier[],
+      tiers,
       rowsByTier,
       ratio,
       missing: stillMissing,
@@ -273,10 +273,9 @@ export class SeamlessProvider {
    * Makes sure storage holds `past` as far as the strategy allows: FAIL_FAST throws on gaps,
    * PARTIAL starts a background fill of the gaps only, the others fill them now.
    */
-  async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal, reportGaps = false) {
+  async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal) {
     let covered = await sla.measure('storage', () => this.coverage(series));
     let missing = past ? missingRanges(covered, past) : [];
-    if (reportGaps && strategy === 'FAIL_FAST') return { covered, missing, fill: NO_FILL, pending: false, downgrade: undefined };
     let fill: FillOutcome = NO_FILL;
     let pending = false;
     let downgrade: Downgrade | undefined;
@@ -301,10 +300,13 @@ export class SeamlessProvider {
         pending = result.pending;
         if (pending) downgrade = { mode: 'partial', reason: 'backfill_pending' };
         covered = await this.coverage(series);
-        missing = missingRanges(covered, past!);
       }
     }
-    return { covered, missing, fill, pending, downgrade };
+    // Ranges the fill asked for and the venue answered empty count as answered for this
+    // request, even when too recent to be remembered as known-empty.
+    const answered = fill.empty.length > 0 ? mergeRanges([...covered, ...fill.empty]) : covered;
+    if (past) missing = missingRanges(answered, past);
+    return { covered, answered, missing, fill, pending, downgrade };
   }
 
   /** Stored rows of a window, frame by frame as the source decodes them. */

@@ -5,8 +5,7 @@
  * belongs to `[start, end)` when that whole interval does, so its `ts_init` lies in
  * `[start + step, end]`. Ticks and quotes belong when `start <= ts_init < end`.
  */
-import { tsInitOf } from '../model/frames.js';
-import type { Series, SeriesFrame } from './series.js';
+import type { Series } from './series.js';
 import { type TimeRange, ceilTo, floorTo, gridInside, mergeRanges } from './time-range.js';
 
 /** The half-open `ts_init` window holding the rows that belong to `range`. */
@@ -49,12 +48,6 @@ export function alignStart(series: Series, t: bigint): bigint {
   return series.stepNs === undefined ? t : ceilTo(t, series.stepNs);
 }
 
-/** Index range `[from, to)` of the rows of `frame` that belong to `range` (rows sorted by ts_init). */
-export function rowsInRange(series: Series, frame: SeriesFrame, range: TimeRange): [number, number] {
-  const window = tsWindow(series, range);
-  const ts = tsInitOf(frame);
-  return [lowerBound(ts, window.start), lowerBound(ts, window.end)];
-}
 
 /** First index whose value is >= `value` in a sorted array. */
 export function lowerBound(values: BigUint64Array, value: bigint): number {

@@ -20,7 +20,7 @@ import type { Series, SeriesFrame } from './series.js';
 import { alignStart, historyHorizon, planningWindow } from './series-window.js';
 import { SlaTracker } from './sla.js';
 import type { Strategy } from './provider-config.js';
-import { type TimeRange, chunkRange, formatRange } from './time-range.js';
+import { type TimeRange, chunkRange, formatRange, missingRanges } from './time-range.js';
 import { tsInitOf } from '../model/frames.js';
 
 export type StreamEvent =
@@ -62,7 +62,7 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
       queue.end(signal.aborted ? undefined : error);
     }
   })();
-  const guard = new SeamGuard(margin, providerNow(provider) - margin);
+  const guard = new SeamGuard(margin, provider.now() - margin);
 
   try {
     let cursor = alignStart(series, from);
@@ -70,7 +70,7 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
     // at the very end is not reported here: it is the seam, healed at the handover.
     let trailing: TimeRange | undefined;
     for (;;) {
-      const horizon = historyHorizon(series, providerNow(provider));
+      const horizon = historyHorizon(series, provider.now());
       if (cursor >= horizon) break;
       for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
         signal.throwIfAborted();
@@ -140,10 +140,11 @@ async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRa
   const window = planningWindow(series, chunk);
   if (!window) return;
   // Replays never fail on gaps and never fill in the background: they report them.
-  const reportOnly = strategy === 'FAIL_FAST' || strategy === 'PARTIAL';
-  const sla = new SlaTracker(undefined, provider.metrics);
-  const ensured = await provider.ensureHistory(series, chunk, window, reportOnly ? 'FAIL_FAST' : strategy, sla, signal, reportOnly);
-  yield* ensured.missing;
+  if (strategy === 'FAIL_FAST' || strategy === 'PARTIAL') {
+    yield* missingRanges(await provider.coverage(series), window);
+  } else {
+    yield* (await provider.ensureHistory(series, chunk, window, strategy, new SlaTracker(undefined, provider.metrics), signal)).missing;
+  }
   const storage = provider.storage;
   const frames = storage.stream ? storage.stream(series, window) : single(await storage.fetch(series, window));
   for await (const frame of frames) {
@@ -180,6 +181,3 @@ async function* single(frame: SeriesFrame | undefined): AsyncGenerator<SeriesFra
   if (frame) yield frame;
 }
 
-function providerNow(provider: SeamlessProvider): bigint {
-  return provider.now();
-}

@@ -4,7 +4,7 @@
  *
  * Bars are stamped at their close; a bar with close `c` and step `s` occupies `[c - s, c)`
  * and belongs to a range when that whole interval does. Catalog file names are closed
- * `[first, last]` intervals of `ts_init`; convert only at that boundary (see `fromClosed`).
+ * `[first, last]` intervals of `ts_init`; series-window.ts converts at that one boundary.
  */
 import { ModelError } from '../model/errors.js';
 import { dateToNs, msToNs, nsToIso, parseTimeArg, secondsToNs } from '../model/time.js';
@@ -38,17 +38,17 @@ function fail(value: bigint): never {
 
 /** Builds a validated half-open range; throws SEAMLESS_BAD_RANGE when end <= start. */
 export function timeRange(start: TimeInput, end: TimeInput): TimeRange {
-  const s = toNs(start, 'start');
-  const e = toNs(end, 'end');
-  if (e <= s) {
-    throw new SeamlessError('SEAMLESS_BAD_RANGE', `range end must be after start, was [${nsToIso(s)}, ${nsToIso(e)}); ranges are half-open [start, end)`, { start: s, end: e });
-  }
-  return { start: s, end: e };
+  return checkRange({ start: toNs(start, 'start'), end: toNs(end, 'end') });
 }
 
-export function rangeLength(range: TimeRange): bigint {
-  return range.end - range.start;
+/** Returns the range when it is non-empty; throws SEAMLESS_BAD_RANGE otherwise. */
+export function checkRange(range: TimeRange): TimeRange {
+  if (range.end <= range.start) {
+    throw new SeamlessError('SEAMLESS_BAD_RANGE', `range end must be after start, was ${formatRange(range)}; ranges are half-open [start, end)`, { start: range.start, end: range.end });
+  }
+  return range;
 }
+
 
 export function totalLength(ranges: readonly TimeRange[]): bigint {
   let total = 0n;
@@ -154,15 +154,6 @@ export function chunkRange(range: TimeRange, chunk: bigint): TimeRange[] {
   return pieces;
 }
 
-/** A closed catalog interval `[first, last]` of ts as a half-open range `[first, last + 1)`. */
-export function fromClosed(first: bigint, last: bigint): TimeRange {
-  return { start: first, end: last + 1n };
-}
-
-/** A half-open range as the closed catalog interval `[start, end - 1]`. */
-export function toClosed(range: TimeRange): [bigint, bigint] {
-  return [range.start, range.end - 1n];
-}
 
 export function formatRange(range: TimeRange): string {
   return `[${nsToIso(range.start)}, ${nsToIso(range.end)})`;

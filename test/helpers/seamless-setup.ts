@@ -59,6 +59,8 @@ export class ObservedBackfiller implements Backfiller {
   readonly calls: TimeRange[] = [];
   failuresLeft = 0;
   delayMs = 0;
+  /** Like a venue that ignores `end`/`since` precisely: answers with an hour more on each side. */
+  sloppy = false;
 
   constructor(readonly inner: Backfiller) {
     this.name = `observed:${inner.name}`;
@@ -75,7 +77,8 @@ export class ObservedBackfiller implements Backfiller {
       this.failuresLeft--;
       throw new Error('venue answered 503 Service Unavailable');
     }
-    yield* this.inner.backfill(series, range, signal);
+    const hour = 3_600_000_000_000n;
+    yield* this.inner.backfill(series, this.sloppy ? { start: range.start > hour ? range.start - hour : 0n, end: range.end + hour } : range, signal);
   }
 }
 

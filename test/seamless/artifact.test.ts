@@ -8,18 +8,16 @@ import { readFile } from '../../src/catalog/reader.js';
 import { type Frame, concatFrames, sliceFrame } from '../../src/model/frames.js';
 import { DATA_FILE, MANIFEST_FILE, nodeIdFolder, writeArtifact } from '../../src/seamless/artifact.js';
 import { datasetFingerprint } from '../../src/seamless/fingerprint.js';
-import type { Series } from '../../src/seamless/series.js';
+import { Symbology } from '../../src/seamless/symbology.js';
 import { tempDir } from '../helpers/paths.js';
 import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 
+const SYMBOLOGY = new Symbology();
 const START = 1_700_000_000_000_000_000n;
 const BAR_TYPE = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 3, barType: BAR_TYPE };
-const SERIES: Series = {
-  nodeId: 'ohlcv:binance:BTC/USDT:1m', kind: 'ohlcv', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m',
-  stepNs: 60_000_000_000n, dataType: 'bar', instrumentId: 'BTCUSDT.BINANCE', identifier: BAR_TYPE,
-};
+const SERIES = SYMBOLOGY.series('ohlcv:binance:BTC/USDT:1m');
 const RANGE = { start: START, end: START + 3_600_000_000_000n };
 
 async function listAll(dir: string): Promise<string[]> {

@@ -3,20 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concatFrames, fixedRawAt, setFixedRaw, sliceFrame, type Frame } from '../../src/model/frames.js';
 import { FingerprintBuilder, datasetFingerprint } from '../../src/seamless/fingerprint.js';
-import type { Series } from '../../src/seamless/series.js';
+import { Symbology } from '../../src/seamless/symbology.js';
 import { prng, randomFrame } from '../helpers/random-frames.js';
 
+const SYMBOLOGY = new Symbology();
 const START = 1_700_000_000_000_000_000n;
 const BAR_TYPE = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';
 const BAR_META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 3, barType: BAR_TYPE };
-const BARS: Series = {
-  nodeId: 'ohlcv:binance:BTC/USDT:1m', kind: 'ohlcv', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m',
-  stepNs: 60_000_000_000n, dataType: 'bar', instrumentId: 'BTCUSDT.BINANCE', identifier: BAR_TYPE,
-};
-const TRADES: Series = {
-  nodeId: 'tick:binance:BTC/USDT', kind: 'tick', exchange: 'binance', symbol: 'BTC/USDT',
-  dataType: 'trade_tick', instrumentId: 'BTCUSDT.BINANCE', identifier: 'BTCUSDT.BINANCE',
-};
+const BARS = SYMBOLOGY.series('ohlcv:binance:BTC/USDT:1m');
+const TRADES = SYMBOLOGY.series('tick:binance:BTC/USDT');
 const TRADE_META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 3 };
 
 const bars = (seed: number, width: 8 | 16 = 8, rows = 300) => randomFrame('bar', prng(seed), { width, rows, startNs: START, meta: BAR_META });

@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import { tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { SeamlessError } from '../../src/seamless/errors.js';
-import { BAR_NODE, DAY0, bars, minutes, scratchDir, setup } from '../helpers/seamless-setup.js';
+import { isCatalogError } from '../../src/catalog/errors.js';
+import { syntheticBars } from '../../src/model/synthetic-market.js';
+import { BAR_NODE, BAR_TYPE, DAY0, META, bars, minutes, scratchDir, setup } from '../helpers/seamless-setup.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 
 function closes(frame: { columns: unknown } | undefined): bigint[] {
@@ -79,6 +81,31 @@ describe('provider strategies', () => {
     assert.equal(new Set(ts).size, 90);
     assert.ok(s.backfiller.calls.length >= 13, `expected chunked calls, got ${s.backfiller.calls.length}`);
     for (const call of s.backfiller.calls) assert.equal((call.end - call.start) % NS_PER_MINUTE, 0n);
+  });
+
+  it('rows a sloppy venue sends outside a chunk are trimmed, so chunks still meet without duplicates', async () => {
+    const s = await setup(await scratchDir(), { backfill: { source: { kind: 'catalog', path: '' }, policy: { chunkBars: 10, tickChunkMs: 1, maxConcurrent: 2, maxAttempts: 1, retryBackoffMs: 1, jitterRatio: 0 } } });
+    await s.venue.write(bars(1, 300));
+    s.backfiller.sloppy = true;
+    const result = await s.provider.fetch(BAR_NODE, minutes(100, 160));
+    const ts = closes(result.frame);
+    assert.deepEqual(ts, Array.from({ length: 60 }, (_, i) => DAY0 + BigInt(101 + i) * NS_PER_MINUTE));
+    assert.deepEqual(closes(await s.storage.readAll('bar', BAR_TYPE)), ts, 'storage holds exactly the asked range');
+  });
+
+  it('a backfill whose rows disagree with the stored precision fails naming the file and keeps storage unchanged', async () => {
+    const s = await setup(await scratchDir(), { cache: false });
+    await s.storage.write(bars(1, 10));
+    const other = syntheticBars({ meta: { ...META, pricePrecision: 4, barType: BAR_TYPE }, start: DAY0 + 11n * NS_PER_MINUTE, count: 50, stepNs: NS_PER_MINUTE });
+    await s.venue.write(other);
+    await assert.rejects(s.provider.fetch(BAR_NODE, minutes(0, 60)), (error: unknown) => {
+      assert.ok(isCatalogError(error), String(error));
+      assert.equal(error.code, 'CATALOG_METADATA');
+      assert.match(error.message, /precision/);
+      return true;
+    });
+    assert.equal((await s.storage.readAll('bar', BAR_TYPE))?.length, 10);
+    assert.equal((await s.storage.intervals('bar', BAR_TYPE)).length, 1, 'no partial file became visible');
   });
 
   it('concurrent fetches of overlapping ranges fetch each chunk once (qmtl backfilled twice)', async () => {
