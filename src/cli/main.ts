@@ -8,7 +8,7 @@ import { ModelError } from '../model/errors.js';
 import { FixedPointError } from '../model/fixed-point.js';
 import { UsageError } from './args.js';
 import { CATALOG_USAGE, runCatalogCommand } from './catalog-commands.js';
-import { HISTORY_USAGE, runCoverage, runFetch } from './history-commands.js';
+import { HISTORY_USAGE } from './history-usage.js';
 import { SeamlessError } from '../seamless/errors.js';
 import { type Output, stdoutOutput } from './output.js';
 import { runStart } from './start.js';
@@ -36,10 +36,11 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await runStart(rest, out);
       case 'catalog':
         return await runCatalogCommand(rest, out);
+      // Loaded on use: the history stack costs ~100 ms of start-up the catalog verbs don't need.
       case 'fetch':
-        return await runFetch(rest, out);
+        return await (await import('./history-commands.js')).runFetch(rest, out);
       case 'coverage':
-        return await runCoverage(rest, out);
+        return await (await import('./history-commands.js')).runCoverage(rest, out);
       case undefined:
       case 'help':
       case '--help':
