@@ -8,23 +8,41 @@ import { nsToIso } from '../model/time.js';
 import { buildProvider } from '../seamless/build-provider.js';
 import { fetchMetaJson, rangesJson } from '../seamless/fetch-result-json.js';
 import { loadPreset } from '../seamless/presets/index.js';
-import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, STRATEGIES, type ProviderConfig } from '../seamless/provider-config.js';
+import { type CcxtSourceConfig, DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, STRATEGIES, type ProviderConfig, type Strategy } from '../seamless/provider-config.js';
 import type { SeamlessProvider } from '../seamless/provider.js';
 import { type TimeRange, mergeRanges, subtractRanges } from '../seamless/time-range.js';
 import { UsageError, catalogPath, choiceFlag, parseVerbArgs, positional, timeFlag } from './args.js';
 import { type Output, printTable } from './output.js';
 
-const PROVIDER_FLAGS = {
+export const PROVIDER_FLAGS = {
   preset: { type: 'string' },
   'presets-file': { type: 'string' },
   world: { type: 'string' },
   'world-preset': { type: 'string' },
   'backfill-from': { type: 'string' },
+  'exchange-url': { type: 'string' },
+  'exchange-ws-url': { type: 'string' },
 } as const;
 
-type ProviderFlags = { preset?: string; 'presets-file'?: string; world?: string; 'world-preset'?: string; 'backfill-from'?: string; catalog?: string };
+export type ProviderFlags = {
+  preset?: string;
+  'presets-file'?: string;
+  world?: string;
+  'world-preset'?: string;
+  'backfill-from'?: string;
+  'exchange-url'?: string;
+  'exchange-ws-url'?: string;
+  catalog?: string;
+  strategy?: string;
+};
 
-async function providerFromFlags(values: ProviderFlags): Promise<SeamlessProvider> {
+/**
+ * The provider the flags describe. Without a preset: the catalog at --catalog, backfilled
+ * from --backfill-from, or else (for a backfilling strategy) from the exchange the node id
+ * names through ccxt, with its websocket as the live tail for SEAMLESS.
+ */
+export async function providerFromFlags(values: ProviderFlags, strategy?: Strategy): Promise<SeamlessProvider> {
+  const endpoints = exchangeEndpoints(values);
   if (values.preset !== undefined || values.world !== undefined) {
     if (values['backfill-from'] !== undefined || values.catalog !== undefined) throw new UsageError('--catalog and --backfill-from cannot be combined with --preset or --world (the preset names its catalogs)');
     const loaded = await loadPreset({
@@ -33,19 +51,43 @@ async function providerFromFlags(values: ProviderFlags): Promise<SeamlessProvide
       ...(values.world !== undefined ? { world: values.world } : {}),
       ...(values['world-preset'] !== undefined ? { worldPresetId: values['world-preset'] } : {}),
     });
-    return buildProvider(loaded.config);
+    return buildProvider(withEndpoints(loaded.config, endpoints, loaded.preset));
   }
+  const fromExchange = values['backfill-from'] === undefined && (strategy === 'AUTO_BACKFILL' || strategy === 'SEAMLESS');
+  if (!fromExchange && endpoints) throw new UsageError('--exchange-url and --exchange-ws-url need an exchange source: use --strategy AUTO_BACKFILL or SEAMLESS, or a preset that fetches from an exchange');
+  const exchange: CcxtSourceConfig = { kind: 'ccxt', ...endpoints };
+  const backfill = values['backfill-from'] !== undefined ? { kind: 'catalog' as const, path: catalogPath(values['backfill-from']) } : fromExchange ? exchange : undefined;
   const config: ProviderConfig = {
     // Without a backfill source, answer with what is stored and list the gaps in the
     // metadata: at a shell, a partial answer is more useful than an error.
-    strategy: values['backfill-from'] !== undefined ? 'AUTO_BACKFILL' : 'PARTIAL',
+    strategy: backfill ? 'AUTO_BACKFILL' : 'PARTIAL',
     storage: { kind: 'catalog', path: catalogPath(values.catalog) },
-    ...(values['backfill-from'] !== undefined ? { backfill: { source: { kind: 'catalog' as const, path: catalogPath(values['backfill-from']) }, policy: DEFAULT_BACKFILL_POLICY } } : {}),
+    ...(backfill ? { backfill: { source: backfill, policy: DEFAULT_BACKFILL_POLICY } } : {}),
+    ...(fromExchange && strategy === 'SEAMLESS' ? { live: exchange } : {}),
     cache: DEFAULT_CACHE,
     conformance: {},
     stabilizationBars: 0,
   };
   return buildProvider(config);
+}
+
+function exchangeEndpoints(values: ProviderFlags): { restUrl?: string; wsUrl?: string } | undefined {
+  const restUrl = values['exchange-url'];
+  const wsUrl = values['exchange-ws-url'];
+  if (restUrl === undefined && wsUrl === undefined) return undefined;
+  return { ...(restUrl !== undefined ? { restUrl } : {}), ...(wsUrl !== undefined ? { wsUrl } : {}) };
+}
+
+/** Points a preset's ccxt sources at other endpoints; refuses presets without one. */
+function withEndpoints(config: ProviderConfig, endpoints: { restUrl?: string; wsUrl?: string } | undefined, preset: string): ProviderConfig {
+  if (!endpoints) return config;
+  const retarget = <S extends { kind: string }>(source: S | undefined): S | undefined => (source?.kind === 'ccxt' ? { ...source, ...endpoints } : source);
+  const backfill = config.backfill ? { ...config.backfill, source: retarget(config.backfill.source)! } : undefined;
+  const live = retarget(config.live);
+  if (backfill?.source.kind !== 'ccxt' && live?.kind !== 'ccxt') {
+    throw new UsageError(`--exchange-url and --exchange-ws-url: preset ${preset} does not fetch from an exchange, so there is nothing to point elsewhere`);
+  }
+  return { ...config, ...(backfill ? { backfill } : {}), ...(live ? { live } : {}) };
 }
 
 export async function runFetch(argv: string[], out: Output): Promise<number> {
@@ -56,7 +98,7 @@ export async function runFetch(argv: string[], out: Output): Promise<number> {
   if (start === undefined || end === undefined) throw new UsageError('--start and --end are required (nanoseconds or ISO-8601; the range is half-open)');
   const strategy = choiceFlag('strategy', values.strategy, STRATEGIES);
   const format = choiceFlag('format', values.format, ['ndjson', 'csv', 'table'] as const) ?? 'ndjson';
-  const provider = await providerFromFlags(values);
+  const provider = await providerFromFlags(values, strategy);
   try {
     const result = await provider.fetch(nodeId, { start, end }, strategy ? { strategy } : {});
     const type = result.series.dataType;

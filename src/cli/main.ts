@@ -21,6 +21,7 @@ usage: seamless <verb> [--catalog PATH]
   catalog <verb> ...    list, read, write and maintain a NautilusTrader Parquet catalog
   fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
+  stream <nodeId> ...   history from a time, then live rows as they happen
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -41,6 +42,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./history-commands.js')).runFetch(rest, out);
       case 'coverage':
         return await (await import('./history-commands.js')).runCoverage(rest, out);
+      case 'stream':
+        return await (await import('./stream-command.js')).runStream(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -11,7 +11,9 @@ import { CatalogSource } from '../sources/catalog-source.js';
 import type { Backfiller, LiveFeed } from './contracts.js';
 import { CoverageLedger } from './coverage-ledger.js';
 import type { SeamlessMetrics } from './metrics.js';
-import type { BackfillSourceConfig, LiveSourceConfig, ProviderConfig } from './provider-config.js';
+import type { FixedWidth } from '../model/fixed-point.js';
+import { CcxtBackfillRouter, CcxtFeedRouter, CcxtVenues } from '../sources/ccxt-venues.js';
+import type { BackfillSourceConfig, CcxtSourceConfig, LiveSourceConfig, ProviderConfig } from './provider-config.js';
 import { SeamlessProvider } from './provider.js';
 import { Symbology, type SymbologyConfig } from './symbology.js';
 
@@ -28,8 +30,9 @@ export function ledgerDir(catalogRoot: string): string {
 
 export async function buildProvider(config: ProviderConfig, options: BuildOptions = {}): Promise<SeamlessProvider> {
   const storage = await Catalog.open(config.storage.path, config.storage.width ? { width: config.storage.width } : {});
-  const backfiller = config.backfill ? await openBackfiller(config.backfill.source, storage) : undefined;
-  const live = config.live ? await openLive(config.live) : undefined;
+  const venues = ccxtVenues(config, storage.width, options);
+  const backfiller = config.backfill ? await openBackfiller(config.backfill.source, storage, venues) : undefined;
+  const live = config.live ? await openLive(config.live, venues) : undefined;
   return new SeamlessProvider({
     config,
     symbology: new Symbology(options.symbology),
@@ -39,14 +42,29 @@ export async function buildProvider(config: ProviderConfig, options: BuildOption
     ...(live ? { live } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    resources: venues ? [venues] : [],
   });
 }
 
-async function openBackfiller(source: BackfillSourceConfig, storage: Catalog): Promise<Backfiller> {
+/** One set of exchange objects for backfill and live, when either uses ccxt. */
+function ccxtVenues(config: ProviderConfig, width: FixedWidth, options: BuildOptions): CcxtVenues | undefined {
+  const sources = [config.backfill?.source, config.live].filter((s): s is CcxtSourceConfig => s?.kind === 'ccxt');
+  if (sources.length === 0) return undefined;
+  // Backfill and live of one provider talk to the same endpoints.
+  const merged: CcxtSourceConfig = Object.assign({}, ...sources);
+  return new CcxtVenues(merged, {
+    width,
+    ...(options.clock ? { now: options.clock } : {}),
+  });
+}
+
+async function openBackfiller(source: BackfillSourceConfig, storage: Catalog, venues: CcxtVenues | undefined): Promise<Backfiller> {
+  if (source.kind === 'ccxt') return new CcxtBackfillRouter(venues!);
   // The mirror must write raws of the storage's width, so it reads with the same width.
   return new CatalogBackfiller(await Catalog.open(source.path, { width: storage.width }));
 }
 
-async function openLive(source: LiveSourceConfig): Promise<LiveFeed> {
+async function openLive(source: LiveSourceConfig, venues: CcxtVenues | undefined): Promise<LiveFeed> {
+  if (source.kind === 'ccxt') return new CcxtFeedRouter(venues!);
   return new CatalogFollowFeed(await Catalog.open(source.path), source.pollMs);
 }

@@ -40,11 +40,18 @@ export type LiveEvent =
   | { readonly type: 'rows'; readonly frame: SeriesFrame }
   /** The connection dropped at `at` (ns); rows may be missing until `reconnected`. */
   | { readonly type: 'disconnected'; readonly at: bigint; readonly reason: string }
-  | { readonly type: 'reconnected'; readonly at: bigint };
+  | { readonly type: 'reconnected'; readonly at: bigint }
+  /** Rows in `[start, end)` (ns) are missing for good: the feed could not fill them. */
+  | { readonly type: 'gap'; readonly range: TimeRange; readonly reason: string };
 
 /** A live feed: rows as they happen, with explicit connection events. */
 export interface LiveFeed {
   readonly name: string;
+  /**
+   * True when the feed fills its own disconnects from history before resuming and reports
+   * what it cannot fill as `gap` events; consumers then need not heal `disconnected` themselves.
+   */
+  readonly heals?: boolean;
   /** Ends when `signal` aborts or the feed gives up for good. Bars are emitted only once closed. */
   subscribe(series: Series, signal?: AbortSignal): AsyncIterable<LiveEvent>;
 }

@@ -17,6 +17,11 @@ export const SEAMLESS_ERROR_CODES = {
   SEAMLESS_UNKNOWN_PRESET: 'A preset name is not registered or not in presets.yaml.',
   SEAMLESS_DEPENDENCY_MISSING: 'A preset needs something that is not there (catalog, QuestDB, Redis, NautilusTrader).',
   SEAMLESS_LEDGER_CORRUPT: 'The persisted coverage ledger cannot be parsed.',
+  SEAMLESS_EXCHANGE: 'An exchange request failed after its retries, or the exchange answered with something malformed.',
+  SEAMLESS_UNKNOWN_SYMBOL: 'The exchange does not list the symbol or timeframe a node id names.',
+  SEAMLESS_QUESTDB: 'QuestDB refused a statement, or went away mid-read or mid-write.',
+  SEAMLESS_COORDINATOR_DOWN: 'The Redis coordinator (leases, shared rate limit) cannot be reached.',
+  SEAMLESS_LEASE_LOST: 'A backfill lease expired or was taken over, so this worker must not write.',
 } as const;
 
 export type SeamlessErrorCode = keyof typeof SEAMLESS_ERROR_CODES;

@@ -43,6 +43,12 @@ export class LiveTail {
     return this.since;
   }
 
+  private forget(): void {
+    this.frames.length = 0;
+    this.rowCount = 0;
+    this.since = undefined;
+  }
+
   close(): void {
     this.stop.abort();
   }
@@ -61,11 +67,12 @@ export class LiveTail {
           this.since = tsInitOf(this.frames[0]!)[0];
         }
       } else if (event.type === 'disconnected') {
-        // Rows before the drop can no longer be trusted to be complete up to now.
+        // Rows before the drop can no longer be trusted to be complete up to now, unless
+        // the feed fills its own holes (it then reports what it cannot as a gap).
         this.connectedState = false;
-        this.frames.length = 0;
-        this.rowCount = 0;
-        this.since = undefined;
+        if (!this.feed.heals) this.forget();
+      } else if (event.type === 'gap') {
+        this.forget();
       } else {
         this.connectedState = true;
       }

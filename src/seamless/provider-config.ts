@@ -54,20 +54,58 @@ export const DEFAULT_CACHE: CacheConfig = { maxBytes: 256 * 1024 * 1024, ttlMs: 
 
 export type StorageConfig = { readonly kind: 'catalog'; readonly path: string; readonly width?: 8 | 16 };
 
-/** Where backfill comes from. More kinds (ccxt) arrive with the exchange tier. */
-export type BackfillSourceConfig = { readonly kind: 'catalog'; readonly path: string };
+/**
+ * An exchange reached through ccxt. Without `exchange`, each series uses the exchange its
+ * node id names. The URLs replace the scheme, host and port of ccxt's REST and websocket
+ * endpoints (testnets, proxies, local mirrors).
+ */
+export interface CcxtSourceConfig {
+  readonly kind: 'ccxt';
+  readonly exchange?: string;
+  readonly restUrl?: string;
+  readonly wsUrl?: string;
+  /** Rows per REST request (default 1000). */
+  readonly pageLimit?: number;
+}
 
 /**
- * Where the live tail comes from: following a catalog that a recorder keeps writing to.
- * More kinds (ccxt websocket) arrive with the exchange tier.
+ * Coordination of many backfill workers through Redis: one token bucket per exchange shared
+ * by every process, and a lease per chunk so each range is fetched by one worker.
  */
-export type LiveSourceConfig = { readonly kind: 'catalog-follow'; readonly path: string; readonly pollMs?: number };
+export interface CoordinationConfig {
+  readonly redisUrl: string;
+  /** Requests per second the whole fleet may send to one exchange. */
+  readonly requestsPerSecond: number;
+  /** Requests that may be sent at once after a quiet period. */
+  readonly burst: number;
+  readonly leaseTtlMs: number;
+  /** When Redis is unreachable: fail the fetch, skip the chunk, or go on without coordination. */
+  readonly onOutage: 'fail' | 'skip' | 'local-only';
+}
+
+export const DEFAULT_COORDINATION: Omit<CoordinationConfig, 'redisUrl'> = {
+  requestsPerSecond: 10,
+  burst: 10,
+  leaseTtlMs: 30_000,
+  onOutage: 'fail',
+};
+
+/** Where backfill comes from: another catalog, or an exchange through ccxt. */
+export type BackfillSourceConfig = { readonly kind: 'catalog'; readonly path: string } | CcxtSourceConfig;
+
+/**
+ * Where the live tail comes from: a catalog that a recorder keeps writing to, or an
+ * exchange's websocket through ccxt.
+ */
+export type LiveSourceConfig = { readonly kind: 'catalog-follow'; readonly path: string; readonly pollMs?: number } | CcxtSourceConfig;
 
 export interface ProviderConfig {
   readonly strategy: Strategy;
   readonly storage: StorageConfig;
   readonly backfill?: { readonly source: BackfillSourceConfig; readonly policy: BackfillPolicy };
   readonly live?: LiveSourceConfig;
+  /** Shared rate limit and backfill leases; without it, coordination is per process. */
+  readonly coordination?: CoordinationConfig;
   readonly cache: CacheConfig | false;
   readonly conformance: ConformanceConfig;
   /** Bars closing within the last N intervals before now may still change and are trimmed. */

@@ -42,6 +42,8 @@ export interface ProviderParts {
   readonly clock?: () => bigint;
   /** Random source for retry jitter. */
   readonly random?: () => number;
+  /** Connections the provider owns (exchanges, databases), closed by `close()`. */
+  readonly resources?: ReadonlyArray<{ close(): Promise<void> }>;
 }
 
 export interface FetchOptions {
@@ -68,6 +70,7 @@ export class SeamlessProvider {
   readonly ledger: CoverageLedger;
   readonly metrics: SeamlessMetrics;
   readonly live: LiveFeed | undefined;
+  private readonly resources: ReadonlyArray<{ close(): Promise<void> }>;
   private readonly runner: BackfillRunner | undefined;
   private readonly cache: MemoryCache<CachedAnswer> | undefined;
   private readonly clock: () => bigint;
@@ -83,6 +86,7 @@ export class SeamlessProvider {
     this.storage = parts.storage;
     this.ledger = parts.ledger;
     this.live = parts.live;
+    this.resources = parts.resources ?? [];
     this.metrics = parts.metrics ?? new SeamlessMetrics();
     this.clock = parts.clock ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.cache = parts.config.cache ? new MemoryCache<CachedAnswer>({ maxBytes: parts.config.cache.maxBytes, ttlMs: parts.config.cache.ttlMs }) : undefined;
@@ -134,6 +138,7 @@ export class SeamlessProvider {
     await Promise.allSettled([...this.tails.values()].map((t) => t.done));
     this.tails.clear();
     await this.idle();
+    await Promise.allSettled(this.resources.map((r) => r.close()));
   }
 
   async fetch(nodeId: string, range: TimeRange, options: FetchOptions = {}): Promise<FetchResult> {

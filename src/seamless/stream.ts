@@ -103,7 +103,12 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
       }
       const event = next.value;
       if (event.type === 'disconnected') {
-        lostSince ??= guard.lastTs ?? cursor;
+        // A healing feed fills its own holes and reports the rest as gap events.
+        if (!feed.heals) lostSince ??= guard.lastTs ?? cursor;
+        continue;
+      }
+      if (event.type === 'gap') {
+        yield gapEvent(provider, series, event.range, `live feed ${feed.name}: ${event.reason}`);
         continue;
       }
       if (event.type === 'reconnected' || event.frame.length === 0) continue;

@@ -231,7 +231,7 @@ data_presets:
       assert.equal(doc.label, file);
       const { config } = resolveDataPreset(doc, 'follow');
       assert.equal(config.storage.path, join(folder, 'cat'));
-      assert.equal(config.backfill?.source.path, join(dir.path, 'src'));
+      assert.deepEqual(config.backfill?.source, { kind: 'catalog', path: join(dir.path, 'src') });
       assert.deepEqual(config.live, { kind: 'catalog-follow', path: join(folder, 'live'), pollMs: 4 });
       assert.equal(config.artifactsDir, join(folder, 'artifacts'));
     });

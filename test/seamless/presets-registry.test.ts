@@ -58,7 +58,7 @@ describe('preset registry', () => {
     const config = preset.build({ catalog_path: '/a', source_path: '/s' }, context);
     assert.equal(config.strategy, 'SEAMLESS');
     assert.deepEqual(config.live, { kind: 'catalog-follow', path: '/s', pollMs: 1000 });
-    assert.equal(config.backfill?.source.path, '/s');
+    assert.deepEqual(config.backfill?.source, { kind: 'catalog', path: '/s' });
     const custom = preset.build({ catalog_path: '/a', source_path: '/s', live_path: 'live', poll_ms: 10 }, context);
     assert.deepEqual(custom.live, { kind: 'catalog-follow', path: join('/base', 'live'), pollMs: 10 });
     // live_path defaulting to source_path is one dependency, not two.

@@ -104,7 +104,8 @@ export function registerCatalogPresets(registry: PresetRegistry): PresetRegistry
     build: followConfig,
     requires: (options, context): Dependency[] => {
       const deps = mirrorDependencies(options, context);
-      const live = followConfig(options, context).live?.path;
+      const liveSource = followConfig(options, context).live;
+      const live = liveSource?.kind === 'catalog-follow' ? liveSource.path : undefined;
       if (live !== undefined && !deps.some((d) => d.kind === 'catalog' && d.path === live)) {
         deps.push({ kind: 'catalog', path: live, option: 'live_path' });
       }

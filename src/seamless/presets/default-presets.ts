@@ -46,4 +46,26 @@ data_presets:
         source_path: ./source-catalog
     sla_preset: interactive
     conformance_preset: default
+  # Binance through ccxt into the local catalog: REST backfill, websocket live tail.
+  # Set REDIS_URL to share one rate limit and one fetch per range across processes.
+  ohlcv.binance.spot.1m:
+    provider:
+      preset: ohlcv.binance.spot.1m
+    conformance_preset: default
+  ohlcv.binance.usdm.1m:
+    provider:
+      preset: ohlcv.binance.usdm.1m
+    conformance_preset: default
+  trades.binance.spot:
+    provider:
+      preset: trades.binance.spot
+    conformance_preset: default
+  trades.binance.usdm:
+    provider:
+      preset: trades.binance.usdm
+    conformance_preset: default
+  quotes.binance.spot:
+    provider:
+      preset: quotes.binance.spot
+    conformance_preset: default
 `;

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { SeamlessError } from '../errors.js';
 import type { ProviderConfig } from '../provider-config.js';
 import { registerCatalogPresets } from './builtins.js';
+import { registerExchangePresets } from './exchange-presets.js';
 import type { Dependency } from './dependency.js';
 import { configError, problemsFromZod } from './issues.js';
 import { didYouMean, quoteList } from './suggest.js';
@@ -87,7 +88,7 @@ export class PresetRegistry {
 
 /** A fresh registry holding the built-in presets (catalog, catalog.mirror, catalog.follow). */
 export function createDefaultRegistry(): PresetRegistry {
-  return registerCatalogPresets(new PresetRegistry());
+  return registerExchangePresets(registerCatalogPresets(new PresetRegistry()));
 }
 
 /** The registry presets files use unless given another. */
