@@ -12,7 +12,9 @@ export function classifyCcxtError(error: unknown): FailureKind {
   // so it must be tested first.
   if (error instanceof ccxt.DDoSProtection) return 'rate-limit';
   if (error instanceof ccxt.BadSymbol) return 'bad-symbol';
-  if (error instanceof ccxt.NetworkError) return 'network';
+  // OperationFailed covers network errors, bad responses (truncated bodies) and exchange-side
+  // failures such as Binance's -1001 on HTTP 500: all worth another try.
+  if (error instanceof ccxt.OperationFailed) return 'network';
   return 'refused';
 }
 

@@ -4,6 +4,7 @@
  * and websocket base URLs optionally pointed at a testnet, proxy or local mirror.
  */
 import ccxt from 'ccxt';
+import { Agent } from 'node:http';
 import type { Exchange } from 'ccxt';
 import { SeamlessError } from '../seamless/errors.js';
 
@@ -42,13 +43,26 @@ export function createCcxtExchange(exchangeId: string, options: CcxtExchangeOpti
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
   });
   exchange.number = String as unknown as typeof exchange.number;
-  if (options.marketTypes !== undefined) {
+  const marketTypes = options.marketTypes ?? defaultMarketTypes(exchangeId, options);
+  if (marketTypes !== undefined) {
     const fetchMarkets = (exchange.options['fetchMarkets'] ?? {}) as Record<string, unknown>;
-    exchange.options['fetchMarkets'] = { ...fetchMarkets, types: [...options.marketTypes] };
+    exchange.options['fetchMarkets'] = { ...fetchMarkets, types: [...marketTypes] };
   }
+  // ccxt wants an http agent before it dials a plain ws:// URL (a local mirror or proxy).
+  if (options.wsUrl?.startsWith('ws:')) (exchange as unknown as { httpAgent: Agent }).httpAgent = new Agent();
   if (options.ccxtOptions !== undefined) Object.assign(exchange.options, options.ccxtOptions);
   if (options.restUrl !== undefined || options.wsUrl !== undefined) pointAt(exchange, options);
   return exchange;
+}
+
+/**
+ * ccxt's binance tells spot stream messages from futures ones by the spot host's name
+ * (`stream.binance.com`), which a rewritten websocket URL no longer has. With its websocket
+ * pointed elsewhere, `binance` therefore loads spot markets only; futures go through
+ * binanceusdm / binancecoinm, as on the real exchange's separate hosts.
+ */
+function defaultMarketTypes(exchangeId: string, options: CcxtExchangeOptions): readonly string[] | undefined {
+  return exchangeId === 'binance' && options.wsUrl !== undefined ? ['spot'] : undefined;
 }
 
 /** Rewrites the origin of each URL in `exchange.urls.api`; websocket URLs live under its `ws` key. */

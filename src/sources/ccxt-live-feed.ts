@@ -6,7 +6,8 @@
  * and on the first message after reconnecting fills the hole from REST before resuming:
  * - trades: by trade-id continuity where the venue numbers trades sequentially (Binance),
  *   which also catches messages lost while connected; else by time since the last trade;
- * - bars: every bar between the last emitted and the first new one;
+ * - bars: the stream only signals that bars closed; they are read from REST (exact decimals),
+ *   so a drop just means more bars in the next read;
  * - quotes: exchanges keep no quote history, so the hole is reported as a `gap` event.
  * Whatever cannot be filled becomes an explicit `gap` event, never a silent skip.
  *
@@ -59,6 +60,9 @@ export class CcxtLiveFeed implements LiveFeed {
     this.backfiller = options.backfiller ?? new CcxtBackfiller({ exchange: this.exchange, now: this.#now, ...(options.width ? { width: options.width } : {}) });
     this.#sequential = options.sequentialTradeIds ?? SEQUENTIAL_TRADE_IDS.has(this.exchange.id);
     this.#backoff = options.backoff ?? {};
+    // ccxt has its own redial delay; ReconnectBackoff alone decides, so there is one policy.
+    const ws = (this.exchange.options['ws'] ?? {}) as Record<string, unknown>;
+    this.exchange.options['ws'] = { ...ws, backoff: { base: 0, max: 0 } };
   }
 
   async *subscribe(series: Series, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
@@ -233,9 +237,13 @@ class TradeSession implements Session {
   }
 }
 
-/** Bars: a candle is emitted once a later one starts; missing bars are fetched from REST. */
+/**
+ * Bars: the stream only says when a bar has closed (a later one started); the closed bars
+ * themselves come from REST, because ccxt parses kline stream messages into floats, which
+ * would not be exact. Bars missing from REST too become a gap event.
+ */
 class BarSession implements Session {
-  readonly #building = new Map<number, OHLCV>();
+  /** Open time of the last bar emitted (or, before the first, of the bar before the stream began). */
   #lastOpen: number | undefined;
   readonly #stepMs: number;
 
@@ -252,30 +260,27 @@ class BarSession implements Session {
   }
 
   async *accept(update: unknown, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
+    let newest: number | undefined;
     for (const candle of Array.isArray(update) ? update as OHLCV[] : []) {
-      const open = candle?.[0];
-      if (typeof open === 'number' && (this.#lastOpen === undefined || open > this.#lastOpen)) this.#building.set(open, candle);
+      const open = Number(candle?.[0]);
+      if (Number.isSafeInteger(open) && (newest === undefined || open > newest)) newest = open;
     }
-    const opens = [...this.#building.keys()].sort((a, b) => a - b);
-    const newest = opens.at(-1);
-    const closed = opens.filter((o) => newest !== undefined && o < newest);
-    if (closed.length === 0) return;
-    const first = closed[0]!;
-    if (this.#lastOpen !== undefined && first > this.#lastOpen + this.#stepMs) yield* this.fill(this.#lastOpen + this.#stepMs, first, signal);
-    const candles = closed.filter((o) => this.#lastOpen === undefined || o > this.#lastOpen).map((o) => this.#building.get(o)!);
-    for (const o of closed) this.#building.delete(o);
-    if (candles.length === 0) return;
-    this.#lastOpen = candles.at(-1)![0]!;
-    yield { type: 'rows', frame: barsFromOhlcv(candles, this.context) };
+    if (newest === undefined) return;
+    // History before the subscription is the caller's business (stream replays it).
+    if (this.#lastOpen === undefined) {
+      this.#lastOpen = newest - this.#stepMs;
+      return;
+    }
+    if (newest > this.#lastOpen + this.#stepMs) yield* this.closedBars(this.#lastOpen + this.#stepMs, newest, signal);
   }
 
   /** Bars opening in `[fromOpen, toOpen)` from REST. */
-  private async *fill(fromOpen: number, toOpen: number, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
+  private async *closedBars(fromOpen: number, toOpen: number, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
     const range = { start: BigInt(fromOpen) * MS, end: BigInt(toOpen) * MS };
     let got = 0;
     try {
       for await (const page of this.feed.backfiller.candlePages(this.series, range, signal)) {
-        const fresh = page.filter((c) => c[0]! >= fromOpen && c[0]! < toOpen && (this.#lastOpen === undefined || c[0]! > this.#lastOpen));
+        const fresh = page.filter((c) => c[0]! >= fromOpen && c[0]! < toOpen && c[0]! > this.#lastOpen!);
         if (fresh.length === 0) continue;
         this.#lastOpen = fresh.at(-1)![0]!;
         got += fresh.length;
@@ -283,11 +288,13 @@ class BarSession implements Session {
       }
     } catch (error) {
       if (signal?.aborted) throw error;
-      yield gap(range.start, range.end, `bars could not be fetched from REST: ${errorText(error)}`);
+      this.#lastOpen = toOpen - this.#stepMs;
+      yield gap(range.start, range.end, `closed bars could not be fetched from REST: ${errorText(error)}`);
       return;
     }
     const expected = (toOpen - fromOpen) / this.#stepMs;
-    if (got < expected) yield gap(range.start, range.end, `${expected - got} of ${expected} bars are missing from REST too`);
+    this.#lastOpen = toOpen - this.#stepMs;
+    if (got < expected) yield gap(range.start, range.end, `${expected - got} of ${expected} bars are missing from REST`);
   }
 }
 

@@ -1,0 +1,153 @@
+// SharedTokenBucket against a real redis-server: atomic takes across clients and processes,
+// cost > 1, shared cooldown, idle expiry, no busy spinning.
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { closeCoordinatorRedis, createCoordinatorRedis } from '../../src/coordination/redis-connection.js';
+import { SharedTokenBucket, type TokenBucketOptions } from '../../src/coordination/token-bucket.js';
+import { SeamlessError } from '../../src/seamless/errors.js';
+import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { type WorkerTask, runBucketTask } from '../support/coordination/bucket-worker.js';
+
+const WORKER = fileURLToPath(new URL('../support/coordination/bucket-worker.js', import.meta.url));
+
+let server: RedisServer;
+const clients: Redis[] = [];
+
+function client(): Redis {
+  const redis = createCoordinatorRedis(server.url);
+  clients.push(redis);
+  return redis;
+}
+
+/** A plain client (with ioredis' offline queue) for looking at keys. */
+function admin(): Redis {
+  const redis = new Redis(server.url);
+  clients.push(redis);
+  return redis;
+}
+
+function bucket(options: Partial<TokenBucketOptions> & { prefix: string }, redis = client()): SharedTokenBucket {
+  return new SharedTokenBucket(redis, { limiter: 'binance', ratePerSecond: 50, burst: 10, ...options });
+}
+
+/** Forks bucket-worker.js and resolves with how many tokens it took. */
+function forkWorker(task: WorkerTask): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER, [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let taken: number | undefined;
+    child.on('message', (message: { taken: number }) => (taken = message.taken));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 && taken !== undefined ? resolve(taken) : reject(new Error(`bucket worker exited with ${code}`))));
+  });
+}
+
+async function commandCalls(redis: Redis, ...commands: string[]): Promise<number> {
+  const stats = await redis.info('commandstats');
+  return commands.reduce((sum, command) => sum + Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0), 0);
+}
+
+before(async () => {
+  server = await startRedis();
+});
+
+after(async () => {
+  await Promise.all(clients.map(closeCoordinatorRedis));
+  await server.stop();
+});
+
+describe('SharedTokenBucket', () => {
+  it('never hands out more than burst + rate × elapsed across clients and processes', async () => {
+    const rate = 50;
+    const burst = 10;
+    const durationMs = 1000;
+    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'binance', ratePerSecond: rate, burst, mode: 'timed', clients: 2, concurrency: 4, startAt: Date.now() + 800, durationMs };
+    const counts = await Promise.all([runBucketTask({ ...task, clients: 3 }), forkWorker(task), forkWorker(task)]);
+    const taken = counts.reduce((a, b) => a + b, 0);
+    const allowed = burst + (rate * durationMs) / 1000;
+    // Takes happen in [startAt, startAt + durationMs + one round trip]; 5 % covers scheduling slack.
+    assert.ok(taken <= allowed * 1.05, `took ${taken} tokens, allowed at most ${allowed} (${counts.join(' + ')})`);
+    assert.ok(taken >= allowed * 0.85, `took only ${taken} tokens of ${allowed} (${counts.join(' + ')})`);
+  });
+
+  it('takes each token exactly once when many clients race for them', async () => {
+    // Almost no refill, so exactly `burst` takes can succeed however the calls interleave.
+    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'okx', ratePerSecond: 0.001, burst: 100, mode: 'attempts', clients: 3, concurrency: 4, attempts: 15, startAt: Date.now() + 800 };
+    const counts = await Promise.all([runBucketTask(task), forkWorker(task), forkWorker(task)]);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 100, `counts ${counts.join(' + ')} of 3 × 180 attempts`);
+  });
+
+  it('takes a request weight (cost > 1) and says how long the shortfall takes to refill', async () => {
+    const shared = bucket({ prefix: `t-${randomUUID()}`, ratePerSecond: 10, burst: 10 });
+    assert.equal((await shared.tryTake(4)).taken, true);
+    assert.equal((await shared.tryTake(4)).taken, true);
+    const short = await shared.tryTake(4);
+    assert.equal(short.taken, false);
+    // About 2 tokens are left; 2 more take 200 ms at 10/s (less whatever refilled meanwhile).
+    assert.ok(short.waitMs > 100 && short.waitMs <= 200, `waitMs ${short.waitMs}`);
+    const started = performance.now();
+    await shared.acquire(4);
+    const waited = performance.now() - started;
+    assert.ok(waited >= short.waitMs - 50 && waited < 500, `acquire(4) waited ${waited} ms`);
+    await assert.rejects(shared.tryTake(11), (error: unknown) => error instanceof SeamlessError && error.code === 'SEAMLESS_BAD_CONFIG');
+  });
+
+  it('sleeps as told instead of polling', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const shared = bucket({ prefix, ratePerSecond: 10, burst: 5 });
+    for (let i = 0; i < 5; i++) assert.equal((await shared.tryTake()).taken, true);
+    const stats = admin();
+    const before = await commandCalls(stats, 'evalsha', 'eval');
+    await shared.acquire(3); // 300 ms of refill
+    const calls = (await commandCalls(stats, 'evalsha', 'eval')) - before;
+    assert.ok(calls <= 3, `acquire ran the script ${calls} times`);
+  });
+
+  it('pauses every client during a shared cooldown, then lets them all resume', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const buckets = [bucket({ prefix }), bucket({ prefix }), bucket({ prefix })];
+    const [first] = buckets;
+    assert.equal(await first!.cooldown(400, 'HTTP 429 from binance, Retry-After 0.4 s'), 400);
+    assert.ok((await first!.cooldown(50, 'a shorter one')) > 300, 'a shorter cooldown must not cut a longer one');
+    for (const each of buckets) {
+      const result = await each.tryTake();
+      assert.equal(result.taken, false);
+      assert.ok(result.waitMs > 300 && result.cooldownMs === result.waitMs, `waitMs ${result.waitMs}`);
+    }
+    const state = await buckets[2]!.state();
+    assert.equal(state.cooldownReason, 'HTTP 429 from binance, Retry-After 0.4 s');
+    const started = performance.now();
+    await Promise.all(buckets.map((each) => each.acquire()));
+    const waited = performance.now() - started;
+    assert.ok(waited >= 300 && waited < 900, `resumed after ${waited} ms`);
+    assert.equal((await first!.state()).cooldownMs, 0);
+  });
+
+  it('lets an idle bucket key expire once it would be full again', async () => {
+    const shared = bucket({ prefix: `t-${randomUUID()}`, ratePerSecond: 50, burst: 10 });
+    const keys = admin();
+    await shared.tryTake(5); // 5 tokens short: full again after 100 ms
+    assert.equal(await keys.exists(shared.key), 1);
+    const pttl = await keys.pttl(shared.key);
+    assert.ok(pttl > 0 && pttl <= 102, `pttl ${pttl}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await keys.exists(shared.key), 0);
+    assert.equal((await shared.state()).tokens, 10);
+    await shared.cooldown(100, 'idle test');
+    assert.ok((await keys.pttl(`${shared.key}:cooldown`)) > 0, 'the cooldown key expires too');
+  });
+
+  it('stops waiting when the signal aborts, with the signal reason', async () => {
+    const shared = bucket({ prefix: `t-${randomUUID()}`, ratePerSecond: 1, burst: 1 });
+    await shared.acquire();
+    const reason = new Error('backfill cancelled');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 50);
+    const started = performance.now();
+    await assert.rejects(shared.acquire(1, controller.signal), (error) => error === reason);
+    assert.ok(performance.now() - started < 500);
+  });
+});

@@ -1,0 +1,181 @@
+// Starts a throwaway redis-server for one test file (or benchmark): its own port on
+// 127.0.0.1, its own temp folder, no persistence unless asked. Parallel test files each get
+// their own server.
+//
+//   const redis = await startRedis();            // redis.url = redis://127.0.0.1:PORT
+//   await redis.kill();                          // abrupt (SIGKILL), for outage tests
+//   await redis.restart();                       // same port (and data, with appendonly)
+//   await redis.stop();                          // in `after`: SIGTERM and remove the folder
+//
+// Ports are drawn below the kernel's ephemeral range: while a server is down for an outage
+// test, an outgoing connection could otherwise be handed its port (or ioredis could even
+// connect to itself), and restart() would find it taken.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RedisServerOptions {
+  /** Keep data across restart() with an append-only file (default false: nothing on disk). */
+  readonly appendonly?: boolean;
+  /** Require this password (`requirepass`); the url then carries it. */
+  readonly password?: string;
+}
+
+export interface RedisServer {
+  /** `redis://127.0.0.1:PORT`, or `redis://:PASSWORD@127.0.0.1:PORT` with a password. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops gracefully and removes the temp folder; safe to call twice. */
+  stop(): Promise<void>;
+  /** Stops abruptly (SIGKILL) and keeps the folder, so restart() can follow. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and folder; resolves when PING answers. */
+  restart(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 10_000;
+const live = new Set<ChildProcess>();
+
+// A test that fails before its `after` must not leave servers behind.
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Starts redis-server on a free port; resolves when it answers PING. */
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'seamless-redis-'));
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const port = await freePort();
+    try {
+      const child = await launch(port, dir, options);
+      return handle(child, port, dir, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await rm(dir, { recursive: true, force: true });
+        throw new Error('redis-server is not installed; run `node scripts/setup/redis.mjs` (as root) or `npm run setup`');
+      }
+      lastError = error; // another test file took the port between probe and bind: try another
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error(`redis-server: could not start after 8 attempts: ${String(lastError)}`);
+}
+
+function handle(first: ChildProcess, port: number, dir: string, options: RedisServerOptions): RedisServer {
+  let child: ChildProcess | undefined = first;
+  let removed = false;
+  const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (running !== undefined) await terminate(running, signal);
+  };
+  return {
+    url: `redis://${auth}${HOST}:${port}`,
+    port,
+    async stop() {
+      await end('SIGTERM');
+      if (!removed) {
+        removed = true;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    kill: () => end('SIGKILL'),
+    async restart() {
+      await end('SIGKILL');
+      child = await launch(port, dir, options);
+    },
+  };
+}
+
+async function launch(port: number, dir: string, options: RedisServerOptions): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', options.appendonly ? 'yes' : 'no', '--daemonize', 'no', '--protected-mode', 'no'];
+  if (options.password !== undefined) args.push('--requirepass', options.password);
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`redis-server on port ${port} exited (${signal ?? code}) before it was ready:\n${output}`)));
+  });
+  try {
+    await Promise.race([waitForPong(port, options.password), exited]);
+  } catch (error) {
+    await terminate(child, 'SIGKILL');
+    throw error;
+  }
+  exited.catch(() => {}); // later exits are expected (kill/stop)
+  return child;
+}
+
+async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await gone;
+}
+
+/** Polls with a raw RESP PING until the server answers +PONG. */
+async function waitForPong(port: number, password: string | undefined): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const request = (password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`) + 'PING\r\n';
+  while (Date.now() < deadline) {
+    if (await pingOnce(port, request)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+}
+
+function pingOnce(port: number, request: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port });
+    let reply = '';
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write(request));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('+PONG')) finish(true);
+      else if (reply.includes('-')) finish(false); // LOADING or similar: try again
+    });
+  });
+}
+
+/** A port that is free now and outside the ephemeral range. */
+async function freePort(): Promise<number> {
+  const [low, high] = belowEphemeralRange();
+  for (;;) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canBind(port)) return port;
+  }
+}
+
+function belowEphemeralRange(): [number, number] {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(first) && first > 12_000) return [10_000, first - 1];
+  } catch {
+    // not Linux: fall through to a range that is below the usual defaults
+  }
+  return [20_000, 32_000];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
