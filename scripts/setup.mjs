@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Idempotent setup for tests and benchmarks: makes sure `.venv/` holds
 // NautilusTrader 1.221.0 (the last release for Python 3.11; the Linux wheel is
-// the 128-bit high-precision build). Does nothing when it is already there.
+// the 128-bit high-precision build), Debian's redis-server is installed, and the
+// QuestDB jar from Maven Central is in .cache/questdb. Does nothing for what is there.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,11 @@ function findPython311() {
   }
   throw new Error('setup: NautilusTrader 1.221.0 needs Python 3.11; neither python3.11 nor python3 is 3.11 on this machine');
 }
+
+const { ensureRedis } = await import('./setup/redis.mjs');
+ensureRedis();
+const questdb = await import('./setup/questdb.mjs').catch(() => undefined);
+if (questdb?.ensureQuestDb) questdb.ensureQuestDb(root);
 
 if (installedVersion() === NAUTILUS_VERSION) {
   process.exit(0);

@@ -6,6 +6,7 @@
  * overlaps a running chunk waits for it and then fetches only what is still missing.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackfillCoordinator } from './backfill-coordinator.js';
 import type { Backfiller, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
 import { keepTsWindow, joinFrames, sortByTs } from './frame-select.js';
@@ -38,16 +39,26 @@ export interface BackfillHooks {
 export interface FillOutcome {
   /** Chunks this call fetched itself. */
   readonly fetched: number;
-  /** Chunks this call found already running and joined. */
+  /** Chunks this call found already running and joined (here or in another process). */
   readonly joined: number;
   readonly rows: number;
   readonly empty: TimeRange[];
+  /** Chunks not fetched on purpose (coordinator down under the skip policy), with why. */
+  readonly skipped: { readonly range: TimeRange; readonly reason: string }[];
 }
 
 interface ChunkResult {
   readonly rows: number;
   readonly empty: boolean;
+  /** Another worker fetched it. */
+  readonly elsewhere?: boolean;
+  readonly skipped?: string;
 }
+
+/** Errors another attempt cannot fix: an unknown symbol, a lost lease, a coordinator outage. */
+const FINAL_ERRORS: ReadonlySet<string> = new Set(['SEAMLESS_UNKNOWN_SYMBOL', 'SEAMLESS_LEASE_LOST', 'SEAMLESS_COORDINATOR_DOWN', 'SEAMLESS_NO_BACKFILL']);
+
+type MutableOutcome = { fetched: number; joined: number; rows: number; empty: TimeRange[]; skipped: { range: TimeRange; reason: string }[] };
 
 interface Running {
   readonly range: TimeRange;
@@ -66,6 +77,8 @@ export class BackfillRunner {
     private readonly stillMissing: (series: Series, range: TimeRange) => Promise<TimeRange[]>,
     private readonly hooks: BackfillHooks = {},
     private readonly random: () => number = Math.random,
+    /** Shares chunks with workers in other processes; undefined: this process only. */
+    private readonly coordinator?: BackfillCoordinator,
   ) {}
 
   /** Chunk length: `chunkBars` bars, or `tickChunkMs` for ticks and quotes. */
@@ -78,7 +91,7 @@ export class BackfillRunner {
     const chunks = gaps.flatMap((gap) => chunkRange(gap, this.chunkLength(series)));
     const stop = new AbortController();
     const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-    const outcome = { fetched: 0, joined: 0, rows: 0, empty: [] as TimeRange[] };
+    const outcome: MutableOutcome = { fetched: 0, joined: 0, rows: 0, empty: [], skipped: [] };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < chunks.length && !linked.aborted) {
@@ -99,7 +112,7 @@ export class BackfillRunner {
     return outcome;
   }
 
-  private async runChunk(series: Series, chunk: TimeRange, signal: AbortSignal, outcome: { fetched: number; joined: number; rows: number; empty: TimeRange[] }): Promise<void> {
+  private async runChunk(series: Series, chunk: TimeRange, signal: AbortSignal, outcome: MutableOutcome): Promise<void> {
     const list = this.running.get(series.nodeId) ?? [];
     const same = list.find((r) => r.range.start === chunk.start && r.range.end === chunk.end);
     if (same) {
@@ -114,12 +127,14 @@ export class BackfillRunner {
       for (const piece of await this.stillMissing(series, chunk)) await this.runChunk(series, piece, signal, outcome);
       return;
     }
-    const done = this.fetchAndStore(series, chunk, signal);
+    const done = this.coordinated(series, chunk, signal);
     const entry: Running = { range: chunk, done };
     this.running.set(series.nodeId, [...list, entry]);
     try {
       const result = await done;
-      outcome.fetched++;
+      if (result.skipped !== undefined) outcome.skipped.push({ range: chunk, reason: result.skipped });
+      else if (result.elsewhere) outcome.joined++;
+      else outcome.fetched++;
       outcome.rows += result.rows;
       if (result.empty) outcome.empty.push(chunk);
     } finally {
@@ -129,11 +144,52 @@ export class BackfillRunner {
     }
   }
 
-  private async fetchAndStore(series: Series, chunk: TimeRange, signal: AbortSignal): Promise<ChunkResult> {
+  /**
+   * With a coordinator: fetch only when it is this worker's turn; otherwise wait for the
+   * worker that has the chunk, then fetch whatever storage still lacks (nothing, usually).
+   */
+  private async coordinated(series: Series, chunk: TimeRange, signal: AbortSignal): Promise<ChunkResult> {
+    if (!this.coordinator) return this.fetchAndStore(series, chunk, signal);
+    let retry = false;
+    for (;;) {
+      signal.throwIfAborted();
+      const turn = await this.coordinator.turn(series, chunk, retry);
+      if (turn.kind === 'skipped') return { rows: 0, empty: false, skipped: turn.reason };
+      if (turn.kind === 'elsewhere') {
+        await this.coordinator.settled(series, chunk, signal);
+        const missing = await this.stillMissing(series, chunk);
+        if (missing.length === 0) return { rows: 0, empty: false, elsewhere: true };
+        // Whole chunk still missing: the other worker gave up (or its storage is not ours).
+        if (missing.length === 1 && missing[0]!.start === chunk.start && missing[0]!.end === chunk.end) {
+          retry = true;
+          continue;
+        }
+        let rows = 0;
+        for (const piece of missing) rows += (await this.coordinated(series, piece, signal)).rows;
+        return { rows, empty: false };
+      }
+      try {
+        // Another worker may have stored it between our look at storage and the claim.
+        if ((await this.stillMissing(series, chunk)).length === 0) {
+          await turn.finished();
+          return { rows: 0, empty: false, elsewhere: true };
+        }
+        const result = await this.fetchAndStore(series, chunk, turn.signal ? AbortSignal.any([signal, turn.signal]) : signal, () => turn.beforeCommit());
+        await turn.finished();
+        return result;
+      } catch (error) {
+        await turn.abandoned().catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  private async fetchAndStore(series: Series, chunk: TimeRange, signal: AbortSignal, beforeCommit?: () => Promise<void>): Promise<ChunkResult> {
     const endProgress = this.ledger.beginProgress(series.nodeId, chunk);
     this.hooks.inProgress?.(1);
     try {
       const frame = await this.fetchWithRetries(series, chunk, signal);
+      await beforeCommit?.();
       await this.target.write(series, chunk, frame);
       if (frame) await this.ledger.markCovered(series.nodeId, chunk);
       else if (this.hooks.mayRecordEmpty?.(series, chunk) ?? true) await this.ledger.markEmpty(series.nodeId, chunk);
@@ -156,6 +212,7 @@ export class BackfillRunner {
         return await this.fetchChunk(series, chunk, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        if (error instanceof SeamlessError && FINAL_ERRORS.has(error.code)) throw error;
         if (attempt >= this.policy.maxAttempts) {
           throw new SeamlessError(
             'SEAMLESS_BACKFILL_FAILED',

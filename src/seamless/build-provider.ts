@@ -11,6 +11,7 @@ import { CatalogSource } from '../sources/catalog-source.js';
 import type { Backfiller, LiveFeed } from './contracts.js';
 import { CoverageLedger } from './coverage-ledger.js';
 import type { SeamlessMetrics } from './metrics.js';
+import { ProviderCoordination } from '../coordination/provider-coordination.js';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { CcxtBackfillRouter, CcxtFeedRouter, CcxtVenues } from '../sources/ccxt-venues.js';
 import type { BackfillSourceConfig, CcxtSourceConfig, LiveSourceConfig, ProviderConfig } from './provider-config.js';
@@ -30,7 +31,8 @@ export function ledgerDir(catalogRoot: string): string {
 
 export async function buildProvider(config: ProviderConfig, options: BuildOptions = {}): Promise<SeamlessProvider> {
   const storage = await Catalog.open(config.storage.path, config.storage.width ? { width: config.storage.width } : {});
-  const venues = ccxtVenues(config, storage.width, options);
+  const coordination = config.coordination ? new ProviderCoordination(config.coordination) : undefined;
+  const venues = ccxtVenues(config, storage.width, options, coordination);
   const backfiller = config.backfill ? await openBackfiller(config.backfill.source, storage, venues) : undefined;
   const live = config.live ? await openLive(config.live, venues) : undefined;
   return new SeamlessProvider({
@@ -42,18 +44,20 @@ export async function buildProvider(config: ProviderConfig, options: BuildOption
     ...(live ? { live } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    resources: venues ? [venues] : [],
+    ...(coordination ? { coordinator: coordination.coordinator } : {}),
+    resources: [...(venues ? [venues] : []), ...(coordination ? [coordination] : [])],
   });
 }
 
 /** One set of exchange objects for backfill and live, when either uses ccxt. */
-function ccxtVenues(config: ProviderConfig, width: FixedWidth, options: BuildOptions): CcxtVenues | undefined {
+function ccxtVenues(config: ProviderConfig, width: FixedWidth, options: BuildOptions, coordination: ProviderCoordination | undefined): CcxtVenues | undefined {
   const sources = [config.backfill?.source, config.live].filter((s): s is CcxtSourceConfig => s?.kind === 'ccxt');
   if (sources.length === 0) return undefined;
   // Backfill and live of one provider talk to the same endpoints.
   const merged: CcxtSourceConfig = Object.assign({}, ...sources);
   return new CcxtVenues(merged, {
     width,
+    ...(coordination ? { limiterFor: (id: string) => coordination.limiterFor(id) } : {}),
     ...(options.clock ? { now: options.clock } : {}),
   });
 }

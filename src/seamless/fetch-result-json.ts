@@ -25,7 +25,7 @@ export function fetchMetaJson(result: FetchResult): Record<string, unknown> {
       ratio: meta.coverage.ratio,
       missing: meta.coverage.missing.map(rangeJson),
     },
-    backfill: { ...meta.backfill, empty: meta.backfill.empty.map(rangeJson) },
+    backfill: { ...meta.backfill, empty: meta.backfill.empty.map(rangeJson), skipped: meta.backfill.skipped.map((s) => ({ range: rangeJson(s.range), reason: s.reason })) },
     conformance: meta.conformance,
     stabilizedRows: meta.stabilizedRows,
     downgrade: meta.downgrade ?? null,

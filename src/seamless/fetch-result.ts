@@ -36,6 +36,8 @@ export interface FetchMeta {
     readonly rows: number;
     /** Ranges the venue had nothing for (known-empty from now on). */
     readonly empty: TimeRange[];
+    /** Chunks not fetched on purpose (coordinator down under the skip policy), with why. */
+    readonly skipped: readonly { readonly range: TimeRange; readonly reason: string }[];
     /** A backfill is still running in the background for this range. */
     readonly pending: boolean;
   };

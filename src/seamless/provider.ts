@@ -11,6 +11,7 @@
  */
 import type { CoverageLedger } from './coverage-ledger.js';
 import { type ConformanceReport, checkConformanceFrames } from './conformance/index.js';
+import type { BackfillCoordinator } from './backfill-coordinator.js';
 import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
 import type { Downgrade, FetchMeta, FetchResult, Tier } from './fetch-result.js';
@@ -42,6 +43,8 @@ export interface ProviderParts {
   readonly clock?: () => bigint;
   /** Random source for retry jitter. */
   readonly random?: () => number;
+  /** Shares backfill chunks with workers in other processes (Redis leases). */
+  readonly coordinator?: BackfillCoordinator;
   /** Connections the provider owns (exchanges, databases), closed by `close()`. */
   readonly resources?: ReadonlyArray<{ close(): Promise<void> }>;
 }
@@ -107,6 +110,7 @@ export class SeamlessProvider {
           mayRecordEmpty: (s, range) => range.end <= this.clock() - recentWindow(s),
         },
         parts.random,
+        parts.coordinator,
       );
     }
   }
@@ -266,7 +270,7 @@ export class SeamlessProvider {
       rowsByTier,
       ratio,
       missing: stillMissing,
-      backfill: { fetchedChunks: fill.fetched, joinedChunks: fill.joined, rows: fill.rows, empty: fill.empty, pending },
+      backfill: { fetchedChunks: fill.fetched, joinedChunks: fill.joined, rows: fill.rows, empty: fill.empty, skipped: fill.skipped, pending },
       conformance: checked.report,
       stabilizedRows: trimmed,
       downgrade,
@@ -354,7 +358,7 @@ export class SeamlessProvider {
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, budget))));
     const first = await sla.measure('backfill', () => Promise.race([job, timeout]));
     clearTimeout(timer);
-    if (first === 'timeout') return { outcome: { fetched: 0, joined: 0, rows: 0, empty: [] }, pending: true };
+    if (first === 'timeout') return { outcome: { fetched: 0, joined: 0, rows: 0, empty: [], skipped: [] }, pending: true };
     return { outcome: first, pending: false };
   }
 
@@ -413,7 +417,7 @@ function boundsOf(frames: readonly SeriesFrame[]): { bounds?: { first: bigint; l
   return { bounds: { first: tsInitOf(first)[0]!, last: tsInitOf(last)[last.length - 1]! } };
 }
 
-const NO_FILL: FillOutcome = { fetched: 0, joined: 0, rows: 0, empty: [] };
+const NO_FILL: FillOutcome = { fetched: 0, joined: 0, rows: 0, empty: [], skipped: [] };
 
 function describeBlocked(report: ConformanceReport): string {
   return Object.entries(report.rules)
