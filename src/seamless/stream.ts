@@ -69,9 +69,12 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
     // Replay until caught up with the horizon (it moves while we replay). A missing stretch
     // at the very end is not reported here: it is the seam, healed at the handover.
     let trailing: TimeRange | undefined;
-    for (;;) {
+    for (let pass = 0; ; pass++) {
       const horizon = historyHorizon(series, provider.now());
       if (cursor >= horizon) break;
+      // What happened during the last pass is short: the seam heal fetches it in one go
+      // (chasing it pass by pass would never end on a busy tick series).
+      if (pass > 0 && horizon - cursor < margin) break;
       for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
         signal.throwIfAborted();
         if (trailing) {
