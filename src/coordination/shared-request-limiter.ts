@@ -9,6 +9,9 @@ import { type CoordinatorOutagePolicy, type OutageReport, applyOutagePolicy } fr
 import type { SharedTokenBucket } from './token-bucket.js';
 
 export class SharedRequestLimiter implements RequestLimiter {
+  /** Running without the shared limit since the last report; reported once per outage, not per request. */
+  #degraded = false;
+
   constructor(
     private readonly bucket: SharedTokenBucket,
     private readonly policy: CoordinatorOutagePolicy,
@@ -16,22 +19,25 @@ export class SharedRequestLimiter implements RequestLimiter {
   ) {}
 
   async acquire(cost: number, signal?: AbortSignal): Promise<void> {
-    await applyOutagePolicy({
-      policy: this.policy === 'local-only' ? 'local-only' : 'fail',
-      what: `shared rate limit ${this.bucket.limiter}`,
-      coordinated: () => this.bucket.acquire(cost, signal),
-      localOnly: async () => {},
-      ...(this.report ? { onOutage: this.report } : {}),
-    });
+    await this.run(`shared rate limit ${this.bucket.limiter}`, () => this.bucket.acquire(cost, signal));
   }
 
   async cooldown(ms: number, reason: string): Promise<void> {
-    await applyOutagePolicy({
+    await this.run(`shared cooldown ${this.bucket.limiter}`, () => this.bucket.cooldown(ms, reason));
+  }
+
+  private async run(what: string, coordinated: () => Promise<unknown>): Promise<void> {
+    const outcome = await applyOutagePolicy({
       policy: this.policy === 'local-only' ? 'local-only' : 'fail',
-      what: `shared cooldown ${this.bucket.limiter}`,
-      coordinated: () => this.bucket.cooldown(ms, reason),
-      localOnly: async () => 0,
-      ...(this.report ? { onOutage: this.report } : {}),
+      what,
+      coordinated,
+      localOnly: async () => undefined,
+      onOutage: (report) => {
+        if (report.outcome === 'local-only' && this.#degraded) return;
+        if (report.outcome === 'local-only') this.#degraded = true;
+        this.report?.(report);
+      },
     });
+    if (outcome.kind === 'coordinated') this.#degraded = false;
   }
 }
