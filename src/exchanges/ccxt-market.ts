@@ -50,6 +50,11 @@ export class MarketDirectory {
 
   constructor(readonly exchange: Exchange) {}
 
+  /** Whether markets are loaded (resolving then asks the exchange nothing). */
+  get loaded(): boolean {
+    return this.exchange.markets !== undefined && Object.keys(this.exchange.markets).length > 0;
+  }
+
   async resolve(series: Series): Promise<MarketInfo> {
     await this.load();
     const market = this.exchange.markets?.[series.symbol];
@@ -75,8 +80,8 @@ export class MarketDirectory {
     };
   }
 
-  private async load(): Promise<void> {
-    if (this.exchange.markets !== undefined && Object.keys(this.exchange.markets).length > 0) return;
+  async load(): Promise<void> {
+    if (this.loaded) return;
     this.#loading ??= this.exchange.loadMarkets().catch((error: unknown) => {
       this.#loading = undefined;
       throw error;

@@ -87,7 +87,9 @@ export class CcxtBackfiller implements Backfiller {
 
   /** The market info of a series (loads markets once). */
   async marketOf(series: Series, signal?: AbortSignal): Promise<MarketInfo> {
-    return this.caller.call(`loadMarkets for ${series.symbol}`, () => this.markets.resolve(series), signal);
+    // Only loading asks the exchange (and spends from the rate limit); resolving is local.
+    if (!this.markets.loaded) await this.caller.call(`loadMarkets for ${series.symbol}`, () => this.markets.load(), signal);
+    return this.markets.resolve(series);
   }
 
   /** The closed candles opening in `[range.start, range.end - step]`, page by page, in order. */
