@@ -169,3 +169,12 @@ data_presets:
     assert.ok(Date.now() - started < 5000);
   });
 });
+
+describe('secrets in dependency messages', () => {
+  it('never shows a Redis password', async () => {
+    const { describeDependency } = await import('../../src/seamless/presets/dependency.js');
+    const text = describeDependency({ kind: 'redis', url: 'redis://:hunter2@127.0.0.1:1' });
+    assert.ok(!text.includes('hunter2'), text);
+    assert.match(text, /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+  });
+});

@@ -95,7 +95,7 @@ describe('presets file', () => {
 
   it('the built-in presets parse and resolve', () => {
     const doc = builtInPresets({ env: { NAUTILUS_PATH: '/nt' } });
-    assert.deepEqual(Object.keys(doc.spec.data_presets), ['catalog.local', 'catalog.mirror.local']);
+    assert.deepEqual(Object.keys(doc.spec.data_presets), ['catalog.local', 'catalog.mirror.local', 'ohlcv.binance.spot.1m', 'ohlcv.binance.usdm.1m', 'trades.binance.spot', 'trades.binance.usdm', 'quotes.binance.spot']);
     assert.equal(resolveDataPreset(doc, 'catalog.local').config.storage.path, '/nt/catalog');
     assert.equal(resolveDataPreset(doc, 'catalog.local').config.strategy, 'FAIL_FAST');
     assert.equal(resolveDataPreset(doc, 'catalog.mirror.local').config.sla?.onViolation, 'partial');

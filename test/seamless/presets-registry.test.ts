@@ -13,7 +13,7 @@ const context = { baseDir: '/base', env: {} };
 
 describe('preset registry', () => {
   it('lists the built-in presets', () => {
-    assert.deepEqual(registry.names(), ['catalog', 'catalog.follow', 'catalog.mirror']);
+    assert.deepEqual(registry.names(), ['catalog', 'catalog.follow', 'catalog.mirror', 'exchange', 'ohlcv.binance.spot.1m', 'ohlcv.binance.usdm.1m', 'quotes.binance.spot', 'trades.binance.spot', 'trades.binance.usdm']);
   });
 
   it('catalog: local catalog, FAIL_FAST, no backfill, needs the catalog', () => {
@@ -96,5 +96,35 @@ describe('preset registry', () => {
     assert.equal(own.get('mine').build({ path: '/p' }).strategy, 'PARTIAL');
     assert.throws(() => own.register('mine', { description: '', options: z.object({}), build: () => assert.fail(), requires: () => [] }), /already registered/);
     assert.throws(() => own.register('Bad Name', { description: '', options: z.object({}), build: () => assert.fail(), requires: () => [] }), /not valid/);
+  });
+});
+
+describe('exchange presets', () => {
+  it('ohlcv.binance.spot.1m: catalog storage, ccxt backfill and live tail, Redis coordination from REDIS_URL', () => {
+    const preset = registry.get('ohlcv.binance.spot.1m');
+    const plain = preset.build({ catalog_path: 'cat' }, context);
+    assert.equal(plain.strategy, 'SEAMLESS');
+    assert.deepEqual(plain.storage, { kind: 'catalog', path: join('/base', 'cat') });
+    assert.deepEqual(plain.backfill?.source, { kind: 'ccxt', exchange: 'binance' });
+    assert.deepEqual(plain.live, { kind: 'ccxt', exchange: 'binance' });
+    assert.equal(plain.coordination, undefined);
+    assert.deepEqual(preset.requires({}, context), []);
+
+    const shared = preset.build({ rest_url: 'http://127.0.0.1:9', requests_per_second: 5, on_redis_outage: 'skip' }, { baseDir: '/base', env: { REDIS_URL: 'redis://127.0.0.1:7' } });
+    assert.deepEqual(shared.backfill?.source, { kind: 'ccxt', exchange: 'binance', restUrl: 'http://127.0.0.1:9' });
+    assert.deepEqual(shared.coordination, { redisUrl: 'redis://127.0.0.1:7', requestsPerSecond: 5, burst: 10, leaseTtlMs: 30_000, onOutage: 'skip' });
+    assert.deepEqual(preset.requires({}, { baseDir: '/base', env: { REDIS_URL: 'redis://127.0.0.1:7' } }), [{ kind: 'redis', url: 'redis://127.0.0.1:7' }]);
+  });
+
+  it('names the bad option and what it must be', () => {
+    assert.throws(() => registry.get('exchange').build({ rest_url: 'ftp://x' }, context), seamlessError('SEAMLESS_BAD_CONFIG', /rest_url/, /http:\/\/ or https:\/\//));
+    assert.throws(() => registry.get('exchange').build({ on_redis_outage: 'ignore' }, context), seamlessError('SEAMLESS_BAD_CONFIG', /on_redis_outage/));
+    assert.throws(() => registry.get('trades.binance.spot').build({ exchnage: 'x' }, context), seamlessError('SEAMLESS_BAD_CONFIG', /exchnage/));
+  });
+
+  it('quotes.binance.spot answers from storage and the live tail only', () => {
+    const config = registry.get('quotes.binance.spot').build({}, context);
+    assert.equal(config.strategy, 'PARTIAL');
+    assert.deepEqual(config.live, { kind: 'ccxt', exchange: 'binance' });
   });
 });

@@ -39,9 +39,21 @@ export function describeDependency(dep: Dependency): string {
     case 'questdb':
       return `QuestDB at ${dep.host}:${dep.port}`;
     case 'redis':
-      return `Redis at ${dep.url}`;
+      return `Redis at ${redactedUrl(dep.url)}`;
     case 'nautilus':
       return dep.python === undefined ? 'NautilusTrader (Python)' : `NautilusTrader via ${dep.python}`;
+  }
+}
+
+/** A URL fit for messages and logs: any password replaced by `***`. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
   }
 }
 

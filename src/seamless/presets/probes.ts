@@ -8,7 +8,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_REDIS_URL, type Dependency } from './dependency.js';
+import { DEFAULT_REDIS_URL, type Dependency, redactedUrl } from './dependency.js';
 
 export type ProbeResult =
   | { readonly dependency: Dependency; readonly ok: true; readonly detail: string }
@@ -57,8 +57,8 @@ export async function probe(dep: Dependency, options: ProbeOptions = {}): Promis
       }
     case 'redis': {
       const problem = await probeRedis(dep.url, timeoutMs);
-      if (problem === undefined) return ok(dep.url);
-      return fail(`Redis at ${dep.url}: ${problem}`, `start Redis (e.g. \`redis-server\`) or set redis.url in the data preset (default ${DEFAULT_REDIS_URL})`);
+      if (problem === undefined) return ok(redactedUrl(dep.url));
+      return fail(`Redis at ${redactedUrl(dep.url)}: ${problem}`, `start Redis (e.g. \`redis-server\`) or set redis.url in the data preset (default ${DEFAULT_REDIS_URL})`);
     }
     case 'nautilus': {
       const python = pythonPath(dep, options.env ?? process.env);
