@@ -29,8 +29,8 @@ function findPython311() {
 
 const { ensureRedis } = await import('./setup/redis.mjs');
 ensureRedis();
-const questdb = await import('./setup/questdb.mjs').catch(() => undefined);
-if (questdb?.ensureQuestDb) questdb.ensureQuestDb(root);
+const { ensureQuestDb } = await import('./setup/questdb.mjs');
+await ensureQuestDb(root);
 
 if (installedVersion() === NAUTILUS_VERSION) {
   process.exit(0);

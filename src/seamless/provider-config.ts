@@ -52,7 +52,31 @@ export interface CacheConfig {
 
 export const DEFAULT_CACHE: CacheConfig = { maxBytes: 256 * 1024 * 1024, ttlMs: 60_000 };
 
-export type StorageConfig = { readonly kind: 'catalog'; readonly path: string; readonly width?: 8 | 16 };
+/**
+ * QuestDB as storage: ILP over HTTP for writes, the PostgreSQL wire protocol for reads.
+ * The coverage of stored data lives in QuestDB itself; what the venue had nothing for
+ * (known-empty) lives in the local ledger at `ledgerPath`. The password comes from the
+ * environment (QUESTDB_PASSWORD) when not given, and never appears in messages.
+ */
+export interface QuestDbStorageConfig {
+  readonly kind: 'questdb';
+  readonly httpUrl: string;
+  readonly pgPort?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly tablePrefix?: string;
+  readonly ledgerPath: string;
+  readonly width?: 8 | 16;
+}
+
+export type CatalogStorageConfig = { readonly kind: 'catalog'; readonly path: string; readonly width?: 8 | 16 };
+
+export type StorageConfig = CatalogStorageConfig | QuestDbStorageConfig;
+
+/** The storage catalog's folder, or undefined when storage is not a catalog. */
+export function catalogPathOf(storage: StorageConfig): string | undefined {
+  return storage.kind === 'catalog' ? storage.path : undefined;
+}
 
 /**
  * An exchange reached through ccxt. Without `exchange`, each series uses the exchange its

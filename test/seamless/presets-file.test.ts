@@ -1,5 +1,6 @@
 /** presets.yaml: loading, validation with field paths and lines, resolution to ProviderConfig. */
 import assert from 'node:assert/strict';
+import { catalogPathOf } from '../../src/seamless/provider-config.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,7 +97,7 @@ describe('presets file', () => {
   it('the built-in presets parse and resolve', () => {
     const doc = builtInPresets({ env: { NAUTILUS_PATH: '/nt' } });
     assert.deepEqual(Object.keys(doc.spec.data_presets), ['catalog.local', 'catalog.mirror.local', 'ohlcv.binance.spot.1m', 'ohlcv.binance.usdm.1m', 'trades.binance.spot', 'trades.binance.usdm', 'quotes.binance.spot']);
-    assert.equal(resolveDataPreset(doc, 'catalog.local').config.storage.path, '/nt/catalog');
+    assert.equal(catalogPathOf(resolveDataPreset(doc, 'catalog.local').config.storage), '/nt/catalog');
     assert.equal(resolveDataPreset(doc, 'catalog.local').config.strategy, 'FAIL_FAST');
     assert.equal(resolveDataPreset(doc, 'catalog.mirror.local').config.sla?.onViolation, 'partial');
     assert.deepEqual(doc.spec.sla_presets['batch'], { total_ms: 600000, on_violation: 'fail' });
@@ -230,7 +231,7 @@ data_presets:
       const doc = await loadPresetsFile(file);
       assert.equal(doc.label, file);
       const { config } = resolveDataPreset(doc, 'follow');
-      assert.equal(config.storage.path, join(folder, 'cat'));
+      assert.equal(catalogPathOf(config.storage), join(folder, 'cat'));
       assert.deepEqual(config.backfill?.source, { kind: 'catalog', path: join(dir.path, 'src') });
       assert.deepEqual(config.live, { kind: 'catalog-follow', path: join(folder, 'live'), pollMs: 4 });
       assert.equal(config.artifactsDir, join(folder, 'artifacts'));

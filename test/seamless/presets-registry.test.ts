@@ -1,5 +1,6 @@
 /** The code-defined provider presets: configs they build, what they require, strict options. */
 import assert from 'node:assert/strict';
+import { catalogPathOf } from '../../src/seamless/provider-config.js';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import * as z from 'zod';
@@ -13,7 +14,7 @@ const context = { baseDir: '/base', env: {} };
 
 describe('preset registry', () => {
   it('lists the built-in presets', () => {
-    assert.deepEqual(registry.names(), ['catalog', 'catalog.follow', 'catalog.mirror', 'exchange', 'ohlcv.binance.spot.1m', 'ohlcv.binance.usdm.1m', 'quotes.binance.spot', 'trades.binance.spot', 'trades.binance.usdm']);
+    assert.deepEqual(registry.names(), ['catalog', 'catalog.follow', 'catalog.mirror', 'exchange', 'ohlcv.binance.spot.1m', 'ohlcv.binance.spot.1m.questdb', 'ohlcv.binance.usdm.1m', 'quotes.binance.spot', 'trades.binance.spot', 'trades.binance.usdm']);
   });
 
   it('catalog: local catalog, FAIL_FAST, no backfill, needs the catalog', () => {
@@ -30,8 +31,8 @@ describe('preset registry', () => {
 
   it('catalog: defaults to $NAUTILUS_PATH/catalog, else ./catalog', () => {
     const preset = registry.get('catalog');
-    assert.equal(preset.build({}, { baseDir: '/base', env: { NAUTILUS_PATH: '/nt' } }).storage.path, '/nt/catalog');
-    assert.equal(preset.build(undefined, { baseDir: '/base', env: {} }).storage.path, resolve(process.cwd(), 'catalog'));
+    assert.equal(catalogPathOf(preset.build({}, { baseDir: '/base', env: { NAUTILUS_PATH: '/nt' } }).storage), '/nt/catalog');
+    assert.equal(catalogPathOf(preset.build(undefined, { baseDir: '/base', env: {} }).storage), resolve(process.cwd(), 'catalog'));
   });
 
   it('catalog.mirror: backfill from another catalog with the default policy', () => {

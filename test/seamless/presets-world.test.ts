@@ -1,5 +1,6 @@
 /** World files choosing data presets, and loadPreset tying presets, worlds and checks together. */
 import assert from 'node:assert/strict';
+import { catalogPathOf } from '../../src/seamless/provider-config.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -66,7 +67,7 @@ describe('world files', () => {
 
   it('accepts the document without the world: wrapper, and JSON', () => {
     const bare = parseWorld('id: w2\ndata:\n  presets:\n    - id: x\n      preset: bars\n', '/w/bare.yml');
-    assert.equal(selectWorldPreset(bare, presets).config.storage.path, '/cat');
+    assert.equal(catalogPathOf(selectWorldPreset(bare, presets).config.storage), '/cat');
     const json = parseWorld(JSON.stringify({ world: { id: 'j', data: { presets: [{ id: 'mirror' }] } } }), '/w/world.json');
     assert.equal(selectWorldPreset(json, presets).config.strategy, 'AUTO_BACKFILL');
     assert.throws(() => parseWorld('{ id: j, # comment\n }', '/w/world.json'), seamlessError('SEAMLESS_BAD_CONFIG', /invalid JSON/));
@@ -126,7 +127,7 @@ data_presets:
     const loaded = await loadPreset({ presetsFile: file, preset: 'here' });
     assert.equal(loaded.source, file);
     assert.equal(loaded.preset, 'here');
-    assert.equal(loaded.config.storage.path, join(dir.path, 'catalog'));
+    assert.equal(catalogPathOf(loaded.config.storage), join(dir.path, 'catalog'));
     await assert.rejects(
       loadPreset({ presetsFile: file, preset: 'gone' }),
       seamlessError('SEAMLESS_DEPENDENCY_MISSING', /no catalog at .*missing/, /data presets in .*presets\.yaml: "here"/),
@@ -146,7 +147,7 @@ data_presets:
   it('uses the built-in presets without a presets file', async () => {
     const loaded = await loadPreset({ preset: 'catalog.local', env: { NAUTILUS_PATH: dir.path }, check: true });
     assert.equal(loaded.source, 'built-in presets');
-    assert.equal(loaded.config.storage.path, join(dir.path, 'catalog'));
+    assert.equal(catalogPathOf(loaded.config.storage), join(dir.path, 'catalog'));
   });
 
   it('refuses ambiguous or empty requests', async () => {

@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import { SeamlessError } from '../errors.js';
-import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, type ProviderConfig } from '../provider-config.js';
+import { type CatalogStorageConfig, DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, type ProviderConfig } from '../provider-config.js';
 import type { Dependency } from './dependency.js';
 import { strictObject } from './issues.js';
 import type { PresetContext, PresetRegistry } from './registry.js';
@@ -42,7 +42,7 @@ function storagePath(options: CatalogOptions, context: PresetContext): string {
   return options.catalog_path === undefined ? defaultCatalogPath(context) : resolvePath(context, options.catalog_path);
 }
 
-function catalogConfig(options: CatalogOptions, context: PresetContext): ProviderConfig {
+function catalogConfig(options: CatalogOptions, context: PresetContext): ProviderConfig & { readonly storage: CatalogStorageConfig } {
   return {
     strategy: 'FAIL_FAST',
     storage: { kind: 'catalog', path: storagePath(options, context), ...(options.width === undefined ? {} : { width: options.width }) },
@@ -53,7 +53,7 @@ function catalogConfig(options: CatalogOptions, context: PresetContext): Provide
   };
 }
 
-function mirrorConfig(options: MirrorOptions, context: PresetContext): ProviderConfig {
+function mirrorConfig(options: MirrorOptions, context: PresetContext): ProviderConfig & { readonly storage: CatalogStorageConfig } {
   const base = catalogConfig(options, context);
   const source = resolvePath(context, options.source_path);
   if (source === base.storage.path) {

@@ -4,13 +4,14 @@
  *
  * `exchange` is the general form; the named ones pin an exchange and say what they are for:
  * `ohlcv.binance.spot.1m`, `ohlcv.binance.usdm.1m`, `trades.binance.spot`, `trades.binance.usdm`,
- * `quotes.binance.spot` (live only: exchanges keep no quote history).
+ * `quotes.binance.spot` (live only: exchanges keep no quote history), and
+ * `ohlcv.binance.spot.1m.questdb` (QuestDB storage; `storage: questdb` does it for any of them).
  * With `redis_url` (or REDIS_URL in the environment) every process sharing it shares one
  * token bucket per exchange and takes a lease per chunk, so a range is fetched once.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import * as z from 'zod';
-import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, DEFAULT_COORDINATION, type CcxtSourceConfig, type CoordinationConfig, type ProviderConfig, STRATEGIES } from '../provider-config.js';
+import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, DEFAULT_COORDINATION, type CcxtSourceConfig, type CoordinationConfig, type ProviderConfig, STRATEGIES, type StorageConfig } from '../provider-config.js';
 import { defaultCatalogPath } from './builtins.js';
 import type { Dependency } from './dependency.js';
 import { strictObject } from './issues.js';
@@ -39,13 +40,38 @@ const exchangeOptions = strictObject({
   lease_ttl_ms: z.number().int().min(1000).optional(),
   on_redis_outage: z.enum(['fail', 'skip', 'local-only']).optional(),
   max_concurrent: z.number().int().min(1).max(64).optional(),
+  storage: z.enum(['catalog', 'questdb']).optional(),
+  questdb_url: url(['http:', 'https:']).optional(),
+  questdb_pg_port: z.number().int().min(1).max(65535).optional(),
+  questdb_user: z.string().min(1).optional(),
+  table_prefix: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be letters, digits and underscores').optional(),
+  ledger_path: z.string().min(1).optional(),
 });
 
 export type ExchangeOptions = z.infer<typeof exchangeOptions>;
 
-function storagePath(options: ExchangeOptions, context: PresetContext): string {
-  if (options.catalog_path === undefined) return defaultCatalogPath(context);
-  return isAbsolute(options.catalog_path) ? options.catalog_path : resolve(context.baseDir, options.catalog_path);
+function anchored(path: string, context: PresetContext): string {
+  return isAbsolute(path) ? path : resolve(context.baseDir, path);
+}
+
+const DEFAULT_QUESTDB_URL = 'http://127.0.0.1:9000';
+
+/** A catalog folder, or QuestDB (password from QUESTDB_PASSWORD, never from the preset file). */
+function storage(options: ExchangeOptions, context: PresetContext): StorageConfig {
+  const width = options.width ? { width: options.width } : {};
+  if (options.storage !== 'questdb') {
+    return { kind: 'catalog', path: options.catalog_path === undefined ? defaultCatalogPath(context) : anchored(options.catalog_path, context), ...width };
+  }
+  return {
+    kind: 'questdb',
+    httpUrl: options.questdb_url ?? DEFAULT_QUESTDB_URL,
+    ...(options.questdb_pg_port ? { pgPort: options.questdb_pg_port } : {}),
+    ...(options.questdb_user ? { user: options.questdb_user } : {}),
+    ...(options.table_prefix ? { tablePrefix: options.table_prefix } : {}),
+    // Known-empty ranges are remembered locally; stored coverage lives in QuestDB.
+    ledgerPath: anchored(options.ledger_path ?? join('.seamless', 'questdb-ledger'), context),
+    ...width,
+  };
 }
 
 function coordination(options: ExchangeOptions, context: PresetContext): CoordinationConfig | undefined {
@@ -72,7 +98,7 @@ export function exchangeConfig(options: ExchangeOptions, context: PresetContext)
   const shared = coordination(options, context);
   return {
     strategy: options.strategy ?? (live ? 'SEAMLESS' : 'AUTO_BACKFILL'),
-    storage: { kind: 'catalog', path: storagePath(options, context), ...(options.width ? { width: options.width } : {}) },
+    storage: storage(options, context),
     backfill: { source, policy: { ...DEFAULT_BACKFILL_POLICY, ...(options.max_concurrent ? { maxConcurrent: options.max_concurrent } : {}) } },
     ...(live ? { live: source } : {}),
     ...(shared ? { coordination: shared } : {}),
@@ -84,8 +110,14 @@ export function exchangeConfig(options: ExchangeOptions, context: PresetContext)
 }
 
 function exchangeDependencies(options: ExchangeOptions, context: PresetContext): Dependency[] {
+  const deps: Dependency[] = [];
   const shared = coordination(options, context);
-  return shared ? [{ kind: 'redis', url: shared.redisUrl }] : [];
+  if (shared) deps.push({ kind: 'redis', url: shared.redisUrl });
+  if (options.storage === 'questdb') {
+    const url = new URL(options.questdb_url ?? DEFAULT_QUESTDB_URL);
+    deps.push({ kind: 'questdb', host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
+  }
+  return deps;
 }
 
 /** A named preset is `exchange` with some options fixed; the rest stay settable. */
@@ -107,6 +139,7 @@ export function registerExchangePresets(registry: PresetRegistry): PresetRegistr
   });
   pinned(registry, 'ohlcv.binance.spot.1m', 'Binance spot candles: catalog storage, ccxt backfill and live klines.', { exchange: 'binance' });
   pinned(registry, 'ohlcv.binance.usdm.1m', 'Binance USD-M futures candles: catalog storage, ccxt backfill and live klines.', { exchange: 'binanceusdm' });
+  pinned(registry, 'ohlcv.binance.spot.1m.questdb', 'Binance spot candles into QuestDB (questdb_url, default http://127.0.0.1:9000): ccxt backfill and live klines.', { exchange: 'binance', storage: 'questdb' });
   pinned(registry, 'trades.binance.spot', 'Binance spot trades: catalog storage, ccxt backfill (aggTrades) and live trades.', { exchange: 'binance' });
   pinned(registry, 'trades.binance.usdm', 'Binance USD-M futures trades: catalog storage, ccxt backfill and live trades.', { exchange: 'binanceusdm' });
   pinned(registry, 'quotes.binance.spot', 'Binance spot best bid/ask, live only (no quote history exists on the exchange).', { exchange: 'binance', strategy: 'PARTIAL' });

@@ -6,7 +6,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CONFORMANCE_RULES } from '../conformance/index.js';
 import { SeamlessError } from '../errors.js';
-import type { BackfillPolicy, ConformanceConfig, ProviderConfig, SlaPhase, SlaPolicy } from '../provider-config.js';
+import { type BackfillPolicy, type ConformanceConfig, type ProviderConfig, type SlaPhase, type SlaPolicy, catalogPathOf } from '../provider-config.js';
 import { formatOf, parseConfigText, readConfigFile, type ConfigSource, type PathSegment } from './config-source.js';
 import { DEFAULT_PRESETS_YAML } from './default-presets.js';
 import { DEFAULT_QUESTDB, DEFAULT_REDIS_URL, uniqueDependencies, type Dependency } from './dependency.js';
@@ -267,8 +267,11 @@ function anchored(doc: PresetsDocument, path: string): string {
 function extraRequires(spec: DataPresetSpec, config: ProviderConfig): Dependency[] {
   return (spec.requires ?? []).map((kind): Dependency => {
     switch (kind) {
-      case 'catalog':
-        return { kind, path: config.storage.path, option: 'catalog_path' };
+      case 'catalog': {
+        const path = catalogPathOf(config.storage);
+        if (path === undefined) throw new SeamlessError('SEAMLESS_BAD_CONFIG', `requires: catalog, but this preset stores in ${config.storage.kind}; remove catalog from requires`, { requires: spec.requires });
+        return { kind, path, option: 'catalog_path' };
+      }
       case 'questdb':
         return { kind, host: spec.questdb?.host ?? DEFAULT_QUESTDB.host, port: spec.questdb?.port ?? DEFAULT_QUESTDB.port };
       case 'redis':
