@@ -129,7 +129,7 @@ describe('QuestDbSource bars', () => {
 
     const half = 30_000_000_000n;
     const ranges: TimeRange[] = [
-      minutes(0, 120), minutes(10, 20), minutes(10, 11), minutes(119, 200), minutes(120, 200), minutes(-0, 1),
+      minutes(0, 120), minutes(10, 20), minutes(10, 11), minutes(119, 200), minutes(120, 200), minutes(0, 1),
       { start: minutes(10, 10).start + half, end: minutes(20, 20).start + half },
       { start: minutes(10, 10).start, end: minutes(11, 11).start - 1n },
     ];

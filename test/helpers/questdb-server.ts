@@ -1,0 +1,216 @@
+/**
+ * Starts a real QuestDB (the Maven Central jar fetched by scripts/setup/questdb.mjs) for one
+ * test file: a fresh temp folder with its own `conf/server.conf`, free ports on 127.0.0.1 for
+ * HTTP (ILP over HTTP and REST) and the PostgreSQL wire, and everything else switched off
+ * (line TCP/UDP, the health-check server, metrics, telemetry). Parallel test files each get
+ * their own instance.
+ *
+ *   const qdb = await startQuestDb();   // resolves once HTTP answers a query and PG accepts
+ *   qdb.kill();                          // SIGKILL: an outage, folder and ports kept
+ *   await qdb.restart();                 // same folder and ports: "comes back"
+ *   await qdb.stop();                    // ends it and removes the folder
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from './paths.js';
+
+export interface QuestDbServer {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly httpUrl: string;
+  readonly pgPort: number;
+  /** Milliseconds from spawning java to the first answered query, for the last (re)start. */
+  readonly startupMs: number;
+  /** Stops QuestDB (SIGTERM, then SIGKILL) and removes its folder. */
+  stop(): Promise<void>;
+  /** Kills QuestDB abruptly (SIGKILL), keeping its folder: an outage. */
+  kill(): Promise<void>;
+  /** Starts QuestDB again on the same folder and ports, after `kill`. */
+  restart(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 60_000;
+const running = new Set<ChildProcess>();
+const folders = new Set<string>();
+
+// A test process that ends without `stop()` (a failed `before`, a timeout's SIGTERM, ^C)
+// must not leave JVMs or data folders behind.
+function cleanUp(): void {
+  for (const child of running) child.kill('SIGKILL');
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+}
+process.once('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanUp();
+    // Others listen (the test runner): they decide. Else the default action: exit.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+/** The jar path, from the setup script (which fetches it once when missing). */
+async function questDbJar(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts', 'setup', 'questdb.mjs')], { maxBuffer: 1 << 20 });
+  return stdout.trim();
+}
+
+/** A port nobody listens on right now (a race remains; start() retries on a bind failure). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function serverConf(httpPort: number, pgPort: number): string {
+  return [
+    `http.net.bind.to=${HOST}:${httpPort}`,
+    `pg.net.bind.to=${HOST}:${pgPort}`,
+    'http.min.enabled=false',
+    'line.tcp.enabled=false',
+    'line.udp.enabled=false',
+    'metrics.enabled=false',
+    'telemetry.enabled=false',
+    // Two cores on the test machines: keep every pool small.
+    'shared.worker.count=1',
+    'wal.apply.worker.count=1',
+    'mat.view.refresh.worker.count=1',
+    '',
+  ].join('\n');
+}
+
+/** Only errors and lifecycle (advisory) lines, on stdout, which the helper keeps in a file. */
+const LOG_CONF = ['writers=stdout', 'w.stdout.class=io.questdb.log.LogConsoleWriter', 'w.stdout.level=ERROR,CRITICAL,ADVISORY', ''].join('\n');
+
+function pgAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: HOST, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function httpAnswers(httpUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${httpUrl}/exec?query=${encodeURIComponent('SELECT 1')}`, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class LocalQuestDb implements QuestDbServer {
+  readonly host = HOST;
+  readonly httpUrl: string;
+  startupMs = 0;
+  private child: ChildProcess | undefined;
+
+  constructor(
+    private readonly jar: string,
+    private readonly root: string,
+    readonly httpPort: number,
+    readonly pgPort: number,
+  ) {
+    this.httpUrl = `http://${HOST}:${httpPort}`;
+  }
+
+  /** Spawns java and waits until HTTP answers and PG accepts; rejects if java exits first. */
+  async launch(): Promise<void> {
+    const started = performance.now();
+    const log = createWriteStream(join(this.root, 'stdout.log'), { flags: 'a' });
+    const java = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : 'java';
+    const child = spawn(java, ['-Xms64m', '-Xmx512m', '-cp', this.jar, 'io.questdb.ServerMain', '-d', this.root], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    this.child = child;
+    running.add(child);
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      exited = `exited with ${signal ?? code}`;
+    });
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`QuestDB in ${this.root} ${exited} before it was ready:\n${await this.logTail()}`);
+      if ((await httpAnswers(this.httpUrl)) && (await pgAccepts(this.pgPort))) {
+        this.startupMs = performance.now() - started;
+        return;
+      }
+      await sleep(50);
+    }
+    await this.kill();
+    throw new Error(`QuestDB in ${this.root} was not ready after ${READY_TIMEOUT_MS} ms:\n${await this.logTail()}`);
+  }
+
+  private async logTail(): Promise<string> {
+    const text = await readFile(join(this.root, 'stdout.log'), 'utf8').catch(() => '');
+    return text.split('\n').slice(-30).join('\n');
+  }
+
+  async kill(): Promise<void> {
+    await this.end('SIGKILL');
+  }
+
+  async restart(): Promise<void> {
+    await this.end('SIGKILL');
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    await this.end('SIGTERM');
+    await rm(this.root, { recursive: true, force: true });
+    folders.delete(this.root);
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Starts a fresh QuestDB in a temp folder on free ports; retries when a port was taken meanwhile. */
+export async function startQuestDb(): Promise<QuestDbServer> {
+  const jar = await questDbJar();
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const root = await mkdtemp(join(tmpdir(), 'seamless-questdb-'));
+    folders.add(root);
+    const [httpPort, pgPort] = [await freePort(), await freePort()];
+    await mkdir(join(root, 'conf'));
+    await writeFile(join(root, 'conf', 'server.conf'), serverConf(httpPort, pgPort));
+    await writeFile(join(root, 'conf', 'log.conf'), LOG_CONF);
+    const server = new LocalQuestDb(jar, root, httpPort, pgPort);
+    try {
+      await server.launch();
+      return server;
+    } catch (error) {
+      lastError = error;
+      await server.stop();
+    }
+  }
+  throw lastError;
+}
