@@ -8,9 +8,9 @@ import type { Exchange } from 'ccxt';
 export type FailureKind = 'rate-limit' | 'network' | 'bad-symbol' | 'refused';
 
 export function classifyCcxtError(error: unknown): FailureKind {
-  // DDoSProtection (HTTP 418/429, and RateLimitExceeded below it) is a NetworkError in ccxt,
-  // so it must be tested first.
-  if (error instanceof ccxt.DDoSProtection) return 'rate-limit';
+  // DDoSProtection (HTTP 418/429) and RateLimitExceeded are NetworkErrors in ccxt, so they
+  // must be tested first.
+  if (error instanceof ccxt.DDoSProtection || error instanceof ccxt.RateLimitExceeded) return 'rate-limit';
   if (error instanceof ccxt.BadSymbol) return 'bad-symbol';
   // OperationFailed covers network errors, bad responses (truncated bodies) and exchange-side
   // failures such as Binance's -1001 on HTTP 500: all worth another try.

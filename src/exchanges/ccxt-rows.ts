@@ -53,8 +53,11 @@ function putDecimal(column: FixedColumn, i: number, value: unknown, precision: n
   }
 }
 
+/** The last millisecond whose nanoseconds fit Nautilus's u64 timestamps (2554-07-21). */
+const MAX_MS = Number((2n ** 64n - 1n) / MS);
+
 function msToNs(value: unknown, context: RowContext, row: number, field: string): bigint {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw malformed(context, row, field, value, 'is not a millisecond timestamp');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_MS) throw malformed(context, row, field, value, 'is not a millisecond timestamp');
   return BigInt(value) * MS;
 }
 
@@ -72,6 +75,7 @@ export function barsFromOhlcv(candles: readonly OHLCV[], context: RowContext): S
     const candle = candles[i] as unknown;
     if (!Array.isArray(candle) || candle.length < 6) throw malformed(context, i, 'candle', candle, 'is not [time, open, high, low, close, volume]');
     const close = msToNs(candle[0], context, i, 'timestamp') + step;
+    if (close >= 2n ** 64n) throw malformed(context, i, 'timestamp', candle[0], 'closes after what u64 nanoseconds hold');
     putDecimal(c.open, i, candle[1], pricePrecision, context, 'open', true);
     putDecimal(c.high, i, candle[2], pricePrecision, context, 'high', true);
     putDecimal(c.low, i, candle[3], pricePrecision, context, 'low', true);
