@@ -56,7 +56,7 @@ async function backfillShare(): Promise<void> {
         stabilizationBars: 0,
       };
       const provider = await buildProvider(config, { clock: () => BigInt(now) * MS });
-      const klines = (): number => Object.entries(sim.stats.requestsByPath).filter(([p]) => p.endsWith('/klines')).reduce((n, [, c]) => n + c, 0);
+      const klines = (): number => sim.stats.requestsTo('/klines');
       const requestsBefore = klines();
       const start = Date.UTC(2024, 0, 1);
       const began = performance.now();

@@ -27,15 +27,11 @@ export function decimalsOf(exchange: Exchange, value: unknown, what: string): nu
   if (exchange.precisionMode !== TICK_SIZE) {
     throw new SeamlessError('SEAMLESS_EXCHANGE', `${exchange.id} counts ${what} precision in significant digits, which has no fixed decimals; Seamless cannot store its prices exactly yet`, { what });
   }
-  const match = /^(?:0|[1-9]\d*)(?:\.(\d*[1-9]))?0*$/.exec(exponentFree(text));
-  if (!match) throw new SeamlessError('SEAMLESS_EXCHANGE', `${exchange.id} gave a malformed ${what} tick "${text}"`, { what, value: text });
-  return match[1]?.length ?? 0;
-}
-
-function exponentFree(text: string): string {
-  if (!/e/i.test(text)) return text;
-  const n = Number(text);
-  return n.toFixed(Math.min(20, Math.max(0, -Math.floor(Math.log10(n)) + 1)));
+  // ccxt's own reading of a tick ("0.01000000" → 2, "1e-8" → 8), once the text is a number.
+  if (!/^\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) {
+    throw new SeamlessError('SEAMLESS_EXCHANGE', `${exchange.id} gave a malformed ${what} tick "${text}"`, { what, value: text });
+  }
+  return checkedDecimals(String(Math.max(0, exchange.precisionFromString(text))), what, exchange);
 }
 
 function checkedDecimals(text: string, what: string, exchange: Exchange): number {

@@ -76,13 +76,13 @@ export class CcxtBackfiller implements Backfiller {
     }
   }
 
-  private describe(series: Series, method: string): { series: Series; source: string } {
-    return { series, source: `${this.exchange.id} ${method}` };
-  }
-
   /** How rows of `series` become frames: its market precision and the storage width. */
   rowContext(series: Series, info: MarketInfo, method: string): RowContext {
     return { series, info, width: this.#width, source: `${this.exchange.id} ${method}` };
+  }
+
+  private notAList(series: Series, method: string, value: unknown): SeamlessError {
+    return new SeamlessError('SEAMLESS_EXCHANGE', `${this.exchange.id} ${method} ${series.symbol} answered ${typeof value} instead of a list; nothing from this answer was stored`, { nodeId: series.nodeId });
   }
 
   /** The market info of a series (loads markets once). */
@@ -94,7 +94,6 @@ export class CcxtBackfiller implements Backfiller {
 
   /** The closed candles opening in `[range.start, range.end - step]`, page by page, in order. */
   async *candlePages(series: Series, range: TimeRange, signal?: AbortSignal): AsyncGenerator<OHLCV[]> {
-    const context = this.describe(series, 'fetchOHLCV');
     const step = series.stepNs!;
     const stepMs = Number(step / MS);
     // Bars of [start, end) open in [start, end - step]; only closed ones are history.
@@ -107,7 +106,7 @@ export class CcxtBackfiller implements Backfiller {
         () => this.exchange.fetchOHLCV(series.symbol, series.timeframe, since, this.#pageLimit, { until }),
         signal,
       );
-      if (!Array.isArray(page)) throw notAList(context, page);
+      if (!Array.isArray(page)) throw this.notAList(series, 'fetchOHLCV', page);
       const kept = page.filter((c: OHLCV) => Array.isArray(c) && typeof c[0] === 'number' && c[0] >= since && c[0] <= until);
       const rows = increasingBy(kept, (c) => c[0]!);
       if (rows.length > 0) yield rows;
@@ -120,7 +119,6 @@ export class CcxtBackfiller implements Backfiller {
 
   /** The trades of `[range.start, range.end)`, page by page, in time order, each once. */
   async *tradePages(series: Series, range: TimeRange, signal?: AbortSignal): AsyncGenerator<Trade[]> {
-    const context = this.describe(series, 'fetchTrades');
     const endMs = ceilMs(range.end); // exclusive
     let cursor = ceilMs(range.start);
     /** Ids already emitted in the cursor's millisecond (it is re-read after a full page). */
@@ -133,7 +131,7 @@ export class CcxtBackfiller implements Backfiller {
         () => this.exchange.fetchTrades(series.symbol, at, this.#pageLimit, { until }),
         signal,
       );
-      if (!Array.isArray(page)) throw notAList(context, page);
+      if (!Array.isArray(page)) throw this.notAList(series, 'fetchTrades', page);
       const inWindow = page.filter((t: Trade) => typeof t?.timestamp === 'number' && t.timestamp >= at && t.timestamp <= until);
       const sorted = sortTrades(inWindow);
       const full = page.length >= this.#pageLimit;
@@ -198,6 +196,3 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function notAList(context: { series: Series; source: string }, value: unknown): SeamlessError {
-  return new SeamlessError('SEAMLESS_EXCHANGE', `${context.source} ${context.series.symbol} answered ${typeof value} instead of a list; nothing from this answer was stored`, { nodeId: context.series.nodeId });
-}

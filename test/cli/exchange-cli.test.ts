@@ -40,7 +40,7 @@ describe('seamless fetch / stream against an exchange', () => {
     const meta = JSON.parse(first.err.trim().split('\n').at(-1)!) as { tiers: string[]; backfill: { fetchedChunks: number } };
     assert.ok(meta.tiers.includes('backfill'), meta.tiers.join());
     assert.equal(meta.backfill.fetchedChunks, 1);
-    const klineRequests = (): number => Object.entries(sim.stats.requestsByPath).filter(([p]) => p.includes('klines')).reduce((n, [, c]) => n + c, 0);
+    const klineRequests = (): number => sim.stats.requestsTo('/klines');
     const before = klineRequests();
 
     // Stored now: the same fetch is answered by the catalog without asking the exchange.
@@ -98,5 +98,18 @@ describe('seamless fetch / stream against an exchange', () => {
     const noSource = await run('fetch', NODE, '--start', start, '--end', end, '--catalog', catalog, '--exchange-url', sim.restUrl);
     assert.equal(noSource.code, 2);
     assert.match(noSource.err, /need an exchange source/);
+  });
+
+  it('stream refuses a missing --from, bad limits, and a provider without a live feed', async () => {
+    const catalog = join(await scratchDir(), 'catalog');
+    const noFrom = await run('stream', 'tick:binance:BTC/USDT', '--catalog', catalog);
+    assert.equal(noFrom.code, 2);
+    assert.match(noFrom.err, /--from is required/);
+    const badRows = await run('stream', 'tick:binance:BTC/USDT', '--from', start, '--catalog', catalog, '--max-rows', '0');
+    assert.equal(badRows.code, 2);
+    assert.match(badRows.err, /--max-rows must be a whole number > 0, was "0"/);
+    const noLive = await run('stream', 'tick:binance:BTC/USDT', '--from', start, '--catalog', catalog, '--strategy', 'PARTIAL');
+    assert.equal(noLive.code, 1);
+    assert.match(noLive.err, /has no live feed.*SEAMLESS_BAD_CONFIG/);
   });
 });

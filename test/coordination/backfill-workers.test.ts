@@ -42,7 +42,7 @@ describe('backfill workers coordinated through Redis', () => {
     await redis.stop();
   });
 
-  const klineRequests = (): number => Object.entries(sim.stats.requestsByPath).filter(([p]) => p.includes('klines')).reduce((n, [, c]) => n + c, 0);
+  const klineRequests = (): number => sim.stats.requestsTo('/klines');
 
   it('four processes over one range: each chunk fetched once, each bar stored once, every worker gets all bars', async () => {
     const catalog = join(await scratchDir(), 'shared-catalog');

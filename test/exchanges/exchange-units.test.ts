@@ -9,6 +9,7 @@ import type { Exchange } from 'ccxt';
 import * as fc from 'fast-check';
 import { classifyCcxtError, retryAfterMs } from '../../src/exchanges/ccxt-errors.js';
 import { createCcxtExchange } from '../../src/exchanges/ccxt-exchange.js';
+import { decimalsOf } from '../../src/exchanges/ccxt-market.js';
 import { barsFromOhlcv, ticksFromTrades } from '../../src/exchanges/ccxt-rows.js';
 import { ReconnectBackoff } from '../../src/exchanges/reconnect-backoff.js';
 import { formatRaw } from '../../src/model/fixed-point.js';
@@ -54,6 +55,22 @@ describe('createCcxtExchange', () => {
     })();
     assert.ok(error instanceof SeamlessError && /must not carry credentials/.test(error.message));
     assert.doesNotMatch(error.message, /s3cret/);
+  });
+});
+
+describe('decimalsOf', () => {
+  it("reads ccxt's tick sizes, in plain and exponent form, and refuses what is not one", async () => {
+    const exchange = createCcxtExchange('binance');
+    try {
+      assert.equal(decimalsOf(exchange, '0.01000000', 'price'), 2);
+      assert.equal(decimalsOf(exchange, '1e-8', 'amount'), 8);
+      assert.equal(decimalsOf(exchange, '1', 'amount'), 0);
+      assert.throws(() => decimalsOf(exchange, 'abc', 'price'), seamlessError('SEAMLESS_EXCHANGE', /malformed price tick "abc"/));
+      assert.throws(() => decimalsOf(exchange, undefined, 'price'), seamlessError('SEAMLESS_EXCHANGE', /gave no price precision/));
+      assert.throws(() => decimalsOf(exchange, '1e-20', 'price'), seamlessError('SEAMLESS_EXCHANGE', /expected 0\.\.16 decimals/));
+    } finally {
+      await exchange.close();
+    }
   });
 });
 

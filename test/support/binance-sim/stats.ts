@@ -30,6 +30,11 @@ export class SimStats {
     return this.usedWeight();
   }
 
+  /** Requests to paths ending in `suffix`, e.g. `/klines` (spot and USD-M alike). */
+  requestsTo(suffix: string): number {
+    return Object.entries(this.requestsByPath).reduce((n, [path, count]) => (path.endsWith(suffix) ? n + count : n), 0);
+  }
+
   countRequest(path: string): void {
     this.requests += 1;
     this.requestsByPath[path] = (this.requestsByPath[path] ?? 0) + 1;
