@@ -24,7 +24,8 @@
 # engine from there (the same instance the kernel holds; LiveRiskEngine is a subclass).
 #
 # Failure handling: an unknown value or a Redis error leaves the current state untouched and is
-# logged once per distinct problem (not on every poll). If no RiskEngine can be found the actor
+# logged once per distinct problem (not on every poll); while Redis is unreachable the actor
+# retries with a growing pause (poll interval doubling up to 30 s of node time). If no RiskEngine can be found the actor
 # fails on start, so a misconfigured node never believes it is protected.
 #
 # Load it through the node config (python/ must be importable, e.g. PYTHONPATH=<repo>/python):
@@ -62,6 +63,7 @@ MODE_TO_STATE: dict[str, TradingState] = {
     "halt": TradingState.HALTED,
 }
 POLL_TIMER_NAME = "seamless-mode-poll"
+MAX_BACKOFF_NS = 30_000_000_000  # at most 30 s between attempts while Redis is unreachable
 
 
 class ModeActorConfig(ActorConfig, frozen=True):
@@ -99,6 +101,10 @@ class ModeActor(Actor):
         self._last_mode: str | None = None
         self._pending_acks: list[dict[str, str]] = []
         self._reported_problem: str | None = None  # last logged problem, to log each only once
+        # After a Redis error, skip polls for a growing while: in a live node every failed call
+        # blocks the event loop for up to redis_timeout_ms, which must not happen every second.
+        self._backoff_ns = 0
+        self._retry_at_ns = 0
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -133,11 +139,18 @@ class ModeActor(Actor):
     def poll(self) -> None:
         """One poll: read the flag, apply it if it changed or the state drifted, write acks."""
         assert self._redis is not None and self._risk_engine is not None
+        now = self.clock.timestamp_ns()
+        if now < self._retry_at_ns:
+            return
         try:
             value = self._redis.get(self._cfg.mode_key)
         except redis.RedisError as e:
+            interval_ns = self._cfg.poll_interval_ms * 1_000_000
+            self._backoff_ns = min(max(2 * self._backoff_ns, interval_ns), MAX_BACKOFF_NS)
+            self._retry_at_ns = now + self._backoff_ns
             self._problem(f"cannot read Redis key '{self._cfg.mode_key}' ({type(e).__name__}: {e}); keeping {self._state_name()}")
             return
+        self._backoff_ns = 0
         if self._pending_acks:
             self._flush_acks()
         if value is None:
