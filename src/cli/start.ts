@@ -1,15 +1,17 @@
 /**
- * `seamless start` (what `npm start` runs): until the gateway exists, the main job is a
- * summary of the default catalog. An empty or missing default catalog gets the demo data.
+ * `seamless start` (what `npm start` runs): a summary of the default catalog — an empty or
+ * missing one gets the demo data first — then the gateway over it until SIGINT/SIGTERM
+ * (see gateway-command.ts). `--summary-only` stops after the summary.
  */
 import { Catalog } from '../catalog/catalog.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { catalogPath, parseVerbArgs } from './args.js';
 import { createDemoCatalog } from './demo-catalog.js';
+import { GATEWAY_FLAGS, serveGateway } from './gateway-command.js';
 import { type Output, printTable } from './output.js';
 
 export async function runStart(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, {});
+  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, 'summary-only': { type: 'boolean' } });
   const root = catalogPath(values.catalog);
   let catalog = await Catalog.open(root);
   if ((await catalog.list()).length === 0) {
@@ -26,5 +28,7 @@ export async function runStart(argv: string[], out: Output): Promise<number> {
   );
   out.write('\ntry: seamless catalog read bar BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n');
   out.write('     seamless fetch ohlcv:binance:BTC/USDT:1m --start 2024-01-02T10:00:00Z --end 2024-01-02T11:00:00Z --format table\n');
-  return 0;
+  if (values['summary-only']) return 0;
+  out.write('     curl "<url>/v1/catalog/bar/BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL/rows?limit=5"\n\n');
+  return serveGateway(values, out);
 }
