@@ -16,7 +16,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { Registry } from 'prom-client';
 import { Catalog } from '../catalog/catalog.js';
 import { buildProvider } from '../seamless/build-provider.js';
@@ -29,6 +29,17 @@ import { HttpMetrics } from './http-metrics.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Throws 401 UNAUTHORIZED unless the request carries the gateway token. The global hook
+     * already guards every non-GET route; call this from a GET or websocket route that
+     * changes state.
+     */
+    requireToken(request: FastifyRequest): void;
+  }
+}
 
 /** The versioned API prefix: catalog, history, and (later issues) nodes, orders, alerts. */
 export const API_PREFIX = '/v1';
@@ -118,6 +129,7 @@ async function assemble(options: GatewayOptions, catalog: Catalog, provider: Sea
     httpMetrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('onRequest', async (request) => tokens.check(request));
+  app.decorate('requireToken', (request: FastifyRequest) => tokens.requireToken(request));
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -37,6 +37,11 @@ const testPlugin: FastifyPluginAsync<{ greeting: string }> = async (app, options
   app.get('/things/missing', async () => {
     throw new PluginError('thing 7 does not exist; list things with GET /v1/things');
   });
+  app.get('/things/reindex', async (request) => {
+    // A GET that changes state guards itself.
+    app.requireToken(request);
+    return { reindexed: true };
+  });
   app.get('/things/broken', async () => {
     throw new Error('secret internals at /home/someone/.ssh');
   });
@@ -86,6 +91,9 @@ describe('gateway contract: auth, plugins, OpenAPI, metrics, logs', () => {
     const created = await injectJson<Record<string, unknown>>(gw.app, { ...create, headers: AUTH });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body, { created: 'x' }, 'the response schema serializes: unknown fields are dropped');
+    const reindex = await injectJson<ErrorBody>(gw.app, '/v1/things/reindex');
+    assert.equal(reindex.status, 401, 'a plugin GET that changes state can require the token');
+    assert.equal((await gw.app.inject({ url: '/v1/things/reindex', headers: AUTH })).statusCode, 200);
     const badBody = await injectJson<ErrorBody>(gw.app, { ...create, payload: { name: '' }, headers: AUTH });
     assert.equal(badBody.status, 400);
     assert.equal(badBody.body.error, 'VALIDATION');
@@ -139,6 +147,7 @@ describe('gateway contract: auth, plugins, OpenAPI, metrics, logs', () => {
       ['get', '/v1/things/missing'],
       ['get', '/v1/things/broken'],
       ['get', '/v1/things/log-headers'],
+      ['get', '/v1/things/reindex'],
     ];
     const documented = Object.entries(body.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`)).sort();
     assert.deepEqual(documented, expected.map(([method, path]) => `${method} ${path}`).sort());
