@@ -7,11 +7,20 @@ import { Catalog } from '../catalog/catalog.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { catalogPath, parseVerbArgs } from './args.js';
 import { createDemoCatalog } from './demo-catalog.js';
-import { GATEWAY_FLAGS, serveGateway } from './gateway-command.js';
+import { GATEWAY_FLAGS, GATEWAY_USAGE, serveGateway } from './gateway-command.js';
 import { type Output, printTable } from './output.js';
+
+export const START_USAGE = `seamless start [--catalog PATH] [--summary-only] [--host H] [--port N] [--token-file PATH] [--log-level L]
+
+  Summarises the catalog (creating the demo catalog when it is empty or missing), then runs
+  the gateway over it until SIGINT/SIGTERM; --summary-only stops after the summary.`;
 
 export async function runStart(argv: string[], out: Output): Promise<number> {
   const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, 'summary-only': { type: 'boolean' } });
+  if (values.help) {
+    out.write(`${START_USAGE}\n\n${GATEWAY_USAGE}\n`);
+    return 0;
+  }
   const root = catalogPath(values.catalog);
   let catalog = await Catalog.open(root);
   if ((await catalog.list()).length === 0) {

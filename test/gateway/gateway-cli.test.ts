@@ -100,3 +100,15 @@ describe('seamless gateway / start (child processes)', () => {
     assert.match(start.stdout(), /gateway stopped \(SIGINT\)/);
   });
 });
+
+describe('seamless gateway / start --help', () => {
+  it('prints the usage instead of starting a server', async () => {
+    const { run } = await import('../helpers/cli-run.js');
+    const gateway = await run('gateway', '--help');
+    assert.equal(gateway.code, 0);
+    assert.match(gateway.out, /seamless gateway \[--catalog PATH\] \[--host 127\.0\.0\.1\] \[--port 8470\]/);
+    const start = await run('start', '--help');
+    assert.equal(start.code, 0);
+    assert.match(start.out, /--summary-only stops after the summary/);
+  });
+});
