@@ -38,6 +38,8 @@ declare module 'fastify' {
      * changes state.
      */
     requireToken(request: FastifyRequest): void;
+    /** The registry `/metrics` serves: plugins register their own metrics on it. */
+    metricsRegistry: Registry;
   }
 }
 
@@ -109,7 +111,7 @@ async function assemble(options: GatewayOptions, catalog: Catalog, provider: Sea
   const app = Fastify({
     logger: loggerOption(options.logger),
     // Unknown query or body fields are refused (a typo such as `limt` fails loudly), not dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false } },
     schemaErrorFormatter: (issues, part) => new Error(schemaErrorMessage(issues, part)),
   });
   app.addHook('onClose', async () => provider.close());
@@ -130,6 +132,7 @@ async function assemble(options: GatewayOptions, catalog: Catalog, provider: Sea
   });
   app.addHook('onRequest', async (request) => tokens.check(request));
   app.decorate('requireToken', (request: FastifyRequest) => tokens.requireToken(request));
+  app.decorate('metricsRegistry', context.registry);
 
   await app.register(fastifySwagger, {
     openapi: {

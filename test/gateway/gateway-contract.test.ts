@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { ErrorBodySchema, routeSchema } from '../../src/gateway/route-schema.js';
@@ -26,13 +27,17 @@ class PluginError extends Error {
 
 /** A stand-in for the nodes plugin: a websocket route, a schema'd POST, errors of its own. */
 const testPlugin: FastifyPluginAsync<{ greeting: string }> = async (app, options) => {
+  const things = new Counter({ name: 'test_things_created_total', help: 'Things created.', registers: [app.metricsRegistry] });
   app.get('/echo', { websocket: true }, (socket) => {
     socket.on('message', (data: Buffer) => socket.send(`${options.greeting} ${data.toString()}`));
   });
   app.post<{ Body: { name: string } }>(
     '/things',
     { schema: routeSchema({ summary: 'Create a thing', tags: ['test'], body: z.strictObject({ name: z.string().min(1) }), response: { 201: z.object({ created: z.string() }) }, errors: [401] }) },
-    async (request, reply) => reply.status(201).send({ created: request.body.name, ignored: 'not in the schema' }),
+    async (request, reply) => {
+      things.inc();
+      return reply.status(201).send({ created: request.body.name, ignored: 'not in the schema' });
+    },
   );
   app.get('/things/missing', async () => {
     throw new PluginError('thing 7 does not exist; list things with GET /v1/things');
@@ -178,6 +183,7 @@ describe('gateway contract: auth, plugins, OpenAPI, metrics, logs', () => {
     assert.match(text, /seamless_gateway_http_request_duration_seconds_count\{method="GET",route="\/v1\/history\/:nodeId",status_code="200"\} 1\n/);
     assert.match(text, /seamless_request_duration_seconds_count\{strategy="PARTIAL",outcome="ok"\} 1\n/);
     assert.match(text, /process_cpu_user_seconds_total/);
+    assert.match(text, /test_things_created_total 2\n/, 'a plugin metric registered on app.metricsRegistry');
     assert.match(text, /seamless_gateway_streams_open\{route="\/v1\/history\/:nodeId"\} 0\n/);
   });
 });
