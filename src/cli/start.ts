@@ -1,15 +1,26 @@
 /**
- * `seamless start` (what `npm start` runs): until the gateway exists, the main job is a
- * summary of the default catalog. An empty or missing default catalog gets the demo data.
+ * `seamless start` (what `npm start` runs): a summary of the default catalog — an empty or
+ * missing one gets the demo data first — then the gateway over it until SIGINT/SIGTERM
+ * (see gateway-command.ts). `--summary-only` stops after the summary.
  */
 import { Catalog } from '../catalog/catalog.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { catalogPath, parseVerbArgs } from './args.js';
 import { createDemoCatalog } from './demo-catalog.js';
+import { GATEWAY_FLAGS, GATEWAY_USAGE, serveGateway } from './gateway-command.js';
 import { type Output, printTable } from './output.js';
 
+export const START_USAGE = `seamless start [--catalog PATH] [--summary-only] [--host H] [--port N] [--token-file PATH] [--log-level L]
+
+  Summarises the catalog (creating the demo catalog when it is empty or missing), then runs
+  the gateway over it until SIGINT/SIGTERM; --summary-only stops after the summary.`;
+
 export async function runStart(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, {});
+  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, 'summary-only': { type: 'boolean' } });
+  if (values.help) {
+    out.write(`${START_USAGE}\n\n${GATEWAY_USAGE}\n`);
+    return 0;
+  }
   const root = catalogPath(values.catalog);
   let catalog = await Catalog.open(root);
   if ((await catalog.list()).length === 0) {
@@ -26,5 +37,7 @@ export async function runStart(argv: string[], out: Output): Promise<number> {
   );
   out.write('\ntry: seamless catalog read bar BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n');
   out.write('     seamless fetch ohlcv:binance:BTC/USDT:1m --start 2024-01-02T10:00:00Z --end 2024-01-02T11:00:00Z --format table\n');
-  return 0;
+  if (values['summary-only']) return 0;
+  out.write('     curl "<url>/v1/catalog/bar/BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL/rows?limit=5"\n\n');
+  return serveGateway(values, out);
 }

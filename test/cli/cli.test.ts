@@ -20,13 +20,14 @@ describe('seamless CLI', () => {
   });
   after(async () => tmp.remove());
 
-  it('start creates the demo catalog once, then summarises it', async () => {
-    const first = await run('start', '--catalog', catalog);
+  // `start` then runs the gateway until a signal; test/gateway/gateway-cli.test.ts covers that part.
+  it('start --summary-only creates the demo catalog once, then summarises it', async () => {
+    const first = await run('start', '--catalog', catalog, '--summary-only');
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /created a demo catalog/);
     assert.match(first.out, /currency_pair\s+BTCUSDT\.BINANCE/);
     assert.match(first.out, /bar\s+BTCUSDT\.BINANCE-1-MINUTE-LAST-EXTERNAL\s+1\s+2024-01-02T00:01:00\.000000000Z\s+2024-01-03T00:00:00\.000000000Z/);
-    const second = await run('start', '--catalog', catalog);
+    const second = await run('start', '--catalog', catalog, '--summary-only');
     assert.doesNotMatch(second.out, /created/);
   });
 
