@@ -17,7 +17,7 @@ export const USAGE = `seamless — tooling for NautilusTrader catalogs
 
 usage: seamless <verb> [--catalog PATH]
 
-  start                 summary of the default catalog (creates a demo catalog on first run)
+  start                 summary of the default catalog (a demo catalog on first run), then the gateway
   catalog <verb> ...    list, read, write and maintain a NautilusTrader Parquet catalog
   fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
