@@ -126,7 +126,7 @@ export class WriteAheadLog {
 
   /** Seals the current segment now (if it holds records). */
   rotate(reason: RotationReason): Promise<void> {
-    return this.#serial(() => this.#seal(reason));
+    return this.#serial(this.#detach(reason));
   }
 
   /** Flushes, syncs and seals the last segment; the log takes no more records. */
@@ -134,7 +134,7 @@ export class WriteAheadLog {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
-    await this.#serial(() => this.#seal('shutdown'));
+    await this.#serial(this.#detach('shutdown'));
   }
 
   /** An error a background flush or sync hit (e.g. disk full); the daemon stops on it. */
@@ -161,9 +161,8 @@ export class WriteAheadLog {
 
   #afterAppend(segment: SegmentWriter): void {
     if (segment.bytes >= this.#options.segmentBytes) {
-      // Size rotation happens right here, so no segment grows far past its bound.
-      segment.flush();
-      void this.rotate('size').catch((error: unknown) => {
+      // Detached right here, so the next record opens a new segment and none grows past its bound.
+      this.#serial(this.#detach('size')).catch((error: unknown) => {
         this.#failure ??= error;
       });
     } else {
@@ -171,17 +170,19 @@ export class WriteAheadLog {
     }
   }
 
-  async #seal(reason: RotationReason): Promise<void> {
+  /** Takes the current segment out of use now; the returned task closes and hands it on. */
+  #detach(reason: RotationReason): () => Promise<void> {
     const segment = this.#segment;
-    if (segment === undefined) return;
-    // Records appended from here go to the next segment.
+    if (segment === undefined) return async () => {};
     this.#segment = undefined;
     const lastSeq = this.#nextSeq - 1n;
-    await segment.close();
-    this.#options.observer?.synced?.();
-    const sealed: SealedSegment = { path: segment.path, firstSeq: segment.firstSeq, lastSeq, records: segment.records, bytes: segment.bytes, reason };
-    this.#options.observer?.rotated?.(sealed);
-    this.#options.onSealed(sealed);
+    return async () => {
+      await segment.close();
+      this.#options.observer?.synced?.();
+      const sealed: SealedSegment = { path: segment.path, firstSeq: segment.firstSeq, lastSeq, records: segment.records, bytes: segment.bytes, reason };
+      this.#options.observer?.rotated?.(sealed);
+      this.#options.onSealed(sealed);
+    };
   }
 
   #onTimer(): void {
