@@ -9,6 +9,9 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { spawn } from 'node:child_process';
+import { CaptureError } from '../../src/pipeline/capture/errors.js';
+import { lockWal } from '../../src/pipeline/capture/wal-recovery.js';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
 import type { FrameMeta } from '../../src/model/frames.js';
 import type { SeriesFrame } from '../../src/seamless/series.js';
@@ -144,6 +147,23 @@ describe('capture WAL segments', () => {
     const recovered = await recoverSegment(path);
     assert.equal(recovered.records.length, 0);
     await assert.rejects(stat(path), /ENOENT/);
+  });
+
+  it('locks the WAL folder against a second live capture, and takes over a dead one\'s lock', async () => {
+    const d = await dir();
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await writeFile(join(d, 'LOCK'), `${sleeper.pid}\n`);
+      await assert.rejects(lockWal(d), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED' && new RegExp(`in use by process ${sleeper.pid}`).test(error.message));
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise((resolve) => sleeper.once('exit', resolve));
+    }
+    // The holder is gone (as after kill -9): the lock is taken over.
+    const release = await lockWal(d);
+    assert.equal((await readFile(join(d, 'LOCK'), 'utf8')).trim(), String(process.pid));
+    await release();
+    await assert.rejects(stat(join(d, 'LOCK')), /ENOENT/);
   });
 
   it('fuzz: a segment cut at every byte offset recovers exactly the records whole before the cut', async () => {
