@@ -205,6 +205,35 @@ describe('capture rotation and conversion', () => {
     assert.deepEqual([...after!.columns.ts_init], [...full!.columns.ts_init]);
   });
 
+  it('keeps a day as disjoint files while it is recorded, splitting at a shared timestamp, and compacts it once the next day starts', async () => {
+    const r = await rig();
+    const wal = r.wal();
+    const t = DAY0 + 10n * NS_PER_HOUR;
+    // Three segments; each boundary splits trades that share one millisecond.
+    wal.appendRows(TRADES, trades(1, 10, t, 1_000_000n), 1n); // ends at t + 9 ms
+    await wal.rotate('size');
+    wal.appendRows(TRADES, trades(11, 10, t + 9_000_000n, 0n), 1n); // ten more at t + 9 ms
+    wal.appendRows(TRADES, trades(21, 10, t + 10_000_000n, 1_000_000n), 1n);
+    await wal.rotate('size');
+    wal.appendRows(TRADES, trades(31, 10, t + 19_000_000n, 1_000_000n), 1n); // starts at the last time again
+    await wal.rotate('size');
+    for (const segment of r.sealed) await r.converter.convert(segment.path);
+    const dir = await targetFolder(r.root, 'trade_tick', META.instrumentId);
+    const parts = await existingFiles(dir);
+    assert.ok(parts.length >= 2, `${parts.length} files`);
+    for (let i = 1; i < parts.length; i++) assert.ok(parts[i]!.interval.first > parts[i - 1]!.interval.last, 'files of a day never overlap');
+    assert.deepEqual(await tradeIds(r.root), Array.from({ length: 40 }, (_, i) => String(i + 1)));
+    // The next day begins: the finished day becomes one file.
+    wal.appendRows(TRADES, trades(41, 5, DAY0 + NS_PER_DAY + 1n, 1n), 1n);
+    await wal.close();
+    await r.converter.convert(r.sealed.at(-1)!.path);
+    const after = await existingFiles(dir);
+    assert.equal(after.length, 2);
+    assert.equal(after[0]!.interval.first, t);
+    assert.equal(after[0]!.interval.last, t + 28_000_000n);
+    assert.deepEqual(await tradeIds(r.root), Array.from({ length: 45 }, (_, i) => String(i + 1)));
+  });
+
   it('finishes a day-file swap a crash interrupted, whether or not the link happened', async () => {
     for (const linked of [false, true]) {
       const r = await rig();
@@ -217,7 +246,7 @@ describe('capture rotation and conversion', () => {
       // The merged day file staged, and the swap noted, when the process died.
       const merged = trades(1, 20, DAY0, 1_000n);
       const staged = await stageFile(dir, 'trade_tick', 16, META, [merged]);
-      r.state.pending = { temp: staged.temp, path: staged.path, replaces: [old!.path] };
+      r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old!.path] };
       await saveState(r.walDir, r.state);
       if (linked) await copyFile(staged.temp, staged.path);
       const restarted = await loadState(r.walDir);

@@ -14,6 +14,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { existingFiles } from '../../src/catalog/writer.js';
 import { parseRaw } from '../../src/model/fixed-point.js';
 import { fixedRawAt } from '../../src/model/frames.js';
 import { loadState } from '../../src/pipeline/capture/capture-state.js';
@@ -195,11 +196,12 @@ describe('seamless capture against the simulator, killed and restarted', () => {
     }
     const instruments = await peerNdjson(['instruments', '--catalog', catalogRoot]);
     assert.deepEqual(instruments.map((l) => (JSON.parse(l) as { id: string }).id).sort(), ['BTCUSDT.BINANCE', 'ETHUSDT.BINANCE']);
-    // One file per (series, day): nothing overlaps.
+    // The day being recorded is a few files, and they never overlap.
     for (const folder of ['trade_tick', 'quote_tick', 'bar']) {
       for (const id of await readdir(join(catalogRoot, 'data', folder))) {
-        const names = (await readdir(join(catalogRoot, 'data', folder, id))).filter((n) => n.endsWith('.parquet'));
-        assert.equal(names.length, 1, `${folder}/${id}: ${names.join(', ')}`);
+        const files = await existingFiles(join(catalogRoot, 'data', folder, id));
+        assert.ok(files.length >= 1);
+        for (let i = 1; i < files.length; i++) assert.ok(files[i]!.interval.first > files[i - 1]!.interval.last, `${folder}/${id}: ${files[i - 1]!.path} overlaps ${files[i]!.path}`);
       }
     }
   });

@@ -8,7 +8,7 @@
  *   is written twice. Entries are dropped once no segment can hold such sequences;
  * - `streams`: per node id the last row recorded (time, trade id), so a restart can fill the
  *   downtime from REST or record it as a gap;
- * - `pending`: a day-file swap in progress (staged temp → final name, old files to delete).
+ * - `pending`: a day-file swap in progress (staged temps → final names, old files to delete).
  *   It is written before the swap and cleared after, so a crash mid-swap is finished on start.
  */
 import { mkdir } from 'node:fs/promises';
@@ -27,11 +27,9 @@ export interface StreamPosition {
 }
 
 export interface PendingSwap {
-  /** The staged, fsynced temp file. */
-  readonly temp: string;
-  /** Its final name. */
-  readonly path: string;
-  /** Files of the day it replaces (may include `path` itself). */
+  /** Staged, fsynced temp files and their final names. */
+  readonly staged: ReadonlyArray<{ readonly temp: string; readonly path: string }>;
+  /** Files of the day they replace (a final name may be one of them). */
   readonly replaces: readonly string[];
 }
 
@@ -74,10 +72,11 @@ export async function loadState(walDir: string): Promise<CaptureState> {
     const lastTradeId = value.lastTradeId;
     state.streams.set(nodeId, { lastTs: big(value.lastTs, `streams.${nodeId}.lastTs`), ...(typeof lastTradeId === 'string' ? { lastTradeId } : {}) });
   }
-  const pending = raw['pending'] as Partial<PendingSwap> | undefined | null;
+  const pending = raw['pending'] as { staged?: Array<{ temp?: unknown; path?: unknown }>; replaces?: unknown[] } | undefined | null;
   if (pending) {
-    if (typeof pending.temp !== 'string' || typeof pending.path !== 'string' || !Array.isArray(pending.replaces)) throw bad('pending is incomplete');
-    state.pending = { temp: pending.temp, path: pending.path, replaces: pending.replaces.map(String) };
+    const staged = pending.staged;
+    if (!Array.isArray(staged) || !staged.every((s) => typeof s.temp === 'string' && typeof s.path === 'string') || !Array.isArray(pending.replaces)) throw bad('pending is incomplete');
+    state.pending = { staged: staged.map((s) => ({ temp: String(s.temp), path: String(s.path) })), replaces: pending.replaces.map(String) };
   }
   return state;
 }

@@ -16,7 +16,7 @@
  * every segment can be read on its own after older ones are gone.
  */
 import { endianness } from 'node:os';
-import { crc32 } from 'node:zlib';
+import { crc32Range } from './crc32.js';
 import type { FixedWidth } from '../../model/fixed-point.js';
 import { type FixedColumn, type FrameMeta, allocFrame, fieldsOf } from '../../model/frames.js';
 import type { SeriesDataType, SeriesFrame } from '../../seamless/series.js';
@@ -33,7 +33,8 @@ export const KIND_STREAM = 1;
 export const KIND_ROWS = 2;
 export const KIND_GAP = 3;
 
-const ROWS_FIXED = 1 + 8 + 2 + 8 + 4;
+/** Bytes of a `rows` payload before its columns. */
+export const ROWS_FIXED = 1 + 8 + 2 + 8 + 4;
 const GAP_FIXED = 1 + 8 + 2 + 8 + 8;
 const STREAM_FIXED = 1 + 8 + 2;
 
@@ -56,7 +57,7 @@ export type PayloadWriter = (buf: Buffer, at: number) => void;
 /** Writes the header of the payload at `buf[at + 8 ...]` (CRC over the payload). */
 export function writeRecordHeader(buf: Buffer, at: number, size: number): void {
   buf.writeUInt32LE(size, at);
-  buf.writeUInt32LE(crc32(buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + size)), at + 4);
+  buf.writeUInt32LE(crc32Range(buf, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + size), at + 4);
 }
 
 /** The payload of a `stream` record. */

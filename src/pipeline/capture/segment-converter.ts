@@ -1,35 +1,34 @@
 /**
- * Turns sealed WAL segments into daily catalog files: one Parquet file per (type,
- * identifier, UTC day), holding every row of that day recorded so far.
+ * Turns sealed WAL segments into daily catalog files (see day-files.ts for how rows of one
+ * (series, UTC day) are laid out: a few disjoint files while the day is recorded, one file
+ * once a later day has rows).
  *
- * For each (series, day) a segment touches: read the day's existing file(s), add the new
- * rows (trades already there by trade id, and bars by time, are dropped; quotes have no
- * identity and rely on the watermark alone), stage the merged file hidden and fsynced, note
- * the swap in the state file, then make it visible (link, remove the files it replaces) and
- * clear the note. The state file also advances the (series, day) watermark in the same
- * write, so a crash at any point neither loses nor repeats a row: on restart the swap is
- * finished and the segment's records at or below the watermark are skipped.
+ * For each (series, day) a segment touches: collect its rows straight from the record
+ * payloads, stage the new file(s) hidden and fsynced, note the swap in the state file
+ * together with the (series, day) watermark, then make the files visible (link, remove what
+ * they replace) and clear the note. A crash at any point neither loses nor repeats a row:
+ * on restart the noted swap is finished and the segment's records at or below a watermark
+ * are skipped (quotes have no identity, so this is what keeps them single).
  *
- * Readers may for a moment see the new day file beside the one it replaces (between link
- * and unlink); they never see a partial file or a day with rows missing.
+ * Readers may for a moment see a new file beside the one it replaces (between link and
+ * unlink); they never see a partial file or a day with rows missing.
  */
-import { access, link, rename, rm } from 'node:fs/promises';
+import { access, link, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FolderScheme } from '../../catalog/data-types.js';
 import { planFileDecoding } from '../../catalog/frame-decode.js';
 import { openCatalogFile } from '../../catalog/open-file.js';
-import { readFile as readCatalogFile } from '../../catalog/reader.js';
-import { type ExistingFile, existingFiles, frameIdentifier, stageFile, syncFolder, targetFolder } from '../../catalog/writer.js';
+import { existingFiles, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
 import type { FixedWidth } from '../../model/fixed-point.js';
-import { NS_PER_DAY } from '../../model/time.js';
-import { type FrameMeta, concatFrames, tsInitOf } from '../../model/frames.js';
-import type { SeriesFrame } from '../../seamless/series.js';
+import type { FrameMeta } from '../../model/frames.js';
 import { type CaptureState, type PendingSwap, type StreamPosition, saveState, watermarkKey } from './capture-state.js';
+import { type DayWrite, planCompaction, planDayWrite } from './day-files.js';
 import { CaptureError } from './errors.js';
-import { filterRows, mergeByTs, sortedByTs, splitByDay } from './frame-merge.js';
+import { dayOf, splitByDay } from './frame-merge.js';
 import type { GapLedger, RecordedGap } from './gap-ledger.js';
-import { type StreamDecl, decodeRecord } from './record-codec.js';
-import { scanSegment } from './wal-segment.js';
+import { KIND_ROWS, RECORD_HEADER_BYTES, ROWS_FIXED, type StreamDecl, type WalRecord, decodeRecord } from './record-codec.js';
+import { RowsBuilder } from './rows-builder.js';
+import { walkSegment } from './wal-segment.js';
 
 export interface ConverterOptions {
   readonly catalogRoot: string;
@@ -54,7 +53,7 @@ export interface ConvertedSegment {
 interface DayGroup {
   readonly decl: StreamDecl;
   readonly day: bigint;
-  readonly frames: SeriesFrame[];
+  readonly builder: RowsBuilder;
   maxSeq: bigint;
 }
 
@@ -73,49 +72,91 @@ export class SegmentConverter {
   /** Converts one sealed segment and deletes it. */
   async convert(path: string): Promise<ConvertedSegment> {
     const { state, walDir } = this.options;
-    const scan = await scanSegment(path);
-    if (scan.damage) throw new CaptureError('CAPTURE_BAD_WAL', `${path}: ${scan.damage.reason} at byte ${scan.damage.offset}; a sealed segment must be whole — recovery cuts torn tails on start, so restart the capture`, { path });
+    const data = await readFile(path);
     const streams = new Map<number, StreamDecl>();
     const groups = new Map<string, DayGroup>();
     const gaps = new Map<string, RecordedGap[]>();
-    const positions = new Map<string, StreamPosition>();
-    let lastSeq = scan.firstSeq! - 1n;
+    const lastRows = new Map<string, { start: number; end: number; maxTs: bigint }>();
+    let lastSeq = 0n;
     let skipped = 0;
-    for (const { payload, offset } of scan.records) {
-      const record = decodeRecord(payload, streams, `${path} at byte ${offset}`);
-      if (record.seq > lastSeq) lastSeq = record.seq;
-      if (record.kind === 'stream') continue;
-      const decl = streams.get(record.stream)!;
-      if (record.kind === 'gap') {
-        const list = gaps.get(decl.nodeId) ?? [];
-        list.push({ start: record.start, end: record.end, reason: record.reason });
-        gaps.set(decl.nodeId, list);
-        continue;
+    const where = (start: number): string => `${path} at byte ${start - RECORD_HEADER_BYTES}`;
+    /** The group rows of (stream, day) go to, or undefined when the watermark says they are in. */
+    const groupFor = (decl: StreamDecl, day: bigint, seq: bigint, rows: number): DayGroup | undefined => {
+      const key = watermarkKey(decl.nodeId, day);
+      if (seq <= (state.watermarks.get(key) ?? -1n)) {
+        skipped += rows;
+        return undefined;
       }
-      if (record.frame.length === 0) continue;
-      notePosition(positions, decl, record.frame);
-      for (const { day, frame } of splitByDay(record.frame)) {
-        const key = watermarkKey(decl.nodeId, day);
-        if (record.seq <= (state.watermarks.get(key) ?? -1n)) {
-          skipped += frame.length;
-          continue;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { decl, day, builder: new RowsBuilder(decl), maxSeq: seq }));
+      group.maxSeq = seq;
+      return group;
+    };
+    const walk = walkSegment(data, (start, end) => {
+      const seq = data.readBigUInt64LE(start + 1);
+      if (seq > lastSeq) lastSeq = seq;
+      if (data[start] !== KIND_ROWS) {
+        const record = decodeRecord(data.subarray(start, end), streams, where(start));
+        if (record.kind === 'gap') {
+          const nodeId = streams.get(record.stream)!.nodeId;
+          gaps.set(nodeId, [...(gaps.get(nodeId) ?? []), { start: record.start, end: record.end, reason: record.reason }]);
         }
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { decl, day, frames: [], maxSeq: record.seq }));
-        group.frames.push(frame);
-        group.maxSeq = record.seq;
+        return;
       }
+      const decl = streams.get(data.readUInt16LE(start + 9));
+      const n = end - start >= ROWS_FIXED ? data.readUInt32LE(start + 19) : 0;
+      if (decl === undefined || end - start < ROWS_FIXED + n * 8) {
+        decodeRecord(data.subarray(start, end), streams, where(start)); // throws the precise complaint
+        return;
+      }
+      if (n === 0) return;
+      // ts_init is every type's last column: the record's last n × 8 bytes.
+      const tsAt = end - n * 8;
+      let minTs = data.readBigUInt64LE(tsAt);
+      let maxTs = minTs;
+      for (let i = 1; i < n; i++) {
+        const ts = data.readBigUInt64LE(tsAt + i * 8);
+        if (ts < minTs) minTs = ts;
+        if (ts > maxTs) maxTs = ts;
+      }
+      const previous = lastRows.get(decl.nodeId);
+      if (previous) {
+        previous.start = start;
+        previous.end = end;
+        if (maxTs > previous.maxTs) previous.maxTs = maxTs;
+      } else {
+        lastRows.set(decl.nodeId, { start, end, maxTs });
+      }
+      const day = dayOf(minTs);
+      if (day === dayOf(maxTs)) {
+        groupFor(decl, day, seq, n)?.builder.appendPayload(data, start);
+      } else {
+        const record = decodeRecord(data.subarray(start, end), streams, where(start)) as Extract<WalRecord, { kind: 'rows' }>;
+        for (const part of splitByDay(record.frame)) groupFor(decl, part.day, seq, part.frame.length)?.builder.appendFrame(part.frame);
+      }
+    });
+    if (walk.damage) throw new CaptureError('CAPTURE_BAD_WAL', `${path}: ${walk.damage.reason} at byte ${walk.damage.offset}; a sealed segment must be whole — recovery cuts torn tails on start, so restart the capture`, { path });
+    if (lastSeq === 0n) lastSeq = walk.firstSeq! - 1n;
+    const positions = new Map<string, StreamPosition>();
+    for (const [nodeId, last] of lastRows) {
+      const record = decodeRecord(data.subarray(last.start, last.end), streams, where(last.start)) as Extract<WalRecord, { kind: 'rows' }>;
+      const tradeId = record.frame.type === 'trade_tick' ? (record.frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1) : undefined;
+      positions.set(nodeId, { lastTs: last.maxTs, ...(tradeId !== undefined ? { lastTradeId: tradeId } : {}) });
     }
 
     let rows = 0;
     const files: string[] = [];
     const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const newestDay = new Map<string, { decl: StreamDecl; day: bigint }>();
     for (const [key, group] of ordered) {
       const written = await this.#writeDay(key, group);
       rows += written.rows;
       skipped += written.skipped;
-      if (written.path) files.push(written.path);
+      files.push(...written.files);
+      const seen = newestDay.get(group.decl.nodeId);
+      if (!seen || group.day > seen.day) newestDay.set(group.decl.nodeId, { decl: group.decl, day: group.day });
     }
+    for (const { decl, day } of newestDay.values()) files.push(...(await this.#compactBefore(decl, day)));
     let gapCount = 0;
     for (const [nodeId, list] of gaps) {
       await this.options.gaps.add(nodeId, list);
@@ -136,63 +177,71 @@ export class SegmentConverter {
     return { path, rows, skipped, files, gaps: gapCount, lastSeq };
   }
 
-  async #writeDay(key: string, group: DayGroup): Promise<{ rows: number; skipped: number; path?: string }> {
-    const { catalogRoot, width, scheme, state, walDir } = this.options;
-    const { decl, day } = group;
-    const identifier = frameIdentifier(decl.type, decl.meta);
-    const dir = await targetFolder(catalogRoot, decl.type, identifier, scheme);
-    const first = day * NS_PER_DAY;
-    const last = first + NS_PER_DAY - 1n;
+  async #writeDay(key: string, group: DayGroup): Promise<{ rows: number; skipped: number; files: string[] }> {
+    const { state } = this.options;
+    const target = await this.#target(group.decl);
+    const plan = await planDayWrite(target, group.day, group.builder.build());
+    state.watermarks.set(key, group.maxSeq);
+    await this.#swap(plan);
+    return { rows: plan.rows, skipped: plan.skipped, files: plan.staged.map((s) => s.path) };
+  }
+
+  /** Makes each day before the newest one written of a series a single daily file. */
+  async #compactBefore(decl: StreamDecl, newestDay: bigint): Promise<string[]> {
+    const target = await this.#target(decl);
+    const days = new Set<bigint>();
+    for (const file of await existingFiles(target.dir)) {
+      const day = dayOf(file.interval.first);
+      if (day < newestDay) days.add(day);
+    }
+    const written: string[] = [];
+    for (const day of [...days].sort((a, b) => (a < b ? -1 : 1))) {
+      const plan = await planCompaction(target, day);
+      if (!plan) continue;
+      await this.#swap(plan);
+      written.push(...plan.staged.map((s) => s.path));
+    }
+    return written;
+  }
+
+  async #target(decl: StreamDecl): Promise<{ dir: string; decl: StreamDecl; width: FixedWidth; scheme?: FolderScheme }> {
+    const { catalogRoot, width, scheme } = this.options;
+    const dir = await targetFolder(catalogRoot, decl.type, frameIdentifier(decl.type, decl.meta), scheme);
     const all = await existingFiles(dir);
     if (all.length > 0) await checkCompatible(all[0]!.path, decl, width);
-    const sameDay = all.filter((f) => f.interval.last >= first && f.interval.first <= last);
-    const straddling = sameDay.find((f) => f.interval.first < first || f.interval.last > last);
-    if (straddling) {
-      throw new CaptureError(
-        'CAPTURE_CONVERSION_CONFLICT',
-        `${straddling.path} spans more than the UTC day ${new Date(Number(first / 1_000_000n)).toISOString().slice(0, 10)} the capture writes; split it by day (or delete it) so the day's rows can be merged — the segment stays in the WAL until then`,
-        { path: straddling.path },
-      );
-    }
-    const existing = await readDay(sameDay, decl.type, width);
-    let fresh = sortedByTs(group.frames.length === 1 ? group.frames[0]! : concatFrames(group.frames));
-    const before = fresh.length;
-    if (existing) fresh = withoutKnownRows(existing, fresh);
-    const skipped = before - fresh.length;
-    if (fresh.length === 0) {
-      state.watermarks.set(key, group.maxSeq);
-      await saveState(walDir, state);
-      return { rows: 0, skipped };
-    }
-    const merged = existing ? mergeByTs(existing, fresh) : fresh;
-    const staged = await stageFile(dir, decl.type, width, decl.meta, [merged], scheme ? { scheme } : {});
-    const swap: PendingSwap = { temp: staged.temp, path: staged.path, replaces: sameDay.map((f) => f.path) };
-    state.watermarks.set(key, group.maxSeq);
-    state.pending = swap;
+    return { dir, decl, width, ...(scheme ? { scheme } : {}) };
+  }
+
+  /** Notes the swap (with the watermarks already set) in the state file, then applies it. */
+  async #swap(plan: DayWrite): Promise<void> {
+    const { state, walDir } = this.options;
+    state.pending = plan.staged.length > 0 ? { staged: plan.staged.map((s) => ({ temp: s.temp, path: s.path })), replaces: plan.replaces } : undefined;
     await saveState(walDir, state);
-    await applySwap(swap);
+    if (state.pending) await applySwap(state.pending);
     state.pending = undefined;
-    return { rows: fresh.length, skipped, path: staged.path };
   }
 }
 
-/** Makes a staged day file visible and removes the files it replaces; safe to repeat. */
+/** Makes staged day files visible and removes the files they replace; safe to repeat. */
 export async function applySwap(swap: PendingSwap): Promise<void> {
-  if (await exists(swap.temp)) {
-    if (swap.replaces.includes(swap.path)) {
-      await rename(swap.temp, swap.path); // same name: one atomic replace
+  for (const { temp, path } of swap.staged) {
+    if (!(await exists(temp))) continue; // done before a crash
+    if (swap.replaces.includes(path)) {
+      await rename(temp, path); // same name: one atomic replace
     } else {
       try {
-        await link(swap.temp, swap.path);
+        await link(temp, path);
       } catch (error) {
         // Linked before a crash: the name is already there.
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      await rm(swap.temp, { force: true });
+      await rm(temp, { force: true });
     }
   }
-  for (const old of swap.replaces) if (old !== swap.path) await rm(old, { force: true });
-  await syncFolder(dirname(swap.path));
+  const finals = new Set(swap.staged.map((s) => s.path));
+  for (const old of swap.replaces) if (!finals.has(old)) await rm(old, { force: true });
+  const dirs = new Set([...swap.staged.map((s) => s.path), ...swap.replaces].map((p) => dirname(p)));
+  for (const dir of dirs) await syncFolder(dir);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -202,38 +251,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function notePosition(positions: Map<string, StreamPosition>, decl: StreamDecl, frame: SeriesFrame): void {
-  const ts = tsInitOf(frame);
-  let lastTs = ts[0]!;
-  for (const t of ts) if (t > lastTs) lastTs = t;
-  const previous = positions.get(decl.nodeId);
-  if (previous && previous.lastTs > lastTs) lastTs = previous.lastTs;
-  const tradeId = frame.type === 'trade_tick' ? (frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1) : undefined;
-  positions.set(decl.nodeId, { lastTs, ...(tradeId !== undefined ? { lastTradeId: tradeId } : {}) });
-}
-
-async function readDay(files: readonly ExistingFile[], type: StreamDecl['type'], width: FixedWidth): Promise<SeriesFrame | undefined> {
-  const frames: SeriesFrame[] = [];
-  for (const file of files) for await (const frame of readCatalogFile(file.path, type, { width })) frames.push(frame as SeriesFrame);
-  if (frames.length === 0) return undefined;
-  return sortedByTs(frames.length === 1 ? frames[0]! : concatFrames(frames));
-}
-
-/** Drops rows of `fresh` the day already holds: trades by trade id, bars by close time. */
-function withoutKnownRows(existing: SeriesFrame, fresh: SeriesFrame): SeriesFrame {
-  if (fresh.type === 'trade_tick') {
-    const known = new Set((existing.columns as unknown as { trade_id: string[] }).trade_id);
-    const ids = (fresh.columns as unknown as { trade_id: string[] }).trade_id;
-    return filterRows(fresh, (i) => !known.has(ids[i]!));
-  }
-  if (fresh.type === 'bar') {
-    const known = new Set(tsInitOf(existing));
-    const ts = tsInitOf(fresh);
-    return filterRows(fresh, (i) => !known.has(ts[i]!));
-  }
-  return fresh;
 }
 
 /** NautilusTrader needs one width and one metadata per folder: refuse to mix. */

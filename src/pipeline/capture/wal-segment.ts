@@ -15,7 +15,7 @@
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32Range } from './crc32.js';
 import { MAX_PAYLOAD_BYTES, type PayloadWriter, RECORD_HEADER_BYTES, writeRecordHeader } from './record-codec.js';
 
 export const SEGMENT_MAGIC = Buffer.from('SEAMWAL1', 'latin1');
@@ -159,14 +159,32 @@ export async function scanSegment(path: string): Promise<SegmentScan> {
 
 /** `scanSegment` over bytes in memory (the fuzz tests call it directly). */
 export function scanSegmentBytes(path: string, data: Buffer): SegmentScan {
+  const records: ScannedRecord[] = [];
+  const walk = walkSegment(data, (start, end) => {
+    records.push({ offset: start - RECORD_HEADER_BYTES, payload: data.subarray(start, end) });
+  });
+  return { path, records, ...walk };
+}
+
+export interface SegmentWalk {
+  readonly firstSeq: bigint | undefined;
+  readonly validEnd: number;
+  readonly fileBytes: number;
+  readonly damage?: SegmentScan['damage'];
+}
+
+/**
+ * Calls `visit(payloadStart, payloadEnd)` for each whole, CRC-valid record, in order, without
+ * making an object per record (conversion walks millions of them).
+ */
+export function walkSegment(data: Buffer, visit: (start: number, end: number) => void): SegmentWalk {
   if (data.length < SEGMENT_HEADER_BYTES) {
-    return { path, firstSeq: undefined, records: [], validEnd: 0, fileBytes: data.length, ...(data.length > 0 ? { damage: { offset: 0, reason: 'the header is torn', tornTail: true } } : {}) };
+    return { firstSeq: undefined, validEnd: 0, fileBytes: data.length, ...(data.length > 0 ? { damage: { offset: 0, reason: 'the header is torn', tornTail: true } } : {}) };
   }
   if (!data.subarray(0, 8).equals(SEGMENT_MAGIC)) {
-    return { path, firstSeq: undefined, records: [], validEnd: 0, fileBytes: data.length, damage: { offset: 0, reason: 'the file does not start with SEAMWAL1', tornTail: false } };
+    return { firstSeq: undefined, validEnd: 0, fileBytes: data.length, damage: { offset: 0, reason: 'the file does not start with SEAMWAL1', tornTail: false } };
   }
   const firstSeq = data.readBigUInt64LE(8);
-  const records: ScannedRecord[] = [];
   let at = SEGMENT_HEADER_BYTES;
   let damage: SegmentScan['damage'];
   while (at < data.length) {
@@ -184,16 +202,15 @@ export function scanSegmentBytes(path: string, data: Buffer): SegmentScan {
       damage = { offset: at, reason: `a record of ${size} bytes is cut off after ${data.length - at - RECORD_HEADER_BYTES}`, tornTail: true };
       break;
     }
-    const payload = data.subarray(at + RECORD_HEADER_BYTES, end);
-    if (crc32(payload) !== data.readUInt32LE(at + 4)) {
+    if (crc32Range(data, at + RECORD_HEADER_BYTES, end) !== data.readUInt32LE(at + 4)) {
       // A torn write leaves the last record wrong; anything after it means damage inside.
       damage = { offset: at, reason: 'a record fails its CRC', tornTail: end === data.length };
       break;
     }
-    records.push({ offset: at, payload });
+    visit(at + RECORD_HEADER_BYTES, end);
     at = end;
   }
-  return { path, firstSeq, records, validEnd: damage ? damage.offset : data.length, fileBytes: data.length, ...(damage ? { damage } : {}) };
+  return { firstSeq, validEnd: damage ? damage.offset : data.length, fileBytes: data.length, ...(damage ? { damage } : {}) };
 }
 
 /** Trailing zeros are what a file extended but never written looks like after a crash. */
