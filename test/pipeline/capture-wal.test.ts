@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { lockWal } from '../../src/pipeline/capture/wal-recovery.js';
+import { crc32Range } from '../../src/pipeline/capture/crc32.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
 import type { FrameMeta } from '../../src/model/frames.js';
 import type { SeriesFrame } from '../../src/seamless/series.js';
@@ -186,6 +188,16 @@ describe('capture WAL segments', () => {
         }
       }),
       { numRuns: 15 },
+    );
+  });
+
+  it('fuzz: the table-driven CRC-32 equals zlib\'s on any bytes, small and large', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.nat(50), (bytes, skip) => {
+        const start = Math.min(skip, bytes.length);
+        assert.equal(crc32Range(bytes, start, bytes.length), zlibCrc32(bytes.subarray(start)));
+      }),
+      { numRuns: 500 },
     );
   });
 
