@@ -23,6 +23,7 @@ usage: seamless <verb> [--catalog PATH]
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
   stream <nodeId> ...   history from a time, then live rows as they happen
   gateway [--port N]    serve catalog and history over HTTP (start runs it after its summary)
+  capture ...           record live trades, quotes and bars into the catalog (capture --help)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -47,6 +48,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./stream-command.js')).runStream(rest, out);
       case 'gateway':
         return await (await import('./gateway-command.js')).runGateway(rest, out);
+      case 'capture':
+        return await (await import('./capture-command.js')).runCapture(rest, out);
       case undefined:
       case 'help':
       case '--help':

@@ -29,7 +29,7 @@ import { CcxtBackfiller, compareIds } from './ccxt-backfiller.js';
 const MS = 1_000_000n;
 
 /** Exchanges whose trade ids count up by one per trade, so a missing id is a missing trade. */
-const SEQUENTIAL_TRADE_IDS = new Set(['binance', 'binanceusdm', 'binancecoinm', 'binanceus']);
+export const SEQUENTIAL_TRADE_IDS = new Set(['binance', 'binanceusdm', 'binancecoinm', 'binanceus']);
 
 export interface CcxtLiveFeedOptions {
   /** A ccxt pro exchange object for the websockets. */
