@@ -95,7 +95,8 @@ export class TradeIdTracker {
     const nonUnit = this.buffered.length;
     const sequential = !this.overflow && this.steps > nonUnit && nonUnit <= Math.max(1, Math.floor(0.01 * this.steps));
     if (sequential) {
-      if (this.lastFileSequential && this.boundary) report(findings, this.boundary, 'from the previous file');
+      const boundary = this.boundary;
+      if (this.lastFileSequential && boundary && boundary.id - boundary.previous !== 1) report(findings, boundary, 'from the previous file');
       for (const step of this.buffered) report(findings, step);
     }
     this.lastFileSequential = sequential;
