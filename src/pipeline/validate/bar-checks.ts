@@ -51,9 +51,10 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
   }
 
   function checkSpacing(i: number, delta: number, step: number): void {
+    if (delta === step) return;
     const previous = ((BigInt(spacing.hi) << 32n) | BigInt(spacing.lo)).toString();
     if (delta % step !== 0) sink.add('bar_spacing', i, { spacing_ns: String(delta), step_ns: String(step), previous_ts_init: previous });
-    else if (delta > step) sink.add('bar_gap', i, { missing_bars: String(delta / step - 1), previous_ts_init: previous }, delta / step - 1);
+    else sink.add('bar_gap', i, { missing_bars: String(delta / step - 1), previous_ts_init: previous }, delta / step - 1);
   }
 
   function checkBarValues(i: number): void {

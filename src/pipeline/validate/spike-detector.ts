@@ -140,27 +140,40 @@ export class SpikeDetector {
   }
 }
 
-/** Median of |x − median| over a sorted window: merges the two sides outward from the middle. */
+/**
+ * Median of |x − median| over a sorted window, in O(log n): the distances are two sorted
+ * runs — leftwards from the middle (median − s[m − t]) and rightwards (s[m + 1 + t] −
+ * median) — and the k-th smallest of two sorted runs is found by bisecting how many of
+ * it come from the left run.
+ */
 function mad(s: Float64Array, median: number): number {
   const n = s.length;
-  let left = (n - 1) >> 1;
-  let right = left + 1;
-  let previous = 0;
-  let current = 0;
-  // The (n >> 1)-th and (n >> 1) + 1-th smallest distances (1-based) are all we need.
-  for (let taken = 0; taken <= n >> 1; taken++) {
-    const dl = left >= 0 ? median - s[left]! : Infinity;
-    const dr = right < n ? s[right]! - median : Infinity;
-    previous = current;
-    if (dl <= dr) {
-      current = dl;
-      left--;
+  const half = n >> 1;
+  return n & 1 ? kthDistance(s, median, half + 1) : (kthDistance(s, median, half) + kthDistance(s, median, half + 1)) / 2;
+}
+
+/** The k-th smallest (1-based) of |s[i] − median|, s sorted, median between s[m] and s[m + 1]. */
+function kthDistance(s: Float64Array, median: number, k: number): number {
+  const m = (s.length - 1) >> 1;
+  const leftLength = m + 1;
+  const rightLength = s.length - leftLength;
+  // left(t) = median − s[m − t] and right(t) = s[m + 1 + t] − median both increase with t.
+  let lo = Math.max(0, k - rightLength);
+  let hi = Math.min(k, leftLength);
+  while (lo <= hi) {
+    const fromLeft = (lo + hi) >> 1;
+    const fromRight = k - fromLeft;
+    if (fromLeft < leftLength && fromRight > 0 && s[m + fromRight]! - median > median - s[m - fromLeft]!) {
+      lo = fromLeft + 1; // the next left distance is smaller than the last right one taken
+    } else if (fromLeft > 0 && fromRight < rightLength && median - s[m - fromLeft + 1]! > s[m + 1 + fromRight]! - median) {
+      hi = fromLeft - 1; // the last left distance taken is larger than the next right one
     } else {
-      current = dr;
-      right++;
+      const a = fromLeft > 0 ? median - s[m - fromLeft + 1]! : -Infinity;
+      const b = fromRight > 0 ? s[m + fromRight]! - median : -Infinity;
+      return a > b ? a : b;
     }
   }
-  return n & 1 ? current : (previous + current) / 2;
+  throw new Error('kthDistance: inconsistent window');
 }
 
 /** Replaces one copy of `old` by `p` in the sorted array `s`, keeping it sorted. */
