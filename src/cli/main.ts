@@ -24,6 +24,7 @@ usage: seamless <verb> [--catalog PATH]
   stream <nodeId> ...   history from a time, then live rows as they happen
   gateway [--port N]    serve catalog and history over HTTP (start runs it after its summary)
   capture ...           record live trades, quotes and bars into the catalog (capture --help)
+  validate [<type> [<id>]] ...  data-quality report per file and day (seamless validate --help)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -50,6 +51,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./gateway-command.js')).runGateway(rest, out);
       case 'capture':
         return await (await import('./capture-command.js')).runCapture(rest, out);
+      case 'validate':
+        return await (await import('./validate-command.js')).runValidate(rest, out);
       case undefined:
       case 'help':
       case '--help':

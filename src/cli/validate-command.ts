@@ -1,0 +1,103 @@
+/**
+ * `seamless validate`: data-quality report of a catalog per file and UTC day. Exit codes:
+ * 0 nothing at the --fail-on level, 1 findings at that level (or a catalog error), 2 a
+ * usage mistake.
+ */
+import { isCatalogError } from '../catalog/errors.js';
+import { marketType } from '../catalog/reader.js';
+import type { MarketDataType } from '../model/frames.js';
+import { printReport, reportJson } from '../pipeline/validate/format.js';
+import { type ValidateOptions, ValidateOptionError, parseDuration, resolveOptions } from '../pipeline/validate/options.js';
+import { validateCatalog } from '../pipeline/validate/runner.js';
+import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import type { Output } from './output.js';
+
+export const VALIDATE_USAGE = `seamless validate [<type> [<id>]] [--catalog PATH] [--start T] [--end T] [--json]
+        [--spike-window N] [--spike-mads K] [--gap-factor F] [--gap-floor DURATION]
+        [--max-skew DURATION] [--examples N] [--fail-on error|warning]
+
+  Checks market data per file and UTC day: trade id gaps, suspected time gaps, price spikes,
+  crossed/locked quotes, zero/negative sizes, ts_init order and duplicates, ts_event/ts_init
+  skew, precision drift, bar OHLC and spacing. Exit 1 when a finding at the --fail-on level
+  (default error) is found. DURATION: 500ms, 60s, 5m, 1h or nanoseconds. See docs/validate.md.`;
+
+const FLAGS = {
+  start: { type: 'string' },
+  end: { type: 'string' },
+  json: { type: 'boolean' },
+  'spike-window': { type: 'string' },
+  'spike-mads': { type: 'string' },
+  'gap-factor': { type: 'string' },
+  'gap-floor': { type: 'string' },
+  'max-skew': { type: 'string' },
+  examples: { type: 'string' },
+  'fail-on': { type: 'string' },
+} as const;
+
+function numberFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a positive number like 10 or 2.5, was "${text}"`);
+  return value;
+}
+
+function durationFlag(name: string, text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
+  }
+}
+
+function typeArgument(text: string | undefined): MarketDataType | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return marketType(text).key;
+  } catch (error) {
+    if (isCatalogError(error)) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export async function runValidate(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, FLAGS);
+  if (values.help) {
+    out.write(`${VALIDATE_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 2) throw new UsageError(`validate takes at most <type> and <id>, was ${positionals.length} arguments`);
+  const options: ValidateOptions = {
+    type: typeArgument(positionals[0]),
+    identifier: positionals[1],
+    start: timeFlag('start', values.start),
+    end: timeFlag('end', values.end),
+    spikeWindow: intFlag('spike-window', values['spike-window'], { min: 3, max: 100_000 }),
+    spikeMads: numberFlag('spike-mads', values['spike-mads']),
+    gapFactor: numberFlag('gap-factor', values['gap-factor']),
+    gapFloorNs: durationFlag('gap-floor', values['gap-floor']),
+    maxSkewNs: durationFlag('max-skew', values['max-skew']),
+    examples: intFlag('examples', values.examples),
+    failOn: choiceFlag('fail-on', values['fail-on'], ['error', 'warning'] as const),
+  };
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    if (error instanceof ValidateOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+  const root = catalogPath(values.catalog);
+  let report;
+  try {
+    report = await validateCatalog(root, options);
+  } catch (error) {
+    if (isCatalogError(error, 'CATALOG_BAD_IDENTIFIER') || isCatalogError(error, 'CATALOG_PATH_ESCAPE')) throw new UsageError(error.message);
+    throw error;
+  }
+  if (options.identifier !== undefined && report.totals.files === 0 && options.start === undefined && options.end === undefined) {
+    throw new UsageError(`no ${options.type} files for ${JSON.stringify(options.identifier)} in ${report.catalog}; see \`seamless catalog ls\``);
+  }
+  if (values.json) out.write(reportJson(report));
+  else printReport(report, out);
+  return report.failed ? 1 : 0;
+}

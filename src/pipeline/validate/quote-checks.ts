@@ -1,0 +1,66 @@
+/**
+ * Quote checks fused in one pass over the four fixed columns: sentinels, crossed (bid > ask,
+ * an error) and locked (bid = ask, a warning — some venues do print locked books), zero
+ * and negative sizes, declared precision, and spikes of the mid price.
+ *
+ * The loop reads 32-bit words directly, as quote-fast-path.ts does: each raw's top word
+ * decides sentinels and negative sizes. One float per raw, built once, serves the rest:
+ * it settles bid < ask for all but crossed, locked or nearly locked quotes, feeds the
+ * precision test and the mid.
+ */
+import type { Frame } from '../../model/frames.js';
+import { compareRaw, rawView } from '../../seamless/conformance/raw-view.js';
+import { type FrameSink, rawText } from './finding-sink.js';
+import type { SpikeDetector } from './spike-detector.js';
+import { spikeValues } from './spike-values.js';
+import type { PrecisionCheck } from './precision-check.js';
+import { type NegativeSizeTest, reportDrift, sentinelAt } from './value-checks.js';
+
+const TWO_32 = 4294967296;
+
+export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
+  const { price, size } = precision;
+  const c = frame.columns;
+  const bid = rawView(c.bid_price);
+  const ask = rawView(c.ask_price);
+  const bidSize = rawView(c.bid_size);
+  const askSize = rawView(c.ask_size);
+  const b = bid.words;
+  const a = ask.words;
+  const bs = bidSize.words;
+  const as = askSize.words;
+  const wide = frame.width === 16;
+  const stride = wide ? 4 : 2;
+  const top = stride - 1;
+  const maxTop = negative.maxTop;
+  const shown = (i: number) => ({ bid: rawText(bid, i), ask: rawText(ask, i), bid_size: rawText(bidSize, i), ask_size: rawText(askSize, i) });
+  for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
+    const bt = b[base + top]!;
+    const at = a[base + top]!;
+    const bst = bs[base + top]!;
+    const ast = as[base + top]!;
+    // Sentinels: prices' top word 0x7FFFFFFF / 0x80000000, sizes' 0xFFFFFFFF.
+    if ((bt === 0x7fffffff || bt === 0x80000000 || at === 0x7fffffff || at === 0x80000000 || bst === 0xffffffff || ast === 0xffffffff) && (sentinelAt(bid, i) || sentinelAt(ask, i) || sentinelAt(bidSize, i) || sentinelAt(askSize, i))) {
+      sink.add('sentinel', i, shown(i));
+      continue;
+    }
+    // Floats of the raws, rounded monotonically (each Horner step keeps order), so bf < af
+    // proves bid < ask; only the rare rest needs the exact word comparison.
+    const bf = wide ? (((bt | 0) * TWO_32 + b[base + 2]!) * TWO_32 + b[base + 1]!) * TWO_32 + b[base]! : (bt | 0) * TWO_32 + b[base]!;
+    const af = wide ? (((at | 0) * TWO_32 + a[base + 2]!) * TWO_32 + a[base + 1]!) * TWO_32 + a[base]! : (at | 0) * TWO_32 + a[base]!;
+    if (!(bf < af)) {
+      const order = compareRaw(bid, i, ask, i);
+      if (order >= 0) sink.add(order > 0 ? 'quote_crossed' : 'quote_locked', i, shown(i));
+    }
+    const bsf = wide ? ((bst * TWO_32 + bs[base + 2]!) * TWO_32 + bs[base + 1]!) * TWO_32 + bs[base]! : bst * TWO_32 + bs[base]!;
+    const asf = wide ? ((ast * TWO_32 + as[base + 2]!) * TWO_32 + as[base + 1]!) * TWO_32 + as[base]! : ast * TWO_32 + as[base]!;
+    if (bsf === 0 || asf === 0) sink.add('size_zero', i, shown(i));
+    else if ((bst >= maxTop || ast >= maxTop) && (negative.negativeAt(bidSize, i) || negative.negativeAt(askSize, i))) sink.add('size_negative', i, shown(i));
+    if (!price.surely(bf, b[base]!)) reportDrift(price, bid, i, 'bid_price', sink);
+    if (!price.surely(af, a[base]!)) reportDrift(price, ask, i, 'ask_price', sink);
+    if (!size.surely(bsf, bs[base]!)) reportDrift(size, bidSize, i, 'bid_size', sink);
+    if (!size.surely(asf, as[base]!)) reportDrift(size, askSize, i, 'ask_size', sink);
+    const mid = (bf + af) / 2;
+    if (spikes.push(mid)) sink.add('price_spike', i, spikeValues('mid', mid, spikes, frame.width));
+  }
+}

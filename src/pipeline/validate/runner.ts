@@ -1,0 +1,68 @@
+/**
+ * `validateCatalog`: finds the series to validate (one per type folder and identifier
+ * folder), streams each file's frames through a SeriesValidator in time order, and sums
+ * the file reports. A file that cannot be read becomes an `unreadable` finding, not an
+ * abort: one damaged file should not hide what the rest of the catalog holds.
+ */
+import { basename, dirname, relative } from 'node:path';
+import { isCatalogError } from '../../catalog/errors.js';
+import { type CatalogFile, CatalogLayout } from '../../catalog/layout.js';
+import { readFile } from '../../catalog/reader.js';
+import type { AnyFrame, MarketDataType } from '../../model/frames.js';
+import { type ResolvedOptions, type ValidateOptions, resolveOptions } from './options.js';
+import { type FileReport, type ValidationReport, buildReport } from './report.js';
+import { SeriesValidator } from './series-validator.js';
+
+const ALL_TYPES: readonly MarketDataType[] = ['trade_tick', 'quote_tick', 'bar', 'order_book_delta'];
+
+export interface SeriesFiles {
+  readonly type: MarketDataType;
+  /** The identifier folder name. */
+  readonly identifier: string;
+  readonly files: readonly CatalogFile[];
+}
+
+/** Lists the series the options select, each with its files in time order. */
+export async function listSeries(layout: CatalogLayout, options: ResolvedOptions): Promise<SeriesFiles[]> {
+  const series: SeriesFiles[] = [];
+  const { start, end } = options;
+  if (start !== undefined && end !== undefined && end <= start) return series;
+  for (const type of options.type ? [options.type] : ALL_TYPES) {
+    const files = await layout.filesFor(type, options.identifier, start, end === undefined ? undefined : end - 1n);
+    // filesFor sorts by time across folders; grouping by folder keeps that order per series.
+    const byFolder = new Map<string, CatalogFile[]>();
+    for (const file of files) {
+      const folder = dirname(file.path);
+      const list = byFolder.get(folder) ?? [];
+      list.push(file);
+      byFolder.set(folder, list);
+    }
+    for (const [folder, list] of byFolder) series.push({ type, identifier: basename(folder), files: list });
+  }
+  return series;
+}
+
+/** Validates the catalog at `root`. Throws CatalogError for a bad request (unknown type, bad identifier, root not a folder). */
+export async function validateCatalog(root: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const resolved = resolveOptions(options);
+  const layout = new CatalogLayout(root);
+  const series = await listSeries(layout, resolved);
+  const reports: FileReport[] = [];
+  for (const { type, identifier, files } of series) {
+    const validator = new SeriesValidator(type, identifier, resolved);
+    for (const file of files) reports.push(await validateFile(validator, layout.root, file, resolved));
+  }
+  return buildReport(layout.root, series.length, reports, resolved.failOn);
+}
+
+async function validateFile(validator: SeriesValidator, root: string, file: CatalogFile, options: ResolvedOptions): Promise<FileReport> {
+  validator.beginFile(relative(root, file.path));
+  const window = { ...(options.start !== undefined ? { start: options.start } : {}), ...(options.end !== undefined ? { end: options.end } : {}) };
+  try {
+    for await (const frame of readFile(file.path, validator.type, window)) validator.frame(frame as AnyFrame);
+  } catch (error) {
+    if (!isCatalogError(error)) throw error;
+    validator.unreadable(error, file.interval?.first ?? 0n);
+  }
+  return validator.endFile();
+}

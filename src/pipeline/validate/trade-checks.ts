@@ -1,0 +1,43 @@
+/**
+ * Trade checks fused in one pass over price and size: sentinels, zero and negative sizes,
+ * declared precision and price spikes, from one float per raw (see quote-checks.ts).
+ * Trade id continuity is trade-ids.ts (strings, a pass of its own).
+ */
+import type { Frame } from '../../model/frames.js';
+import { rawView } from '../../seamless/conformance/raw-view.js';
+import { type FrameSink, rawText } from './finding-sink.js';
+import type { SpikeDetector } from './spike-detector.js';
+import { spikeValues } from './spike-values.js';
+import type { PrecisionCheck } from './precision-check.js';
+import { type NegativeSizeTest, reportDrift, sentinelAt } from './value-checks.js';
+
+const TWO_32 = 4294967296;
+
+export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
+  const c = frame.columns;
+  const priceView = rawView(c.price);
+  const sizeView = rawView(c.size);
+  const pw = priceView.words;
+  const sw = sizeView.words;
+  const wide = frame.width === 16;
+  const stride = wide ? 4 : 2;
+  const top = stride - 1;
+  const maxTop = negative.maxTop;
+  const { price, size } = precision;
+  const shown = (i: number) => ({ price: rawText(priceView, i), size: rawText(sizeView, i), trade_id: c.trade_id[i]! });
+  for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
+    const pt = pw[base + top]!;
+    const st = sw[base + top]!;
+    if ((pt === 0x7fffffff || pt === 0x80000000 || st === 0xffffffff) && (sentinelAt(priceView, i) || sentinelAt(sizeView, i))) {
+      sink.add('sentinel', i, shown(i));
+      continue;
+    }
+    const pf = wide ? (((pt | 0) * TWO_32 + pw[base + 2]!) * TWO_32 + pw[base + 1]!) * TWO_32 + pw[base]! : (pt | 0) * TWO_32 + pw[base]!;
+    const sf = wide ? ((st * TWO_32 + sw[base + 2]!) * TWO_32 + sw[base + 1]!) * TWO_32 + sw[base]! : st * TWO_32 + sw[base]!;
+    if (sf === 0) sink.add('size_zero', i, shown(i));
+    else if (st >= maxTop && negative.negativeAt(sizeView, i)) sink.add('size_negative', i, shown(i));
+    if (!price.surely(pf, pw[base]!)) reportDrift(price, priceView, i, 'price', sink);
+    if (!size.surely(sf, sw[base]!)) reportDrift(size, sizeView, i, 'size', sink);
+    if (spikes.push(pf)) sink.add('price_spike', i, spikeValues('price', pf, spikes, frame.width));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Properties (fast-check): the spike detector's shortcuts never change its verdict against
+ * a brute-force rolling median/MAD; the word-level precision test agrees with the BigInt
+ * `isRawAtPrecision`; a clean generated series yields no finding; planting one fault
+ * anywhere yields exactly the findings that fault implies.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { type FixedWidth, PRICE_RAW_MAX, QUANTITY_RAW_MAX, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../src/model/fixed-point.js';
+import { allocFixedColumn, setFixedRaw } from '../../src/model/frames.js';
+import { rawView } from '../../src/seamless/conformance/raw-view.js';
+import { PrecisionCheck } from '../../src/pipeline/validate/precision-check.js';
+import { SpikeDetector } from '../../src/pipeline/validate/spike-detector.js';
+import { PLANTS, cleanFrame, findings, validateFiles } from './validate-support.js';
+
+/** The definition, computed the slow way: sort the window for every price. */
+function oracle(prices: readonly number[], window: number, mads: number, step: number): boolean[] {
+  return prices.map((p, i) => {
+    if (i < window) return false;
+    const s = prices.slice(i - window, i).sort((a, b) => a - b);
+    const n = window;
+    const median = n & 1 ? s[n >> 1]! : (s[(n >> 1) - 1]! + s[n >> 1]!) / 2;
+    const d = s.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
+    const mad = n & 1 ? d[n >> 1]! : (d[(n >> 1) - 1]! + d[n >> 1]!) / 2;
+    const sigma = Math.max(1.4826 * mad, step, 1e-4 * Math.abs(median));
+    return Math.abs(p - median) > mads * sigma;
+  });
+}
+
+describe('validate properties', () => {
+  it('spike detector = brute-force rolling median/MAD, on walks with jumps, plateaus and spikes', () => {
+    let spikes = 0;
+    let calm = 0;
+    const move = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -3, max: 3 }) }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -5000, max: 5000 }) });
+    fc.assert(
+      fc.property(fc.array(move, { minLength: 1, maxLength: 600, size: 'max' }), fc.integer({ min: 3, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 2_000_000 }), (moves, window, mads, base) => {
+        let price = base;
+        const prices = moves.map((m) => (price += m));
+        const detector = new SpikeDetector(window, mads, 1);
+        const expected = oracle(prices, window, mads, 1);
+        assert.deepEqual(prices.map((p) => detector.push(p)), expected);
+        for (const spike of expected) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: both verdicts occurred, many times.
+    assert.ok(spikes > 100 && calm > 1000, `spikes ${spikes}, calm ${calm}`);
+  });
+
+  it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {
+    const width = fc.constantFrom<FixedWidth>(8, 16);
+    const verdicts = { true: 0, false: 0 };
+    fc.assert(
+      fc.property(width, fc.integer({ min: 0, max: 16 }), fc.boolean(), fc.bigInt({ min: 0n, max: 2n ** 127n }), fc.integer({ min: -3, max: 3 }), fc.boolean(), (w, p, signed, seed, nudge, multiple) => {
+        const precision = Math.min(p, fixedPrecisionOf(w));
+        const max = signed ? PRICE_RAW_MAX[w] : QUANTITY_RAW_MAX[w];
+        const unit = pow10(fixedPrecisionOf(w) - precision);
+        // Half the cases are multiples of the unit (nudged by a few raws), half arbitrary.
+        let raw = multiple ? (seed % (max / unit)) * unit + BigInt(nudge) : seed % max;
+        if (signed && seed % 2n === 0n) raw = -raw;
+        if (!signed && raw < 0n) raw = -raw;
+        const column = allocFixedColumn(signed ? 'price' : 'quantity', w, 1);
+        setFixedRaw(column, 0, raw);
+        const check = new PrecisionCheck(w, precision);
+        const expected = isRawAtPrecision(raw, precision, w);
+        assert.equal(check.atPrecision(rawView(column), 0), expected, `raw ${raw} precision ${precision} width ${w}`);
+        verdicts[`${expected}`]++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(verdicts.true > 500 && verdicts.false > 500, JSON.stringify(verdicts));
+  });
+
+  const TYPES = ['quote_tick', 'trade_tick', 'bar'] as const;
+
+  it('a clean generated series yields no finding', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TYPES), fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 700 }), (type, width, seed, rows) => {
+        assert.deepEqual(findings(validateFiles(type, [[cleanFrame(type, width, rows, seed)]])), []);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('planting one fault yields exactly the findings it implies', () => {
+    const cases = PLANTS.flatMap((plant) => plant.types.map((type) => ({ plant, type })));
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 300, max: 395 }), ({ plant, type }, width, seed, row) => {
+        const { frame, expected } = plant.apply(cleanFrame(type, width, 400, seed), row);
+        assert.deepEqual(findings(validateFiles(type, [[frame]])), [...expected].sort());
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
