@@ -179,8 +179,8 @@ function checkComponentConfigs(config: JsonObject, instruments: Set<string>, loa
 
 function knownInstrument(id: string, path: Array<string | number>, instruments: Set<string>, where: string, findings: Finding[]): boolean {
   if (instruments.has(id)) return true;
-  const close = closeNames(id, instruments).slice(0, 1);
-  const hint = close[0] ? `; did you mean ${close[0]}?` : instruments.size > 0 && instruments.size <= 10 ? `; it has ${[...instruments].sort().join(', ')}` : '';
+  const close = closeNames(id, instruments).slice(0, 2);
+  const hint = close[0] ? `; did you mean ${close.join(' or ')}?` : instruments.size > 0 && instruments.size <= 10 ? `; it has ${[...instruments].sort().join(', ')}` : '';
   findings.push(
     finding(formatPath(path), 'UNKNOWN_INSTRUMENT', `instrument ${id} is not in ${where}${hint} (BacktestNode needs the instrument definition in the same catalog, else it silently loads nothing)`, close[0] ? { suggestion: close[0] } : {}),
   );
