@@ -111,15 +111,25 @@ describe('node routes', () => {
 
     // The stream: a snapshot, then live events, closed after the end.
     const messages: Array<{ type: string; [k: string]: unknown }> = [];
-    let closed!: Promise<void>;
-    // Listeners go on before the upgrade completes: the snapshot is sent at once.
+    let ended!: Promise<void>;
+    // Listeners go on before the upgrade completes: the snapshot is sent at once. The server
+    // closes after `end`; injected sockets only finish that handshake on ws's 30 s timeout,
+    // so the client hangs up itself once `end` arrives.
     await app.injectWS(`/nodes/${started.id}/stream`, {}, {
       onInit: (ws) => {
-        closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
-        ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())));
+        ended = new Promise<void>((resolve) =>
+          ws.on('message', (data: Buffer) => {
+            const message = JSON.parse(data.toString()) as { type: string };
+            messages.push(message);
+            if (message.type === 'end') {
+              ws.terminate();
+              resolve();
+            }
+          }),
+        );
       },
     });
-    await closed;
+    await ended;
     const types = new Set(messages.map((m) => m.type));
     assert.equal(messages[0]?.type, 'snapshot');
     for (const type of ['progress', 'log', 'result', 'end']) assert.ok(types.has(type), `stream has ${type}: ${[...types].join(',')}`);
