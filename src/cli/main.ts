@@ -25,6 +25,7 @@ usage: seamless <verb> [--catalog PATH]
   gateway [--port N]    serve catalog and history over HTTP (start runs it after its summary)
   capture ...           record live trades, quotes and bars into the catalog (capture --help)
   validate [<type> [<id>]] ...  data-quality report per file and day (seamless validate --help)
+  node check <config>   lint a NautilusTrader node config; backtest run|grid|compare|ls|show (\`seamless node\`/\`backtest\` --help)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -53,6 +54,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./capture-command.js')).runCapture(rest, out);
       case 'validate':
         return await (await import('./validate-command.js')).runValidate(rest, out);
+      case 'node':
+        return await (await import('./node-command.js')).runNodeCommand(rest, out);
+      case 'backtest':
+        return await (await import('./backtest-command.js')).runBacktestCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
