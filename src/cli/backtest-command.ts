@@ -1,7 +1,7 @@
 /**
  * `seamless backtest run|grid|compare|ls|show`: backtests from the command line through the
  * same supervisor and service the gateway's routes use, with records and results in the state
- * folder (--state, else $SEAMLESS_STATE_DIR, else ./.seamless). Ctrl-C stops running nodes
+ * folder (--state, else $SEAMLESS_STATE_DIR, else <catalog>/.seamless). Ctrl-C stops running nodes
  * gracefully.
  */
 import { existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { GLOBAL_OPTIONS, UsageError, catalogPath, positional } from './args.js';
 import { reportNodeError } from './node-command.js';
 import { type Output, printTable } from './output.js';
 
-export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or ./.seamless):
+export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or <catalog>/.seamless):
   backtest run <config> [--catalog PATH] [--name N] [--json]
                         check and run one BacktestRunConfig, with progress; prints its statistics
   backtest grid <config> --param NAME=V1,V2,... [--param ...] [--parallel N] [--rank-by STAT] [--asc]
@@ -66,7 +66,7 @@ export async function runBacktestCommand(argv: string[], out: Output): Promise<n
     return 0;
   }
   const { values, positionals } = parse(rest);
-  const stateDir = values.state ? resolve(values.state) : defaultStateDir();
+  const stateDir = values.state ? resolve(values.state) : defaultStateDir(catalogPath(values.catalog));
   try {
     switch (verb) {
       case 'run':

@@ -84,13 +84,21 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
     if (error instanceof TokenFileError) return fail(error.message);
     throw error;
   }
+  // Backtests and nodes: the supervisor re-attaches nodes a crashed gateway left running.
+  const { NodeSupervisor } = await import('../nodes/supervisor.js');
+  const { defaultStateDir } = await import('../nodes/run-store.js');
+  const { nodeRoutes } = await import('../gateway/routes/node-routes.js');
+  const supervisor = await NodeSupervisor.open({ stateDir: defaultStateDir(root) });
   const app = await buildGateway({
     catalogPath: root,
     token: loaded.token,
     logger: { level },
     readsNeedToken: !isLoopback(host),
     ...(provider ? { provider } : {}),
+    plugins: [{ plugin: nodeRoutes, options: { supervisor, catalogPath: root }, prefix: '/v1' }],
   });
+  // Nodes keep running when the gateway stops; the next gateway re-attaches them.
+  app.addHook('onClose', async () => supervisor.close());
   try {
     await app.listen({ host, port });
   } catch (error) {

@@ -18,10 +18,13 @@ import { replaceFile, writeSynced } from '../seamless/durable-write.js';
 import { NodeError } from './errors.js';
 import { type NodeRecord, nodeRecordSchema } from './node-record.js';
 
-/** `$SEAMLESS_STATE_DIR`, else `./.seamless` (the CLI's and the gateway's default). */
-export function defaultStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+/**
+ * `$SEAMLESS_STATE_DIR`, else `<catalog>/.seamless` — beside the gateway token, the coverage
+ * ledger and the capture WAL, so the CLI and the gateway see the same runs for one catalog.
+ */
+export function defaultStateDir(catalogRoot: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const fromEnv = env['SEAMLESS_STATE_DIR'];
-  return resolve(fromEnv !== undefined && fromEnv !== '' ? fromEnv : '.seamless');
+  return resolve(fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(catalogRoot, '.seamless'));
 }
 
 const ID_PATTERN = /^(bt|grid)-\d{8}-\d{6}-[0-9a-f]{6}$/;

@@ -41,6 +41,11 @@ describe('seamless gateway / start (child processes)', () => {
       assert.equal(refused.status, 401);
       const accepted = await fetch(`${gateway.url}/v1/catalog/bar/${BARS}/consolidate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       assert.equal(accepted.status, 200, await accepted.clone().text());
+      // The node routes are wired in, under the same auth: listing is open, running needs the token.
+      const runs = await fetch(`${gateway.url}/v1/backtests`);
+      assert.deepEqual(await runs.json(), { runs: [] });
+      const unauthorizedRun = await fetch(`${gateway.url}/v1/backtests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"config":{}}' });
+      assert.equal(unauthorizedRun.status, 401);
 
       stopped = true;
       assert.equal(await gateway.stop('SIGTERM'), 0);
