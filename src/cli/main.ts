@@ -22,6 +22,8 @@ usage: seamless <verb> [--catalog PATH]
   fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
   stream <nodeId> ...   history from a time, then live rows as they happen
+  bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams (docs/bridge.md)
+  flags get|set|audit   feature flags and the halt switch (mode) in Redis, audited
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -44,6 +46,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./history-commands.js')).runCoverage(rest, out);
       case 'stream':
         return await (await import('./stream-command.js')).runStream(rest, out);
+      case 'bridge':
+        return await (await import('./bridge-command.js')).runBridge(rest, out);
+      case 'flags':
+        return await (await import('./flags-command.js')).runFlags(rest, out);
       case undefined:
       case 'help':
       case '--help':
