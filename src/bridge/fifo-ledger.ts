@@ -104,12 +104,12 @@ export class FifoLedger {
   }
 }
 
-/** Reads exec:fills fields into a LedgerFill; throws naming the entry when side is not BUY/SELL. */
-export function ledgerFillFromFields(id: string, fields: Readonly<Record<string, string>>): LedgerFill {
+/** Reads exec:fills fields into a LedgerFill; throws naming the stream and entry when side is not BUY/SELL. */
+export function ledgerFillFromFields(id: string, fields: Readonly<Record<string, string>>, stream = 'exec:fills'): LedgerFill {
   const side = fields['side'];
-  if (side !== 'BUY' && side !== 'SELL') throw new RangeError(`exec:fills entry ${id}: side must be BUY or SELL, was "${side ?? '(missing)'}"`);
+  if (side !== 'BUY' && side !== 'SELL') throw new RangeError(`${stream} entry ${id}: side must be BUY or SELL, was "${side ?? '(missing)'}"`);
   const instrumentId = fields['instrument_id'] ?? (fields['symbol'] && fields['venue'] ? `${fields['symbol']}.${fields['venue']}` : undefined);
-  if (!instrumentId) throw new RangeError(`exec:fills entry ${id}: no instrument_id (or symbol and venue)`);
+  if (!instrumentId) throw new RangeError(`${stream} entry ${id}: no instrument_id (or symbol and venue)`);
   return {
     instrumentId,
     side,

@@ -147,7 +147,13 @@ async function runLedger(argv: string[], out: Output): Promise<number> {
       for (const [id, flat] of page) {
         const fields: Record<string, string> = {};
         for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-        ledger.apply(ledgerFillFromFields(id, fields));
+        try {
+          ledger.apply(ledgerFillFromFields(id, fields, stream));
+        } catch (error) {
+          const message = (error as Error).message;
+          process.stderr.write(`seamless: ${message.startsWith(stream) ? message : `${stream} entry ${id}: ${message}`}\n`);
+          return 1;
+        }
       }
       if (page.length < 1000) break;
       start = `(${page[page.length - 1]![0]}`;
