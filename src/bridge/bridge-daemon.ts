@@ -86,7 +86,7 @@ export interface PublishedRecord {
 }
 
 export interface BridgeHooks {
-  /** Called after each batch with what it published and Date.now() at the script's reply. */
+  /** Called after each batch with what it published and the wall-clock time (ms, sub-ms precision) of the script's reply. */
   onPublished?(records: readonly PublishedRecord[], atMs: number): void;
   /** Structured log lines (default: JSON on stderr). */
   log?(event: Readonly<Record<string, unknown>>): void;
@@ -101,6 +101,9 @@ interface Prepared {
   readonly meta?: ItemMeta;
   readonly record?: DomainRecord;
 }
+
+/** Batches whose publish script may be queued in Redis at once. */
+const MAX_IN_FLIGHT = 2;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -132,6 +135,7 @@ export class BridgeDaemon {
   private readonly logged = new Map<string, number>();
   private ownPendingRead = false;
   private healthy = false;
+  private inFlight: Promise<void>[] = [];
 
   constructor(
     settings: Partial<BridgeSettings> & { redisUrl: string },
@@ -175,6 +179,11 @@ export class BridgeDaemon {
         pause = Math.min(pause * 2, 1000);
       }
     }
+    try {
+      await this.drainInFlight();
+    } catch (error) {
+      this.failed(error); // those entries stay pending; a restart or another consumer takes them
+    }
     this.log({ event: 'stop' });
   }
 
@@ -216,6 +225,7 @@ export class BridgeDaemon {
     } else {
       const entries = await this.reader.readNew(this.streams, this.settings.batchSize, this.settings.blockMs);
       if (entries.length > 0) await this.process(entries);
+      else await this.drainInFlight(); // idle: settle what was sent before doing housekeeping
     }
     const after = Date.now();
     if (this.settings.archive && after >= this.timers.archive) {
@@ -277,10 +287,11 @@ export class BridgeDaemon {
     const items: PublishItem[] = [];
     const metas: ItemMeta[] = [];
     const now = Date.now();
+    const freshSince = performance.now() - this.settings.claimMinIdleMs / 2;
     for (const p of prepared) {
-      const key = `${p.raw.stream}\n${p.raw.id}`;
       let item = p.item!;
       const needs = p.record?.needsInit;
+      const key = needs === undefined && this.deferred.size === 0 ? '' : `${p.raw.stream}\n${p.raw.id}`;
       if (needs !== undefined) {
         const init = this.orderInits.peek(needs) ?? fetched.get(needs);
         if (init) {
@@ -296,15 +307,30 @@ export class BridgeDaemon {
           this.log({ event: 'order_incomplete', cl_ord_id: needs, source: p.raw.stream, id: p.raw.id, reason: `no OrderInitialized within ${this.settings.initWaitMs} ms` });
         }
       }
-      this.deferred.delete(key);
+      if (this.deferred.size > 0) this.deferred.delete(key);
+      if (p.raw.readAt !== undefined && p.raw.readAt > freshSince) (item as { fresh?: boolean }).fresh = true;
       items.push(item);
       metas.push(p.meta!);
     }
     if (items.length === 0) return;
-    const statuses = await this.publisher.publish(items, (pipeline) => {
-      for (const r of remembered) this.orderInits.persist(pipeline, r.clientOrderId, r.init);
-    });
-    this.count(statuses, metas);
+    // Up to MAX_IN_FLIGHT batches are sent without waiting for their replies: Redis runs one
+    // batch's script while we read and decode the next. One connection keeps them in order.
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    const publishing = this.publisher
+      .publish(items, (pipeline) => {
+        for (const r of remembered) this.orderInits.persist(pipeline, r.clientOrderId, r.init);
+      })
+      .then((statuses) => this.count(statuses, metas));
+    publishing.catch(() => {}); // surfaced when awaited (next batch, or drainInFlight)
+    this.inFlight.push(publishing);
+  }
+
+  /** Waits for every batch sent; throws the first failure. */
+  private async drainInFlight(): Promise<void> {
+    const pending = this.inFlight.splice(0);
+    const results = await Promise.allSettled(pending);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private prepare(raw: RawEntry): Prepared {
@@ -346,6 +372,8 @@ export class BridgeDaemon {
     let duplicates = 0;
     let notMine = 0;
     let publishFailures = 0;
+    let oldestEntryMs = Infinity;
+    let oldestTsInit = Infinity;
     for (let i = 0; i < metas.length; i++) {
       const status = statuses[i];
       const meta = metas[i]!;
@@ -361,18 +389,26 @@ export class BridgeDaemon {
       else if (meta.kind === 'dead') this.metrics.decodeFailure();
       else if (status === 'P') {
         published[meta.kind] = (published[meta.kind] ?? 0) + 1;
-        this.metrics.observeLag('entry_id', (nowMs - streamIdMs(meta.entryId)) / 1000);
-        if (meta.tsInit) this.metrics.observeLag('ts_init', nowMs / 1000 - Number(meta.tsInit) / 1e9);
-        records.push({ kind: meta.kind, source: meta.source, entryId: meta.entryId, ...(meta.tsInit ? { tsInit: meta.tsInit } : {}) });
+        // One observation per batch (its worst lag): a histogram observe per event costs more than the rest of the bookkeeping.
+        oldestEntryMs = Math.min(oldestEntryMs, streamIdMs(meta.entryId));
+        if (meta.tsInit) oldestTsInit = Math.min(oldestTsInit, Number(meta.tsInit) / 1e6);
+        if (this.hooks.onPublished) records.push({ kind: meta.kind, source: meta.source, entryId: meta.entryId, ...(meta.tsInit ? { tsInit: meta.tsInit } : {}) });
       }
     }
+    if (oldestEntryMs !== Infinity) this.metrics.observeLag('entry_id', (nowMs - oldestEntryMs) / 1000);
+    if (oldestTsInit !== Infinity) this.metrics.observeLag('ts_init', (nowMs - oldestTsInit) / 1000);
     this.metrics.batch({ acked, duplicates, notMine, publishFailures, published });
-    if (records.length > 0) this.hooks.onPublished?.(records, nowMs);
+    // performance.timeOrigin + now(): sub-millisecond wall clock, for latency measurements.
+    if (records.length > 0) this.hooks.onPublished?.(records, performance.timeOrigin + performance.now());
   }
 
   private failed(error: unknown): void {
     this.metrics.redisError();
     this.healthy = false;
+    // Batches sent before the failure may or may not have run: their entries are either acked
+    // or still pending for us, so read our own pending entries again once Redis is back.
+    this.inFlight = [];
+    this.ownPendingRead = false;
     const message = redact(error instanceof Error ? error.message : String(error), this.settings.redisUrl);
     if (/NOGROUP/.test(message)) {
       // Redis restarted without its data (or someone deleted a stream): recreate our groups.

@@ -30,7 +30,7 @@ export class BridgeMetrics {
   private readonly incomplete = this.counter('nautilus_bridge_orders_incomplete', 'OrderAccepted published without side/qty/tif (OrderInitialized never seen in time).');
   private readonly archived = this.counter('nautilus_bridge_fills_archived', 'Fills appended to the hash-chained archive.');
   private readonly groupsCreated = this.counter('nautilus_bridge_groups_created', 'Consumer groups created (first sight of a stream, or after Redis lost them).');
-  private readonly lag = new Histogram<'clock'>({ name: 'nautilus_bridge_lag_seconds', help: 'Time from the event (source entry id, or ts_init) to its publish.', labelNames: ['clock'], buckets: LAG_BUCKETS_SECONDS, registers: [this.registry] });
+  private readonly lag = new Histogram<'clock'>({ name: 'nautilus_bridge_lag_seconds', help: 'Per published batch, the largest time from an event (source entry id, or ts_init) to its publish.', labelNames: ['clock'], buckets: LAG_BUCKETS_SECONDS, registers: [this.registry] });
   private readonly pending = new Gauge({ name: 'nautilus_bridge_pending_entries', help: 'Entries delivered to the group but not yet acknowledged, over all source streams.', registers: [this.registry] });
   private readonly streams = new Gauge({ name: 'nautilus_bridge_source_streams', help: 'Source streams being consumed.', registers: [this.registry] });
   private readonly mode = new Gauge<'mode'>({ name: 'nautilus_bridge_mode', help: 'The halt switch (key `mode`): 1 for the current value.', labelNames: ['mode'], registers: [this.registry] });
@@ -62,8 +62,11 @@ export class BridgeMetrics {
     }
   }
 
+  // Children looked up once: observe() with a label object hashes the labels every call.
+  private readonly lagByClock = { entry_id: this.lag.labels('entry_id'), ts_init: this.lag.labels('ts_init') };
+
   observeLag(clock: LagClock, seconds: number): void {
-    if (Number.isFinite(seconds)) this.lag.observe({ clock }, Math.max(0, seconds));
+    if (Number.isFinite(seconds)) this.lagByClock[clock].observe(Math.max(0, seconds));
   }
 
   redisError(): void {

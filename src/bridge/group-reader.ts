@@ -11,6 +11,8 @@ export interface RawEntry {
   readonly stream: string;
   readonly id: string;
   readonly fields: readonly Buffer[];
+  /** performance.now() just before the XREADGROUP `>` that delivered it; absent for re-claimed or re-read entries. */
+  readonly readAt?: number;
 }
 
 type XReadReply = [Buffer, [Buffer, Buffer[] | null][]][] | null;
@@ -55,8 +57,9 @@ export class GroupReader {
 
   /** New entries for this consumer (`>`), at most `count` per stream, waiting up to `blockMs`. */
   async readNew(keys: readonly string[], count: number, blockMs: number): Promise<RawEntry[]> {
+    const readAt = performance.now();
     const reply = (await this.reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...keys.map(() => '>'))) as XReadReply;
-    return flatten(reply);
+    return flatten(reply, readAt);
   }
 
   /** This consumer's own pending entries of one stream after `afterId` (after a restart under the same name). */
@@ -110,11 +113,11 @@ export class GroupReader {
   }
 }
 
-function flatten(reply: XReadReply): RawEntry[] {
+function flatten(reply: XReadReply, readAt?: number): RawEntry[] {
   const entries: RawEntry[] = [];
   for (const [key, items] of reply ?? []) {
     const stream = key.toString();
-    for (const [id, fields] of items) if (fields) entries.push({ stream, id: id.toString(), fields });
+    for (const [id, fields] of items) if (fields) entries.push(readAt === undefined ? { stream, id: id.toString(), fields } : { stream, id: id.toString(), fields, readAt });
   }
   return entries;
 }

@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { BridgeKeys } from './keys.js';
+import { packBatch } from './pack-batch.js';
 import { PUBLISH_BATCH_LUA } from './publish-lua.js';
 import { compareStreamIds } from './stream-id.js';
 
 const SHA = createHash('sha1').update(PUBLISH_BATCH_LUA).digest('hex');
+
 
 export interface PublishItem {
   /** Source stream key and entry id. */
@@ -22,6 +24,12 @@ export interface PublishItem {
   readonly fields?: readonly (string | Buffer)[];
   /** Publish once per event id (order, fill and position events). */
   readonly eventId?: string;
+  /**
+   * True when the entry was delivered to this consumer so recently that no other consumer can
+   * have claimed it yet (its idle time is below every consumer's claim threshold): the script
+   * then skips the XPENDING ownership check for its source, which is the costliest part.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface PublishSettings {
@@ -90,11 +98,12 @@ export class BatchPublisher {
       }
       return i;
     };
-    const ranges = new Map<string, { first: string; last: string; count: number }>();
+    const ranges = new Map<string, { first: string; last: string; count: number; check: boolean }>();
     for (const item of items) {
       const range = ranges.get(item.source);
-      if (range === undefined) ranges.set(item.source, { first: item.id, last: item.id, count: 1 });
+      if (range === undefined) ranges.set(item.source, { first: item.id, last: item.id, count: 1, check: item.fresh !== true });
       else {
+        if (item.fresh !== true) range.check = true;
         if (compareStreamIds(item.id, range.first) < 0) range.first = item.id;
         if (compareStreamIds(item.id, range.last) > 0) range.last = item.id;
         range.count++;
@@ -103,14 +112,24 @@ export class BatchPublisher {
     const { group, consumer, maxLen, maxAgeMs, seenTtlSeconds, fillsTrimmedByArchiver } = this.settings;
     const args: (string | number | Buffer)[] = [group, consumer, maxLen, maxAgeMs, seenTtlSeconds, ranges.size, keyIndex(this.keys.dead), fillsTrimmedByArchiver ? keyIndex(this.keys.fills) : 0];
     for (const [source, range] of ranges) {
-      // The range may also hold this consumer's deferred entries: leave room for them.
-      args.push(keyIndex(source), range.first, range.last, range.count + 10_000);
+      // The range may also hold this consumer's deferred entries: leave room for them. 0: no check.
+      args.push(keyIndex(source), range.first, range.last, range.check ? range.count + 10_000 : 0);
     }
-    for (const item of items) {
-      const fields = item.fields ?? [];
-      args.push(keyIndex(item.source), item.id, item.eventId === undefined ? 0 : keyIndex(this.keys.seen(item.eventId)), item.dest === undefined ? 0 : keyIndex(item.dest), fields.length);
-      for (const value of fields) args.push(value);
-    }
+    // Consecutive items mostly share source and destination: skip hashing the same long key.
+    let lastSource = '';
+    let lastSourceIndex = 0;
+    let lastDest = '';
+    let lastDestIndex = 0;
+    const entries = items.map((item) => {
+      if (item.source !== lastSource) [lastSource, lastSourceIndex] = [item.source, keyIndex(item.source)];
+      let destIndex = 0;
+      if (item.dest !== undefined) {
+        if (item.dest !== lastDest) [lastDest, lastDestIndex] = [item.dest, keyIndex(item.dest)];
+        destIndex = lastDestIndex;
+      }
+      return [lastSourceIndex, item.id, item.eventId === undefined ? 0 : keyIndex(this.keys.seen(item.eventId)), destIndex, item.fields ?? []];
+    });
+    args.push(packBatch(entries));
     return { keys, args };
   }
 }

@@ -31,6 +31,10 @@ const COMMON = {
 
 export async function runBridge(argv: string[], out: Output): Promise<number> {
   const sub = argv[0];
+  if (sub === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    out.write(`${BRIDGE_USAGE}\n`);
+    return 0;
+  }
   if (sub === 'ledger') return runLedger(argv.slice(1), out);
   if (sub === 'verify-archive') return runVerifyArchive(argv.slice(1), out);
   return runDaemon(argv, out);

@@ -24,6 +24,10 @@ export async function runFlags(argv: string[], out: Output): Promise<number> {
     count: { type: 'string' },
     acks: { type: 'boolean' },
   });
+  if (values.help || positionals[0] === 'help') {
+    out.write(`${FLAGS_USAGE}\n`);
+    return 0;
+  }
   const action = positional(positionals, 0, 'flags action (get, set or audit)');
   const keys = new BridgeKeys(values.prefix ?? '');
   if (action === 'set') {

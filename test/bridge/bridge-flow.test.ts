@@ -216,6 +216,10 @@ describe('bridge: bad input', () => {
     assert.match(dead[2]!.fields['reason']!, /OrderFilled\.last_px must be a decimal string.*was 1 \(number\)/);
     assert.equal(dead[2]!.fields['source'], key);
     assert.ok(dead[2]!.fields['entry.payload'], 'the original payload is kept');
+    const [deadBytes] = await redis.xrangeBuffer(`${prefix}bridge:dead`, '-', '+', 'COUNT', 1);
+    const flat = deadBytes![1] as unknown as Buffer[];
+    const payloadAt = flat.findIndex((b) => b.toString() === 'entry.payload');
+    assert.deepEqual([...flat[payloadAt + 1]!], [0xc1, 0x00, 0xff], 'raw payload bytes arrive in bridge:dead unchanged');
     const raw = await readStream(redis, `${prefix}bridge:raw`);
     assert.deepEqual(raw.map((r) => [r.fields['type'], r.fields['topic'], r.fields['encoding']]), [
       ['Bar', 'data.bars.X', 'json'],
