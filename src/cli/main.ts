@@ -26,6 +26,8 @@ usage: seamless <verb> [--catalog PATH]
   capture ...           record live trades, quotes and bars into the catalog (capture --help)
   validate [<type> [<id>]] ...  data-quality report per file and day (seamless validate --help)
   node check <config>   lint a NautilusTrader node config; backtest run|grid|compare|ls|show (\`seamless node\`/\`backtest\` --help)
+  bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams (docs/bridge.md)
+  flags get|set|audit   feature flags and the halt switch (mode) in Redis, audited
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -58,6 +60,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./node-command.js')).runNodeCommand(rest, out);
       case 'backtest':
         return await (await import('./backtest-command.js')).runBacktestCommand(rest, out);
+      case 'bridge':
+        return await (await import('./bridge-command.js')).runBridge(rest, out);
+      case 'flags':
+        return await (await import('./flags-command.js')).runFlags(rest, out);
       case undefined:
       case 'help':
       case '--help':
