@@ -3,11 +3,8 @@
 // encodings), then writes the node's own orders/fills/positions report. The bridge must put
 // every order and fill of that report into the domain streams once, with the node's values,
 // and its FIFO ledger must agree with the node's realized PnL.
-//
-// The script is written by another part of the project; SEAMLESS_BUS_NODE points elsewhere.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,8 +18,7 @@ import { peerPython, repoRoot } from '../helpers/python-peer.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import { client, drained, readStream, startBridge, waitFor } from './harness.js';
 
-const BUS_NODE = process.env['SEAMLESS_BUS_NODE'] ?? join(repoRoot(), 'python', 'bus_node.py');
-const missing = existsSync(BUS_NODE) ? false : `skipped: ${BUS_NODE} does not exist (the NautilusTrader bus node script; set SEAMLESS_BUS_NODE to its path)`;
+const BUS_NODE = join(repoRoot(), 'python', 'bus_node.py');
 
 interface NodeReport {
   orders: { client_order_id: string; venue_order_id: string | null; instrument_id: string; side: string; quantity: string; status: string }[];
@@ -47,7 +43,7 @@ function runBusNode(port: number, encoding: string, report: string): Promise<str
   });
 }
 
-describe('bridge with a real NautilusTrader node', { skip: missing }, () => {
+describe('bridge with a real NautilusTrader node', () => {
   let server: RedisServer;
   let redis: Redis;
   let dir: Awaited<ReturnType<typeof tempDir>>;
