@@ -223,6 +223,8 @@ export interface ConsolidateResult extends UpkeepResult {
   readonly settled: string[];
   /** Rows in the files written; `rows` also counts the rows of the settled files. */
   readonly rowsRewritten: number;
+  /** Each file written, with its rows and the interval its name records. */
+  readonly outputs: Array<{ readonly path: string; readonly rows: number; readonly interval: Interval }>;
 }
 
 /** Consolidates each folder of `type`/`identifier` into exactly one file per period with rows. */
@@ -235,7 +237,7 @@ export async function consolidate(layout: CatalogLayout, type: MarketDataType, i
 /** Carries out a plan from planConsolidation, one group (one swap) at a time. */
 export async function applyConsolidation(plan: ConsolidationPlan, type: MarketDataType, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
   const settledRows = plan.settled.reduce((sum, f) => sum + f.rows, 0);
-  const result = { removed: [] as string[], written: [] as string[], rows: settledRows, rowsRewritten: 0, settled: plan.settled.map((f) => f.file.path) };
+  const result = { removed: [] as string[], written: [] as string[], rows: settledRows, rowsRewritten: 0, settled: plan.settled.map((f) => f.file.path), outputs: [] as ConsolidateResult['outputs'] };
   for (const group of plan.groups) {
     const staged: StagedFile[] = [];
     try {
@@ -257,6 +259,7 @@ export async function applyConsolidation(plan: ConsolidationPlan, type: MarketDa
     await swapFiles(group.inputs.map((f) => f.file.path), staged);
     result.removed.push(...group.inputs.map((f) => f.file.path));
     result.written.push(...staged.map((s) => s.path));
+    result.outputs.push(...staged.map(({ path, rows, interval }) => ({ path, rows, interval })));
     const rows = staged.reduce((sum, s) => sum + s.rows, 0);
     result.rows += rows;
     result.rowsRewritten += rows;
