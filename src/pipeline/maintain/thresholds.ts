@@ -14,7 +14,7 @@
  * ```
  *
  * Unknown keys and unknown types are refused with their path (`types.bar.max-files`), so a
- * typo never silently disables an alert. Flags override the file's top level.
+ * typo never silently disables an alert. Flags win over the file, per-type values included.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
@@ -37,6 +37,8 @@ export interface Thresholds {
   readonly defaults: ThresholdValues;
   /** Overrides by type key (`bar`, `quote_tick`, ...), already resolved from any type name. */
   readonly types: ReadonlyMap<string, ThresholdValues>;
+  /** Values given on the command line: they win over everything in the file. */
+  readonly flags: ThresholdValues;
 }
 
 /** A thresholds file that cannot be used; the message names the file and the key path. */
@@ -85,20 +87,17 @@ export function parseThresholds(raw: unknown, source: string): Thresholds {
     if (!descriptor) throw new ThresholdsError(`${source}: types.${name}: unknown data type; use bar, quote_tick, trade_tick, order_book_delta or another catalog type name`);
     byType.set(descriptor.key, values);
   }
-  return { defaults, types: byType };
+  return { defaults, types: byType, flags: {} };
 }
 
-/** Returns `base` with `flags` laid over its defaults (flags win). */
+/** Returns `base` (or no file) with the command line's values, which win over the file. */
 export function withFlags(base: Thresholds | undefined, flags: ThresholdValues): Thresholds {
-  const defaults: ThresholdValues = { ...(base?.defaults ?? {}) };
-  for (const [key, value] of Object.entries(flags) as Array<[keyof ThresholdValues, ThresholdValues[keyof ThresholdValues]]>) {
-    if (value !== undefined) (defaults as Record<string, unknown>)[key] = value;
-  }
-  return { defaults, types: base?.types ?? new Map() };
+  const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as ThresholdValues;
+  return { defaults: base?.defaults ?? {}, types: base?.types ?? new Map(), flags: given };
 }
 
-/** The thresholds that apply to a type key (its override over the defaults). */
+/** The thresholds that apply to a type key: defaults, then the type's own, then the flags. */
 export function thresholdsFor(thresholds: Thresholds, typeKey: string | undefined): ThresholdValues {
   const override = typeKey === undefined ? undefined : thresholds.types.get(typeKey);
-  return { ...thresholds.defaults, ...(override ?? {}) };
+  return { ...thresholds.defaults, ...(override ?? {}), ...thresholds.flags };
 }
