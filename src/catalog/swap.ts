@@ -68,6 +68,7 @@ export async function swapFiles(oldPaths: readonly string[], staged: readonly St
   }
   await stepHook?.('journaled', 0);
   const moved: Array<{ path: string; hidden: string }> = [];
+  const linked: string[] = [];
   try {
     for (const [i, entry] of journal.aside.entries()) {
       await rename(entry.path, entry.hidden);
@@ -76,11 +77,12 @@ export async function swapFiles(oldPaths: readonly string[], staged: readonly St
     }
     for (const [i, file] of staged.entries()) {
       await commitStaged(file);
+      linked.push(file.path);
       await stepHook?.('linked', i);
     }
   } catch (error) {
     // An error, not a crash: put everything back as it was.
-    await rollBack(journalPath, journal, moved);
+    await rollBack(journalPath, journal, moved, linked);
     throw error;
   }
   for (const { hidden } of journal.aside) await rm(hidden, { force: true });
@@ -88,10 +90,11 @@ export async function swapFiles(oldPaths: readonly string[], staged: readonly St
   await rm(journalPath, { force: true });
 }
 
-async function rollBack(journalPath: string, journal: SwapJournal, moved: ReadonlyArray<{ path: string; hidden: string }>): Promise<void> {
-  // Unlink only the new files this swap linked (same inode as their temp), never a stranger's file.
+async function rollBack(journalPath: string, journal: SwapJournal, moved: ReadonlyArray<{ path: string; hidden: string }>, linked: readonly string[]): Promise<void> {
+  // Unlink only the new files this swap linked (a link that failed half-way still shares
+  // its temp's inode), never a stranger's file of the same name.
   for (const { temp, path } of journal.staged) {
-    if (await sameFile(temp, path)) await rm(path, { force: true });
+    if (linked.includes(path) || (await sameFile(temp, path))) await rm(path, { force: true });
   }
   for (const { path, hidden } of moved) await rename(hidden, path).catch(() => {});
   // The journal goes before the temps: a crash in between must not roll forward a swap
