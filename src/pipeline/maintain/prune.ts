@@ -4,7 +4,7 @@
  * after the cutoff (staged, then swapped in; see upkeep.applyDeleteRange). Files are chosen
  * from their footers, so a file whose name understates its range cannot lose later rows.
  */
-import { relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import { formatFileName } from '../../catalog/file-names.js';
 import { scanTsInit } from '../../catalog/stats.js';
@@ -42,7 +42,7 @@ export async function pruneScope(catalog: Catalog, scope: Scope, cutoff: bigint,
   for (const { type, plan } of plans) {
     for (const footer of [...plan.remove, ...plan.split]) {
       const action = plan.remove.includes(footer) ? 'remove' : 'split';
-      const folder = relative(catalog.root, footer.file.path.slice(0, -footer.file.name.length - 1));
+      const folder = relative(catalog.root, dirname(footer.file.path));
       if (dryRun) {
         const kept = action === 'remove' ? { rows: 0, first: undefined } : await keptRows(footer, type, cutoff);
         const output = kept.first === undefined ? null : formatFileName(kept.first, footer.range!.last);
@@ -52,7 +52,7 @@ export async function pruneScope(catalog: Catalog, scope: Scope, cutoff: bigint,
       const single: RangeDeletionPlan = { ...plan, remove: action === 'remove' ? [footer] : [], split: action === 'split' ? [footer] : [] };
       const result = await applyDeleteRange(single, type, catalog.width);
       const written = result.written[0];
-      files.push({ type, folder, file: footer.file.name, action, rowsRemoved: footer.rows - result.rows, rowsKept: result.rows, output: written ? relative(catalog.root, written).slice(folder.length + 1) : null });
+      files.push({ type, folder, file: footer.file.name, action, rowsRemoved: footer.rows - result.rows, rowsKept: result.rows, output: written ? basename(written) : null });
     }
   }
   const sum = (pick: (f: PrunedFile) => number) => files.reduce((total, f) => total + pick(f), 0);
