@@ -49,21 +49,27 @@ export async function catalogStats(layout: CatalogLayout): Promise<DayStats[]> {
 }
 
 async function rowsPerDay(path: string, type: MarketDataType): Promise<Map<string, number>> {
+  const counts = new Map<bigint, number>();
+  await scanTsInit(path, type, (ts) => {
+    for (const t of ts) {
+      const day = t / NS_PER_DAY;
+      counts.set(day, (counts.get(day) ?? 0) + 1);
+    }
+  });
+  return new Map([...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, n]) => [nsToIso(day * NS_PER_DAY).slice(0, 10), n]));
+}
+
+/** Calls `visit` with the `ts_init` values of each row group of a file, decoding that column only. */
+export async function scanTsInit(path: string, type: MarketDataType, visit: (ts: BigUint64Array) => void): Promise<void> {
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type);
-    const counts = new Map<bigint, number>();
     for (let g = 0; g < file.meta.rowGroups.length; g++) {
       if (file.meta.rowGroups[g]!.numRows === 0) continue;
       const [values] = await file.readRowGroup(g, [plan.tsInitColumn]);
       const bytes = (values as { bytes: Uint8Array }).bytes;
-      const ts = new BigUint64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
-      for (const t of ts) {
-        const day = t / NS_PER_DAY;
-        counts.set(day, (counts.get(day) ?? 0) + 1);
-      }
+      visit(new BigUint64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8));
     }
-    return new Map([...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, n]) => [nsToIso(day * NS_PER_DAY).slice(0, 10), n]));
   } finally {
     await file.close();
   }

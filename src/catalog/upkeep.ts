@@ -1,24 +1,27 @@
 /**
  * Catalog maintenance: consolidate files by period, reset file names from statistics, and
- * delete a time range. Every operation streams (one row group per file in memory) and
- * swaps files crash-safely: new files are staged as hidden temps first, the old files are
- * moved aside to hidden names, the new ones are linked into place, then the old ones go.
- * Rows are never lost or reordered: data is re-read with the same merge the reader uses.
+ * delete a time range. Every operation streams (one row group per open file in memory) and
+ * swaps files crash-safely (see swap.ts). Rows are never lost or reordered: data is re-read
+ * with the same merge the reader uses.
+ *
+ * Plans are made from each file's footer (row counts and `ts_init` statistics), never from
+ * its name alone, so a file whose name is wrong cannot make a plan skip or misplace rows.
  */
-import { readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FixedWidth } from '../model/fixed-point.js';
-import { type Frame, type MarketDataType, allocFrame, copyRows, fieldsOf, sliceFrame, tsInitOf, fixedRawAt, type FixedColumn } from '../model/frames.js';
+import { type Frame, type FrameMeta, type MarketDataType, allocFrame, copyRows, fieldsOf, sliceFrame, tsInitOf, fixedRawAt, type FixedColumn } from '../model/frames.js';
 import { NS_PER_DAY } from '../model/time.js';
 import { CatalogError } from './errors.js';
-import { formatFileName, parseFileName } from './file-names.js';
-import { planFileDecoding, rowGroupTsRange } from './frame-decode.js';
+import { formatFileName } from './file-names.js';
+import { type FileDecoding, planFileDecoding, rowGroupTsRange } from './frame-decode.js';
 import { type Interval, periodBounds } from './intervals.js';
 import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
+import type { ParquetFile } from './parquet/file-reader.js';
 import { mergeSorted, readFile } from './reader.js';
-import { type StagedFile, commitStaged, discardStaged, stageFile, syncFolder } from './writer.js';
-
+import { recoverSwaps, swapFiles } from './swap.js';
+import { type StagedFile, discardStaged, stageFile } from './writer.js';
 
 export interface ConsolidateOptions {
   /** Period length in ns; one output file per period (default one UTC day). */
@@ -39,48 +42,227 @@ export interface UpkeepResult {
   readonly rows: number;
 }
 
-/** Groups a type's files by their folder (one identifier folder each). */
-function byFolder(files: readonly CatalogFile[]): Map<string, CatalogFile[]> {
-  const out = new Map<string, CatalogFile[]>();
-  for (const file of files) {
-    const dir = dirname(file.path);
-    out.set(dir, [...(out.get(dir) ?? []), file]);
+/** A market data file with what its footer says. */
+export interface FooterInfo {
+  readonly file: CatalogFile;
+  /** min/max `ts_init`; undefined for a file without rows. */
+  readonly range: Interval | undefined;
+  readonly rows: number;
+  readonly width: FixedWidth;
+  readonly meta: FrameMeta;
+}
+
+/** Reads one file's footer: row count, fixed-point width, metadata and `ts_init` range. */
+export async function readFooter(file: CatalogFile, type: MarketDataType): Promise<FooterInfo> {
+  const parquet = await openCatalogFile(file.path);
+  try {
+    const plan = await planFileDecoding(parquet, type);
+    const range = await tsRangeOf(parquet, plan);
+    const rows = parquet.meta.rowGroups.reduce((sum, g) => sum + Number(g.numRows), 0);
+    return { file, range, rows, width: plan.width, meta: plan.meta };
+  } finally {
+    await parquet.close();
+  }
+}
+
+/** Reads the footers of files, a few at a time (each open is a round trip, not CPU). */
+export async function readFooters(files: readonly CatalogFile[], type: MarketDataType): Promise<FooterInfo[]> {
+  const out: FooterInfo[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await readFooter(files[i]!, type);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+  return out;
+}
+
+/** Groups files by their folder (one identifier folder each), keeping their order. */
+function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[]): Map<string, F[]> {
+  const out = new Map<string, F[]>();
+  for (const entry of files) {
+    const dir = dirname(entry.file.path);
+    out.set(dir, [...(out.get(dir) ?? []), entry]);
   }
   return out;
 }
 
-/** Reads every file of one folder as one stream, merged by ts_init (file order on ties). */
-function readFolder<T extends MarketDataType>(files: readonly CatalogFile[], type: T, width: FixedWidth): AsyncGenerator<Frame<T>> {
-  const ordered = [...files].sort((a, b) => (a.interval && b.interval ? (a.interval.first < b.interval.first ? -1 : a.interval.first > b.interval.first ? 1 : 0) : 0));
-  return mergeSorted(ordered.map((f) => readFile(f.path, type, { width })), 8192);
+/** Finishes interrupted swaps in the folders of `files` before anything is planned there. */
+async function recoverFolders(files: readonly CatalogFile[]): Promise<void> {
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) await recoverSwaps(dir);
 }
 
-/** Consolidates each folder of `type`/`identifier` into one file per period. */
-export async function consolidate(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, width: FixedWidth, options: ConsolidateOptions = {}): Promise<UpkeepResult> {
+/**
+ * Streams files (in the reader's file order) as one `ts_init`-sorted stream: files whose
+ * statistics ranges do not overlap are read one after another, overlapping ones k-way merged
+ * (ties in file order), so only the files of one overlap cluster are open at a time.
+ */
+async function* readInOrder<T extends MarketDataType>(inputs: readonly FooterInfo[], type: T, width: FixedWidth): AsyncGenerator<Frame<T>> {
+  const indexed = inputs.filter((f) => f.range).map((f, order) => ({ f, order }));
+  indexed.sort((a, b) => (a.f.range!.first < b.f.range!.first ? -1 : a.f.range!.first > b.f.range!.first ? 1 : a.order - b.order));
+  let cluster: typeof indexed = [];
+  let reach = -1n;
+  const flush = async function* (): AsyncGenerator<Frame<T>> {
+    const ordered = [...cluster].sort((a, b) => a.order - b.order);
+    if (ordered.length === 1) yield* readFile(ordered[0]!.f.file.path, type, { width });
+    else if (ordered.length > 1) yield* mergeSorted(ordered.map((x) => readFile(x.f.file.path, type, { width })), 8192);
+    cluster = [];
+  };
+  for (const entry of indexed) {
+    if (cluster.length > 0 && entry.f.range!.first > reach) yield* flush();
+    cluster.push(entry);
+    if (entry.f.range!.last > reach || cluster.length === 1) reach = entry.f.range!.last;
+  }
+  yield* flush();
+}
+
+/** Files of one folder whose rows share periods; rewritten together, one file per period. */
+export interface ConsolidationGroup {
+  readonly dir: string;
+  /** The files read and replaced, in the reader's order. */
+  readonly inputs: readonly FooterInfo[];
+  /** Every period the inputs' ranges touch, sorted; each one with rows becomes one file. */
+  readonly periods: readonly Interval[];
+}
+
+export interface ConsolidationPlan {
+  readonly period: bigint;
+  /** Groups to rewrite. */
+  readonly groups: ConsolidationGroup[];
+  /** Files already alone in their period and correctly named: left untouched. */
+  readonly settled: FooterInfo[];
+  /** Files without rows: left untouched (their name may record a covered range). */
+  readonly empty: FooterInfo[];
+}
+
+/**
+ * Plans a consolidation of `type`/`identifier` (every identifier when undefined): which
+ * files must be rewritten so that each period with rows ends up in exactly one file.
+ * A period is settled when one file holds all of its rows, lies inside it and is named as
+ * the options require; every other file touching the period joins its group, and files
+ * straddling a period boundary join the groups of every period they touch.
+ *
+ * Throws CatalogError `CATALOG_WIDTH_MISMATCH` or `CATALOG_METADATA` when files that share a
+ * period disagree in fixed-point width or metadata (one file cannot hold both), before
+ * anything is changed.
+ */
+export async function planConsolidation(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidationPlan> {
   const period = options.period ?? NS_PER_DAY;
   if (period <= 0n) throw new RangeError(`period must be positive, was ${period}`);
-  const result: UpkeepResult = { removed: [], written: [], rows: 0 };
-  for (const [dir, files] of byFolder(await layout.filesFor(type, identifier))) {
+  const footers = await readFooters(await layout.filesFor(type, identifier), type);
+  const plan: ConsolidationPlan = { period, groups: [], settled: [], empty: footers.filter((f) => !f.range) };
+  for (const [dir, files] of byFolder(footers.filter((f) => f.range))) {
+    for (const group of periodGroups(files, period)) {
+      checkCompatible(group, width, period);
+      if (isSettled(group, period, options)) plan.settled.push(group[0]!);
+      else {
+        const first = periodBounds(group.reduce((m, f) => (f.range!.first < m ? f.range!.first : m), group[0]!.range!.first), period).first;
+        const last = group.reduce((m, f) => (f.range!.last > m ? f.range!.last : m), group[0]!.range!.last);
+        const periods: Interval[] = [];
+        for (let p = first; p <= last; p += period) periods.push({ first: p, last: p + period - 1n });
+        plan.groups.push({ dir, inputs: group, periods });
+      }
+    }
+  }
+  return plan;
+}
+
+/** Splits one folder's files (reader order) into groups connected by shared periods, keeping order within each. */
+function periodGroups(files: readonly FooterInfo[], period: bigint): FooterInfo[][] {
+  const indexed = files.map((f, order) => ({ f, order, from: periodBounds(f.range!.first, period).first, to: periodBounds(f.range!.last, period).first }));
+  indexed.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.order - b.order));
+  const groups: Array<typeof indexed> = [];
+  let reach = -1n;
+  for (const entry of indexed) {
+    const current = groups[groups.length - 1];
+    if (current && entry.from <= reach) current.push(entry);
+    else groups.push([entry]);
+    if (entry.to > reach || groups[groups.length - 1]!.length === 1) reach = entry.to;
+  }
+  return groups.map((g) => g.sort((a, b) => a.order - b.order).map((x) => x.f));
+}
+
+function isSettled(group: readonly FooterInfo[], period: bigint, options: ConsolidateOptions): boolean {
+  if (group.length !== 1 || options.deduplicate) return false;
+  const { file, range } = group[0]!;
+  const bounds = periodBounds(range!.first, period);
+  if (range!.last > bounds.last || !file.interval) return false;
+  if (options.fillPeriods) return file.interval.first === bounds.first && file.interval.last === bounds.last;
+  // A name wider than the data (a declared covered range) is kept, as long as it stays inside the period.
+  return file.interval.first <= range!.first && file.interval.last >= range!.last && file.interval.first >= bounds.first && file.interval.last <= bounds.last;
+}
+
+function checkCompatible(group: readonly FooterInfo[], width: FixedWidth, period: bigint): void {
+  const first = group[0]!;
+  for (const other of group) {
+    const where = `${first.file.path} and ${other.file.path} share a ${period} ns period`;
+    if (other.width !== width || first.width !== width) {
+      const odd = other.width !== width ? other : first;
+      throw new CatalogError(
+        'CATALOG_WIDTH_MISMATCH',
+        `${odd.file.path} holds ${odd.width * 8}-bit values, the catalog is ${width * 8}-bit${group.length > 1 ? ` (${where})` : ''}; one file cannot hold both — convert or remove that file before consolidating`,
+        { path: odd.file.path },
+      );
+    }
+    const a = first.meta;
+    const b = other.meta;
+    if (a.instrumentId !== b.instrumentId || a.barType !== b.barType || a.pricePrecision !== b.pricePrecision || a.sizePrecision !== b.sizePrecision) {
+      throw new CatalogError(
+        'CATALOG_METADATA',
+        `${where} but have different metadata (${JSON.stringify(a)} vs ${JSON.stringify(b)}); one file holds one metadata — rewrite one of them with the other's precisions before consolidating`,
+        { path: other.file.path },
+      );
+    }
+  }
+}
+
+export interface ConsolidateResult extends UpkeepResult {
+  /** Files left untouched because they already were the one file of their period. */
+  readonly settled: string[];
+  /** Rows in the files written; `rows` also counts the rows of the settled files. */
+  readonly rowsRewritten: number;
+  /** Each file written, with its rows and the interval its name records. */
+  readonly outputs: Array<{ readonly path: string; readonly rows: number; readonly interval: Interval }>;
+}
+
+/** Consolidates each folder of `type`/`identifier` into exactly one file per period with rows. */
+export async function consolidate(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
+  await recoverFolders(await layout.filesFor(type, identifier));
+  const plan = await planConsolidation(layout, type, identifier, width, options);
+  return applyConsolidation(plan, type, width, options);
+}
+
+/** Carries out a plan from planConsolidation, one group (one swap) at a time. */
+export async function applyConsolidation(plan: ConsolidationPlan, type: MarketDataType, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
+  const settledRows = plan.settled.reduce((sum, f) => sum + f.rows, 0);
+  const result = { removed: [] as string[], written: [] as string[], rows: settledRows, rowsRewritten: 0, settled: plan.settled.map((f) => f.file.path), outputs: [] as ConsolidateResult['outputs'] };
+  for (const group of plan.groups) {
     const staged: StagedFile[] = [];
     try {
-      let source: AsyncGenerator<Frame> = readFolder(files, type, width);
+      let source: AsyncGenerator<Frame> = readInOrder(group.inputs, type, width);
       if (options.deduplicate) source = deduplicate(source);
-      for await (const group of splitByPeriod(source, period)) {
-        const bounds = periodBounds(group.first, period);
-        const file = await stageFile(dir, type, width, group.meta, group.frames, {
-          compression: options.compression ?? 'snappy',
-          ...(options.fillPeriods ? { interval: bounds } : {}),
-        });
-        staged.push(file);
+      for await (const part of splitByPeriod(source, plan.period)) {
+        const bounds = periodBounds(part.first, plan.period);
+        staged.push(
+          await stageFile(group.dir, type, width, part.meta, part.frames, {
+            compression: options.compression ?? 'snappy',
+            ...(options.fillPeriods ? { interval: bounds } : {}),
+          }),
+        );
       }
     } catch (error) {
       await Promise.all(staged.map(discardStaged));
       throw error;
     }
-    await swapFiles(files.map((f) => f.path), staged);
-    result.removed.push(...files.map((f) => f.path));
+    await swapFiles(group.inputs.map((f) => f.file.path), staged);
+    result.removed.push(...group.inputs.map((f) => f.file.path));
     result.written.push(...staged.map((s) => s.path));
-    (result as { rows: number }).rows += staged.reduce((sum, s) => sum + s.rows, 0);
+    result.outputs.push(...staged.map(({ path, rows, interval }) => ({ path, rows, interval })));
+    const rows = staged.reduce((sum, s) => sum + s.rows, 0);
+    result.rows += rows;
+    result.rowsRewritten += rows;
   }
   return result;
 }
@@ -181,30 +363,6 @@ function rowKey(frame: Frame, i: number): string {
     .join('\u0001');
 }
 
-/**
- * Replaces `oldPaths` by the staged files: old files are first renamed to hidden names
- * (invisible to readers and to Nautilus' `*.parquet` glob), the staged files are linked
- * into place, then the hidden old files are deleted.
- */
-async function swapFiles(oldPaths: readonly string[], staged: readonly StagedFile[]): Promise<void> {
-  const aside: Array<[string, string]> = [];
-  try {
-    for (const path of oldPaths) {
-      const hidden = join(dirname(path), `.${basename(path)}.replaced.tmp`);
-      await rename(path, hidden);
-      aside.push([path, hidden]);
-    }
-    for (const file of staged) await commitStaged(file);
-  } catch (error) {
-    // Put the old files back; the staged ones are discarded.
-    for (const [path, hidden] of aside) await rename(hidden, path).catch(() => {});
-    await Promise.all(staged.map(discardStaged));
-    throw error;
-  }
-  for (const [, hidden] of aside) await rm(hidden, { force: true });
-  for (const dir of new Set(oldPaths.map((p) => dirname(p)))) await syncFolder(dir);
-}
-
 /** Renames files whose names disagree with their `ts_init` statistics (Nautilus' reset_data_file_names). */
 export async function resetFileNames(layout: CatalogLayout, type: MarketDataType, identifier?: string): Promise<Array<{ from: string; to: string }>> {
   const renamed: Array<{ from: string; to: string }> = [];
@@ -228,49 +386,73 @@ export async function resetFileNames(layout: CatalogLayout, type: MarketDataType
 export async function fileTsRange(path: string, type: MarketDataType): Promise<Interval | undefined> {
   const file = await openCatalogFile(path);
   try {
-    const plan = await planFileDecoding(file, type);
-    let first: bigint | undefined;
-    let last: bigint | undefined;
-    for (let g = 0; g < file.meta.rowGroups.length; g++) {
-      if (file.meta.rowGroups[g]!.numRows === 0) continue;
-      let range = rowGroupTsRange(file, plan, g);
-      if (!range) {
-        const [values] = await file.readRowGroup(g, [plan.tsInitColumn]);
-        const bytes = (values as { bytes: Uint8Array }).bytes;
-        const ts = new BigUint64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
-        let min = ts[0]!;
-        let max = ts[0]!;
-        for (const t of ts) {
-          if (t < min) min = t;
-          if (t > max) max = t;
-        }
-        range = { min, max };
-      }
-      if (first === undefined || range.min < first) first = range.min;
-      if (last === undefined || range.max > last) last = range.max;
-    }
-    return first === undefined ? undefined : { first, last: last! };
+    return await tsRangeOf(file, await planFileDecoding(file, type));
   } finally {
     await file.close();
   }
 }
 
+async function tsRangeOf(file: ParquetFile, plan: FileDecoding): Promise<Interval | undefined> {
+  let first: bigint | undefined;
+  let last: bigint | undefined;
+  for (let g = 0; g < file.meta.rowGroups.length; g++) {
+    if (file.meta.rowGroups[g]!.numRows === 0) continue;
+    let range = rowGroupTsRange(file, plan, g);
+    if (!range) {
+      const [values] = await file.readRowGroup(g, [plan.tsInitColumn]);
+      const bytes = (values as { bytes: Uint8Array }).bytes;
+      const ts = new BigUint64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+      let min = ts[0]!;
+      let max = ts[0]!;
+      for (const t of ts) {
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
+      range = { min, max };
+    }
+    if (first === undefined || range.min < first) first = range.min;
+    if (last === undefined || range.max > last) last = range.max;
+  }
+  return first === undefined ? undefined : { first, last: last! };
+}
+
+/** The files a deletion of `[start, end)` touches, decided from footers. */
+export interface RangeDeletionPlan {
+  readonly start: bigint;
+  readonly end: bigint;
+  /** Files whose rows all fall in the range: removed. */
+  readonly remove: FooterInfo[];
+  /** Files with rows on both sides of a bound: rewritten without the range (one or two files). */
+  readonly split: FooterInfo[];
+}
+
 /**
- * Deletes rows with `start <= ts_init < end` from a type/identifier: files wholly inside
- * are removed, files partly inside are rewritten without those rows (split in two when the
- * range falls in their middle).
+ * Plans the deletion of rows with `start <= ts_init < end` from a type and identifier (every
+ * identifier when undefined), deciding each file from its statistics, not its name.
  */
-export async function deleteRange(layout: CatalogLayout, type: MarketDataType, identifier: string, start: bigint, end: bigint, width: FixedWidth): Promise<UpkeepResult> {
-  if (end <= start) return { removed: [], written: [], rows: 0 };
+export async function planDeleteRange(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, start: bigint, end: bigint): Promise<RangeDeletionPlan> {
+  const plan: RangeDeletionPlan = { start, end, remove: [], split: [] };
+  if (end <= start) return plan;
+  for (const footer of await readFooters(await layout.filesFor(type, identifier), type)) {
+    const range = footer.range;
+    if (!range || range.last < start || range.first >= end) continue;
+    if (range.first >= start && range.last < end) plan.remove.push(footer);
+    else plan.split.push(footer);
+  }
+  return plan;
+}
+
+/** Carries out a plan from planDeleteRange, one file (one swap) at a time; `rows` counts rows kept. */
+export async function applyDeleteRange(plan: RangeDeletionPlan, type: MarketDataType, width: FixedWidth): Promise<UpkeepResult> {
+  const { start, end } = plan;
   const result = { removed: [] as string[], written: [] as string[], rows: 0 };
-  for (const file of await layout.filesFor(type, identifier, start, end - 1n)) {
+  for (const { file, range } of [...plan.remove, ...plan.split]) {
     const dir = dirname(file.path);
     const staged: StagedFile[] = [];
     try {
-      const interval = file.interval ?? parseFileName(file.name);
       for (const part of [{ end: start }, { start: end }] as const) {
-        if (interval && 'end' in part && interval.first >= start) continue;
-        if (interval && 'start' in part && interval.last < end) continue;
+        if ('end' in part && range!.first >= start) continue;
+        if ('start' in part && range!.last < end) continue;
         const frames = readFile(file.path, type, { width, ...part });
         const probe = await frames.next();
         if (probe.done) continue;
@@ -293,3 +475,12 @@ export async function deleteRange(layout: CatalogLayout, type: MarketDataType, i
   return result;
 }
 
+/**
+ * Deletes rows with `start <= ts_init < end` from a type/identifier: files wholly inside
+ * are removed, files partly inside are rewritten without those rows (split in two when the
+ * range falls in their middle).
+ */
+export async function deleteRange(layout: CatalogLayout, type: MarketDataType, identifier: string, start: bigint, end: bigint, width: FixedWidth): Promise<UpkeepResult> {
+  await recoverFolders(await layout.filesFor(type, identifier));
+  return applyDeleteRange(await planDeleteRange(layout, type, identifier, start, end), type, width);
+}

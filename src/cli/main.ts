@@ -28,6 +28,7 @@ usage: seamless <verb> [--catalog PATH]
   node check <config>   lint a NautilusTrader node config; backtest run|grid|compare|ls|show (\`seamless node\`/\`backtest\` --help)
   bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams (docs/bridge.md)
   flags get|set|audit   feature flags and the halt switch (mode) in Redis, audited
+  maintain <verb> ...   stats and alerts, consolidate, prune, verify/repair names (\`seamless maintain help\`)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -64,6 +65,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./bridge-command.js')).runBridge(rest, out);
       case 'flags':
         return await (await import('./flags-command.js')).runFlags(rest, out);
+      case 'maintain':
+        return await (await import('./maintain-command.js')).runMaintain(rest, out);
       case undefined:
       case 'help':
       case '--help':
