@@ -170,9 +170,11 @@ describe('capture WAL segments', () => {
 
   it('fuzz: a segment cut at every byte offset recovers exactly the records whole before the cut', async () => {
     const d = await dir();
+    // fast-check may draw the same values twice (and replays them when shrinking): one folder per run.
+    let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom<FixedWidth>(8, 16), async (seed, frames, width) => {
-        const sub = join(d, `s${seed}-${frames}-${width}`);
+        const sub = join(d, `run${run++}-s${seed}-${frames}-${width}`);
         await (await import('node:fs/promises')).mkdir(sub, { recursive: true });
         const { path } = await writeSegment(sub, seed, frames, width);
         const data = await readFile(path);
