@@ -22,6 +22,7 @@ usage: seamless <verb> [--catalog PATH]
   fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
   stream <nodeId> ...   history from a time, then live rows as they happen
+  import <exchange> ... import Binance/Bybit public archives into the catalog (see \`import help\`)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -44,6 +45,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./history-commands.js')).runCoverage(rest, out);
       case 'stream':
         return await (await import('./stream-command.js')).runStream(rest, out);
+      case 'import':
+        return await (await import('./import-command.js')).runImportCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':

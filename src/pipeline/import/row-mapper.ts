@@ -31,6 +31,10 @@ export interface RowLayout {
   readonly roles: readonly Role[];
   /** Whether the first line is a header: `detect` = when its first field is not numeric. */
   readonly header: 'detect' | 'required';
+  /** Trailing columns a header may add (Bybit's newer `RPI`); their values are not read. */
+  readonly optionalTrailing?: readonly string[];
+  /** Row order: `ascending` in time, or `either` (decided by the first two distinct times; Bybit). */
+  readonly order?: 'ascending' | 'either';
 }
 
 /** What the mapper checks rows against. */
@@ -76,8 +80,10 @@ export class SeriesState {
 }
 
 export class RowMapper implements LineHandler {
-  private readonly reader: FieldReader;
-  private readonly codes: Int32Array;
+  private reader: FieldReader;
+  private codes: Int32Array;
+  /** +1 ascending, -1 descending, 0 not known yet. */
+  direction: number;
   private readonly offsetMs: number;
   private readonly offsetMicros: number;
   private readonly offsetNanos: number;
@@ -93,6 +99,7 @@ export class RowMapper implements LineHandler {
   ) {
     this.reader = new FieldReader(archive, layout.names);
     this.codes = Int32Array.from(layout.roles, (r) => ROLE_CODE[r]);
+    this.direction = layout.order === 'either' ? 0 : 1;
     this.offsetNanos = Number(rules.stampOffsetNs);
     this.offsetMicros = this.offsetNanos / 1000;
     this.offsetMs = this.offsetNanos / 1_000_000;
@@ -103,7 +110,11 @@ export class RowMapper implements LineHandler {
       this.firstLine = false;
       const c = buf[start]!;
       const numeric = c >= 48 && c <= 57;
-      if (!numeric) return; // a header row: its first field is not numeric
+      if (!numeric) {
+        // A header row: its first field is not numeric.
+        if (this.layout.header === 'required') this.checkHeader(buf, start, end);
+        return;
+      }
       if (this.layout.header === 'required') {
         throw new ImportError('IMPORT_BAD_ARCHIVE', `${this.archive} line 1: expected a header row (${this.layout.names.join(',')}), was a data row; check --market matches the archive`, { archive: this.archive, line: 1 });
       }
@@ -187,8 +198,34 @@ export class RowMapper implements LineHandler {
       const range = this.rules.firstDay === this.rules.lastDay ? dayToIso(this.rules.firstDay) : `${dayToIso(this.rules.firstDay)}..${dayToIso(this.rules.lastDay)}`;
       r.fail(`timestamp out of range: ${dayToIso(day)} is outside the archive's ${range}`);
     }
-    if (micros < this.series.lastMicros) r.fail('timestamp is earlier than the previous row\'s; the archive is not in time order');
+    const last = this.series.lastMicros;
+    if (last >= 0 && micros !== last) {
+      if (this.direction === 0) this.direction = micros > last ? 1 : -1;
+      else if ((micros - last) * this.direction < 0) {
+        r.fail(`timestamp is ${this.direction > 0 ? 'earlier' : 'later'} than the previous row's; the archive is not in time order`);
+      }
+    }
     this.series.lastMicros = micros;
+  }
+
+  /** Checks a required header names the layout's columns (plus allowed trailing ones) and adopts its column count. */
+  private checkHeader(buf: Uint8Array, start: number, end: number): void {
+    const names = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1').split(',').map((n) => n.trim());
+    const expected = this.layout.names;
+    const extra = names.slice(expected.length);
+    const allowed = (this.layout.optionalTrailing ?? []).map((n) => n.toLowerCase());
+    const same = expected.every((name, i) => (names[i] ?? '').toLowerCase() === name.toLowerCase());
+    if (!same || extra.some((n) => !allowed.includes(n.toLowerCase()))) {
+      throw new ImportError(
+        'IMPORT_BAD_ARCHIVE',
+        `${this.archive} line 1: header ${JSON.stringify(names.join(','))} is not the expected ${JSON.stringify(expected.join(','))}${allowed.length ? ` (optionally followed by ${allowed.join(',')})` : ''}; check --market matches the archive`,
+        { archive: this.archive, line: 1 },
+      );
+    }
+    if (extra.length > 0) {
+      this.reader = new FieldReader(this.archive, names);
+      this.codes = Int32Array.from([...this.layout.roles, ...extra.map((): Role => 'skip')], (r) => ROLE_CODE[r]);
+    }
   }
 
   private idJump(id: number, line: number): void {

@@ -6,6 +6,7 @@
  * re-run resumes after them.
  */
 import type { Catalog } from '../../catalog/catalog.js';
+import type { FixedWidth } from '../../model/fixed-point.js';
 import type { FrameMeta } from '../../model/frames.js';
 import { zipCsvChunks, gzipChunks } from './archive-stream.js';
 import { BatchBuilder, type DayFrame, type ImportFrame, type ImportFrameType } from './batch-builder.js';
@@ -19,6 +20,7 @@ import type { InstrumentNaming } from './instrument-ids.js';
 import { ensureInstrument, existingInstrument, instrumentRecord } from './instrument-records.js';
 import { choosePrecision } from './precision-plan.js';
 import { Progress } from './progress.js';
+import { ReverseSpill } from './reverse-spill.js';
 import { RowMapper, type RowLayout, type RowRules, SeriesState } from './row-mapper.js';
 import type { ArchiveSource, LocalArchive } from './sources.js';
 import { type ImportSummary, emptySummary } from './summary.js';
@@ -143,8 +145,11 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     summary.bytesRead += archive.local.bytes;
     const seen = new Set<number>();
     const builder = new BatchBuilder(job.type, job.catalog.width, context.meta, job.batchRows);
+    if (job.layout.order === 'either') series.lastMicros = -1; // each file decides its own direction
     const mapper = new RowMapper(archive.local.label, job.layout, builder, rules(context, planned, [context.meta.pricePrecision, context.meta.sizePrecision]), series);
-    for await (const group of groupByDay(dayFrames(planned, archive.local, builder, mapper, progress))) {
+    const parsed = dayFrames(planned, archive.local, builder, mapper, progress);
+    const ordered = job.layout.order === 'either' ? inTimeOrder(parsed, mapper, context.meta, job.catalog.width) : parsed;
+    for await (const group of groupByDay(ordered)) {
       seen.add(group.day);
       if (!wanted.has(group.day)) continue; // drained by groupByDay
       const replacing = job.force && (await writer.state(group.day)) !== 'missing';
@@ -172,6 +177,33 @@ async function* dayFrames(planned: PlannedArchive, archive: LocalArchive, builde
   splitter.end();
   builder.finish();
   yield* builder.take();
+}
+
+/**
+ * Passes frames through while the archive is oldest-first; once it proves newest-first, spills
+ * everything to disk and replays it reversed. Frames whose rows all share one time are held
+ * until the direction is known.
+ */
+async function* inTimeOrder(frames: AsyncGenerator<DayFrame>, mapper: RowMapper, meta: FrameMeta, width: FixedWidth): AsyncGenerator<DayFrame> {
+  const undecided: DayFrame[] = [];
+  const spill = new ReverseSpill();
+  try {
+    for await (const frame of frames) {
+      if (mapper.direction === 0) {
+        undecided.push(frame);
+      } else if (mapper.direction > 0) {
+        yield* undecided.splice(0);
+        yield frame;
+      } else {
+        for (const held of undecided.splice(0)) await spill.add(held);
+        await spill.add(frame);
+      }
+    }
+    yield* undecided.splice(0);
+    yield* spill.reversed({ width, meta });
+  } finally {
+    await spill.close();
+  }
 }
 
 async function* counted(frames: AsyncIterable<ImportFrame>, context: RunContext): AsyncGenerator<ImportFrame> {
