@@ -140,7 +140,8 @@ export function binanceKlineCsv(options: KlineCsvOptions): GeneratedCsv<Expected
     cents = close;
     const volumeUnits = Math.floor(rand() * 1e9);
     const [o, h, l, c] = [open, high, low, close].map((v) => fixedText(v * scale, decimals)) as [string, string, string, string];
-    const volume = options.market === 'cm' ? String(Math.floor(volumeUnits / 1000)) : fixedText(volumeUnits, options.market === 'spot' ? 8 : 3);
+    // Volumes are sums of trade sizes, so they have the size step's decimals (5 for spot, 3 for um).
+    const volume = options.market === 'cm' ? String(Math.floor(volumeUnits / 1000)) : options.market === 'spot' ? fixedText(volumeUnits * 1000, 8) : fixedText(volumeUnits, 3);
     const unit = options.unit === 'us' ? 1000 : 1;
     const openTime = openMs * unit;
     const closeTime = (openMs + options.intervalMs) * unit - 1;
