@@ -21,6 +21,8 @@ export const DEFAULT_BATCH_ROWS = 50_000;
 export class BatchBuilder {
   /** Fixed-point columns: price, size (trades) or open, high, low, close, volume (bars). */
   fixed: Uint8Array[] = [];
+  /** The same columns as 32-bit words, which the parser writes raws through. */
+  fixedWords: Uint32Array[] = [];
   aggressor = new Uint8Array(0);
   tradeId: string[] = [];
   ts = new BigUint64Array(0);
@@ -71,6 +73,7 @@ export class BatchBuilder {
   private allocate(): void {
     const c = this.capacity + 1; // one spare row: a row of the next day is parsed before the cut
     this.fixed = Array.from({ length: this.slots }, () => new Uint8Array(new ArrayBuffer(c * this.width)));
+    this.fixedWords = this.fixed.map((bytes) => new Uint32Array(bytes.buffer));
     if (this.type === 'trade_tick') {
       this.aggressor = new Uint8Array(c);
       this.tradeId = new Array<string>(c);

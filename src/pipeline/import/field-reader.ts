@@ -13,6 +13,7 @@ const DOT = 46;
 const ZERO = 48;
 const NINE = 57;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const POW10 = Array.from({ length: 24 }, (_, i) => 10 ** i);
 
 export class FieldReader {
   buf: Uint8Array = new Uint8Array(0);
@@ -26,6 +27,8 @@ export class FieldReader {
   /** Seconds and nanoseconds of the last `secondsFraction()`. */
   seconds = 0;
   nanos = 0;
+  /** Whether the last `decimal()` was zero. */
+  zero = false;
 
   constructor(
     readonly archive: string,
@@ -77,58 +80,60 @@ export class FieldReader {
   }
 
   /**
-   * Reads an unsigned decimal (`123`, `0.001`, `94123.45000000`) into the fixed-point bytes at
-   * `bytes[offset]`, width `width`. Returns its decimals after dropping trailing zeros, which is
+   * Reads an unsigned decimal (`123`, `0.001`, `94123.45000000`) into the fixed-point raw at
+   * row `row` of a FixedColumn (its bytes as `words`, a Uint32Array), width `width`. Returns its decimals after dropping trailing zeros, which is
    * the precision the value needs. Rejects signs, exponents, empty text and too many decimals.
    */
-  decimal(bytes: Uint8Array, offset: number, width: FixedWidth): number {
+  decimal(words: Uint32Array, row: number, width: FixedWidth): number {
     const buf = this.buf;
     const end = this.end;
     let p = this.pos;
-    let digits = 0;
-    let significant = 0;
-    let dot = -1;
     let value = 0;
+    let integerDigits = 0;
+    let decimals = 0;
+    // Fraction zeros are only multiplied in when a non-zero digit follows, so trailing zeros
+    // (`94123.45000000`) never enter `value` and `decimals` ends up trimmed.
+    let zeros = 0;
+    let dot = false;
+    let any = false;
     for (; p < end; p++) {
       const c = buf[p]!;
-      if (c >= ZERO && c <= NINE) {
-        value = value * 10 + (c - ZERO);
-        digits++;
-        if (value !== 0) significant++;
+      const digit = c - ZERO;
+      if (digit >= 0 && digit <= 9) {
+        any = true;
+        if (!dot) {
+          value = value * 10 + digit;
+          integerDigits++;
+        } else if (digit === 0) {
+          zeros++;
+        } else {
+          value = value * POW10[zeros + 1]! + digit;
+          decimals += zeros + 1;
+          zeros = 0;
+        }
       } else if (c === COMMA) {
         break;
-      } else if (c === DOT && dot < 0) {
-        dot = digits;
+      } else if (c === DOT && !dot) {
+        dot = true;
       } else {
         this.fail(c === 45 ? 'must not be negative' : 'must be a plain decimal number');
       }
     }
-    if (digits === 0) this.fail('must be a decimal number');
+    if (!any) this.fail('must be a decimal number');
     this.pos = p;
-    let decimals = dot < 0 ? 0 : digits - dot;
-    const integerDigits = digits - decimals;
+    this.zero = value === 0;
     const fixed = width === 8 ? 9 : 16;
-    if (significant > 15 || integerDigits > (width === 8 ? 9 : 12)) {
+    if (decimals > fixed) this.fail(`has ${decimals} decimals, more than the ${fixed} a ${width * 8}-bit catalog holds`);
+    if (value > MAX_SAFE || integerDigits > (width === 8 ? 9 : 12)) {
       // Rare: long or huge values go through the exact BigInt path (and its range checks).
-      const text = this.fieldText();
-      while (decimals > 0 && buf[p - 1] === ZERO) {
-        decimals--;
-        p--;
-      }
-      if (decimals > fixed) this.fail(`has ${decimals} decimals, more than the ${fixed} a ${width * 8}-bit catalog holds`);
       try {
-        writeDecimalTextExact(bytes, offset, text, width, false);
+        writeDecimalTextExact(new Uint8Array(words.buffer, words.byteOffset), row * width, this.fieldText(), width, false);
       } catch (error) {
         this.fail((error as Error).message);
       }
       return decimals;
     }
-    while (decimals > 0 && value % 10 === 0) {
-      value /= 10;
-      decimals--;
-    }
-    if (decimals > fixed) this.fail(`has ${decimals} decimals, more than the ${fixed} a ${width * 8}-bit catalog holds`);
-    writeScaledDigits(bytes, offset, value, fixed - decimals, width);
+    writeScaledDigits(words, row * (width >>> 2), value, fixed - decimals, width);
     return decimals;
   }
 

@@ -66,7 +66,8 @@ const ROLE_CODE: Record<Role, number> = {
 };
 const SELLER = 2;
 const BUYER = 1;
-const NS_PER_DAY_NUMBER = 86_400;
+const SECONDS_PER_DAY = 86_400;
+const MICROS_PER_DAY = MS_PER_DAY * 1000;
 
 /** Shared across the archives of one import, so continuity is checked across files too. */
 export class SeriesState {
@@ -132,12 +133,12 @@ export class RowMapper implements LineHandler {
       const code = codes[f]!;
       if (code >= 10) {
         const slot = code - 10;
-        const decimals = r.decimal(b.fixed[slot]!, row * width, width);
+        const decimals = r.decimal(b.fixedWords[slot]!, row, width);
         if (decimals > series.decimals[slot]!) {
           if (decimals > this.rules.maxDecimals[slot]!) this.tooPrecise(slot, decimals);
           series.decimals[slot] = decimals;
         }
-        if (this.rules.positive.includes(slot) && isZero(b.fixed[slot]!, row * width, width)) r.fail('must be positive');
+        if (r.zero && this.rules.positive.includes(slot)) r.fail('must be positive');
       } else if (code === 1) {
         day = this.time(r, row);
       } else if (code === 2) {
@@ -167,28 +168,37 @@ export class RowMapper implements LineHandler {
   private time(r: FieldReader, row: number): number {
     const value = r.uint();
     let micros: number;
-    let day: number;
     if (value >= 1e15 && value < 1e17) {
       micros = value;
-      day = Math.floor(value / (MS_PER_DAY * 1000));
-      writeNs(this.builder.tsWords, row, value + this.offsetMicros, 1000, 0);
+      writeScaledU64(this.builder.tsWords, row * 2, value + this.offsetMicros, 1000, 0);
     } else if (value >= 1e12 && value < 1e14) {
       micros = value * 1000;
-      day = Math.floor(value / MS_PER_DAY);
-      writeNs(this.builder.tsWords, row, value + this.offsetMs, 1_000_000, 0);
+      writeScaledU64(this.builder.tsWords, row * 2, value + this.offsetMs, 1_000_000, 0);
     } else {
       return r.fail('timestamp out of range: neither milliseconds (13 digits) nor microseconds (16 digits) since 1970');
     }
-    this.checkTime(r, micros, day);
-    return day;
+    // The day is recomputed only when a row leaves the current one (a division per row costs).
+    if (micros < this.dayStartMicros || micros >= this.dayEndMicros) this.enterDay(micros);
+    this.checkTime(r, micros, this.currentDay);
+    return this.currentDay;
+  }
+
+  private currentDay = -1;
+  private dayStartMicros = 0;
+  private dayEndMicros = -1;
+
+  private enterDay(micros: number): void {
+    this.currentDay = Math.floor(micros / MICROS_PER_DAY);
+    this.dayStartMicros = this.currentDay * MICROS_PER_DAY;
+    this.dayEndMicros = this.dayStartMicros + MICROS_PER_DAY;
   }
 
   /** Stores the seconds + nanoseconds the reader parsed; returns their UTC day. */
   private seconds(r: FieldReader, row: number): number {
     const seconds = r.seconds;
     if (seconds < 1e9 || seconds >= 1e11) return r.fail('timestamp out of range: not seconds since 1970 like 1704326400.1000');
-    const day = Math.floor(seconds / NS_PER_DAY_NUMBER);
-    writeNs(this.builder.tsWords, row, seconds, 1e9, r.nanos + this.offsetNanos);
+    const day = Math.floor(seconds / SECONDS_PER_DAY);
+    writeScaledU64(this.builder.tsWords, row * 2, seconds, 1e9, r.nanos + this.offsetNanos);
     this.checkTime(r, seconds * 1e6 + Math.floor(r.nanos / 1000), day);
     return day;
   }
@@ -247,13 +257,4 @@ export class RowMapper implements LineHandler {
       { archive: this.archive, line: this.reader.line, field: this.layout.names[this.reader.field] ?? '' },
     );
   }
-}
-
-function isZero(bytes: Uint8Array, offset: number, width: number): boolean {
-  for (let i = 0; i < width; i++) if (bytes[offset + i] !== 0) return false;
-  return true;
-}
-
-function writeNs(words: Uint32Array, row: number, value: number, mult: number, add: number): void {
-  writeScaledU64(words, row * 2, value, mult, add);
 }
