@@ -9,7 +9,7 @@
  *   BENCH_IMPORT_MONTH_ROWS  rows of the month archive for the peak-RSS probe (default 30,000,000)
  *   BENCH_RUNS               runs per figure (median; default 5; the anchor runs at most 3)
  *
- * Archives are generated once into $TMPDIR/seamless-import-bench/ and reused. Rates are given
+ * Archives are generated once into $TMPDIR/seamless-import-bench/mirror-<sizes>/ and reused. Rates are given
  * against wall time and against the process's CPU time (all threads: zlib inflates on the
  * libuv pool), because the machine is shared with other work.
  */
@@ -144,7 +144,8 @@ async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);
   if (mode === '--rss-probe') return rssProbe(args[0]!, args[1]!, args[2]!, args[3]!);
   await mkdir(DIR, { recursive: true });
-  const mirror = join(DIR, 'mirror');
+  // One mirror per size choice, so archives generated for other sizes are never mistaken for these.
+  const mirror = join(DIR, `mirror-${ROWS}-${ANCHOR_ROWS}-${MONTH_ROWS}`);
   const benchDay = parseDay('2025-01-15', 'day');
   const anchorDay = parseDay('2025-01-16', 'day');
   const month = monthBounds(parseDay('2025-02-01', 'day'));

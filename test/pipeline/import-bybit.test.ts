@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { importBybit } from '../../src/pipeline/import/bybit-import.js';
 import { parseDay } from '../../src/pipeline/import/utc-days.js';
+import { run } from '../helpers/cli-run.js';
 import { tempDir } from '../helpers/paths.js';
 import { peerNdjson } from '../helpers/python-peer.js';
 import type { ExpectedTrade } from '../support/archives/binance-csv.js';
@@ -69,8 +70,12 @@ describe('import bybit', { timeout: TIMEOUT }, () => {
     const summary = await importBybit({ source: mirror, market: 'spot', symbol: 'BTCUSDT', start: '2025-05-19', end: '2025-05-20', catalog, progress: false });
     assert.deepEqual(summary.daysWritten, ['2025-05-19', '2025-05-20']);
     assertTrades(await peerRows(root, 'trade_tick', 'BTCUSDT-SPOT.BYBIT'), spot, 'BTCUSDT-SPOT.BYBIT', { price: 1, size: 6 });
-    const again = await importBybit({ source: mirror, market: 'spot', symbol: 'BTCUSDT', start: '2025-05-19', end: '2025-05-20', catalog, progress: false });
-    assert.deepEqual(again.daysSkipped, ['2025-05-19', '2025-05-20']);
+    const again = await run('import', 'bybit', '--source', mirror, '--market', 'spot', '--symbol', 'BTCUSDT', '--start', '2025-05-19', '--end', '2025-05-20', '--catalog', root, '--json', '--quiet');
+    assert.equal(again.code, 0, again.err);
+    const json = JSON.parse(again.out) as { daysSkipped: string[]; rows: number; instrumentId: string };
+    assert.deepEqual(json.daysSkipped, ['2025-05-19', '2025-05-20']);
+    assert.equal(json.rows, 0);
+    assert.equal(json.instrumentId, 'BTCUSDT-SPOT.BYBIT');
   });
 
   it('refuses a truncated gzip and a wrong header, naming the file; nothing is written', async () => {

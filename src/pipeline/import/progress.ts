@@ -16,7 +16,7 @@ export class Progress {
   private totalBytes = 0;
   private rows = 0;
   private archiveRows = 0;
-  private lastDraw = 0;
+  private lastDraw = -Infinity;
 
   constructor(
     private readonly totalArchives: number,

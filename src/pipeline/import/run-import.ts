@@ -139,7 +139,7 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     return;
   }
   try {
-    await verifyChecksum(context, archive.relPath, archive.local);
+    if (!(await verifyChecksum(job, archive.relPath, archive.local))) summary.checksumsMissing.push(archive.local.label);
     progress.archive(archive.local.label, archive.local.bytes);
     summary.archivesRead.push(archive.local.label);
     summary.bytesRead += archive.local.bytes;
@@ -237,19 +237,23 @@ async function fetchArchive(context: RunContext, planned: PlannedArchive): Promi
   return undefined;
 }
 
-async function verifyChecksum(context: RunContext, relPath: string, archive: LocalArchive): Promise<void> {
-  const mode = context.job.checksums;
-  if (mode === 'none') return;
-  const text = await context.job.source.text(`${relPath}.CHECKSUM`);
+/**
+ * Verifies an archive against the `.CHECKSUM` beside it. Returns false when there is none and
+ * the job allows that (the caller reports it); throws ImportError when it does not match, or
+ * is missing and required.
+ */
+async function verifyChecksum(job: ImportJob, relPath: string, archive: LocalArchive): Promise<boolean> {
+  if (job.checksums === 'none') return true;
+  const text = await job.source.text(`${relPath}.CHECKSUM`);
   if (text === null) {
-    if (mode === 'required') {
+    if (job.checksums === 'required') {
       throw new ImportError('IMPORT_NO_CHECKSUM', `${archive.label}: has no .CHECKSUM beside it, so it cannot be verified; download the .CHECKSUM too, or re-run with --allow-missing-checksum to import it unverified`, { archive: archive.label });
     }
-    context.summary.checksumsMissing.push(archive.label);
-    return;
+    return false;
   }
   const name = relPath.split('/').pop()!;
   await verifySha256(archive.path, parseChecksum(text, name, `${archive.label}.CHECKSUM`), archive.label);
+  return true;
 }
 
 /** Reads the first archive of the plan that exists and returns the most decimals it has. */
@@ -266,8 +270,7 @@ async function inferPrecision(job: ImportJob, held: Map<string, LocalArchive>): 
     }
     if (!found) continue;
     held.set(found.relPath, found.local);
-    const context = { job, summary: emptySummary('', '', '') } as unknown as RunContext;
-    await verifyChecksum(context, found.relPath, found.local);
+    await verifyChecksum(job, found.relPath, found.local);
     const meta: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0 };
     const builder = new BatchBuilder(job.type, job.catalog.width, meta, job.batchRows);
     const series = new SeriesState();
