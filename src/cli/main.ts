@@ -29,6 +29,7 @@ usage: seamless <verb> [--catalog PATH]
   bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams (docs/bridge.md)
   flags get|set|audit   feature flags and the halt switch (mode) in Redis, audited
   maintain <verb> ...   stats and alerts, consolidate, prune, verify/repair names (\`seamless maintain help\`)
+  import <exchange> ... import Binance/Bybit public archives into the catalog (see \`import help\`)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
@@ -67,6 +68,8 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         return await (await import('./flags-command.js')).runFlags(rest, out);
       case 'maintain':
         return await (await import('./maintain-command.js')).runMaintain(rest, out);
+      case 'import':
+        return await (await import('./import-command.js')).runImportCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
