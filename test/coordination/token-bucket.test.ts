@@ -64,7 +64,9 @@ describe('SharedTokenBucket', () => {
     const rate = 50;
     const burst = 10;
     const durationMs = 1000;
-    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'binance', ratePerSecond: rate, burst, mode: 'timed', clients: 2, concurrency: 4, startAt: Date.now() + 800, durationMs };
+    // The forked workers must be connected before startAt or their window shrinks; on a loaded
+    // 2-core machine a fork plus ioredis import took over 800 ms, so they get 3 s.
+    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'binance', ratePerSecond: rate, burst, mode: 'timed', clients: 2, concurrency: 4, startAt: Date.now() + 3000, durationMs };
     const counts = await Promise.all([runBucketTask({ ...task, clients: 3 }), forkWorker(task), forkWorker(task)]);
     const taken = counts.reduce((a, b) => a + b, 0);
     const allowed = burst + (rate * durationMs) / 1000;
@@ -75,7 +77,7 @@ describe('SharedTokenBucket', () => {
 
   it('takes each token exactly once when many clients race for them', async () => {
     // Almost no refill, so exactly `burst` takes can succeed however the calls interleave.
-    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'okx', ratePerSecond: 0.001, burst: 100, mode: 'attempts', clients: 3, concurrency: 4, attempts: 15, startAt: Date.now() + 800 };
+    const task: WorkerTask = { url: server.url, prefix: `t-${randomUUID()}`, limiter: 'okx', ratePerSecond: 0.001, burst: 100, mode: 'attempts', clients: 3, concurrency: 4, attempts: 15, startAt: Date.now() + 3000 };
     const counts = await Promise.all([runBucketTask(task), forkWorker(task), forkWorker(task)]);
     assert.equal(counts.reduce((a, b) => a + b, 0), 100, `counts ${counts.join(' + ')} of 3 × 180 attempts`);
   });
