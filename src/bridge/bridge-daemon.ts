@@ -295,7 +295,7 @@ export class BridgeDaemon {
       if (needs !== undefined) {
         const init = this.orderInits.peek(needs) ?? fetched.get(needs);
         if (init) {
-          item = { ...item, fields: flattenFields({ ...p.record!.fields, ...init }) };
+          item = { ...item, fields: { ...p.record!.fields, ...init } };
         } else {
           const since = this.deferred.get(key)?.since ?? now;
           if (now - since < this.settings.initWaitMs) {
@@ -351,7 +351,7 @@ export class BridgeDaemon {
         }
         case 'domain': {
           const { record } = routing;
-          const item: PublishItem = { ...base, dest: record.stream, fields: flattenFields(record.fields), ...(record.eventId ? { eventId: record.eventId } : {}) };
+          const item: PublishItem = record.eventId ? { source: raw.stream, id: raw.id, dest: record.stream, fields: record.fields, eventId: record.eventId } : { source: raw.stream, id: raw.id, dest: record.stream, fields: record.fields };
           return { raw, item, record, meta: { kind: record.kind, entryId: raw.id, source: raw.stream, ...(record.tsInit ? { tsInit: record.tsInit } : {}) } };
         }
       }
@@ -440,12 +440,6 @@ export class BridgeDaemon {
     if (this.hooks.log) this.hooks.log(line);
     else process.stderr.write(`${JSON.stringify(line)}\n`);
   }
-}
-
-function flattenFields(fields: Readonly<Record<string, string>>): string[] {
-  const flat: string[] = [];
-  for (const name in fields) flat.push(name, fields[name]!);
-  return flat;
 }
 
 /** Removes the URL's password (and the URL itself) from a message, should a library include it. */
