@@ -124,7 +124,10 @@ export class BatchPublisher {
     let lastDest = '';
     let lastDestIndex = 0;
     const w = this.writer.reset();
-    w.arrayHeader(items.length);
+    // One flat array (publish-lua.ts): 5 items per entry plus its fields.
+    let length = 0;
+    for (const item of items) length += 5 + fieldCount(item.fields);
+    w.arrayHeader(length);
     for (const item of items) {
       if (item.source !== lastSource) [lastSource, lastSourceIndex] = [item.source, keyIndex(item.source)];
       let destIndex = 0;
@@ -132,7 +135,6 @@ export class BatchPublisher {
         if (item.dest !== lastDest) [lastDest, lastDestIndex] = [item.dest, keyIndex(item.dest)];
         destIndex = lastDestIndex;
       }
-      w.arrayHeader(5);
       w.uint(lastSourceIndex);
       w.str(item.id);
       w.uint(item.eventId === undefined ? 0 : keyIndex(this.keys.seen(item.eventId)));
@@ -144,21 +146,27 @@ export class BatchPublisher {
   }
 }
 
+/** How many items (names and values) `fields` writes. */
+function fieldCount(fields: PublishItem['fields']): number {
+  if (fields === undefined) return 0;
+  if (Array.isArray(fields)) return fields.length;
+  let count = 0;
+  for (const _ in fields as Readonly<Record<string, string>>) count += 2;
+  return count;
+}
+
+/** Writes the item count, then the items. */
 function writeFields(w: PackWriter, fields: PublishItem['fields']): void {
-  if (fields === undefined) return w.arrayHeader(0);
+  w.uint(fieldCount(fields));
+  if (fields === undefined) return;
   if (Array.isArray(fields)) {
-    const flat = fields as readonly (string | Buffer)[];
-    w.arrayHeader(flat.length);
-    for (const f of flat) {
+    for (const f of fields as readonly (string | Buffer)[]) {
       if (typeof f === 'string') w.str(f);
       else w.bytes(f);
     }
     return;
   }
   const record = fields as Readonly<Record<string, string>>;
-  let count = 0;
-  for (const _ in record) count++;
-  w.arrayHeader(count * 2);
   for (const name in record) {
     w.str(name);
     w.str(record[name]!);
