@@ -26,6 +26,7 @@ import { Redis } from 'ioredis';
 import { BridgeDaemon, type PublishedRecord } from '../src/bridge/bridge-daemon.js';
 import { type RedisServer, startRedis } from '../test/helpers/redis-server.js';
 import { busKey, encodePayload, quoteTick } from '../test/bridge/bus-payloads.js';
+import { decodePayload } from '../src/bridge/bus-entry.js';
 import { median } from './measure.js';
 import { REPO_ROOT } from './repo-root.js';
 
@@ -181,21 +182,60 @@ async function produce(job: ProducerJob): Promise<void> {
   redis.disconnect();
 }
 
-async function latency(server: RedisServer, redis: Redis, run: number): Promise<{ p50: number; p99: number; max: number }> {
+function startProducer(job: ProducerJob): Promise<void> {
+  const producer = new Worker(new URL(import.meta.url), { workerData: job });
+  return new Promise<void>((resolve, reject) => {
+    producer.once('error', reject);
+    producer.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`producer exited with ${code}`))));
+  });
+}
+
+interface Percentiles {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+function percentiles(latencies: number[]): Percentiles {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)! };
+}
+
+/**
+ * The floor under "added latency" on this machine right now: the same paced producer, read by a
+ * bare XREAD BLOCK loop that only decodes ts_init (no group, no mapping, no publish).
+ */
+async function floorLatency(server: RedisServer, run: number): Promise<Percentiles> {
+  const key = busKey('data.quotes.SIM.FLOOR/USD', `FLOOR${run}`);
+  const reader = new Redis(server.url);
+  const total = RATE * SECONDS;
+  const latencies: number[] = [];
+  let last = '$';
+  let producerDone: Promise<void> | undefined;
+  while (latencies.length < total) {
+    const reading = reader.callBuffer('XREAD', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', key, last) as Promise<[Buffer, [Buffer, Buffer[]][]][] | null>;
+    producerDone ??= new Promise((resolve) => setTimeout(resolve, 50)).then(() => startProducer({ url: server.url, key, total }));
+    const reply = await reading;
+    const atMs = performance.timeOrigin + performance.now();
+    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+      last = id.toString();
+      const payload = decodePayload(fields[3]!).value as { ts_init: string };
+      latencies.push(atMs - Number(BigInt(payload.ts_init) / 1000n) / 1000);
+    }
+  }
+  await producerDone;
+  reader.disconnect();
+  return percentiles(latencies);
+}
+
+async function latency(server: RedisServer, redis: Redis, run: number): Promise<Percentiles> {
   const key = busKey('data.quotes.SIM.LAT/USD', `LAT${run}`);
   await redis.xgroup('CREATE', key, `lat-${run}`, '$', 'MKSTREAM');
   const total = RATE * SECONDS;
   const latencies: number[] = [];
   const job: ProducerJob = { url: server.url, key, total };
   let producerDone: Promise<void> = Promise.resolve();
-  // The producer starts once the bridge reads: its start-up is not "added latency".
-  const startProducer = () => {
-    const producer = new Worker(new URL(import.meta.url), { workerData: job });
-    producerDone = new Promise<void>((resolve, reject) => {
-      producer.once('error', reject);
-      producer.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`producer exited with ${code}`))));
-    });
-  };
   await runBridge(
     server,
     `lat-${run}`,
@@ -205,14 +245,13 @@ async function latency(server: RedisServer, redis: Redis, run: number): Promise<
       for (const r of records) latencies.push(atMs - Number(BigInt(r.tsInit!) / 1000n) / 1000);
       return latencies.length >= total;
     },
-    startProducer,
+    // The producer starts once the bridge reads: its start-up is not "added latency".
+    () => (producerDone = startProducer(job)),
   );
   await producerDone;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   const keys = await redis.keys(`l${run}:*`);
   if (keys.length > 0) await redis.del(...keys);
-  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)! };
+  return percentiles(latencies);
 }
 
 const k = (rate: number) => `${(rate / 1000).toFixed(1)} k`;
@@ -222,7 +261,7 @@ async function main(): Promise<void> {
   const server = await startRedis();
   const redis = new Redis(server.url);
   try {
-    const rows: { pipelined?: number; plain?: number; drain: Drain; one?: number; two?: number; lat: { p50: number; p99: number; max: number } }[] = [];
+    const rows: { pipelined?: number; plain?: number; drain: Drain; one?: number; two?: number; lat: Percentiles; floor: Percentiles }[] = [];
     await writeBacklog(redis);
     for (let run = 0; run < RUNS; run++) {
       const pipelined = await xaddCeiling(server, redis, true);
@@ -231,12 +270,14 @@ async function main(): Promise<void> {
       const one = SCALING ? await scaling(server, redis, 1, run) : undefined;
       const two = SCALING ? await scaling(server, redis, 2, run) : undefined;
       const lat = await latency(server, redis, run);
-      rows.push({ ...(pipelined ? { pipelined } : {}), ...(plain ? { plain } : {}), drain, ...(one ? { one, two: two! } : {}), lat });
+      const floor = await floorLatency(server, run);
+      rows.push({ ...(pipelined ? { pipelined } : {}), ...(plain ? { plain } : {}), drain, ...(one ? { one, two: two! } : {}), lat, floor });
       console.log(
         `run ${run + 1}: XADD ceiling ${pipelined ? k(pipelined) : '?'}/s (-c 1 -P 16), ${plain ? k(plain) : '?'}/s (default -c 50); ` +
           `bridge ${k(drain.rate)} events/s (CPU ${drain.nodeUs.toFixed(2)} µs/event node, ${drain.redisUs.toFixed(2)} µs/event Redis)` +
           (one ? `; CLI processes: 1 → ${k(one)}/s, 2 → ${k(two!)}/s` : '') +
-          `; latency at ${RATE}/s p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(2)} ms`,
+          `; latency at ${RATE}/s p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms, max ${lat.max.toFixed(2)} ms` +
+          ` (bare XREAD floor: p50 ${floor.p50.toFixed(3)} ms, p99 ${floor.p99.toFixed(3)} ms)`,
       );
     }
     const med = (pick: (row: (typeof rows)[number]) => number | undefined) => {
@@ -249,7 +290,7 @@ async function main(): Promise<void> {
     const ratio = (ceiling: number | undefined, what: string) => (ceiling ? `${((100 * rate) / ceiling).toFixed(0)}% of ${what} ${k(ceiling)}/s` : `${what} not measured`);
     console.log(`median: bridge ${k(rate)} events/s = ${ratio(pipelined, 'redis-benchmark XADD -c 1 -P 16')} (${ratio(plain, 'default redis-benchmark XADD')}); CPU ${med((r) => r.drain.nodeUs)!.toFixed(2)} µs/event node + ${med((r) => r.drain.redisUs)!.toFixed(2)} µs/event Redis`);
     if (SCALING) console.log(`median: seamless bridge processes in one group: 1 → ${k(med((r) => r.one)!)}/s, 2 → ${k(med((r) => r.two)!)}/s`);
-    console.log(`median: added latency at ${RATE} events/s p50 ${med((r) => r.lat.p50)!.toFixed(3)} ms, p99 ${med((r) => r.lat.p99)!.toFixed(3)} ms`);
+    console.log(`median: added latency at ${RATE} events/s p50 ${med((r) => r.lat.p50)!.toFixed(3)} ms, p99 ${med((r) => r.lat.p99)!.toFixed(3)} ms; bare XREAD floor p50 ${med((r) => r.floor.p50)!.toFixed(3)} ms, p99 ${med((r) => r.floor.p99)!.toFixed(3)} ms`);
   } finally {
     redis.disconnect();
     await server.stop();

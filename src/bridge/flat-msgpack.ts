@@ -44,7 +44,6 @@ export function decodeFlatMap(input: Uint8Array): Record<string, unknown> | unde
   } else {
     return undefined; // map32 (never for a flat event) and anything else: the generic decoder
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const map: Record<string, unknown> = {};
   for (let i = 0; i < count; i++) {
     // Key: str only.
@@ -91,14 +90,14 @@ export function decodeFlatMap(input: Uint8Array): Record<string, unknown> | unde
         }
         case 0xda: {
           if (pos + 2 > end) return undefined;
-          const n = view.getUint16(pos);
+          const n = bytes.readUInt16BE(pos);
           value = str(bytes, pos + 2, n, end);
           pos += 2 + n;
           break;
         }
         case 0xdb: {
           if (pos + 4 > end) return undefined;
-          const n = view.getUint32(pos);
+          const n = bytes.readUInt32BE(pos);
           value = str(bytes, pos + 4, n, end);
           pos += 4 + n;
           break;
@@ -110,47 +109,47 @@ export function decodeFlatMap(input: Uint8Array): Record<string, unknown> | unde
           break;
         case 0xcd:
           if (pos + 2 > end) return undefined;
-          value = view.getUint16(pos);
+          value = bytes.readUInt16BE(pos);
           pos += 2;
           break;
         case 0xce:
           if (pos + 4 > end) return undefined;
-          value = view.getUint32(pos);
+          value = bytes.readUInt32BE(pos);
           pos += 4;
           break;
         case 0xcf:
           if (pos + 8 > end) return undefined;
-          value = view.getBigUint64(pos);
+          value = bytes.readBigUInt64BE(pos);
           pos += 8;
           break;
         case 0xd0:
           if (pos + 1 > end) return undefined;
-          value = view.getInt8(pos);
+          value = bytes.readInt8(pos);
           pos += 1;
           break;
         case 0xd1:
           if (pos + 2 > end) return undefined;
-          value = view.getInt16(pos);
+          value = bytes.readInt16BE(pos);
           pos += 2;
           break;
         case 0xd2:
           if (pos + 4 > end) return undefined;
-          value = view.getInt32(pos);
+          value = bytes.readInt32BE(pos);
           pos += 4;
           break;
         case 0xd3:
           if (pos + 8 > end) return undefined;
-          value = view.getBigInt64(pos);
+          value = bytes.readBigInt64BE(pos);
           pos += 8;
           break;
         case 0xca:
           if (pos + 4 > end) return undefined;
-          value = view.getFloat32(pos);
+          value = bytes.readFloatBE(pos);
           pos += 4;
           break;
         case 0xcb:
           if (pos + 8 > end) return undefined;
-          value = view.getFloat64(pos);
+          value = bytes.readDoubleBE(pos);
           pos += 8;
           break;
         default:

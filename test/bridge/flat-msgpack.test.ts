@@ -12,6 +12,7 @@ import { decodePayload } from '../../src/bridge/bus-entry.js';
 import { addDecimal, formatDecimal, halfDecimal, midText, parseDecimal } from '../../src/bridge/decimal.js';
 import { decodeFlatMap } from '../../src/bridge/flat-msgpack.js';
 import { PackWriter } from '../../src/bridge/pack-batch.js';
+import { compareStreamIds } from '../../src/bridge/stream-id.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const generic = new Decoder({ useBigInt64: true });
@@ -180,5 +181,19 @@ describe('PackWriter', () => {
     w.reset().value('small');
     assert.equal(generic.decode(w.finish()), 'small');
     assert.equal(String(generic.decode(first)).length, 400_001, 'a finished buffer is not overwritten by later writes');
+  });
+});
+
+describe('compareStreamIds', () => {
+  it('property: orders ids as (ms, seq) numbers, a missing seq being 0', () => {
+    const part = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+    const id = fc.tuple(part, fc.option(part)).map(([ms, seq]) => ({ text: seq === null ? String(ms) : `${ms}-${seq}`, ms, seq: seq ?? 0n }));
+    fc.assert(
+      fc.property(id, id, (a, b) => {
+        const expected = a.ms !== b.ms ? (a.ms < b.ms ? -1 : 1) : a.seq === b.seq ? 0 : a.seq < b.seq ? -1 : 1;
+        assert.equal(Math.sign(compareStreamIds(a.text, b.text)), expected, `${a.text} vs ${b.text}`);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
