@@ -190,7 +190,8 @@ function cachedStr(cacheBytes: (Uint8Array | undefined)[], cacheTexts: string[],
   }
   const text = str(bytes, start, length, end);
   if (typeof text === 'string') {
-    cacheBytes[slot] = bytes.slice(start, start + length);
+    // A copy: a view would pin the whole ioredis reply buffer the payload lives in.
+    cacheBytes[slot] = Uint8Array.prototype.slice.call(bytes, start, start + length);
     cacheTexts[slot] = text;
   }
   return text;
