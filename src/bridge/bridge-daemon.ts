@@ -282,7 +282,8 @@ export class BridgeDaemon {
         remembered.push(p.record.remember);
       }
     }
-    const unknown = prepared.flatMap((p) => (p.record?.needsInit && !this.orderInits.peek(p.record.needsInit) ? [p.record.needsInit] : []));
+    const unknown: string[] = [];
+    for (const p of prepared) if (p.record?.needsInit && !this.orderInits.peek(p.record.needsInit)) unknown.push(p.record.needsInit);
     const fetched = unknown.length > 0 ? await this.orderInits.fetch(unknown) : new Map<string, OrderInit>();
     const items: PublishItem[] = [];
     const metas: ItemMeta[] = [];
@@ -295,7 +296,7 @@ export class BridgeDaemon {
       if (needs !== undefined) {
         const init = this.orderInits.peek(needs) ?? fetched.get(needs);
         if (init) {
-          item = { ...item, fields: flattenFields({ ...p.record!.fields, ...init }) };
+          item = { ...item, fields: { ...p.record!.fields, ...init } };
         } else {
           const since = this.deferred.get(key)?.since ?? now;
           if (now - since < this.settings.initWaitMs) {
@@ -334,24 +335,23 @@ export class BridgeDaemon {
   }
 
   private prepare(raw: RawEntry): Prepared {
-    const base = { source: raw.stream, id: raw.id };
     let entry: BusEntry | undefined;
     try {
       entry = readBusEntry(raw.stream, raw.id, raw.fields);
       // Heartbeats carry a bare RFC 3339 string (neither JSON nor msgpack at 1.221.0).
-      if (entry.topic === HEARTBEAT_TOPIC) return { raw, item: base, meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
+      if (entry.topic === HEARTBEAT_TOPIC) return { raw, item: baseItem(raw), meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
       const decoded = decodePayload(entry.payloadBytes);
       const routing = routeMessage(entry.topic, decoded, this.keys);
       switch (routing.route) {
         case 'heartbeat':
-          return { raw, item: base, meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
+          return { raw, item: baseItem(raw), meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
         case 'raw': {
           const fields = ['source', raw.stream, 'id', raw.id, 'topic', entry.topic, 'type', routing.type || entry.declaredType, 'encoding', decoded.encoding, 'payload', entry.payloadBytes];
-          return { raw, item: { ...base, dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
+          return { raw, item: { ...baseItem(raw), dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
         }
         case 'domain': {
           const { record } = routing;
-          const item: PublishItem = { ...base, dest: record.stream, fields: flattenFields(record.fields), ...(record.eventId ? { eventId: record.eventId } : {}) };
+          const item: PublishItem = record.eventId ? { source: raw.stream, id: raw.id, dest: record.stream, fields: record.fields, eventId: record.eventId } : { source: raw.stream, id: raw.id, dest: record.stream, fields: record.fields };
           return { raw, item, record, meta: { kind: record.kind, entryId: raw.id, source: raw.stream, ...(record.tsInit ? { tsInit: record.tsInit } : {}) } };
         }
       }
@@ -360,7 +360,7 @@ export class BridgeDaemon {
       // Keep the entry's own fields (payload bytes untouched) so it can be inspected or replayed.
       const fields: (string | Buffer)[] = ['source', raw.stream, 'id', raw.id, 'reason', reason];
       for (let i = 0; i + 1 < raw.fields.length; i += 2) fields.push(`entry.${raw.fields[i]!.toString('latin1')}`, raw.fields[i + 1]!);
-      return { raw, item: { ...base, dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
+      return { raw, item: { ...baseItem(raw), dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
     }
   }
 
@@ -442,10 +442,9 @@ export class BridgeDaemon {
   }
 }
 
-function flattenFields(fields: Readonly<Record<string, string>>): string[] {
-  const flat: string[] = [];
-  for (const name in fields) flat.push(name, fields[name]!);
-  return flat;
+/** An item that only acknowledges `raw` (until a destination and fields are added). */
+function baseItem(raw: RawEntry): PublishItem {
+  return { source: raw.stream, id: raw.id };
 }
 
 /** Removes the URL's password (and the URL itself) from a message, should a library include it. */

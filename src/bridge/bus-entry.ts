@@ -13,6 +13,7 @@
  * entry malformed.
  */
 import { Decoder } from '@msgpack/msgpack';
+import { decodeFlatMap } from './flat-msgpack.js';
 
 export type PayloadEncoding = 'json' | 'msgpack';
 
@@ -50,16 +51,40 @@ export function readBusEntry(stream: string, id: string, fields: readonly Buffer
   let declaredType = '';
   let declaredEncoding = '';
   for (let i = 0; i < fields.length; i += 2) {
-    const name = fields[i]!.toString('latin1');
+    // Names compared as bytes: no string per field name on the hot path.
+    const name = fields[i]!;
     const value = fields[i + 1]!;
-    if (name === 'topic') topic = value.toString('utf8');
-    else if (name === 'payload') payload = value;
-    else if (name === 'type') declaredType = value.toString('utf8');
-    else if (name === 'encoding') declaredEncoding = value.toString('utf8').toLowerCase();
+    if (sameBytes(name, TOPIC)) topic = topicText(value);
+    else if (sameBytes(name, PAYLOAD)) payload = value;
+    else if (sameBytes(name, TYPE)) declaredType = value.toString('utf8');
+    else if (sameBytes(name, ENCODING)) declaredEncoding = value.toString('utf8').toLowerCase();
   }
   if (topic === undefined) throw new MalformedEntryError('entry has no "topic" field (expected topic, payload[, type, encoding])');
   if (payload === undefined) throw new MalformedEntryError('entry has no "payload" field (expected topic, payload[, type, encoding])');
   return { stream, id, topic, declaredType, declaredEncoding, payloadBytes: payload };
+}
+
+const TOPIC = Buffer.from('topic');
+const PAYLOAD = Buffer.from('payload');
+const TYPE = Buffer.from('type');
+const ENCODING = Buffer.from('encoding');
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Consecutive entries of one stream carry the same topic: reuse its string while the bytes match.
+let lastTopicBytes: Buffer = Buffer.alloc(0);
+let lastTopic = '';
+
+function topicText(value: Buffer): string {
+  if (!sameBytes(value, lastTopicBytes)) {
+    lastTopic = value.toString('utf8');
+    lastTopicBytes = Buffer.from(value); // a copy: the reply buffer it points into is not ours to keep
+  }
+  return lastTopic;
 }
 
 // One decoder for the process: it caches map keys, which repeat in every payload.
@@ -75,6 +100,11 @@ export function decodePayload(bytes: Uint8Array): DecodedPayload {
   if (bytes.length === 0) throw new MalformedEntryError('payload is empty');
   const first = firstNonSpace(bytes);
   const looksJson = first === 0x7b || first === 0x5b || first === 0x22; // { [ "
+  if (!looksJson) {
+    // Flat maps (nearly every bus payload) take the fast path; anything else the generic decoder.
+    const flat = decodeFlatMap(bytes);
+    if (flat !== undefined) return { encoding: 'msgpack', value: flat };
+  }
   const tryJson = (): DecodedPayload => ({ encoding: 'json', value: JSON.parse(utf8.decode(bytes)) as unknown });
   const tryMsgpack = (): DecodedPayload => ({ encoding: 'msgpack', value: msgpack.decode(bytes) });
   const [likely, other] = looksJson ? [tryJson, tryMsgpack] : [tryMsgpack, tryJson];
@@ -91,7 +121,10 @@ export function decodePayload(bytes: Uint8Array): DecodedPayload {
 }
 
 function firstNonSpace(bytes: Uint8Array): number | undefined {
-  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  }
   return undefined;
 }
 

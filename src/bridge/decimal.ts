@@ -96,7 +96,49 @@ export function normalizeDecimal(value: Decimal, minScale = 0): Decimal {
 
 /** The exact mid of two decimal strings: ("1.10000", "1.10003") → "1.100015". */
 export function midText(bid: string, ask: string): string {
-  return formatDecimal(halfDecimal(addDecimal(parseDecimal(bid, 'bid'), parseDecimal(ask, 'ask'))));
+  return smallMid(bid, ask) ?? formatDecimal(halfDecimal(addDecimal(parseDecimal(bid, 'bid'), parseDecimal(ask, 'ask'))));
+}
+
+/**
+ * midText for the usual tick prices (up to 14 digits each), in exact integer Number math:
+ * every intermediate stays below 2^53, so the result is the same text the bigint path gives,
+ * without its allocations. undefined for anything else (the bigint path then decides).
+ */
+function smallMid(bid: string, ask: string): string | undefined {
+  const a = smallDecimal(bid);
+  const b = smallDecimal(ask);
+  if (a === undefined || b === undefined) return undefined;
+  const scale = Math.max(a.scale, b.scale);
+  const sum = a.units * 10 ** (scale - a.scale) + b.units * 10 ** (scale - b.scale);
+  if (!Number.isSafeInteger(sum * 5)) return undefined;
+  const even = sum % 2 === 0;
+  const units = even ? sum / 2 : sum * 5;
+  const outScale = even ? scale : scale + 1;
+  const digits = String(Math.abs(units)).padStart(outScale + 1, '0');
+  const sign = units < 0 ? '-' : '';
+  if (outScale === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -outScale)}.${digits.slice(-outScale)}`;
+}
+
+/** Plain decimal text with at most 14 digits as integer units and scale; undefined otherwise. */
+function smallDecimal(text: string): { units: number; scale: number } | undefined {
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  const negative = i === 1;
+  let units = 0;
+  let digits = 0;
+  let scale = -1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      units = units * 10 + (c - 0x30);
+      digits++;
+      if (scale >= 0) scale++;
+    } else if (c === 0x2e && scale < 0 && digits > 0) scale = 0;
+    else return undefined;
+  }
+  // "1." has no fraction digits: not plain decimal text (parseDecimal rejects it too).
+  if (digits === 0 || digits > 14 || scale === 0) return undefined;
+  return { units: negative ? -units : units, scale: scale < 0 ? 0 : scale };
 }
 
 export const ZERO: Decimal = { units: 0n, scale: 0 };

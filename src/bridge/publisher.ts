@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { BridgeKeys } from './keys.js';
-import { packBatch } from './pack-batch.js';
+import { PackWriter } from './pack-batch.js';
 import { PUBLISH_BATCH_LUA } from './publish-lua.js';
 import { compareStreamIds } from './stream-id.js';
 
@@ -20,8 +20,8 @@ export interface PublishItem {
   readonly id: string;
   /** Destination stream; absent: acknowledge only. */
   readonly dest?: string;
-  /** Field/value pairs, flattened. */
-  readonly fields?: readonly (string | Buffer)[];
+  /** Field/value pairs, flattened, or a record (written in its key order; saves flattening per event). */
+  readonly fields?: readonly (string | Buffer)[] | Readonly<Record<string, string>>;
   /** Publish once per event id (order, fill and position events). */
   readonly eventId?: string;
   /**
@@ -49,6 +49,8 @@ export interface PublishSettings {
 export type PublishStatus = 'P' | 'D' | 'A' | 'N' | 'E';
 
 export class BatchPublisher {
+  private readonly writer = new PackWriter();
+
   constructor(
     private readonly client: Redis,
     private readonly keys: BridgeKeys,
@@ -116,20 +118,57 @@ export class BatchPublisher {
       args.push(keyIndex(source), range.first, range.last, range.check ? range.count + 10_000 : 0);
     }
     // Consecutive items mostly share source and destination: skip hashing the same long key.
+    // Entries are written straight into the msgpack argument (no per-entry arrays).
     let lastSource = '';
     let lastSourceIndex = 0;
     let lastDest = '';
     let lastDestIndex = 0;
-    const entries = items.map((item) => {
+    const w = this.writer.reset();
+    // One flat array (publish-lua.ts): 5 items per entry plus its fields.
+    let length = 0;
+    for (const item of items) length += 5 + fieldCount(item.fields);
+    w.arrayHeader(length);
+    for (const item of items) {
       if (item.source !== lastSource) [lastSource, lastSourceIndex] = [item.source, keyIndex(item.source)];
       let destIndex = 0;
       if (item.dest !== undefined) {
         if (item.dest !== lastDest) [lastDest, lastDestIndex] = [item.dest, keyIndex(item.dest)];
         destIndex = lastDestIndex;
       }
-      return [lastSourceIndex, item.id, item.eventId === undefined ? 0 : keyIndex(this.keys.seen(item.eventId)), destIndex, item.fields ?? []];
-    });
-    args.push(packBatch(entries));
+      w.uint(lastSourceIndex);
+      w.str(item.id);
+      w.uint(item.eventId === undefined ? 0 : keyIndex(this.keys.seen(item.eventId)));
+      w.uint(destIndex);
+      writeFields(w, item.fields);
+    }
+    args.push(w.finish());
     return { keys, args };
+  }
+}
+
+/** How many items (names and values) `fields` writes. */
+function fieldCount(fields: PublishItem['fields']): number {
+  if (fields === undefined) return 0;
+  if (Array.isArray(fields)) return fields.length;
+  let count = 0;
+  for (const _ in fields as Readonly<Record<string, string>>) count += 2;
+  return count;
+}
+
+/** Writes the item count, then the items. */
+function writeFields(w: PackWriter, fields: PublishItem['fields']): void {
+  w.uint(fieldCount(fields));
+  if (fields === undefined) return;
+  if (Array.isArray(fields)) {
+    for (const f of fields as readonly (string | Buffer)[]) {
+      if (typeof f === 'string') w.str(f);
+      else w.bytes(f);
+    }
+    return;
+  }
+  const record = fields as Readonly<Record<string, string>>;
+  for (const name in record) {
+    w.str(name);
+    w.str(record[name]!);
   }
 }
