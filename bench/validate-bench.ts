@@ -103,6 +103,15 @@ async function measure(label: string, root: string, type: MarketDataType, identi
   return m;
 }
 
+/** One line per type, CPU-time rates: the figures BENCHMARKS.validate.md quotes. */
+function printSummary(results: ReadonlyArray<[string, { loop: Timing; whole: Timing; read: Timing; rows: number }]>): void {
+  const m = (rows: number, seconds: number) => `${(rows / seconds / 1e6).toFixed(2)} M/s`;
+  console.log('\nsummary (CPU time)   check loop   whole validate   raw read   validate / raw read (rows/s)   target loop >= 20 M/s');
+  for (const [name, r] of results) {
+    console.log(`  ${name.padEnd(18)} ${m(r.rows, r.loop.cpu).padEnd(12)} ${m(r.rows, r.whole.cpu).padEnd(16)} ${m(r.rows, r.read.cpu).padEnd(10)} ${(r.read.cpu / r.whole.cpu).toFixed(2).padEnd(30)} ${r.rows / r.loop.cpu >= TARGET ? 'met' : 'missed'}`);
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`validate benchmarks: median of ${RUNS} runs, node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const scratch = await mkdtemp(join(tmpdir(), 'seamless-validate-bench-'));
@@ -110,7 +119,8 @@ async function main(): Promise<void> {
     // Quotes: the history bench's day of BTCUSDT quotes (reused from bench/data when present).
     const shared = join(REPO_ROOT, 'bench', 'data', `quotes-${ROWS}`);
     const quotes = await benchCatalog(existsSync(shared) ? shared : join(scratch, 'quotes'), ROWS);
-    await measure('quote_tick, 16-byte', quotes.root, 'quote_tick', INSTRUMENT);
+    const results: Array<[string, Awaited<ReturnType<typeof measure>>]> = [];
+    results.push(['quotes', await measure('quote_tick, 16-byte', quotes.root, 'quote_tick', INSTRUMENT)]);
     const pyarrow = await anchor(['pyarrow-read', quotes.file, '--runs', String(RUNS)]);
     console.log(`  anchor pyarrow        ${formatRate(pyarrow.rows / median(pyarrow.seconds))} wall (pq.read_table 1 thread + float64, bench/anchors.py)`);
 
@@ -118,14 +128,15 @@ async function main(): Promise<void> {
     const tradesRoot = join(scratch, 'trades');
     const meta = { instrumentId: INSTRUMENT, pricePrecision: 2, sizePrecision: 6 };
     await (await Catalog.open(tradesRoot, { width: 16 })).write(syntheticTrades({ meta, start: DAY_START, count: ROWS, stepNs: 40_000_000n, jitterNs: 30_000_000n, width: 16 }));
-    await measure('trade_tick, 16-byte', tradesRoot, 'trade_tick', INSTRUMENT);
+    results.push(['trades', await measure('trade_tick, 16-byte', tradesRoot, 'trade_tick', INSTRUMENT)]);
 
     // Bars: 1-minute bars, 8-byte raws.
     const barsRoot = join(scratch, 'bars');
     const barType = `${INSTRUMENT}-1-MINUTE-LAST-EXTERNAL`;
     const barCount = Math.min(ROWS, 1_000_000);
     await (await Catalog.open(barsRoot, { width: 8 })).write(syntheticBars({ meta: { ...meta, barType }, start: DAY_START + NS_PER_MINUTE, count: barCount, stepNs: NS_PER_MINUTE, width: 8 }));
-    await measure('bar, 8-byte', barsRoot, 'bar', barType);
+    results.push(['bars', await measure('bar, 8-byte', barsRoot, 'bar', barType)]);
+    printSummary(results);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

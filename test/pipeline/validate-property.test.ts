@@ -48,6 +48,26 @@ describe('validate properties', () => {
     assert.ok(spikes > 100 && calm > 1000, `spikes ${spikes}, calm ${calm}`);
   });
 
+  it('spike detector = brute force on bar-like walks with long windows (tier 2 bounds and merges)', () => {
+    // Closes of a random walk move more than k basis points within a window, so nearly every
+    // price goes past tier 1; long windows let the sorted copy age by many prices.
+    let spikes = 0;
+    let calm = 0;
+    const move = fc.oneof({ weight: 20, arbitrary: fc.integer({ min: -40, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: -3000, max: 3000 }) });
+    fc.assert(
+      fc.property(fc.array(move, { minLength: 150, maxLength: 700 }), fc.integer({ min: 41, max: 140 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1000, max: 50_000 }), (moves, window, mads, base) => {
+        let price = base;
+        const prices = moves.map((m) => (price += m));
+        const detector = new SpikeDetector(window, mads, 1);
+        const expected = oracle(prices, window, mads, 1);
+        assert.deepEqual(prices.map((p) => detector.push(p)), expected);
+        for (const spike of expected) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 150 },
+    );
+    assert.ok(spikes > 50 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
+  });
+
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {
     const width = fc.constantFrom<FixedWidth>(8, 16);
     const verdicts = { true: 0, false: 0 };

@@ -8,42 +8,62 @@
  * MAD = 0 (more than half of the window at one price, common in quiet books): then a move
  * must exceed k price steps and k basis points before it counts.
  *
- * The verdict is exact, but most prices never need the median. Since the median lies
- * between the window's lowest and highest price, and σ ≥ floor, a price whose distance to
- * both ends is within k × floor cannot be a spike. The ends come cheaply from a superset of
- * the window: min/max per block of BLOCK prices, plus the block being filled. Only prices
- * that fail this test get the exact median, from a sorted copy of the window that is
- * brought up to date lazily (replaying the prices that came and went since, or re-sorting
- * when that is cheaper), and only when the median test fails too is the MAD computed.
- * Busy, calm data costs a few comparisons per price; a fast trending market costs more.
+ * The verdict is exact, but most prices never need the median, in three tiers:
+ * 1. The median lies between the window's lowest and highest price, and σ ≥ floor, so a
+ *    price within k × floor of both ends cannot be a spike. The ends come cheaply from a
+ *    superset of the window: min/max per block of BLOCK prices, plus the block being
+ *    filled. Busy, calm ticks almost never go further.
+ * 2. A sorted copy of the window a few prices old (SortedWindow) still brackets the median
+ *    between two of its order statistics and bounds the MAD from below by a shortest span
+ *    (see sorted-window.ts); a price within k × σ of both brackets, σ from those bounds,
+ *    cannot be a spike. Bar closes, which move more than k basis points within a window,
+ *    mostly stop here.
+ * 3. Otherwise the copy is brought up to date (one merge of the prices that came and went
+ *    since, kept in a ring `history` prices longer than the window, or a fresh sort) and
+ *    the exact median and, if still in doubt, the MAD decide. A fresh copy serves tier 2
+ *    for the next `maxPending` prices.
  *
  * Prices are floats of the unscaled raws: the test is a ratio, so the fixed-point scale
- * cancels, and float rounding cannot matter at the size of a spike.
+ * cancels, and float rounding cannot matter at the size of a spike. The tiers' bounds hold
+ * for the float computation of tier 3 itself (every step rounds monotonically; the MAD
+ * bound is shrunk by a few ulps), so the shortcuts never change a verdict.
  */
+import { SortedWindow } from './sorted-window.js';
 
 const NORMAL_MAD = 1.4826;
 const MIN_SCALE_RATIO = 1e-4;
 const BLOCK = 16;
+/** Shrinks the float shortest span below the exact one, and the MAD's rounded distances (1 − 2^-50). */
+const MAD_BOUND_SHRINK = 1 - 2 ** -50;
+/** Absolute margin, relative to the operands, for a difference of rounded distances. */
+const ROUNDING_MARGIN = 2 ** -50;
 
 export class SpikeDetector {
+  /** The last `window + history` prices; price number t is at t mod its length. */
   private readonly ring: Float64Array;
   private count = 0;
   private next = 0;
-  // Block extremes: completed blocks in a ring, the current block running.
+  /** Prices pushed so far. */
+  private total = 0;
+  // Tier 1: bounds of a superset of the window, and the reach they allow.
   private readonly blockMin: Float64Array;
   private readonly blockMax: Float64Array;
   private block = 0;
   private inBlock = 0;
   private currentMin = Infinity;
   private currentMax = -Infinity;
-  private completedMin = Infinity;
-  private completedMax = -Infinity;
-  // The sorted window, valid after replaying `log` (prices out, prices in).
-  private readonly sorted: Float64Array;
-  private sortedValid = false;
-  private readonly logOut: Float64Array;
-  private readonly logIn: Float64Array;
-  private logLength = 0;
+  private low = Infinity;
+  private high = -Infinity;
+  private reachLimit = Infinity;
+  // Tier 2: the sorted window as it was after `sortedAt` prices, and per j <= maxPending
+  // prices since, a bracket of the median and the largest deviation that is surely no spike.
+  private readonly sorted: SortedWindow;
+  private sortedAt = -Infinity;
+  private readonly maxPending: number;
+  private readonly bracketLow: Float64Array;
+  private readonly bracketHigh: Float64Array;
+  private readonly clearReach: Float64Array;
+  private readonly distances: Float64Array;
   /** The median and σ of the last spike found (for its report line). */
   lastMedian = 0;
   lastScale = 0;
@@ -54,47 +74,52 @@ export class SpikeDetector {
     /** One price step of the declared precision, in raw units. */
     private readonly step: number,
   ) {
-    this.ring = new Float64Array(window);
-    this.sorted = new Float64Array(window);
+    // Bounds from a copy j prices old loosen with j: (n − 1) / 4 keeps the median's bracket
+    // within the middle half; 4√n caps it for long windows, where a merge costs O(n).
+    this.maxPending = Math.min((window - 1) >> 2, Math.floor(2 * Math.sqrt(window)));
+    const history = Math.max(2 * this.maxPending, 32);
+    this.bracketLow = new Float64Array(this.maxPending + 1);
+    this.bracketHigh = new Float64Array(this.maxPending + 1);
+    this.clearReach = new Float64Array(this.maxPending + 1);
+    this.distances = new Float64Array(this.maxPending + 1);
+    this.ring = new Float64Array(window + history);
+    this.sorted = new SortedWindow(window, history);
     const blocks = Math.ceil(window / BLOCK);
     this.blockMin = new Float64Array(blocks).fill(Infinity);
     this.blockMax = new Float64Array(blocks).fill(-Infinity);
-    this.logOut = new Float64Array(window >> 1);
-    this.logIn = new Float64Array(window >> 1);
   }
 
   /** Tests `p` against the previous `window` prices, then adds it. True when `p` is a spike. */
   push(p: number): boolean {
     let spike = false;
     if (this.count === this.window) {
-      const low = this.completedMin < this.currentMin ? this.completedMin : this.currentMin;
-      const high = this.completedMax > this.currentMax ? this.completedMax : this.currentMax;
-      const reach = p - low > high - p ? p - low : high - p;
-      // |median| >= the smaller |end| when both ends have one sign, else >= 0.
-      const nearest = low > 0 ? low : high < 0 ? -high : 0;
-      const floor = MIN_SCALE_RATIO * nearest > this.step ? MIN_SCALE_RATIO * nearest : this.step;
-      if (reach > this.mads * floor) spike = this.exact(p);
-      if (this.sortedValid) this.log(this.ring[this.next]!, p);
+      const reach = p - this.low > this.high - p ? p - this.low : this.high - p;
+      if (reach > this.reachLimit) spike = this.beyondReach(p);
     } else {
       this.count++;
     }
     this.ring[this.next] = p;
-    this.next = this.next + 1 === this.window ? 0 : this.next + 1;
-    if (p < this.currentMin) this.currentMin = p;
-    if (p > this.currentMax) this.currentMax = p;
+    this.next = this.next + 1 === this.ring.length ? 0 : this.next + 1;
+    this.total++;
+    if (p < this.currentMin) {
+      this.currentMin = p;
+      if (p < this.low) this.widen(p, this.high);
+    }
+    if (p > this.currentMax) {
+      this.currentMax = p;
+      if (p > this.high) this.widen(this.low, p);
+    }
     if (++this.inBlock === BLOCK) this.completeBlock();
     return spike;
   }
 
-  /** Notes that `old` left the window and `p` came in, for the sorted copy to replay. */
-  private log(old: number, p: number): void {
-    if (old === p) return;
-    if (this.logLength < this.logOut.length) {
-      this.logOut[this.logLength] = old;
-      this.logIn[this.logLength++] = p;
-    } else {
-      this.sortedValid = false;
-    }
+  /** Tier 1's bounds changed: |median| >= the smaller |end| when both ends have one sign, else >= 0. */
+  private widen(low: number, high: number): void {
+    this.low = low;
+    this.high = high;
+    const nearest = low > 0 ? low : high < 0 ? -high : 0;
+    const floor = MIN_SCALE_RATIO * nearest > this.step ? MIN_SCALE_RATIO * nearest : this.step;
+    this.reachLimit = this.mads * floor;
   }
 
   /** Files the current block's extremes and recomputes the extremes of the completed blocks. */
@@ -112,104 +137,84 @@ export class SpikeDetector {
       if (this.blockMin[b]! < min) min = this.blockMin[b]!;
       if (this.blockMax[b]! > max) max = this.blockMax[b]!;
     }
-    this.completedMin = min;
-    this.completedMax = max;
+    this.widen(min, max);
   }
 
-  /** The exact test of `p` against the current window. */
-  private exact(p: number): boolean {
-    const s = this.sorted;
-    const n = this.window;
-    if (!this.sortedValid) {
-      s.set(this.ring);
-      s.sort();
-      this.sortedValid = true;
-    } else {
-      for (let k = 0; k < this.logLength; k++) replace(s, this.logOut[k]!, this.logIn[k]!);
+  /** Tiers 2 and 3, for a price tier 1 could not clear. */
+  private beyondReach(p: number): boolean {
+    const pending = this.total - this.sortedAt;
+    if (pending <= this.maxPending && this.clearedBySnapshot(p, pending)) return false;
+    this.catchUp(pending);
+    return this.exact(p);
+  }
+
+  /** Tier 2: true when the sorted copy, `pending` prices old, proves `p` is no spike. */
+  private clearedBySnapshot(p: number, pending: number): boolean {
+    // The median is in [low, high], so |p − median| is at most the larger distance to either.
+    const deviation = Math.max(Math.abs(p - this.bracketLow[pending]!), Math.abs(p - this.bracketHigh[pending]!));
+    return deviation <= this.clearReach[pending]!;
+  }
+
+  /** Brings the sorted copy up to the current window (`pending` prices came and went since) and renews tier 2's table. */
+  private catchUp(pending: number): void {
+    const length = this.ring.length;
+    const first = (this.next - this.window + length) % length; // the oldest price of the window
+    // A merge needs the prices that left still in the ring, and none that came and left since.
+    if (pending > length - this.window || pending > this.window) {
+      this.sorted.rebuild(this.ring, first);
+    } else if (pending > 0) {
+      const out = (first - pending + length) % length;
+      const into = (this.next - pending + length) % length;
+      this.sorted.merge(this.ring, pending, out, into);
     }
-    this.logLength = 0;
-    const median = n & 1 ? s[n >> 1]! : (s[(n >> 1) - 1]! + s[n >> 1]!) / 2;
+    this.sortedAt = this.total;
+    this.renewTable();
+  }
+
+  /**
+   * For j = 0 … maxPending further replacements: the median's bracket (sorted-window.ts),
+   * a lower bound L_j of the MAD, and the reach k × max(1.4826 L_j, floor_j) within which
+   * a price is surely no spike. L_j is the larger of
+   * - shorth_{q − J} / 2 (q: the MAD's rank, J = maxPending), and
+   * - d_{q − j}(median now) − δ_j: the MAD is d_q around the future median c, at least
+   *   d_{q − j}(c) of today's window, and moving the centre from today's median to c,
+   *   both in the bracket, changes every distance by at most δ_j (the bracket's larger
+   *   half-width).
+   * Both are rounded down by far more than the float error of their few operations, so
+   * the float MAD of tier 3 is at least L_j.
+   */
+  private renewTable(): void {
+    const s = this.sorted.values;
+    const n = this.window;
+    const pendingMax = this.maxPending;
+    const q = (n + 1) >> 1;
+    const median = this.sorted.median();
+    this.sorted.distancesBelow(median, q, pendingMax + 1, this.distances);
+    const shorthBound = 0.5 * this.sorted.shorth(q - pendingMax) * MAD_BOUND_SHRINK;
+    for (let j = 0; j <= pendingMax; j++) {
+      const low = s[((n - 1) >> 1) - j]!;
+      const high = s[(n >> 1) + j]!;
+      const d = this.distances[j]!;
+      const delta = Math.max(median - low, high - median);
+      const madLow = Math.max(shorthBound, d - delta - (d + delta) * ROUNDING_MARGIN);
+      const nearest = low > 0 ? low : high < 0 ? -high : 0;
+      const floor = Math.max(this.step, MIN_SCALE_RATIO * nearest);
+      this.bracketLow[j] = low;
+      this.bracketHigh[j] = high;
+      this.clearReach[j] = this.mads * Math.max(NORMAL_MAD * madLow, floor);
+    }
+  }
+
+  /** Tier 3: the exact test of `p` against the current window (the sorted copy is up to date). */
+  private exact(p: number): boolean {
+    const median = this.sorted.median();
     const deviation = Math.abs(p - median);
     const floor = Math.max(this.step, MIN_SCALE_RATIO * Math.abs(median));
     if (deviation <= this.mads * floor) return false;
-    const scale = Math.max(NORMAL_MAD * mad(s, median), floor);
+    const scale = Math.max(NORMAL_MAD * this.sorted.mad(median), floor);
     if (deviation <= this.mads * scale) return false;
     this.lastMedian = median;
     this.lastScale = scale;
     return true;
   }
-}
-
-/**
- * Median of |x − median| over a sorted window, in O(log n): the distances are two sorted
- * runs — leftwards from the middle (median − s[m − t]) and rightwards (s[m + 1 + t] −
- * median) — and the k-th smallest of two sorted runs is found by bisecting how many of
- * it come from the left run.
- */
-function mad(s: Float64Array, median: number): number {
-  const n = s.length;
-  const half = n >> 1;
-  return n & 1 ? kthDistance(s, median, half + 1) : (kthDistance(s, median, half) + kthDistance(s, median, half + 1)) / 2;
-}
-
-/** The k-th smallest (1-based) of |s[i] − median|, s sorted, median between s[m] and s[m + 1]. */
-function kthDistance(s: Float64Array, median: number, k: number): number {
-  const m = (s.length - 1) >> 1;
-  const leftLength = m + 1;
-  const rightLength = s.length - leftLength;
-  // left(t) = median − s[m − t] and right(t) = s[m + 1 + t] − median both increase with t.
-  let lo = Math.max(0, k - rightLength);
-  let hi = Math.min(k, leftLength);
-  while (lo <= hi) {
-    const fromLeft = (lo + hi) >> 1;
-    const fromRight = k - fromLeft;
-    if (fromLeft < leftLength && fromRight > 0 && s[m + fromRight]! - median > median - s[m - fromLeft]!) {
-      lo = fromLeft + 1; // the next left distance is smaller than the last right one taken
-    } else if (fromLeft > 0 && fromRight < rightLength && median - s[m - fromLeft + 1]! > s[m + 1 + fromRight]! - median) {
-      hi = fromLeft - 1; // the last left distance taken is larger than the next right one
-    } else {
-      const a = fromLeft > 0 ? median - s[m - fromLeft + 1]! : -Infinity;
-      const b = fromRight > 0 ? s[m + fromRight]! - median : -Infinity;
-      return a > b ? a : b;
-    }
-  }
-  throw new Error('kthDistance: inconsistent window');
-}
-
-/** Replaces one copy of `old` by `p` in the sorted array `s`, keeping it sorted. */
-function replace(s: Float64Array, old: number, p: number): void {
-  const at = lowerBound(s, old);
-  if (p > old) {
-    const end = lowerBound(s, p); // p lands at end − 1
-    s.copyWithin(at, at + 1, end);
-    s[end - 1] = p;
-  } else {
-    const start = upperBound(s, p); // p lands at start
-    s.copyWithin(start + 1, start, at);
-    s[start] = p;
-  }
-}
-
-/** First index whose value is >= x. */
-function lowerBound(s: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose value is > x. */
-function upperBound(s: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
