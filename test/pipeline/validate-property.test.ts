@@ -107,7 +107,11 @@ describe('validate properties', () => {
     const cases = PLANTS.flatMap((plant) => plant.types.map((type) => ({ plant, type })));
     fc.assert(
       fc.property(fc.constantFrom(...cases), fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 300, max: 395 }), ({ plant, type }, width, seed, row) => {
-        const { frame, expected } = plant.apply(cleanFrame(type, width, 400, seed), row);
+        const clean = cleanFrame(type, width, 400, seed);
+        // A random walk can hold a genuine spike (seed 883279 bars: row 272); the property is
+        // about frames that start clean, so such seeds are skipped, not asserted around.
+        fc.pre(findings(validateFiles(type, [[clean]])).length === 0);
+        const { frame, expected } = plant.apply(clean, row);
         assert.deepEqual(findings(validateFiles(type, [[frame]])), [...expected].sort());
       }),
       { numRuns: 120 },
