@@ -103,7 +103,7 @@ async function measure(label: string, root: string, type: MarketDataType, identi
   return m;
 }
 
-/** One line per type, CPU-time rates: the figures BENCHMARKS.validate.md quotes. */
+/** One line per type, CPU-time rates: the figures BENCHMARKS.md (section `seamless validate`) quotes. */
 function printSummary(results: ReadonlyArray<[string, { loop: Timing; whole: Timing; read: Timing; rows: number }]>): void {
   const m = (rows: number, seconds: number) => `${(rows / seconds / 1e6).toFixed(2)} M/s`;
   console.log('\nsummary (CPU time)   check loop   whole validate   raw read   validate / raw read (rows/s)   target loop >= 20 M/s');
