@@ -18,18 +18,27 @@ export const USAGE = `seamless — tooling for NautilusTrader catalogs
 usage: seamless <verb> [--catalog PATH]
 
   start                 summary of the default catalog (a demo catalog on first run), then the gateway
+
+catalog and history
   catalog <verb> ...    list, read, write and maintain a NautilusTrader Parquet catalog
   fetch <nodeId> ...    history of a series from cache, storage or backfill (see below)
   coverage <nodeId>     what is stored, known-empty or being fetched for a series
   stream <nodeId> ...   history from a time, then live rows as they happen
-  gateway [--port N]    serve catalog and history over HTTP (start runs it after its summary)
-  capture ...           record live trades, quotes and bars into the catalog (capture --help)
-  validate [<type> [<id>]] ...  data-quality report per file and day (seamless validate --help)
-  node check <config>   lint a NautilusTrader node config; backtest run|grid|compare|ls|show (\`seamless node\`/\`backtest\` --help)
-  bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams (docs/bridge.md)
+
+pipeline
+  import binance|bybit  exchange archives into daily catalog files (\`seamless import help\`)
+  capture ...           record live trades, quotes and bars into the catalog (\`capture --help\`)
+  validate [<type> [<id>]]  data-quality report per file and day (\`validate --help\`)
+  maintain <verb> ...   stats and alerts, consolidate, prune, verify/repair names (\`maintain help\`)
+
+bridge
+  bridge ...            NautilusTrader's Redis message bus → exec:*/market.raw.* streams
   flags get|set|audit   feature flags and the halt switch (mode) in Redis, audited
-  maintain <verb> ...   stats and alerts, consolidate, prune, verify/repair names (\`seamless maintain help\`)
-  import <exchange> ... import Binance/Bybit public archives into the catalog (see \`import help\`)
+
+gateway and nodes
+  gateway [--port N]    the HTTP API: catalog, history, backtests, nodes (start runs it)
+  node check <config>   lint a NautilusTrader node config before it runs (\`node --help\`)
+  backtest <verb> ...   run|grid|compare|ls|show real NautilusTrader backtests (\`backtest --help\`)
 
 --catalog defaults to $NAUTILUS_PATH/catalog, else ./catalog.
 
