@@ -68,13 +68,12 @@ export async function encodeFramesToFile<T extends MarketDataType>(
   for await (const frame of frames) {
     checkFrame(frame, type, width, meta, label);
     const ts = tsInitOf(frame);
-    for (let i = 0; i < ts.length; i++) {
-      const t = ts[i]!;
-      if (last !== undefined && t < last) {
-        throw new CatalogError('CATALOG_UNSORTED', `${label}: row ${rows + i} has ts_init ${t}, before the previous row's ${last}; sort the rows by ts_init before writing`);
-      }
-      last = t;
+    const unsorted = firstUnsorted(ts, last);
+    if (unsorted >= 0) {
+      const previous = unsorted === 0 ? last! : ts[unsorted - 1]!;
+      throw new CatalogError('CATALOG_UNSORTED', `${label}: row ${rows + unsorted} has ts_init ${ts[unsorted]!}, before the previous row's ${previous}; sort the rows by ts_init before writing`);
     }
+    if (ts.length > 0) last = ts[ts.length - 1]!;
     if (frame.length > 0) first ??= ts[0]!;
     let at = 0;
     // Whole row groups straight from the frame's buffers; the rest via the pending frame.
@@ -100,6 +99,24 @@ export async function encodeFramesToFile<T extends MarketDataType>(
   if (pendingRows > 0) await writer.writeRowGroup(pendingRows, columnInputs(pending, 0, pendingRows));
   const bytes = await writer.close();
   return { rows, bytes, ...(first !== undefined ? { first, last: last! } : {}) };
+}
+
+/**
+ * Index of the first row of `ts` earlier than the row before it (`last` before row 0), or -1.
+ * Compares the u64s as (high, low) 32-bit words (little-endian hosts), no BigInt per row.
+ */
+function firstUnsorted(ts: BigUint64Array, last: bigint | undefined): number {
+  const words = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+  let high = last === undefined ? 0 : Number(last >> 32n);
+  let low = last === undefined ? 0 : Number(last & 0xffff_ffffn);
+  for (let i = 0; i < ts.length; i++) {
+    const h = words[2 * i + 1]!;
+    const l = words[2 * i]!;
+    if (h < high || (h === high && l < low)) return i;
+    high = h;
+    low = l;
+  }
+  return -1;
 }
 
 function checkFrame<T extends MarketDataType>(frame: Frame<T>, type: MarketDataType, width: FixedWidth, meta: FrameMeta, label: string): void {

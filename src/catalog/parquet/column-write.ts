@@ -263,13 +263,38 @@ function compareBytes(bytes: Uint8Array, a: number, b: number, width: number): n
 
 /**
  * PLAIN BYTE_ARRAY page body (4-byte little-endian length, then UTF-8) written straight into
- * one buffer: sizing with Buffer.byteLength and writing in place avoids a Uint8Array per value
- * (TextEncoder.encode per trade id was ~60 % of writing a trades frame).
+ * one buffer, no Uint8Array per value (TextEncoder.encode per trade id was ~60 % of writing a
+ * trades frame). Trade ids are ASCII, where UTF-16 length = UTF-8 length and each char is its
+ * byte: a JS loop writes them without a native call per value. The first non-ASCII char sends
+ * the whole chunk to the exact UTF-8 path instead.
  */
 function encodePlainStrings(values: readonly string[], count: number): Uint8Array {
   let total = 4 * count;
-  for (let i = 0; i < count; i++) total += Buffer.byteLength(values[i]!, 'utf8');
+  for (let i = 0; i < count; i++) total += values[i]!.length;
   // allocUnsafeSlow: a buffer of its own (offset 0, not the shared pool); every byte is written below.
+  const out = Buffer.allocUnsafeSlow(total);
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    const value = values[i]!;
+    const length = value.length;
+    out[pos] = length & 0xff;
+    out[pos + 1] = (length >>> 8) & 0xff;
+    out[pos + 2] = (length >>> 16) & 0xff;
+    out[pos + 3] = length >>> 24;
+    pos += 4;
+    for (let k = 0; k < length; k++) {
+      const code = value.charCodeAt(k);
+      if (code >= 0x80) return encodePlainStringsUtf8(values, count);
+      out[pos++] = code;
+    }
+  }
+  return out;
+}
+
+/** encodePlainStrings for values that are not all ASCII: sizes with Buffer.byteLength, writes UTF-8 in place. */
+function encodePlainStringsUtf8(values: readonly string[], count: number): Uint8Array {
+  let total = 4 * count;
+  for (let i = 0; i < count; i++) total += Buffer.byteLength(values[i]!, 'utf8');
   const out = Buffer.allocUnsafeSlow(total);
   let pos = 0;
   for (let i = 0; i < count; i++) {
@@ -279,7 +304,6 @@ function encodePlainStrings(values: readonly string[], count: number): Uint8Arra
   }
   return out;
 }
-
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);

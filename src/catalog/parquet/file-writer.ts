@@ -3,7 +3,7 @@
  * Bytes go to a sink as they are produced (bounded memory: one row group at a time).
  * The caller decides where the bytes land; the catalog writes to a temp file and renames.
  */
-import { type ColumnInput, type ColumnEncoding, type DictionaryHints, encodeColumnChunk } from './column-write.js';
+import { type ColumnInput, type ColumnEncoding, type DictionaryHints, type EncodedChunk, encodeColumnChunk } from './column-write.js';
 import { type ColumnChunkMeta, type FileMeta, type LogicalType, type RowGroupMeta, type SchemaElement, Repetition, encodeFileMeta } from './format.js';
 
 export interface ColumnSpec extends ColumnEncoding {
@@ -49,13 +49,18 @@ export class ParquetWriter {
     if (this.closed) throw new Error('ParquetWriter is closed');
     if (inputs.length !== this.columns.length) throw new RangeError(`row group needs ${this.columns.length} columns, was ${inputs.length}`);
     const chunks: ColumnChunkMeta[] = [];
+    const encodedByColumn: EncodedChunk[] = [];
     let totalByteSize = 0;
     // A column whose dictionary overflowed last time goes straight to PLAIN, re-trying every 16th row group.
     const retry = this.rowGroupIndex++ % 16 === 0;
     for (const [i, spec] of this.columns.entries()) {
       const hints = this.hints[i]!;
       hints.tryDictionary = retry || !hints.dictionaryFailed;
-      const encoded = encodeColumnChunk(inputs[i]!, rowCount, spec, this.options.codec, hints);
+      // A column that is the very same bytes as an earlier one (ts_init sharing ts_event's
+      // array in imported data) encodes to the same chunk: encode it once.
+      const same = sameAsEarlier(this.columns, inputs, i, encodedByColumn);
+      const encoded = same ?? encodeColumnChunk(inputs[i]!, rowCount, spec, this.options.codec, hints);
+      encodedByColumn[i] = encoded;
       const base = this.offset;
       const meta: ColumnChunkMeta = {
         ...encoded.meta,
@@ -122,4 +127,24 @@ export class ParquetWriter {
     this.pendingBytes = 0;
     await this.sink.write(out);
   }
+}
+
+/**
+ * The chunk already encoded for an earlier column that has the same encoding and is a view
+ * of the very same bytes as column `i` (same buffer, offset, length), if any. Only
+ * dictionary-free fixed columns qualify, so no per-column dictionary state is skipped.
+ */
+function sameAsEarlier(columns: readonly ColumnSpec[], inputs: readonly ColumnInput[], i: number, encoded: readonly EncodedChunk[]): EncodedChunk | undefined {
+  const input = inputs[i]!;
+  const spec = columns[i]!;
+  if (input.kind !== 'fixed' || input.nulls || spec.dictionary || spec.optional) return undefined;
+  for (let j = 0; j < i; j++) {
+    const other = inputs[j]!;
+    const otherSpec = columns[j]!;
+    if (other.kind !== 'fixed' || other.nulls || otherSpec.dictionary || otherSpec.optional) continue;
+    if (other.bytes.buffer !== input.bytes.buffer || other.bytes.byteOffset !== input.bytes.byteOffset || other.bytes.byteLength !== input.bytes.byteLength) continue;
+    if (otherSpec.physical !== spec.physical || otherSpec.width !== spec.width || otherSpec.statsOrder !== spec.statsOrder) continue;
+    return encoded[j];
+  }
+  return undefined;
 }

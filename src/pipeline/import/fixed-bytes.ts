@@ -32,6 +32,10 @@ const INV_LIMB = 1 / LIMB; // a power of two: x * INV_LIMB is exact, so floor() 
  * Splits use multiply-by-2^-24 and floor (exact) rather than `%` (an fmod call per use).
  */
 export function writeScaledDigits(words: Uint32Array, word: number, digits: number, shift: number, width: FixedWidth): void {
+  if (digits < LIMB) {
+    writeSmallScaledDigits(words, word, digits, shift, width);
+    return;
+  }
   let q = Math.floor(digits * INV_LIMB);
   const m0 = digits - q * LIMB;
   const m2 = Math.floor(q * INV_LIMB);
@@ -59,6 +63,26 @@ export function writeScaledDigits(words: Uint32Array, word: number, digits: numb
   const r4 = q + m2 * p2;
   words[word + 2] = ((r2 >>> 16) | (r3 << 8)) >>> 0;
   words[word + 3] = r4;
+}
+
+/**
+ * `writeScaledDigits` for digits below 2^24 (most prices and sizes once trailing zeros are
+ * dropped): one limb of digits times three of the power, so three partial products instead
+ * of nine, and the top column stays below 2^31, where integer bit operations split it.
+ */
+function writeSmallScaledDigits(words: Uint32Array, word: number, digits: number, shift: number, width: FixedWidth): void {
+  let c = digits * P0[shift]!; // < 2^48
+  let q = Math.floor(c * INV_LIMB);
+  const r0 = c - q * LIMB;
+  c = q + digits * P1[shift]!; // < 2^49
+  q = Math.floor(c * INV_LIMB);
+  const r1 = c - q * LIMB;
+  const top = q + digits * P2[shift]!; // P2 < 2^6: top < 2^31
+  words[word] = (r0 | ((r1 & 0xff) << 24)) >>> 0;
+  words[word + 1] = ((r1 >>> 8) | ((top & 0xffff) << 16)) >>> 0;
+  if (width === 8) return;
+  words[word + 2] = top >>> 16;
+  words[word + 3] = 0;
 }
 
 /**

@@ -18,8 +18,9 @@
  */
 import { type BatchBuilder } from './batch-builder.js';
 import { FieldReader } from './field-reader.js';
-import type { LineHandler } from './csv-lines.js';
+import { type LineHandler, eachLine } from './csv-lines.js';
 import { ImportError } from './errors.js';
+import { TradeScanner, tradeShape } from './trade-scanner.js';
 import { writeScaledU64 } from './fixed-bytes.js';
 import { MS_PER_DAY, dayToIso } from './utc-days.js';
 
@@ -88,8 +89,11 @@ export class RowMapper implements LineHandler {
   private readonly offsetMs: number;
   private readonly offsetMicros: number;
   private readonly offsetNanos: number;
-  private firstLine = true;
+  /** Whether the first line (a header, or not) has been read. */
+  started = false;
   rows = 0;
+  /** The fast path for plain trade rows (trade-scanner.ts), when the layout has that shape. */
+  private readonly scanner: TradeScanner | undefined;
 
   constructor(
     readonly archive: string,
@@ -97,6 +101,8 @@ export class RowMapper implements LineHandler {
     private readonly builder: BatchBuilder,
     private readonly rules: RowRules,
     private readonly series: SeriesState,
+    /** false: every line goes through `line` (the reference the fast path is tested against). */
+    fastPath = true,
   ) {
     this.reader = new FieldReader(archive, layout.names);
     this.codes = Int32Array.from(layout.roles, (r) => ROLE_CODE[r]);
@@ -104,11 +110,18 @@ export class RowMapper implements LineHandler {
     this.offsetNanos = Number(rules.stampOffsetNs);
     this.offsetMicros = this.offsetNanos / 1000;
     this.offsetMs = this.offsetNanos / 1_000_000;
+    const shape = fastPath ? tradeShape(layout) : undefined;
+    this.scanner = shape ? new TradeScanner(this, builder, rules, series, shape) : undefined;
+  }
+
+  /** A block of complete lines: through the fast path when there is one, else line by line. */
+  lines(buf: Uint8Array, start: number, end: number, lineNumber: number): number {
+    return this.scanner ? this.scanner.lines(buf, start, end, lineNumber) : eachLine(this, buf, start, end, lineNumber);
   }
 
   line(buf: Uint8Array, start: number, end: number, lineNumber: number): void {
-    if (this.firstLine) {
-      this.firstLine = false;
+    if (!this.started) {
+      this.started = true;
       const c = buf[start]!;
       const numeric = c >= 48 && c <= 57;
       if (!numeric) {
@@ -183,11 +196,12 @@ export class RowMapper implements LineHandler {
     return this.currentDay;
   }
 
-  private currentDay = -1;
-  private dayStartMicros = 0;
-  private dayEndMicros = -1;
+  /** The UTC day of the last row's time, and its [start, end) in µs (shared with the fast path). */
+  currentDay = -1;
+  dayStartMicros = 0;
+  dayEndMicros = -1;
 
-  private enterDay(micros: number): void {
+  enterDay(micros: number): void {
     this.currentDay = Math.floor(micros / MICROS_PER_DAY);
     this.dayStartMicros = this.currentDay * MICROS_PER_DAY;
     this.dayEndMicros = this.dayStartMicros + MICROS_PER_DAY;

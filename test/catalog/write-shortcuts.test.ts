@@ -1,0 +1,81 @@
+/**
+ * The writer's shortcuts give exactly what the plain way gives: a column that is the very same
+ * bytes as an earlier one (imported trades share one array for ts_event and ts_init) is
+ * encoded once into identical file bytes; trade ids are written by an ASCII loop with an exact
+ * UTF-8 fallback; the ts_init order check compares 32-bit words, across frames too.
+ */
+import assert from 'node:assert/strict';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
+import { type Frame, sliceFrame } from '../../src/model/frames.js';
+import { tempDir } from '../helpers/paths.js';
+import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
+
+const START = 1_700_000_000_000_000_000n;
+const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 5 };
+
+async function fileBytes(path: string, frames: Array<Frame<'trade_tick'>>): Promise<Buffer> {
+  const handle = await open(path, 'w');
+  try {
+    await encodeFramesToFile(handle, 'trade_tick', 16, META, frames, {}, path);
+  } finally {
+    await handle.close();
+  }
+  return readFile(path);
+}
+
+/** The frame with ts_init pointing at ts_event's array, as the importer builds it. */
+function sharingTs(frame: Frame<'trade_tick'>): Frame<'trade_tick'> {
+  const ts = frame.columns.ts_event;
+  ts.set(frame.columns.ts_init);
+  return { ...frame, columns: { ...frame.columns, ts_init: ts } };
+}
+
+describe('writer shortcuts', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  before(async () => {
+    dir = await tempDir();
+  });
+  after(async () => dir.remove());
+
+  it('a ts_init sharing ts_event’s array writes the same file bytes as a copy of it', async () => {
+    const shared = sharingTs(randomFrame('trade_tick', prng(11), { width: 16, rows: 12_345, startNs: START, meta: META, distinct: 9 }));
+    const copied = { ...shared, columns: { ...shared.columns, ts_init: shared.columns.ts_event.slice() } };
+    const a = await fileBytes(join(dir.path, 'shared.parquet'), [shared]);
+    const b = await fileBytes(join(dir.path, 'copied.parquet'), [copied]);
+    assert.ok(a.length > 12_345 * 8);
+    assert.ok(a.equals(b));
+  });
+
+  it('ASCII, empty and non-ASCII trade ids all read back exactly (the UTF-8 fallback mid row group)', async () => {
+    const frame = randomFrame('trade_tick', prng(12), { width: 16, rows: 7_000, startNs: START, meta: META });
+    const ids = frame.columns.trade_id;
+    ids[0] = '';
+    ids[2_500] = 'café-2500'; // only a 2-byte char in this row group
+    ids[5_001] = '😀';
+    ids[6_999] = 'x'.repeat(300);
+    const catalog = await Catalog.open(join(dir.path, 'ids'), { width: 16 });
+    await catalog.write(frame);
+    const back = await catalog.readAll('trade_tick', META.instrumentId);
+    assert.ok(back);
+    assert.equal(frameDifference(back, frame), undefined);
+    assert.deepEqual([back.columns.trade_id[2_500], back.columns.trade_id[5_001]], ['café-2500', '😀']);
+  });
+
+  it('refuses ts_init going back across frames, naming the row; equal times are fine', async () => {
+    const frame = randomFrame('trade_tick', prng(13), { width: 16, rows: 200, startNs: START, meta: META });
+    const ts = frame.columns.ts_init;
+    const halves = () => [sliceFrame(frame, 0, 100), sliceFrame(frame, 100, 200)];
+    ts[100] = ts[99]!; // a tie
+    await fileBytes(join(dir.path, 'ties.parquet'), halves());
+    // The second frame's first row before the first frame's last (the high 32-bit words differ).
+    ts[100] = ts[99]! - (1n << 33n);
+    await assert.rejects(fileBytes(join(dir.path, 'back.parquet'), halves()), (error: Error) => /row 100 has ts_init .*before the previous row's/.test(error.message));
+    ts[100] = ts[99]!;
+    ts[150] = ts[149]! - 1n; // within a frame
+    await assert.rejects(fileBytes(join(dir.path, 'back2.parquet'), halves()), (error: Error) => /row 150 has ts_init/.test(error.message));
+  });
+});
