@@ -10,18 +10,18 @@
  * | trades | [D 00:00:00, D 23:59:59.999999999]                            |
  * | bars   | [D 00:00 + interval, D+1 00:00 + interval − 1 ns] (stamped at the close) |
  *
- * `--force` replaces a day: the new file is staged first, the old files of the window are
- * moved aside under hidden names, the staged one renamed in (a same-named old file is
- * replaced by that one atomic rename), then the hidden ones are deleted.
+ * `--force` replaces a day: the new file is staged first, then the day's old files are swapped
+ * for it by the catalog's journaled swap (catalog/swap.ts), which a crash cannot leave half
+ * done: the next import (or `seamless maintain recover`) rolls it forward.
  */
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import { isCatalogError } from '../../catalog/errors.js';
 import { planFileDecoding } from '../../catalog/frame-decode.js';
 import { type Interval, intervalsOverlap, missingIntervals } from '../../catalog/intervals.js';
 import { openCatalogFile } from '../../catalog/open-file.js';
-import { type ExistingFile, type WrittenFile, commitStaged, discardStaged, existingFiles, stageFile, syncFolder, targetFolder } from '../../catalog/writer.js';
+import { recoverSwaps, swapFiles } from '../../catalog/swap.js';
+import { type ExistingFile, type WrittenFile, commitStaged, discardStaged, existingFiles, stageFile, targetFolder } from '../../catalog/writer.js';
 import type { FrameMeta } from '../../model/frames.js';
 import { NS_PER_DAY } from '../../model/time.js';
 import type { ImportFrame, ImportFrameType } from './batch-builder.js';
@@ -43,6 +43,8 @@ export class DayWriter {
   static async open(catalog: Catalog, type: ImportFrameType, meta: FrameMeta, offsetNs: bigint): Promise<DayWriter> {
     const identifier = type === 'bar' ? meta.barType! : meta.instrumentId;
     const dir = await targetFolder(catalog.root, type, identifier, catalog.scheme);
+    // A --force swap a crash interrupted is finished first, so the day states below are true.
+    await recoverSwaps(dir);
     return new DayWriter(catalog, type, meta, dir, offsetNs);
   }
 
@@ -90,7 +92,7 @@ export class DayWriter {
       if (wider) {
         throw new ImportError('IMPORT_CATALOG', `${wider.path}: reaches beyond day ${dayToIso(day)}, so --force cannot replace just that day; delete the range first (seamless catalog delete ${this.type} ...)`);
       }
-      await swapIn(clashes, staged.temp, staged.path);
+      await swapFiles(clashes.map((f) => f.path), [staged]);
       const { temp: _temp, ...written } = staged;
       return written;
     } catch (error) {
@@ -105,23 +107,4 @@ function stateOf(files: readonly ExistingFile[], window: Interval): DayState {
   const overlapping = files.filter((f) => intervalsOverlap(f.interval, window)).map((f) => f.interval);
   if (overlapping.length === 0) return 'missing';
   return missingIntervals(overlapping, window.first, window.last).length === 0 ? 'covered' : 'partial';
-}
-
-/** Hides the old files, renames the staged file in, and deletes the hidden ones; undoes on failure. */
-async function swapIn(old: readonly ExistingFile[], temp: string, path: string): Promise<void> {
-  const aside: Array<[string, string]> = [];
-  try {
-    for (const file of old) {
-      if (file.path === path) continue; // replaced by the rename itself, atomically
-      const hidden = join(dirname(file.path), `.${basename(file.path)}.replaced.tmp`);
-      await rename(file.path, hidden);
-      aside.push([file.path, hidden]);
-    }
-    await rename(temp, path);
-  } catch (error) {
-    for (const [original, hidden] of aside) await rename(hidden, original).catch(() => {});
-    throw error;
-  }
-  for (const [, hidden] of aside) await rm(hidden, { force: true });
-  await syncFolder(dirname(path));
 }
