@@ -22,7 +22,8 @@ import { concatFrames, tsInitOf } from '../../model/frames.js';
 import { NS_PER_DAY } from '../../model/time.js';
 import type { SeriesFrame } from '../../seamless/series.js';
 import { CaptureError } from './errors.js';
-import { filterRows, mergeByTs, sortedByTs } from './frame-merge.js';
+import { sortByTs } from '../../seamless/frame-select.js';
+import { filterRows, mergeByTs } from './frame-merge.js';
 import type { StreamDecl } from './record-codec.js';
 
 export interface DayWrite {
@@ -59,7 +60,7 @@ export async function dayFiles(dir: string, day: bigint): Promise<ExistingFile[]
 
 /** Stages what adding `rows` (sorted or not) to `day` takes. */
 export async function planDayWrite(target: Target, day: bigint, rows: SeriesFrame): Promise<DayWrite> {
-  const fresh = sortedByTs(rows);
+  const fresh = sortByTs(rows);
   const ts = tsInitOf(fresh);
   const from = ts[0]!;
   const to = ts[fresh.length - 1]!;
@@ -80,7 +81,7 @@ export async function planDayWrite(target: Target, day: bigint, rows: SeriesFram
     staged.push(await stage(target, mergeByTs(tail, kept)));
     return { staged, replaces: [latest.path], rows: kept.length, skipped: fresh.length - kept.length };
   }
-  const existing = sortedByTs(concatFrames(await Promise.all(touched.map((f) => readAll(f.path, target)))));
+  const existing = sortByTs(concatFrames(await Promise.all(touched.map((f) => readAll(f.path, target)))));
   const kept = withoutKnownRows(existing, fresh);
   return { staged: [await stage(target, mergeByTs(existing, kept))], replaces: touched.map((f) => f.path), rows: kept.length, skipped: fresh.length - kept.length };
 }
@@ -90,7 +91,7 @@ export async function planCompaction(target: Target, day: bigint): Promise<DayWr
   const files = await dayFiles(target.dir, day);
   if (files.length < 2) return undefined;
   const frames = await Promise.all(files.map((f) => readAll(f.path, target)));
-  return { staged: [await stage(target, sortedByTs(concatFrames(frames)))], replaces: files.map((f) => f.path), rows: 0, skipped: 0 };
+  return { staged: [await stage(target, sortByTs(concatFrames(frames)))], replaces: files.map((f) => f.path), rows: 0, skipped: 0 };
 }
 
 /** Files whose closed intervals meet `[from, to]`, widened until no other file meets the union. */

@@ -5,6 +5,7 @@
  */
 import { NS_PER_DAY } from '../../model/time.js';
 import { type Frame, type MarketDataType, allocFrame, concatFrames, copyRows, sliceFrame, tsInitOf } from '../../model/frames.js';
+import { selectRows } from '../../seamless/frame-select.js';
 
 /** The UTC day number (days since 1970-01-01) of a nanosecond time. */
 export function dayOf(ns: bigint): bigint {
@@ -25,41 +26,12 @@ export function splitByDay<T extends MarketDataType>(frame: Frame<T>): Array<{ d
   return out;
 }
 
-/** Whether `ts_init` never decreases. */
-export function isSorted(frame: Frame): boolean {
-  const ts = tsInitOf(frame);
-  for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) return false;
-  return true;
-}
-
-/** The frame sorted by `ts_init`, stable (returned as is when already sorted). */
-export function sortedByTs<T extends MarketDataType>(frame: Frame<T>): Frame<T> {
-  if (isSorted(frame)) return frame;
-  const ts = tsInitOf(frame);
-  const order = Array.from({ length: frame.length }, (_, i) => i).sort((a, b) => (ts[a]! < ts[b]! ? -1 : ts[a]! > ts[b]! ? 1 : a - b));
-  const out = allocFrame(frame.type, frame.width, frame.length, frame.meta);
-  order.forEach((from, to) => copyRows(frame, from, from + 1, out, to));
-  return out;
-}
-
 /** Keeps the rows of `frame` where `keep(i)` is true. */
 export function filterRows<T extends MarketDataType>(frame: Frame<T>, keep: (i: number) => boolean): Frame<T> {
-  const runs: Array<[number, number]> = [];
-  for (let i = 0; i < frame.length; i++) {
-    if (!keep(i)) continue;
-    const last = runs.at(-1);
-    if (last && last[1] === i) last[1] = i + 1;
-    else runs.push([i, i + 1]);
-  }
-  if (runs.length === 1 && runs[0]![0] === 0 && runs[0]![1] === frame.length) return frame;
-  const length = runs.reduce((n, [a, b]) => n + b - a, 0);
-  const out = allocFrame(frame.type, frame.width, length, frame.meta);
-  let at = 0;
-  for (const [a, b] of runs) {
-    copyRows(frame, a, b, out, at);
-    at += b - a;
-  }
-  return out;
+  const kept = new Uint32Array(frame.length);
+  let n = 0;
+  for (let i = 0; i < frame.length; i++) if (keep(i)) kept[n++] = i;
+  return n === frame.length ? frame : selectRows(frame, kept.subarray(0, n));
 }
 
 /** Merges two frames sorted by `ts_init` into one sorted frame; `a` wins ties. */
