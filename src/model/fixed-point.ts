@@ -132,3 +132,8 @@ export function checkRawRange(raw: bigint, width: FixedWidth, signed: boolean, s
 export function isRawAtPrecision(raw: bigint, precision: number, width: FixedWidth): boolean {
   return raw % pow10(fixedPrecisionOf(width) - precision) === 0n;
 }
+
+/** The smallest step at `precision` decimals as decimal text: 2 → `0.01`, 0 → `1` (an instrument's default increment). */
+export function unitText(precision: number): string {
+  return precision === 0 ? '1' : `0.${'0'.repeat(precision - 1)}1`;
+}

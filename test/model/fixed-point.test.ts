@@ -17,6 +17,7 @@ import {
   PRICE_RAW_MAX,
   PRICE_UNDEF,
   QUANTITY_RAW_MAX,
+  unitText,
   QUANTITY_UNDEF,
   rawToNumber,
 } from '../../src/model/fixed-point.js';
@@ -176,5 +177,11 @@ describe('fixed-point properties', () => {
         assert.equal(formatRaw(wide, 9, 16), formatRaw(raw, 9, 8));
       }),
     );
+  });
+
+  it('unitText is one raw unit at the precision, as decimal text', () => {
+    assert.equal(unitText(0), '1');
+    assert.equal(unitText(2), '0.01');
+    for (let p = 0; p <= 16; p++) assert.equal(parseRaw(unitText(p), p, 16, false), pow10(16 - p));
   });
 });

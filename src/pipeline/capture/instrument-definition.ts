@@ -10,6 +10,7 @@
 import type { Market } from 'ccxt';
 import type { InstrumentRecord } from '../../catalog/instruments.js';
 import type { MarketInfo } from '../../exchanges/ccxt-market.js';
+import { unitText } from '../../model/fixed-point.js';
 import type { Series } from '../../seamless/series.js';
 
 /** The instrument record for a series, or undefined for a market kind we do not define. */
@@ -22,9 +23,9 @@ export function instrumentFromMarket(series: Series, info: MarketInfo, tsInit: b
     base_currency: market.base,
     quote_currency: market.quote,
     price_precision: pricePrecision,
-    price_increment: increment(pricePrecision),
+    price_increment: unitText(pricePrecision),
     size_precision: sizePrecision,
-    size_increment: increment(sizePrecision),
+    size_increment: unitText(sizePrecision),
     multiplier: exact(market.contractSize, 16) ?? '1',
     max_quantity: exact(market.limits?.amount?.max, sizePrecision) ?? null,
     min_quantity: exact(market.limits?.amount?.min, sizePrecision) ?? null,
@@ -45,11 +46,6 @@ export function instrumentFromMarket(series: Series, info: MarketInfo, tsInit: b
     return { type: 'CryptoPerpetual', ...common, settlement_currency: market.settle ?? market.quote, is_inverse: market.inverse === true, tick_scheme_name: null };
   }
   return undefined;
-}
-
-/** `0.01` for 2 decimals, `1` for 0. */
-function increment(decimals: number): string {
-  return decimals === 0 ? '1' : `0.${'0'.repeat(decimals - 1)}1`;
 }
 
 /**

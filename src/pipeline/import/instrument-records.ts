@@ -5,6 +5,7 @@
  * zero (archives carry neither — set them in the venue config of the backtest).
  */
 import { type InstrumentRecord, readInstruments, writeInstrument } from '../../catalog/instruments.js';
+import { unitText } from '../../model/fixed-point.js';
 import type { InstrumentNaming } from './instrument-ids.js';
 import type { SymbolRules } from './exchange-info.js';
 
@@ -17,11 +18,6 @@ export interface Precisions {
 export function atPrecision(text: string, precision: number): string {
   const [whole = '0', fraction = ''] = text.split('.');
   return precision === 0 ? whole : `${whole}.${fraction.padEnd(precision, '0').slice(0, precision)}`;
-}
-
-/** Returns 10^-precision as text: 2 → `0.01`, 0 → `1`. */
-export function unitText(precision: number): string {
-  return precision === 0 ? '1' : `0.${'0'.repeat(precision - 1)}1`;
 }
 
 /** COIN-M contract sizes when no exchange info says otherwise: 100 USD for BTC, 10 USD for the rest. */
