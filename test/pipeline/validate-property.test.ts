@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type FixedWidth, PRICE_RAW_MAX, QUANTITY_RAW_MAX, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../src/model/fixed-point.js';
-import { allocFixedColumn, setFixedRaw } from '../../src/model/frames.js';
+import { type AnyFrame, type FixedColumn, allocFixedColumn, fixedToFloat64, setFixedRaw } from '../../src/model/frames.js';
+import { resolveOptions } from '../../src/pipeline/validate/options.js';
 import { rawView } from '../../src/seamless/conformance/raw-view.js';
 import { PrecisionCheck } from '../../src/pipeline/validate/precision-check.js';
 import { SpikeDetector } from '../../src/pipeline/validate/spike-detector.js';
@@ -94,13 +95,37 @@ describe('validate properties', () => {
 
   const TYPES = ['quote_tick', 'trade_tick', 'bar'] as const;
 
-  it('a clean generated series yields no finding', () => {
+  /** The price the spike check follows (quote mid, trade price, bar close), in price steps. */
+  function spikeSeries(frame: AnyFrame): number[] {
+    const step = 10 ** -frame.meta.pricePrecision;
+    const ticks = (name: string) => Array.from(fixedToFloat64((frame.columns as unknown as Record<string, FixedColumn>)[name]!), (p) => Math.round(p / step));
+    if (frame.type === 'quote_tick') {
+      const ask = ticks('ask_price');
+      return ticks('bid_price').map((bid, i) => (bid + ask[i]!) / 2);
+    }
+    return ticks(frame.type === 'bar' ? 'close' : 'price');
+  }
+
+  it('a clean generated series yields no finding but the spikes its own random walk holds', () => {
+    // A random walk can run far from its rolling median (seed 488826, 402 bars: row 401); the
+    // brute-force oracle says where, and nothing else may fire.
+    let walkSpikes = 0;
     fc.assert(
       fc.property(fc.constantFrom(...TYPES), fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 700 }), (type, width, seed, rows) => {
-        assert.deepEqual(findings(validateFiles(type, [[cleanFrame(type, width, rows, seed)]])), []);
+        const frame = cleanFrame(type, width, rows, seed) as AnyFrame;
+        const { spikeWindow, spikeMads } = resolveOptions({});
+        const expected = oracle(spikeSeries(frame), spikeWindow, spikeMads, 1).flatMap((spike, i) => (spike ? [`price_spike@${i}`] : []));
+        walkSpikes += expected.length;
+        assert.deepEqual(findings(validateFiles(type, [[frame]])), expected.sort());
       }),
       { numRuns: 40 },
     );
+    assert.ok(walkSpikes < 40, `clean walks should rarely hold spikes, held ${walkSpikes}`);
+  });
+
+  it('seed 488826 (402 bars, width 8) holds one genuine spike, which the validator reports', () => {
+    const frame = cleanFrame('bar', 8, 402, 488826);
+    assert.deepEqual(findings(validateFiles('bar', [[frame]])), ['price_spike@401']);
   });
 
   it('planting one fault yields exactly the findings it implies', () => {
