@@ -13,7 +13,7 @@
  * the bridge create its groups again from id 0.
  */
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../coordination/redis-connection.js';
 import { BridgeMetrics } from './bridge-metrics.js';
 import { type BusEntry, decodePayload, readBusEntry } from './bus-entry.js';
@@ -317,11 +317,10 @@ export class BridgeDaemon {
     // Up to MAX_IN_FLIGHT batches are sent without waiting for their replies: Redis runs one
     // batch's script while we read and decode the next. One connection keeps them in order.
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
-    const publishing = this.publisher
-      .publish(items, (pipeline) => {
-        for (const r of remembered) this.orderInits.persist(pipeline, r.clientOrderId, r.init);
-      })
-      .then((statuses) => this.count(statuses, metas));
+    const rememberFirst = remembered.length === 0 ? undefined : (pipeline: ChainableCommander) => {
+      for (const r of remembered) this.orderInits.persist(pipeline, r.clientOrderId, r.init);
+    };
+    const publishing = this.publisher.publish(items, rememberFirst).then((statuses) => this.count(statuses, metas));
     publishing.catch(() => {}); // surfaced when awaited (next batch, or drainInFlight)
     this.inFlight.push(publishing);
   }
