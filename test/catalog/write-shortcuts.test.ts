@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
 import { type Frame, sliceFrame } from '../../src/model/frames.js';
@@ -57,12 +58,33 @@ describe('writer shortcuts', () => {
     ids[2_500] = 'café-2500'; // only a 2-byte char in this row group
     ids[5_001] = '😀';
     ids[6_999] = 'x'.repeat(300);
+    ids[6_000] = 'y'.repeat(200); // a length byte >= 0x80 in an otherwise ASCII page
     const catalog = await Catalog.open(join(dir.path, 'ids'), { width: 16 });
     await catalog.write(frame);
     const back = await catalog.readAll('trade_tick', META.instrumentId);
     assert.ok(back);
     assert.equal(frameDifference(back, frame), undefined);
     assert.deepEqual([back.columns.trade_id[2_500], back.columns.trade_id[5_001]], ['café-2500', '😀']);
+  });
+
+  it('property: any trade ids read back exactly, whether their page is pure ASCII (one string per page) or not', async () => {
+    const id = fc.oneof(
+      { weight: 6, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 120, max: 300 }).map((n) => 'z'.repeat(n)) },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(id, { minLength: 1, maxLength: 400 }), async (ids) => {
+        const frame = randomFrame('trade_tick', prng(100 + run), { width: 16, rows: ids.length, startNs: START, meta: META });
+        ids.forEach((value, i) => (frame.columns.trade_id[i] = value));
+        const catalog = await Catalog.open(join(dir.path, `ids-${run++}`), { width: 16 });
+        await catalog.write(frame);
+        const back = await catalog.readAll('trade_tick', META.instrumentId);
+        assert.deepEqual(back?.columns.trade_id, ids);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('refuses ts_init going back across frames, naming the row; equal times are fine', async () => {
