@@ -8,7 +8,8 @@ import { nsToIso } from '../model/time.js';
 import { buildProvider } from '../seamless/build-provider.js';
 import { fetchMetaJson, rangesJson } from '../seamless/fetch-result-json.js';
 import { loadPreset } from '../seamless/presets/index.js';
-import { type CcxtSourceConfig, DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, STRATEGIES, type ProviderConfig, type Strategy } from '../seamless/provider-config.js';
+import { type CcxtSourceConfig, DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, STRATEGIES, type ProviderConfig, type Strategy, catalogPathOf } from '../seamless/provider-config.js';
+import { GapLedger, gapLedgerDir } from '../pipeline/capture/gap-ledger.js';
 import type { SeamlessProvider } from '../seamless/provider.js';
 import { type TimeRange, mergeRanges, subtractRanges } from '../seamless/time-range.js';
 import { UsageError, catalogPath, choiceFlag, parseVerbArgs, positional, timeFlag } from './args.js';
@@ -134,21 +135,26 @@ export async function runCoverage(argv: string[], out: Output): Promise<number> 
     const ledger = provider.ledger.get(series.nodeId);
     const stored = mergeRanges([...(await provider.storage.coverage(series)), ...ledger.covered]);
     const empty = subtractRanges(ledger.empty, stored);
+    // Live capture records where it lost the feed (src/pipeline/capture/gap-ledger.ts).
+    const catalogRoot = catalogPathOf(provider.config.storage);
+    const gaps = catalogRoot === undefined ? [] : await new GapLedger(gapLedgerDir(catalogRoot)).get(series.nodeId);
     if (values.json) {
-      out.write(`${JSON.stringify({ nodeId: series.nodeId, dataType: series.dataType, identifier: series.identifier, covered: rangesJson(stored), empty: rangesJson(empty), inProgress: rangesJson(ledger.inProgress) }, null, 2)}\n`);
+      const captureGaps = gaps.map((g) => ({ ...rangesJson([g])[0], reason: g.reason }));
+      out.write(`${JSON.stringify({ nodeId: series.nodeId, dataType: series.dataType, identifier: series.identifier, covered: rangesJson(stored), empty: rangesJson(empty), inProgress: rangesJson(ledger.inProgress), captureGaps }, null, 2)}\n`);
       return 0;
     }
     const rows = [
       ...stored.map((r) => row('covered', r)),
       ...empty.map((r) => row('known-empty', r)),
       ...ledger.inProgress.map((r) => row('in-progress', r)),
+      ...gaps.map((g) => [...row('capture-gap', g), g.reason]),
     ].sort((a, b) => (a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
     if (rows.length === 0) {
       out.write(`${series.nodeId} (${series.identifier}): nothing stored or known yet\n`);
       return 0;
     }
     out.write(`${series.nodeId} (${series.dataType} ${series.identifier})\n`);
-    printTable(out, ['state', 'start', 'end'], rows);
+    printTable(out, gaps.length > 0 ? ['state', 'start', 'end', 'reason'] : ['state', 'start', 'end'], rows);
     return 0;
   } finally {
     await provider.close();

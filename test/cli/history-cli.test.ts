@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { GapLedger, gapLedgerDir } from '../../src/pipeline/capture/gap-ledger.js';
 import { run } from '../helpers/cli-run.js';
 import { BAR_NODE, bars, scratchDir } from '../helpers/seamless-setup.js';
 
@@ -43,6 +44,21 @@ describe('seamless fetch / coverage', () => {
     assert.equal(lines.length, 1 + 5 + 1, 'header, 5 rows, metadata line');
     assert.match(lines[0]!, /^type,bar_type,open,high,low,close,volume,ts_event,ts_init$/);
     assert.equal((JSON.parse(lines.at(-1)!) as { cached: boolean }).cached, false);
+  });
+
+  it('coverage lists the gaps live capture recorded, with their reasons', async () => {
+    const { venue } = await catalogs();
+    const start = 1_704_160_800_000_000_000n; // 2024-01-02T02:00:00Z
+    await new GapLedger(gapLedgerDir(venue)).add(BAR_NODE, [{ start, end: start + 90_000_000_000n, reason: 'websocket closed (1006)' }]);
+    const json = await run('coverage', BAR_NODE, '--catalog', venue, '--json');
+    assert.equal(json.code, 0, json.err);
+    const report = JSON.parse(json.out) as { captureGaps: Array<{ startIso: string; endIso: string; reason: string }> };
+    assert.deepEqual(report.captureGaps.map((g) => [g.startIso, g.endIso, g.reason]), [['2024-01-02T02:00:00.000000000Z', '2024-01-02T02:01:30.000000000Z', 'websocket closed (1006)']]);
+    const table = await run('coverage', BAR_NODE, '--catalog', venue);
+    assert.match(table.out, /capture-gap\s+2024-01-02T02:00:00\.000000000Z\s+2024-01-02T02:01:30\.000000000Z\s+websocket closed \(1006\)/);
+    assert.match(table.out, /covered\s+2024-01-02T00:00:00\.000000000Z\s+2024-01-02T04:00:00/, "the stored range is still listed: a day file covers its gaps");
+    const none = await run('coverage', BAR_NODE, '--catalog', (await catalogs()).venue, '--json');
+    assert.deepEqual((JSON.parse(none.out) as { captureGaps: unknown[] }).captureGaps, []);
   });
 
   it('without a backfill source it answers with what is stored and lists the gaps', async () => {
