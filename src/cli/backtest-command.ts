@@ -21,7 +21,6 @@ import { summaryMetric } from '../nodes/run-results.js';
 import { RunStore, checkId, defaultStateDir } from '../nodes/run-store.js';
 import { NodeSupervisor } from '../nodes/supervisor.js';
 import { GLOBAL_OPTIONS, UsageError, catalogPath, positional } from './args.js';
-import { reportNodeError } from './node-command.js';
 import { type Output, printTable } from './output.js';
 
 export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or <catalog>/.seamless):
@@ -67,23 +66,19 @@ export async function runBacktestCommand(argv: string[], out: Output): Promise<n
   }
   const { values, positionals } = parse(rest);
   const stateDir = values.state ? resolve(values.state) : defaultStateDir(catalogPath(values.catalog));
-  try {
-    switch (verb) {
-      case 'run':
-        return await run(positionals, values, stateDir, out);
-      case 'grid':
-        return await grid(positionals, values, stateDir, out);
-      case 'compare':
-        return await compare(positionals, values, stateDir, out);
-      case 'ls':
-        return await list(values, stateDir, out);
-      case 'show':
-        return await show(positionals, values, stateDir, out);
-      default:
-        throw new UsageError(`unknown backtest verb ${JSON.stringify(verb ?? '')}; use run, grid, compare, ls or show`);
-    }
-  } catch (error) {
-    return reportNodeError(error);
+  switch (verb) {
+    case 'run':
+      return await run(positionals, values, stateDir, out);
+    case 'grid':
+      return await grid(positionals, values, stateDir, out);
+    case 'compare':
+      return await compare(positionals, values, stateDir, out);
+    case 'ls':
+      return await list(values, stateDir, out);
+    case 'show':
+      return await show(positionals, values, stateDir, out);
+    default:
+      throw new UsageError(`unknown backtest verb ${JSON.stringify(verb ?? '')}; use run, grid, compare, ls or show`);
   }
 }
 

@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import type { Channel } from '../pipeline/capture/capture-metrics.js';
 import { CaptureDaemon } from '../pipeline/capture/capture-daemon.js';
-import { CaptureError } from '../pipeline/capture/errors.js';
 import { UsageError, catalogPath, intFlag, parseVerbArgs } from './args.js';
 import type { Output } from './output.js';
 
@@ -53,26 +52,21 @@ export async function runCapture(argv: string[], out: Output): Promise<number> {
     process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`);
   };
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { max: 65535 });
-  let daemon: CaptureDaemon;
-  try {
-    daemon = await CaptureDaemon.start({
-      exchange,
-      symbols: [...new Set(symbols)],
-      channels: [...new Set(channels)],
-      timeframe: values.timeframe ?? '1m',
-      catalogRoot,
-      walDir: values.wal ? catalogPath(values.wal) : join(catalogRoot, '.seamless', 'wal'),
-      segmentBytes: intFlag('segment-bytes', values['segment-bytes'], { min: 4096 }) ?? 64 * 1024 * 1024,
-      segmentSeconds: intFlag('segment-seconds', values['segment-seconds'], { min: 1 }) ?? 300,
-      fsyncMs: intFlag('fsync-ms', values['fsync-ms'], { max: 60_000 }) ?? 200,
-      ...(metricsPort !== undefined ? { metricsPort } : {}),
-      ...(values['exchange-url'] ? { restUrl: values['exchange-url'] } : {}),
-      ...(values['exchange-ws-url'] ? { wsUrl: values['exchange-ws-url'] } : {}),
-      log,
-    });
-  } catch (error) {
-    return reportCaptureError(error);
-  }
+  const daemon = await CaptureDaemon.start({
+    exchange,
+    symbols: [...new Set(symbols)],
+    channels: [...new Set(channels)],
+    timeframe: values.timeframe ?? '1m',
+    catalogRoot,
+    walDir: values.wal ? catalogPath(values.wal) : join(catalogRoot, '.seamless', 'wal'),
+    segmentBytes: intFlag('segment-bytes', values['segment-bytes'], { min: 4096 }) ?? 64 * 1024 * 1024,
+    segmentSeconds: intFlag('segment-seconds', values['segment-seconds'], { min: 1 }) ?? 300,
+    fsyncMs: intFlag('fsync-ms', values['fsync-ms'], { max: 60_000 }) ?? 200,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(values['exchange-url'] ? { restUrl: values['exchange-url'] } : {}),
+    ...(values['exchange-ws-url'] ? { wsUrl: values['exchange-ws-url'] } : {}),
+    log,
+  });
   const onSignal = (signal: NodeJS.Signals): void => {
     log({ event: 'stopping', signal });
     void daemon.stop();
@@ -82,8 +76,6 @@ export async function runCapture(argv: string[], out: Output): Promise<number> {
   try {
     await daemon.done;
     return 0;
-  } catch (error) {
-    return reportCaptureError(error);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
@@ -95,13 +87,4 @@ function listFlag(name: string, text: string | undefined): string[] {
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new UsageError(`--${name} has an empty item in "${text}"`);
   return items;
-}
-
-/** CaptureErrors become one line and exit 1; the rest go to main's handler. */
-function reportCaptureError(error: unknown): number {
-  if (error instanceof CaptureError) {
-    process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
-    return 1;
-  }
-  throw error;
 }

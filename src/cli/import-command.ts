@@ -4,7 +4,6 @@
  * archive, line and field, and exit 1.
  */
 import { Catalog } from '../catalog/catalog.js';
-import { isCatalogError } from '../catalog/errors.js';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { BINANCE_DATA_TYPES, BINANCE_MARKETS } from '../pipeline/import/binance-layout.js';
 import { importBinance } from '../pipeline/import/binance-import.js';
@@ -59,15 +58,8 @@ export async function runImportCommand(argv: string[], out: Output): Promise<num
         throw new UsageError(`unknown exchange "${exchange}" for import (binance or bybit)`);
     }
   } catch (error) {
-    if (error instanceof ImportError) {
-      if (error.code === 'IMPORT_USAGE') throw new UsageError(error.message);
-      process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
-      return 1;
-    }
-    if (isCatalogError(error)) {
-      process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
-      return 1;
-    }
+    // A bad flag found deep in the importer is a usage error (exit 2); the rest go to main's handler.
+    if (error instanceof ImportError && error.code === 'IMPORT_USAGE') throw new UsageError(error.message);
     throw error;
   }
 }

@@ -6,6 +6,9 @@ import { isCatalogError } from '../catalog/errors.js';
 import { RowError } from '../model/frame-rows.js';
 import { ModelError } from '../model/errors.js';
 import { FixedPointError } from '../model/fixed-point.js';
+import { NodeError } from '../nodes/errors.js';
+import { CaptureError } from '../pipeline/capture/errors.js';
+import { ImportError } from '../pipeline/import/errors.js';
 import { UsageError } from './args.js';
 import { CATALOG_USAGE, runCatalogCommand } from './catalog-commands.js';
 import { HISTORY_USAGE } from './history-usage.js';
@@ -97,9 +100,13 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
       process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
       return 1;
     }
-    if (isCatalogError(error) || error instanceof RowError || error instanceof ModelError || error instanceof FixedPointError) {
-      const code = isCatalogError(error) ? ` [${error.code}]` : '';
-      process.stderr.write(`seamless: ${error.message}${code}\n`);
+    // Every typed error of the library is one line (with its code when it has one) and exit 1.
+    if (isCatalogError(error) || error instanceof CaptureError || error instanceof ImportError || error instanceof NodeError) {
+      process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    if (error instanceof RowError || error instanceof ModelError || error instanceof FixedPointError) {
+      process.stderr.write(`seamless: ${error.message}\n`);
       return 1;
     }
     throw error;

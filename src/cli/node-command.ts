@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { checkConfigs } from '../nodes/config-check.js';
 import { loadConfigFile } from '../nodes/config-load.js';
-import { NodeError } from '../nodes/errors.js';
 import { formatFinding, hasErrors } from '../nodes/findings.js';
 import { nsToIso, parseTimeArg } from '../model/time.js';
 import { UsageError, catalogPath, parseVerbArgs, positional } from './args.js';
@@ -31,27 +30,17 @@ export async function runNodeCommand(argv: string[], out: Output): Promise<numbe
   if (!existsSync(file)) throw new UsageError(`no config file ${file}`);
   const gap = values['gap-tolerance'];
   if (gap !== undefined && !/^\d+$/.test(gap)) throw new UsageError(`--gap-tolerance must be nanoseconds, was "${gap}"`);
-  try {
-    const loaded = await loadConfigFile(file);
-    const [checked] = await checkConfigs([loaded], { catalogPath: catalogPath(values.catalog), ...(gap ? { gapToleranceNs: parseTimeArg(gap) } : {}) });
-    const findings = checked!.findings;
-    if (values.json) {
-      const window = checked!.window ? { start: nsToIso(checked!.window.start), end: nsToIso(checked!.window.end) } : undefined;
-      out.write(`${JSON.stringify({ ok: !hasErrors(findings), findings, ...(window ? { window } : {}) }, null, 2)}\n`);
-    } else {
-      for (const f of findings) out.write(`${formatFinding(f, file)}\n`);
-      const errors = findings.filter((f) => f.severity === 'error').length;
-      out.write(errors === 0 ? `${file}: ok${findings.length ? ` (${findings.length} warning(s))` : ''}\n` : `${file}: ${errors} error(s), ${findings.length - errors} warning(s)\n`);
-    }
-    return hasErrors(findings) ? 1 : 0;
-  } catch (error) {
-    return reportNodeError(error);
+  const loaded = await loadConfigFile(file);
+  const [checked] = await checkConfigs([loaded], { catalogPath: catalogPath(values.catalog), ...(gap ? { gapToleranceNs: parseTimeArg(gap) } : {}) });
+  const findings = checked!.findings;
+  if (values.json) {
+    const window = checked!.window ? { start: nsToIso(checked!.window.start), end: nsToIso(checked!.window.end) } : undefined;
+    out.write(`${JSON.stringify({ ok: !hasErrors(findings), findings, ...(window ? { window } : {}) }, null, 2)}\n`);
+  } else {
+    for (const f of findings) out.write(`${formatFinding(f, file)}\n`);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    out.write(errors === 0 ? `${file}: ok${findings.length ? ` (${findings.length} warning(s))` : ''}\n` : `${file}: ${errors} error(s), ${findings.length - errors} warning(s)\n`);
   }
+  return hasErrors(findings) ? 1 : 0;
 }
 
-/** Prints a NodeError as one line and returns exit status 1; rethrows anything else. */
-export function reportNodeError(error: unknown): number {
-  if (!(error instanceof NodeError)) throw error;
-  process.stderr.write(`seamless: ${error.message} [${error.code}]\n`);
-  return 1;
-}

@@ -3,7 +3,7 @@
  * rows in `catalog read` conventions, the metadata line, presets, and clear errors.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -59,6 +59,13 @@ describe('seamless fetch / coverage', () => {
     assert.match(table.out, /covered\s+2024-01-02T00:00:00\.000000000Z\s+2024-01-02T04:00:00/, "the stored range is still listed: a day file covers its gaps");
     const none = await run('coverage', BAR_NODE, '--catalog', (await catalogs()).venue, '--json');
     assert.deepEqual((JSON.parse(none.out) as { captureGaps: unknown[] }).captureGaps, []);
+
+    // A damaged gap file is one line naming it and what to do, exit 1 — not a stack trace.
+    const [file] = await readdir(gapLedgerDir(venue));
+    await writeFile(join(gapLedgerDir(venue), file!), '{"version":1,"nodeId":');
+    const damaged = await run('coverage', BAR_NODE, '--catalog', venue);
+    assert.equal(damaged.code, 1);
+    assert.match(damaged.err, new RegExp(`^seamless: gap ledger file .*${file!.replace(/[.]/g, '\\.')} is corrupt .*delete it.*\\[CAPTURE_BAD_WAL\\]\\n$`));
   });
 
   it('without a backfill source it answers with what is stored and lists the gaps', async () => {
