@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../coordination/lua-script.js';
 import { GENESIS_HASH, type BridgeKeys } from './keys.js';
 
 const CHAIN_FIELDS = new Set(['prev_hash', 'hash']);
@@ -46,7 +47,10 @@ export function chainHash(prevHash: string, fields: Readonly<Record<string, stri
  * MINID ~ is capped at the archive group's oldest pending entry (or its last delivered one);
  * by count, MAXLEN ~ only when the archive has caught up (nothing pending, last entry delivered).
  */
-export const ARCHIVE_APPEND_LUA = `
+const ARCHIVE_APPEND = new LuaScript(
+  'append to the fill archive',
+  3,
+  `
 local head = redis.call('HGET', KEYS[2], 'hash') or '${GENESIS_HASH}'
 if head ~= ARGV[3] then return {'conflict', head} end
 local mine = {}
@@ -94,8 +98,8 @@ if maxLen > 0 or maxAgeMs > 0 then
   end
 end
 return {'ok', #entries}
-`;
-const APPEND_SHA = createHash('sha1').update(ARCHIVE_APPEND_LUA).digest('hex');
+`,
+);
 
 export interface SourceFill {
   readonly id: string;
@@ -109,7 +113,6 @@ export async function archiveHead(client: Redis, keys: BridgeKeys): Promise<stri
   return (await client.hget(keys.archiveHead, 'hash')) ?? GENESIS_HASH;
 }
 
-/** Chains `fills` onto `head` and appends them in one script. */
 export interface AppendSettings {
   readonly group: string;
   readonly consumer: string;
@@ -118,6 +121,10 @@ export interface AppendSettings {
   readonly maxAgeMs: number;
 }
 
+/**
+ * Chains `fills` onto `head` and appends them in one script.
+ * Throws SEAMLESS_COORDINATOR_DOWN when Redis cannot be reached; script errors (NOGROUP) as they are.
+ */
 export async function appendToArchive(client: Redis, keys: BridgeKeys, settings: AppendSettings, head: string, fills: readonly SourceFill[]): Promise<AppendOutcome> {
   if (fills.length === 0) return { kind: 'ok', appended: 0 };
   const { group, consumer, maxLen, maxAgeMs } = settings;
@@ -130,15 +137,7 @@ export async function appendToArchive(client: Redis, keys: BridgeKeys, settings:
     args.push(fill.id, String(flat.length), ...flat);
     prev = hash;
   }
-  const call = (useSource: boolean) =>
-    useSource ? client.eval(ARCHIVE_APPEND_LUA, 3, keys.archive, keys.archiveHead, keys.fills, ...args) : client.evalsha(APPEND_SHA, 3, keys.archive, keys.archiveHead, keys.fills, ...args);
-  let reply: unknown;
-  try {
-    reply = await call(false);
-  } catch (error) {
-    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-    reply = await call(true);
-  }
+  const reply = await ARCHIVE_APPEND.run(client, [keys.archive, keys.archiveHead, keys.fills], args);
   const [kind, value] = reply as [string, string | number];
   if (kind === 'ok') return { kind: 'ok', appended: Number(value) };
   if (kind === 'conflict') return { kind: 'conflict' };

@@ -15,6 +15,7 @@
  * again changes nothing and writes no audit entry.
  */
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../coordination/lua-script.js';
 import type { BridgeKeys } from './keys.js';
 
 export const FEATURE_FLAGS = ['features:nautilus_engine', 'features:nautilus_shadow_exec', 'features:nautilus_live_exec'] as const;
@@ -61,7 +62,10 @@ export function validateFlag(name: string, value: string): string {
  *   ARGV[1] flag name      ARGV[2] new value   ARGV[3] who
  * Returns {old value or '', audit entry id or ''} ('' id: the value was already set).
  */
-const SET_FLAG_LUA = `
+const SET_FLAG = new LuaScript(
+  'set flag',
+  2,
+  `
 local old = redis.call('GET', KEYS[1]) or ''
 if old == ARGV[2] then return {old, ''} end
 redis.call('SET', KEYS[1], ARGV[2])
@@ -69,7 +73,8 @@ local t = redis.call('TIME')
 local ts = t[1] .. string.format('%06d', tonumber(t[2])) .. '000'
 local id = redis.call('XADD', KEYS[2], '*', 'flag', ARGV[1], 'old', old, 'new', ARGV[2], 'who', ARGV[3], 'ts_ns', ts)
 return {old, id}
-`;
+`,
+);
 
 export interface FlagChange {
   readonly flag: FlagName;
@@ -84,7 +89,7 @@ export interface FlagChange {
 export async function setFlag(client: Redis, keys: BridgeKeys, name: string, value: string, who: string): Promise<FlagChange> {
   const stored = validateFlag(name, value);
   if (who.trim() === '') throw new FlagError('who must name the person or tool making the change');
-  const [old, id] = (await client.eval(SET_FLAG_LUA, 2, keys.flag(name), keys.flagAudit, name, stored, who)) as [string, string];
+  const [old, id] = (await SET_FLAG.run(client, [keys.flag(name), keys.flagAudit], [name, stored, who])) as [string, string];
   return { flag: name as FlagName, old, new: stored, ...(id ? { auditId: id } : {}) };
 }
 
