@@ -14,6 +14,7 @@
  */
 import { hostname } from 'node:os';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { sleep } from '../coordination/abortable-sleep.js';
 import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../coordination/redis-connection.js';
 import { BridgeMetrics } from './bridge-metrics.js';
 import { type BusEntry, decodePayload, readBusEntry } from './bus-entry.js';
@@ -105,18 +106,6 @@ interface Prepared {
 /** Batches whose publish script may be queued in Redis at once. */
 const MAX_IN_FLIGHT = 2;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 export class BridgeDaemon {
   readonly metrics = new BridgeMetrics();
   readonly keys: BridgeKeys;
@@ -177,7 +166,7 @@ export class BridgeDaemon {
       } catch (error) {
         if (signal.aborted) break;
         this.failed(error);
-        await sleep(pause, signal);
+        await sleep(pause, signal).catch(() => {}); // aborted: the loop ends
         pause = Math.min(pause * 2, 1000);
       }
     }
@@ -228,7 +217,7 @@ export class BridgeDaemon {
       this.timers.retry = now + 200;
     }
     if (this.streams.length === 0) {
-      await sleep(Math.min(this.settings.scanIntervalMs, 500), signal);
+      await sleep(Math.min(this.settings.scanIntervalMs, 500), signal); // rejects on abort: run() stops
     } else {
       const ahead = this.readAhead;
       this.readAhead = undefined;
