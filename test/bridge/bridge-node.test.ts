@@ -4,7 +4,6 @@
 // every order and fill of that report into the domain streams once, with the node's values,
 // and its FIFO ledger must agree with the node's realized PnL.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,12 +12,10 @@ import { FifoLedger, ledgerFillFromFields } from '../../src/bridge/fifo-ledger.j
 import { addDecimal, formatDecimal, normalizeDecimal, parseDecimal, subDecimal, ZERO } from '../../src/bridge/decimal.js';
 import { verifyArchive } from '../../src/bridge/fill-archive.js';
 import { BridgeKeys } from '../../src/bridge/keys.js';
+import { pythonScript, runPythonOk } from '../bridge-node/node-process.js';
 import { tempDir } from '../helpers/paths.js';
-import { peerPython, repoRoot } from '../helpers/python-peer.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import { client, drained, readStream, startBridge, waitFor } from './harness.js';
-
-const BUS_NODE = join(repoRoot(), 'python', 'bus_node.py');
 
 interface NodeReport {
   orders: { client_order_id: string; venue_order_id: string | null; instrument_id: string; side: string; quantity: string; status: string }[];
@@ -26,21 +23,9 @@ interface NodeReport {
   positions: { instrument_id: string; realized_pnl: string }[];
 }
 
-function runBusNode(port: number, encoding: string, report: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(peerPython(), [BUS_NODE, '--redis-port', String(port), '--trader-id', 'TESTER-001', '--encoding', encoding, '--report', report], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`bus_node.py exited ${code}:\n${stderr}`));
-    });
-  });
+async function runBusNode(port: number, encoding: string, report: string): Promise<string> {
+  const args = [pythonScript('bus_node.py'), '--redis-port', String(port), '--trader-id', 'TESTER-001', '--encoding', encoding, '--report', report];
+  return (await runPythonOk(args, { timeoutMs: 300_000 })).stdout;
 }
 
 describe('bridge with a real NautilusTrader node', () => {
