@@ -8,7 +8,8 @@
 #   build_report()          orders / fills / positions from the engine's cache, formatted by
 #                           NautilusTrader itself (to_dict of orders, OrderFilled events, positions)
 #   written_streams()       the bus stream keys that received entries since a given wall time
-#   real_stdout()           keeps our JSON off NautilusTrader's log output (the Rust logger uses fd 1)
+#   real_stdout(), emit()   keep our JSON off NautilusTrader's log output (the Rust logger uses fd 1)
+#   add_node_args()         the command-line options both node scripts share
 #
 # Flushing: the Rust RedisMessageBusDatabase sends entries from a background task. With
 # buffer_interval_ms set, nothing reaches Redis until the buffer timer fires or the bus is
@@ -20,12 +21,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
 import random
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
 import msgspec
@@ -175,15 +176,6 @@ def build_report(engine: BacktestEngine) -> dict[str, list[dict[str, Any]]]:
     return {"orders": report_orders, "fills": fills, "positions": positions}
 
 
-def write_json_file(path: str, obj: Any) -> None:
-    """Stage + rename: a reader never sees a half-written report."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    staged.write_text(json.dumps(obj, indent=1) + "\n", encoding="utf-8")
-    os.replace(staged, target)
-
-
 def written_streams(host: str, port: int, trader_id: str, since_ms: int) -> dict[str, int]:
     """Bus stream keys (default key layout, spec §7.2) and how many entries each got since `since_ms`."""
     client = redis.Redis(host=host, port=port, socket_timeout=5)
@@ -205,3 +197,18 @@ def real_stdout() -> TextIO:
     saved = os.dup(1)
     os.dup2(2, 1)
     return os.fdopen(saved, "w", encoding="utf-8", buffering=1)
+
+
+def emit(out: TextIO, obj: dict[str, Any]) -> None:
+    """One compact JSON line on `out` (a real_stdout() handle), flushed for a reader waiting on it."""
+    out.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def add_node_args(parser: argparse.ArgumentParser) -> None:
+    """--redis-port/--redis-host/--trader-id/--encoding/--log-level (a contract the TypeScript tests rely on)."""
+    parser.add_argument("--redis-port", type=int, required=True)
+    parser.add_argument("--redis-host", default="127.0.0.1")
+    parser.add_argument("--trader-id", default="TESTER-001")
+    parser.add_argument("--encoding", choices=("msgpack", "json"), default="msgpack")
+    parser.add_argument("--log-level", default="ERROR")

@@ -35,13 +35,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import traceback
-from decimal import Decimal
+from pathlib import Path
 
 import bridge_node_kit as kit
+import seamless_node_config
 
 
 def strategies() -> list[dict]:
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> dict:
         report = kit.build_report(engine)
     finally:
         engine.dispose()  # closes the Redis bus: blocks until buffered entries are written
-    kit.write_json_file(args.report, report)
+    seamless_node_config.write_json_atomically(Path(args.report), report, private=False)
     return {
         "trader_id": args.trader_id,
         "encoding": args.encoding,
@@ -104,14 +104,10 @@ def run(args: argparse.Namespace) -> dict:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bus_node.py", description="NautilusTrader backtest publishing its message bus to Redis")
-    p.add_argument("--redis-port", type=int, required=True)
-    p.add_argument("--redis-host", default="127.0.0.1")
-    p.add_argument("--trader-id", default="TESTER-001")
-    p.add_argument("--encoding", choices=("msgpack", "json"), default="msgpack")
+    kit.add_node_args(p)
     p.add_argument("--report", required=True, help="write orders/fills/positions JSON here")
     p.add_argument("--buffer-interval-ms", type=int, help="MessageBusConfig.buffer_interval_ms (default: unset = immediate)")
     p.add_argument("--minutes", type=int, default=180, help="simulated minutes of quotes per instrument (default 180)")
-    p.add_argument("--log-level", default="ERROR")
     return p
 
 
@@ -126,8 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         traceback.print_exc(file=sys.stderr)
         return 1
-    out.write(json.dumps(summary, separators=(",", ":")) + "\n")
-    out.flush()
+    kit.emit(out, summary)
     return 0
 
 

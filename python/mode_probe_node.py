@@ -26,13 +26,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import traceback
+from pathlib import Path
 from typing import TextIO
 
 import bridge_node_kit as kit
+import seamless_node_config
 
 
 NS_PER_MINUTE = 60_000_000_000
@@ -51,11 +52,6 @@ def probe_strategy() -> dict:
             "act_at_bar": 5,
         },
     }
-
-
-def emit(out: TextIO, obj: dict) -> None:
-    out.write(json.dumps(obj, separators=(",", ":")) + "\n")
-    out.flush()
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -81,7 +77,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             start = kit.START_NS + i * chunk_ns + (1 if i else 0)  # chunks do not overlap
             end = kit.START_NS + (i + 1) * chunk_ns
             engine.run(start=start, end=end, streaming=True)
-            emit(out, {"chunk": i + 1, "start_ns": str(start), "end_ns": str(end)})
+            kit.emit(out, {"chunk": i + 1, "start_ns": str(start), "end_ns": str(end)})
             if i + 1 < args.chunks and sys.stdin.readline() == "":
                 print("mode_probe_node: stdin closed before the next chunk; aborting", file=sys.stderr)
                 return 1
@@ -89,8 +85,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         report = kit.build_report(engine)
     finally:
         engine.dispose()  # closes the Redis bus: blocks until buffered entries are written
-    kit.write_json_file(args.report, report)
-    emit(
+    seamless_node_config.write_json_atomically(Path(args.report), report, private=False)
+    kit.emit(
         out,
         {
             "done": True,
@@ -103,15 +99,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mode_probe_node.py", description="chunked backtest with the Seamless mode actor")
-    p.add_argument("--redis-port", type=int, required=True)
-    p.add_argument("--redis-host", default="127.0.0.1")
-    p.add_argument("--trader-id", default="TESTER-001")
-    p.add_argument("--encoding", choices=("msgpack", "json"), default="msgpack")
+    kit.add_node_args(p)
     p.add_argument("--report", required=True)
     p.add_argument("--chunks", type=int, default=4)
     p.add_argument("--chunk-minutes", type=int, default=10)
     p.add_argument("--poll-interval-ms", type=int, default=30_000, help="mode actor poll interval, simulated time")
-    p.add_argument("--log-level", default="ERROR")
     return p
 
 
