@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import { appendToArchive, archiveHead, type SourceFill } from './fill-archive.js';
 import { ARCHIVE_GROUP, type BridgeKeys } from './keys.js';
+import { fieldsOf } from './stream-read.js';
 
 type XReadReply = [string, [string, string[]][]][] | null;
 
@@ -72,7 +73,5 @@ export class FillArchiver {
 }
 
 function toFill([id, flat]: [string, string[]]): SourceFill {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-  return { id, fields };
+  return { id, fields: fieldsOf(flat) };
 }

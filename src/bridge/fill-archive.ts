@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../coordination/lua-script.js';
 import { GENESIS_HASH, type BridgeKeys } from './keys.js';
+import { type StreamEntry, streamEntries } from './stream-read.js';
 
 const CHAIN_FIELDS = new Set(['prev_hash', 'hash']);
 
@@ -101,10 +102,8 @@ return {'ok', #entries}
 `,
 );
 
-export interface SourceFill {
-  readonly id: string;
-  readonly fields: Readonly<Record<string, string>>;
-}
+/** An exec:fills entry. */
+export type SourceFill = StreamEntry;
 
 export type AppendOutcome = { readonly kind: 'ok'; readonly appended: number } | { readonly kind: 'conflict' } | { readonly kind: 'not-mine'; readonly id: string };
 
@@ -155,26 +154,18 @@ export interface VerifyResult {
 export async function verifyArchive(client: Redis, keys: BridgeKeys, pageSize = 1000): Promise<VerifyResult> {
   let prev = GENESIS_HASH;
   let entries = 0;
-  let start = '-';
   let lastId: string | undefined;
-  for (;;) {
-    const page = await client.xrange(keys.archive, start, '+', 'COUNT', pageSize);
-    for (const [id, flat] of page) {
-      const fields: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-      if (fields['prev_hash'] !== prev) {
-        return { ok: false, entries, firstBad: { id, reason: `prev_hash ${fields['prev_hash'] ?? '(missing)'} does not link to the entry before it (hash ${prev}): an entry before it was removed or altered, or it was inserted` } };
-      }
-      const expected = chainHash(prev, fields);
-      if (fields['hash'] !== expected) {
-        return { ok: false, entries, firstBad: { id, reason: `hash ${fields['hash'] ?? '(missing)'} does not match its content (expected ${expected}): the entry was altered` } };
-      }
-      prev = expected;
-      entries++;
-      lastId = id;
+  for await (const { id, fields } of streamEntries(client, keys.archive, pageSize)) {
+    if (fields['prev_hash'] !== prev) {
+      return { ok: false, entries, firstBad: { id, reason: `prev_hash ${fields['prev_hash'] ?? '(missing)'} does not link to the entry before it (hash ${prev}): an entry before it was removed or altered, or it was inserted` } };
     }
-    if (page.length < pageSize) break;
-    start = `(${page[page.length - 1]![0]}`;
+    const expected = chainHash(prev, fields);
+    if (fields['hash'] !== expected) {
+      return { ok: false, entries, firstBad: { id, reason: `hash ${fields['hash'] ?? '(missing)'} does not match its content (expected ${expected}): the entry was altered` } };
+    }
+    prev = expected;
+    entries++;
+    lastId = id;
   }
   const head = await client.hgetall(keys.archiveHead);
   if (head['hash'] !== undefined && head['hash'] !== prev) {

@@ -17,6 +17,7 @@
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../coordination/lua-script.js';
 import type { BridgeKeys } from './keys.js';
+import { type StreamEntry, fieldsOf } from './stream-read.js';
 
 export const FEATURE_FLAGS = ['features:nautilus_engine', 'features:nautilus_shadow_exec', 'features:nautilus_live_exec'] as const;
 export const MODE_FLAG = 'mode';
@@ -108,17 +109,10 @@ export async function getFlags(client: Redis, keys: BridgeKeys): Promise<FlagVal
   });
 }
 
-export interface AuditEntry {
-  readonly id: string;
-  readonly fields: Readonly<Record<string, string>>;
-}
+export type AuditEntry = StreamEntry;
 
 /** The last `count` entries of a stream (audit:flags, nautilus:mode:acks), oldest first. */
 export async function lastEntries(client: Redis, stream: string, count: number): Promise<AuditEntry[]> {
   const entries = await client.xrevrange(stream, '+', '-', 'COUNT', count);
-  return entries.reverse().map(([id, flat]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    return { id, fields };
-  });
+  return entries.reverse().map(([id, flat]) => ({ id, fields: fieldsOf(flat) }));
 }

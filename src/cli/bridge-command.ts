@@ -10,6 +10,7 @@ import { FifoLedger, ledgerFillFromFields } from '../bridge/fifo-ledger.js';
 import { verifyArchive } from '../bridge/fill-archive.js';
 import { BridgeKeys } from '../bridge/keys.js';
 import { startMetricsServer } from '../bridge/metrics-server.js';
+import { streamEntries } from '../bridge/stream-read.js';
 import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../coordination/redis-connection.js';
 import { UsageError, choiceFlag, intFlag, parseVerbArgs } from './args.js';
 import { type Output, printTable } from './output.js';
@@ -145,22 +146,14 @@ async function runLedger(argv: string[], out: Output): Promise<number> {
   const client = await openRedis(redisUrlFlag(values.redis));
   const ledger = new FifoLedger();
   try {
-    let start = '-';
-    for (;;) {
-      const page = await client.xrange(stream, start, '+', 'COUNT', 1000);
-      for (const [id, flat] of page) {
-        const fields: Record<string, string> = {};
-        for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-        try {
-          ledger.apply(ledgerFillFromFields(id, fields, stream));
-        } catch (error) {
-          const message = (error as Error).message;
-          process.stderr.write(`seamless: ${message.startsWith(stream) ? message : `${stream} entry ${id}: ${message}`}\n`);
-          return 1;
-        }
+    for await (const { id, fields } of streamEntries(client, stream)) {
+      try {
+        ledger.apply(ledgerFillFromFields(id, fields, stream));
+      } catch (error) {
+        const message = (error as Error).message;
+        process.stderr.write(`seamless: ${message.startsWith(stream) ? message : `${stream} entry ${id}: ${message}`}\n`);
+        return 1;
       }
-      if (page.length < 1000) break;
-      start = `(${page[page.length - 1]![0]}`;
     }
   } finally {
     await closeCoordinatorRedis(client);

@@ -1,6 +1,7 @@
 /** Running the bridge in-process against a test redis-server, and reading what it wrote. */
 import { Redis } from 'ioredis';
 import { BridgeDaemon, type BridgeHooks, type BridgeSettings } from '../../src/bridge/bridge-daemon.js';
+import { fieldsOf } from '../../src/bridge/stream-read.js';
 
 export interface RunningBridge {
   readonly daemon: BridgeDaemon;
@@ -32,11 +33,7 @@ export interface StreamEntry {
 
 export async function readStream(client: Redis, key: string): Promise<StreamEntry[]> {
   const entries = await client.xrange(key, '-', '+');
-  return entries.map(([id, flat]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    return { id, fields };
-  });
+  return entries.map(([id, flat]) => ({ id, fields: fieldsOf(flat) }));
 }
 
 /** Polls `check` until it returns true; throws with `what` after `timeoutMs`. */
