@@ -68,8 +68,4 @@ export class OrderInitCache {
     this.local.set(clientOrderId, init);
     if (this.local.size > this.settings.maxEntries) this.local.delete(this.local.keys().next().value!);
   }
-
-  get size(): number {
-    return this.local.size;
-  }
 }

@@ -11,8 +11,6 @@
  * in input"), and a Lua string is a byte string either way, so raw payload bytes arrive intact.
  */
 
-export type Packable = number | string | Buffer | readonly Packable[];
-
 export class PackWriter {
   private buf = Buffer.allocUnsafe(1 << 16);
   private pos = 0;
@@ -36,7 +34,7 @@ export class PackWriter {
   }
 
   uint(value: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`packBatch writes unsigned 32-bit integers only, was ${value}`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`PackWriter writes unsigned 32-bit integers only, was ${value}`);
     this.ensure(5);
     if (value < 128) this.buf[this.pos++] = value;
     else {
@@ -73,17 +71,6 @@ export class PackWriter {
     this.pos += value.length;
   }
 
-  /** Any Packable value (tests, and the rare non-hot-path shape). */
-  value(value: Packable): void {
-    if (typeof value === 'string') this.str(value);
-    else if (typeof value === 'number') this.uint(value);
-    else if (Buffer.isBuffer(value)) this.bytes(value);
-    else {
-      this.arrayHeader(value.length);
-      for (const item of value) this.value(item);
-    }
-  }
-
   private utf8(value: string): void {
     const length = Buffer.byteLength(value, 'utf8');
     this.ensure(length + 5);
@@ -117,11 +104,4 @@ export class PackWriter {
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
   }
-}
-
-/** Returns the msgpack bytes of `value`. */
-export function packBatch(value: Packable): Buffer {
-  const writer = new PackWriter();
-  writer.value(value);
-  return writer.finish();
 }

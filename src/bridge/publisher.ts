@@ -45,9 +45,6 @@ export interface PublishSettings {
   readonly fillsTrimmedByArchiver: boolean;
 }
 
-/** Status characters publish-batch returns per entry. */
-export type PublishStatus = 'P' | 'D' | 'A' | 'N' | 'E';
-
 export class BatchPublisher {
   private readonly writer = new PackWriter();
 

@@ -10,9 +10,9 @@ import { DecimalError, midText, parseDecimal, formatDecimal } from '../../src/br
 import { routeMessage } from '../../src/bridge/event-router.js';
 import { BridgeKeys } from '../../src/bridge/keys.js';
 import { orderStatus } from '../../src/bridge/order-mapper.js';
-import { type Packable, packBatch } from '../../src/bridge/pack-batch.js';
 import { PayloadShapeError } from '../../src/bridge/payload-fields.js';
 import * as bus from './bus-payloads.js';
+import { type Packable, packBatch } from './pack-value.js';
 
 const keys = new BridgeKeys();
 const b = (text: string) => Buffer.from(text);

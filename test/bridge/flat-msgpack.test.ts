@@ -14,6 +14,7 @@ import { decodeFlatMap } from '../../src/bridge/flat-msgpack.js';
 import { PackWriter } from '../../src/bridge/pack-batch.js';
 import { compareStreamIds } from '../../src/bridge/stream-id.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { writeValue } from './pack-value.js';
 
 const generic = new Decoder({ useBigInt64: true });
 
@@ -159,7 +160,7 @@ describe('PackWriter', () => {
   it('writes a record in key order exactly as the flattened array', () => {
     const record = { bid_px: '1.10000', note: 'ünïcödé', empty: '' };
     const a = new PackWriter();
-    a.value([1, 'id', ['bid_px', '1.10000', 'note', 'ünïcödé', 'empty', '']]);
+    writeValue(a, [1, 'id', ['bid_px', '1.10000', 'note', 'ünïcödé', 'empty', '']]);
     const b = new PackWriter();
     b.arrayHeader(3);
     b.uint(1);
@@ -175,10 +176,10 @@ describe('PackWriter', () => {
   it('grows past its scratch size and is reusable after reset()', () => {
     const w = new PackWriter();
     const big = 'x'.repeat(200_000);
-    w.value([big, big]);
+    writeValue(w, [big, big]);
     const first = w.finish();
     assert.deepEqual(generic.decode(first), [big, big]);
-    w.reset().value('small');
+    writeValue(w.reset(), 'small');
     assert.equal(generic.decode(w.finish()), 'small');
     assert.equal(String(generic.decode(first)).length, 400_001, 'a finished buffer is not overwritten by later writes');
   });
