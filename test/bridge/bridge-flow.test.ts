@@ -3,6 +3,7 @@
 // retention, and OrderAccepted waiting for its OrderInitialized.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import * as bus from './bus-payloads.js';
@@ -25,7 +26,7 @@ after(async () => {
 const EUR = 'EUR/USD.SIM';
 
 /** Writes one order's life, a position's life and market data as a node would; returns the source keys. */
-async function writeNodeEvents(trader: string, encoding: bus.Encoding, layout: bus.Layout): Promise<string[]> {
+async function writeNodeEvents(trader: string, encoding: bus.Encoding, layout: bus.Layout, into: Redis = redis): Promise<string[]> {
   const orderTopic = 'events.order.EMACross-001';
   const orderKey = bus.busKey(orderTopic, trader);
   const fillsKey = bus.busKey(`events.fills.${EUR}`, trader);
@@ -34,7 +35,7 @@ async function writeNodeEvents(trader: string, encoding: bus.Encoding, layout: b
   const tradeKey = bus.busKey('data.trades.SIM.EUR/USD', trader);
   const heartbeatKey = bus.busKey('health:heartbeat', trader);
   const o1 = { instrumentId: EUR, clientOrderId: 'O-1', ts: 1_700_000_000_000_000_001n };
-  const add = (key: string, topic: string, payload: unknown) => bus.xaddBus(redis, key, topic, payload, encoding, layout);
+  const add = (key: string, topic: string, payload: unknown) => bus.xaddBus(into, key, topic, payload, encoding, layout);
   await add(orderKey, orderTopic, bus.orderInitialized({ ...o1, side: 'BUY', qty: '100', price: '1.10000' }));
   await add(orderKey, orderTopic, bus.orderSubmitted(o1));
   await add(orderKey, orderTopic, bus.orderAccepted({ ...o1, venueOrderId: 'V-1' }));
@@ -51,7 +52,7 @@ async function writeNodeEvents(trader: string, encoding: bus.Encoding, layout: b
   await add(quoteKey, 'data.quotes.SIM.EUR/USD', bus.quoteTick({ instrumentId: EUR, bid: '1.10000', ask: '1.10003', bidSize: '1500000', askSize: '2000000' }));
   await add(tradeKey, 'data.trades.SIM.EUR/USD', bus.tradeTick({ instrumentId: EUR, price: '1.10002', size: '250000', aggressor: 'SELLER', tradeId: '987654' }));
   // The heartbeat payload is an RFC 3339 string, not an event map.
-  await redis.xadd(heartbeatKey, '*', 'topic', 'health:heartbeat', 'payload', '2024-01-01T00:00:00.000000000Z');
+  await into.xadd(heartbeatKey, '*', 'topic', 'health:heartbeat', 'payload', '2024-01-01T00:00:00.000000000Z');
   return [orderKey, fillsKey, positionKey, quoteKey, tradeKey, heartbeatKey];
 }
 
@@ -230,6 +231,47 @@ describe('bridge: bad input', () => {
     assert.equal(await bridge.daemon.metrics.count('nautilus_bridge_decode_failures'), 3);
     assert.equal(await bridge.daemon.metrics.count('nautilus_bridge_raw_passthrough'), 2);
     assert.equal(await bridge.daemon.metrics.count('nautilus_bridge_events_processed'), 6);
+  });
+});
+
+describe('bridge: a catch-all source pattern', () => {
+  it("with sources ['*'] it never consumes the streams it writes itself", async () => {
+    // A database of its own: '*' would otherwise also match the other tests' streams.
+    const url = `${server.url}/5`;
+    const db = client(url);
+    const trader = 'T-star';
+    const prefix = `${trader}:`;
+    try {
+      const sources = await writeNodeEvents(trader, 'msgpack', '1.221.0', db);
+      // Bridge-owned streams written by others (flags CLI, the node's mode actor) exist too.
+      await db.xadd(`${prefix}audit:flags`, '*', 'flag', 'mode', 'old', '', 'new', 'halt', 'who', 'test', 'ts_ns', '1');
+      await db.xadd(`${prefix}nautilus:mode:acks`, '*', 'mode', 'halt', 'state', 'HALTED', 'trader_id', trader, 'ts_ns', '1');
+      const bridge = startBridge({ redisUrl: url, prefix, sources: ['*'] });
+      const consumed = new Set<string>();
+      try {
+        await waitFor('the bridge to drain the node streams', () => drained(db, GROUP, sources));
+        await waitFor('the fill archive', async () => (await db.xlen(`${prefix}exec:fills:archive`)) === 1);
+        // Scans repeat every 100 ms: watch several of them now that the outputs exist.
+        const until = Date.now() + 600;
+        while (Date.now() < until) {
+          for (const key of bridge.daemon.sourceStreams) consumed.add(key);
+          await delay(20);
+        }
+      } finally {
+        await bridge.stop();
+      }
+      assert.deepEqual([...consumed].filter((key) => key.startsWith(prefix)), [], `no ${prefix}exec:*, market.raw.*, bridge:* or audit:* stream is a source`);
+      assert.deepEqual([...consumed].sort(), [...sources].sort(), 'the node streams are');
+      assert.equal(await db.xlen(`${prefix}market.raw.SIM.EUR/USD`), 1);
+      const orders = await readStream(db, `${prefix}exec:orders`);
+      assert.equal(orders.length, 7, 'each order event once');
+      assert.equal(new Set(orders.map((o) => o.fields['event_id'])).size, 7);
+      assert.equal(await db.xlen(`${prefix}exec:fills`), 1);
+      assert.equal(await db.xlen(`${prefix}bridge:dead`), 0, 'its own entries were never read back as bus entries');
+      assert.equal(await bridge.daemon.metrics.count('nautilus_bridge_events_processed'), 15);
+    } finally {
+      db.disconnect();
+    }
   });
 });
 
