@@ -24,7 +24,7 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import type { LiveEvent, LiveFeed } from '../seamless/contracts.js';
 import { SeamlessError } from '../seamless/errors.js';
 import type { Series } from '../seamless/series.js';
-import { CcxtBackfiller, compareIds } from './ccxt-backfiller.js';
+import { CcxtBackfiller, compareIds, sortTrades } from './ccxt-backfiller.js';
 
 const MS = 1_000_000n;
 
@@ -175,8 +175,7 @@ class TradeSession implements Session {
   }
 
   async *accept(update: unknown, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
-    const trades = (Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number');
-    trades.sort((a, b) => (a.timestamp! - b.timestamp!) || compareIds(String(a.id), String(b.id)));
+    const trades = sortTrades((Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number'));
     let run: Trade[] = [];
     for (const trade of trades) {
       const id = String(trade.id);
