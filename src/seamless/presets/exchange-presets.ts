@@ -11,6 +11,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import * as z from 'zod';
+import { COORDINATOR_OUTAGE_POLICIES } from '../../coordination/coordinator-policy.js';
 import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, DEFAULT_COORDINATION, type CcxtSourceConfig, type CoordinationConfig, type ProviderConfig, STRATEGIES, type StorageConfig } from '../provider-config.js';
 import { defaultCatalogPath } from './builtins.js';
 import type { Dependency } from './dependency.js';
@@ -38,7 +39,7 @@ const exchangeOptions = strictObject({
   requests_per_second: z.number().positive().optional(),
   burst: z.number().int().positive().optional(),
   lease_ttl_ms: z.number().int().min(1000).optional(),
-  on_redis_outage: z.enum(['fail', 'skip', 'local-only']).optional(),
+  on_redis_outage: z.enum(COORDINATOR_OUTAGE_POLICIES).optional(),
   max_concurrent: z.number().int().min(1).max(64).optional(),
   storage: z.enum(['catalog', 'questdb']).optional(),
   questdb_url: url(['http:', 'https:']).optional(),
