@@ -12,7 +12,7 @@ import { closeCoordinatorRedis, createCoordinatorRedis } from '../../src/coordin
 import { SharedTokenBucket } from '../../src/coordination/token-bucket.js';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
-import { seamlessError } from '../helpers/seamless-assertions.js';
+import { seamlessError, throwsSeamless } from '../helpers/seamless-assertions.js';
 
 const PASSWORD = 'pa55:word/with@odd%chars';
 const KEY = leaseKey('trades:binance:BTC/USDT', 0n, 1_000_000_000n);
@@ -121,6 +121,11 @@ describe('coordinator outage', () => {
     const error = await rejectsDown(new LeaseCoordinator(client(wrong)).claim(KEY, 1000));
     assert.match(error.message, /WRONGPASS/);
     assert.ok(!error.message.includes('not-the-password'));
+  });
+
+  it('refuses a URL that is not redis:// without showing it (it may hold a password)', () => {
+    const error = throwsSeamless(() => createCoordinatorRedis('http://u:secret@h'), 'SEAMLESS_BAD_CONFIG', /must look like redis:\/\//);
+    assert.ok(!error.message.includes('secret') && !JSON.stringify(error.details).includes('secret'), error.message);
   });
 
   it('applies each outage policy explicitly', async () => {
