@@ -5,10 +5,10 @@
  * (paused, partitioned) never writes over the newer holder. An outage is handled by the
  * configured policy and reported through `onOutage`, never read as "someone else has it".
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackfillCoordinator, ChunkTurn } from '../seamless/backfill-coordinator.js';
 import type { Series } from '../seamless/series.js';
 import { type TimeRange, formatRange } from '../seamless/time-range.js';
+import { sleep } from './abortable-sleep.js';
 import type { LeaseCoordinator } from './backfill-lease.js';
 import { type CoordinatorOutagePolicy, type OutageReport, applyOutagePolicy } from './coordinator-policy.js';
 import { leaseKey } from './lease-key.js';
@@ -62,7 +62,7 @@ export class RedisBackfillCoordinator implements BackfillCoordinator {
   async settled(series: Series, chunk: TimeRange, signal: AbortSignal): Promise<void> {
     const key = leaseKey(series.nodeId, chunk.start, chunk.end);
     while ((await this.options.leases.status(key)).kind === 'held') {
-      await sleep(this.options.pollMs ?? 100, undefined, { signal });
+      await sleep(this.options.pollMs ?? 100, signal);
     }
   }
 }

@@ -24,11 +24,6 @@ export interface CcxtExchangeOptions extends ExchangeEndpoints {
   readonly ccxtOptions?: Record<string, unknown>;
 }
 
-/** The ccxt exchange ids this ccxt build knows, for error messages and validation. */
-export function knownExchangeIds(): readonly string[] {
-  return ccxt.exchanges;
-}
-
 /**
  * A ccxt pro exchange (REST and `watch*` in one object). `number = String` keeps every price
  * and size as the decimal text the exchange sent, so nothing passes through a float.

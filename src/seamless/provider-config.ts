@@ -3,6 +3,7 @@
  * what `buildProvider` turns into running tiers. No behaviour here, only the shape and the
  * defaults a demanding user would pick.
  */
+import type { CoordinatorOutagePolicy } from '../coordination/coordinator-policy.js';
 
 /** How a fetch treats data that storage lacks. */
 export type Strategy = 'FAIL_FAST' | 'PARTIAL' | 'AUTO_BACKFILL' | 'SEAMLESS';
@@ -104,7 +105,7 @@ export interface CoordinationConfig {
   readonly burst: number;
   readonly leaseTtlMs: number;
   /** When Redis is unreachable: fail the fetch, skip the chunk, or go on without coordination. */
-  readonly onOutage: 'fail' | 'skip' | 'local-only';
+  readonly onOutage: CoordinatorOutagePolicy;
 }
 
 export const DEFAULT_COORDINATION: Omit<CoordinationConfig, 'redisUrl'> = {

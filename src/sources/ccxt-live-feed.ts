@@ -24,7 +24,7 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import type { LiveEvent, LiveFeed } from '../seamless/contracts.js';
 import { SeamlessError } from '../seamless/errors.js';
 import type { Series } from '../seamless/series.js';
-import { CcxtBackfiller, compareIds } from './ccxt-backfiller.js';
+import { CcxtBackfiller, compareIds, sortTrades } from './ccxt-backfiller.js';
 
 const MS = 1_000_000n;
 
@@ -67,6 +67,7 @@ export class CcxtLiveFeed implements LiveFeed {
 
   async *subscribe(series: Series, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
     const context = this.backfiller.rowContext(series, await this.backfiller.marketOf(series, signal), 'websocket');
+    this.shareMarkets();
     const session = series.kind === 'tick' ? new TradeSession(this, series, context, this.#sequential)
       : series.kind === 'ohlcv' ? new BarSession(this, series, context)
         : new QuoteSession(this, series, context);
@@ -102,6 +103,18 @@ export class CcxtLiveFeed implements LiveFeed {
     } finally {
       await session.unwatch().catch(() => undefined);
     }
+  }
+
+  /**
+   * Hands the markets the backfiller loaded (through the rate-limited caller) to the
+   * websocket object; ccxt's watch* methods would otherwise load them a second time,
+   * outside the rate limit.
+   */
+  private shareMarkets(): void {
+    const rest = this.backfiller.exchange;
+    if (rest === this.exchange || Object.keys(this.exchange.markets ?? {}).length > 0) return;
+    // ccxt types `currencies` as undefined, yet setMarkets takes the dictionary loadMarkets gives it.
+    this.exchange.setMarkets(rest.markets, rest.currencies as never);
   }
 
   async close(): Promise<void> {
@@ -162,8 +175,7 @@ class TradeSession implements Session {
   }
 
   async *accept(update: unknown, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
-    const trades = (Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number');
-    trades.sort((a, b) => (a.timestamp! - b.timestamp!) || compareIds(String(a.id), String(b.id)));
+    const trades = sortTrades((Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number'));
     let run: Trade[] = [];
     for (const trade of trades) {
       const id = String(trade.id);

@@ -9,9 +9,10 @@ import { LeaseCoordinator, type LeaseCoordinatorOptions } from '../../src/coordi
 import type { Lease } from '../../src/coordination/lease.js';
 import { leaseKey } from '../../src/coordination/lease-key.js';
 import { closeCoordinatorRedis, createCoordinatorRedis } from '../../src/coordination/redis-connection.js';
+import { CoordinationKeys } from '../../src/coordination/redis-keys.js';
 import { StorageFence } from '../../src/coordination/storage-fence.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 let server: RedisServer;
 const clients: Redis[] = [];
@@ -36,10 +37,6 @@ function admin(): Redis {
 
 const KEY = leaseKey('ohlcv:binance:BTC/USDT:1m', 1_700_000_000_000_000_000n, 1_700_000_060_000_000_000n);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isCode(code: string) {
-  return (error: unknown) => error instanceof SeamlessError && error.code === code;
-}
 
 async function claimed(coordinator: LeaseCoordinator, ttlMs: number): Promise<Lease> {
   const lease = await coordinator.claim(KEY, ttlMs);
@@ -104,7 +101,7 @@ describe('LeaseCoordinator', () => {
     await storage.commitFenced(KEY, stalled.token); // its first chunk, while it still held the lease
     stalled.stopHeartbeat(); // as if the process froze
     const [reason] = (await Promise.race([once(stalled.signal, 'abort').then(() => [stalled.signal.reason]), sleep(1000).then(() => ['no abort'])])) as unknown[];
-    assert.ok(isCode('SEAMLESS_LEASE_LOST')(reason), `signal reason ${String(reason)}`);
+    seamlessError('SEAMLESS_LEASE_LOST')(reason);
 
     // The holder gives up a little before Redis lets the key go (expiresAt counts from sending the claim).
     const takers = coordinator(prefix, { owner: 'taker' });
@@ -114,8 +111,8 @@ describe('LeaseCoordinator', () => {
     await storage.commitFenced(KEY, taker.token);
     await storage.commitFenced(KEY, taker.token); // the same lease commits its next chunk
 
-    await assert.rejects(stalled.assertHeld(), isCode('SEAMLESS_LEASE_LOST'));
-    await assert.rejects(storage.commitFenced(KEY, stalled.token), isCode('SEAMLESS_LEASE_LOST'));
+    await assert.rejects(stalled.assertHeld(), seamlessError('SEAMLESS_LEASE_LOST'));
+    await assert.rejects(storage.commitFenced(KEY, stalled.token), seamlessError('SEAMLESS_LEASE_LOST'));
     assert.equal(await leases.checkFence(KEY, stalled.token), false);
     assert.equal(await leases.checkFence(KEY, taker.token), true);
     assert.equal(await storage.highest(KEY), taker.token);
@@ -125,11 +122,11 @@ describe('LeaseCoordinator', () => {
   it('loses a lease at once when a renewal finds it is no longer ours', async () => {
     const prefix = `t-${randomUUID()}`;
     const lease = await claimed(coordinator(prefix, { heartbeat: false }), 5000);
-    await admin().del(`${prefix}:lease:${KEY}`); // Redis dropped it (e.g. failover lost the write)
-    await assert.rejects(lease.renew(), isCode('SEAMLESS_LEASE_LOST'));
+    await admin().del(new CoordinationKeys(prefix).lease(KEY)); // Redis dropped it (e.g. failover lost the write)
+    await assert.rejects(lease.renew(), seamlessError('SEAMLESS_LEASE_LOST'));
     assert.equal(lease.signal.aborted, true);
     assert.equal(lease.status, 'lost');
-    await assert.rejects(lease.complete(), isCode('SEAMLESS_LEASE_LOST'));
+    await assert.rejects(lease.complete(), seamlessError('SEAMLESS_LEASE_LOST'));
   });
 
   it('ignores a release by a holder whose lease was taken over', async () => {
@@ -140,7 +137,7 @@ describe('LeaseCoordinator', () => {
     assert.equal(await old.release(), false);
     const status = await coordinator(prefix).status(KEY);
     assert.deepEqual(status.kind === 'held' && { owner: status.owner, token: status.token }, { owner: 'current', token: current.token });
-    await assert.rejects(old.complete(), isCode('SEAMLESS_LEASE_LOST'));
+    await assert.rejects(old.complete(), seamlessError('SEAMLESS_LEASE_LOST'));
     await current.release();
   });
 
@@ -164,7 +161,7 @@ describe('LeaseCoordinator', () => {
   });
 
   it('refuses a ttl that is not a positive whole number', async () => {
-    await assert.rejects(coordinator(`t-${randomUUID()}`).claim(KEY, 0), isCode('SEAMLESS_BAD_CONFIG'));
-    await assert.rejects(coordinator(`t-${randomUUID()}`).claim(KEY, 1.5), isCode('SEAMLESS_BAD_CONFIG'));
+    await assert.rejects(coordinator(`t-${randomUUID()}`).claim(KEY, 0), seamlessError('SEAMLESS_BAD_CONFIG'));
+    await assert.rejects(coordinator(`t-${randomUUID()}`).claim(KEY, 1.5), seamlessError('SEAMLESS_BAD_CONFIG'));
   });
 });

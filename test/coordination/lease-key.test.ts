@@ -6,6 +6,7 @@ import { escapeKeyPart, unescapeKeyPart } from '../../src/coordination/key-part.
 import { leaseKey, parseLeaseKey } from '../../src/coordination/lease-key.js';
 import { CoordinationKeys } from '../../src/coordination/redis-keys.js';
 import { SeamlessError } from '../../src/seamless/errors.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const NS = 1_000_000_000n;
 const range = fc
@@ -13,10 +14,6 @@ const range = fc
   .map(([start, length]) => ({ start, end: start + length }));
 /** Any text, lone surrogates included, biased towards the separators that matter. */
 const nodeId = fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.stringMatching(/^[a-z0-9:/%A3]{1,24}$/));
-
-function isCode(code: string) {
-  return (error: unknown) => error instanceof SeamlessError && error.code === code;
-}
 
 describe('leaseKey / parseLeaseKey', () => {
   it('reads back the node id the Python design got wrong', () => {
@@ -51,7 +48,8 @@ describe('leaseKey / parseLeaseKey', () => {
         try {
           parsed = parseLeaseKey(text);
         } catch (error) {
-          assert.ok(isCode('SEAMLESS_BAD_NODE_ID')(error) || isCode('SEAMLESS_BAD_RANGE')(error), String(error));
+          assert.ok(error instanceof SeamlessError, String(error));
+          assert.ok(error.code === 'SEAMLESS_BAD_NODE_ID' || error.code === 'SEAMLESS_BAD_RANGE', String(error));
           return;
         }
         assert.equal(leaseKey(parsed.nodeId, parsed.start, parsed.end), text);
@@ -71,13 +69,13 @@ describe('leaseKey / parseLeaseKey', () => {
   });
 
   it('refuses empty node ids, reversed ranges and malformed keys', () => {
-    assert.throws(() => leaseKey('', 0n, 1n), isCode('SEAMLESS_BAD_NODE_ID'));
-    assert.throws(() => leaseKey('n', 5n, 5n), isCode('SEAMLESS_BAD_RANGE'));
-    assert.throws(() => leaseKey('n', -1n, 5n), isCode('SEAMLESS_BAD_RANGE'));
+    assert.throws(() => leaseKey('', 0n, 1n), seamlessError('SEAMLESS_BAD_NODE_ID'));
+    assert.throws(() => leaseKey('n', 5n, 5n), seamlessError('SEAMLESS_BAD_RANGE'));
+    assert.throws(() => leaseKey('n', -1n, 5n), seamlessError('SEAMLESS_BAD_RANGE'));
     for (const bad of ['', 'a:1', 'a:1:2:3', 'a:01:2', 'a:1:x', 'a%3:1:2', '%41:1:2', ':1:2']) {
-      assert.throws(() => parseLeaseKey(bad), isCode('SEAMLESS_BAD_NODE_ID'), bad);
+      assert.throws(() => parseLeaseKey(bad), seamlessError('SEAMLESS_BAD_NODE_ID'), bad);
     }
-    assert.throws(() => parseLeaseKey('a:2:1'), isCode('SEAMLESS_BAD_RANGE'));
+    assert.throws(() => parseLeaseKey('a:2:1'), seamlessError('SEAMLESS_BAD_RANGE'));
   });
 
   it('keeps limiter names from colliding with cooldown keys', () => {

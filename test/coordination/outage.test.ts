@@ -12,6 +12,7 @@ import { closeCoordinatorRedis, createCoordinatorRedis } from '../../src/coordin
 import { SharedTokenBucket } from '../../src/coordination/token-bucket.js';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { seamlessError, throwsSeamless } from '../helpers/seamless-assertions.js';
 
 const PASSWORD = 'pa55:word/with@odd%chars';
 const KEY = leaseKey('trades:binance:BTC/USDT', 0n, 1_000_000_000n);
@@ -30,12 +31,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Asserts `promise` rejects with SEAMLESS_COORDINATOR_DOWN naming the server, within `withinMs`. */
 async function rejectsDown(promise: Promise<unknown>, withinMs = 2000): Promise<SeamlessError> {
   const started = performance.now();
-  const error = await promise.then(
+  const caught = await promise.then(
     () => assert.fail('expected SEAMLESS_COORDINATOR_DOWN, but it resolved'),
-    (caught: unknown) => caught,
+    (reason: unknown) => reason,
   );
   const elapsed = performance.now() - started;
-  assert.ok(error instanceof SeamlessError && error.code === 'SEAMLESS_COORDINATOR_DOWN', `expected SEAMLESS_COORDINATOR_DOWN, was ${String(error)}`);
+  seamlessError('SEAMLESS_COORDINATOR_DOWN')(caught);
+  const error = caught as SeamlessError;
   assert.ok(elapsed < withinMs, `took ${elapsed.toFixed(0)} ms to report the outage`);
   assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${server.port}`));
   for (const text of [error.message, JSON.stringify(error.details), String(error.cause), (error.cause as Error | undefined)?.stack ?? '']) {
@@ -121,6 +123,11 @@ describe('coordinator outage', () => {
     assert.ok(!error.message.includes('not-the-password'));
   });
 
+  it('refuses a URL that is not redis:// without showing it (it may hold a password)', () => {
+    const error = throwsSeamless(() => createCoordinatorRedis('http://u:secret@h'), 'SEAMLESS_BAD_CONFIG', /must look like redis:\/\//);
+    assert.ok(!error.message.includes('secret') && !JSON.stringify(error.details).includes('secret'), error.message);
+  });
+
   it('applies each outage policy explicitly', async () => {
     const prefix = `t-${randomUUID()}`;
     const leases = new LeaseCoordinator(client(), { prefix });
@@ -168,6 +175,6 @@ describe('coordinator outage', () => {
       'errors other than an outage pass through',
     );
     assert.equal(parseOutagePolicy('local-only'), 'local-only');
-    assert.throws(() => parseOutagePolicy('ignore'), (error: unknown) => error instanceof SeamlessError && error.code === 'SEAMLESS_BAD_CONFIG');
+    assert.throws(() => parseOutagePolicy('ignore'), seamlessError('SEAMLESS_BAD_CONFIG'));
   });
 });

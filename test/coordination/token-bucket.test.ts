@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { closeCoordinatorRedis, createCoordinatorRedis } from '../../src/coordination/redis-connection.js';
 import { SharedTokenBucket, type TokenBucketOptions } from '../../src/coordination/token-bucket.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 import { type WorkerTask, runBucketTask } from '../support/coordination/bucket-worker.js';
 
 const WORKER = fileURLToPath(new URL('../support/coordination/bucket-worker.js', import.meta.url));
@@ -94,7 +94,7 @@ describe('SharedTokenBucket', () => {
     await shared.acquire(4);
     const waited = performance.now() - started;
     assert.ok(waited >= short.waitMs - 50 && waited < 500, `acquire(4) waited ${waited} ms`);
-    await assert.rejects(shared.tryTake(11), (error: unknown) => error instanceof SeamlessError && error.code === 'SEAMLESS_BAD_CONFIG');
+    await assert.rejects(shared.tryTake(11), seamlessError('SEAMLESS_BAD_CONFIG'));
   });
 
   it('sleeps as told instead of polling', async () => {

@@ -10,17 +10,36 @@ import ccxt from 'ccxt';
 import type { Exchange, OHLCV, Trade } from 'ccxt';
 import WebSocket from 'ws';
 import { createCcxtExchange } from '../../src/exchanges/ccxt-exchange.js';
-import { MarketData, startBinanceSim, type BinanceSim, type KlineRow, type SimTrade } from '../support/binance-sim/index.js';
+import { MarketData, startBinanceSim, type BinanceSim, type BinanceSimOptions, type KlineRow, type SimTrade } from '../support/binance-sim/index.js';
 
 const MINUTE = 60_000;
 /** A fixed clock for the REST tests: mid-minute, a day and a half after genesis. */
 const NOW = Date.UTC(2024, 0, 2, 12, 30, 15, 250);
 
-/** ccxt refuses plain ws:// URLs until it has an http agent for them. */
-async function connect(id: string, sim: BinanceSim): Promise<Exchange> {
-  const exchange = createCcxtExchange(id, { restUrl: sim.restUrl, wsUrl: sim.wsUrl });
-  await exchange.loadHttpProxyAgent();
-  return exchange;
+/** Starts a simulator before the suite's tests and closes it after; `ready` hands it to the suite. */
+function useSim(options: BinanceSimOptions, ready: (sim: BinanceSim) => void): void {
+  let sim: BinanceSim | undefined;
+  before(async () => {
+    sim = await startBinanceSim(options);
+    ready(sim);
+  });
+  after(async () => sim?.close());
+}
+
+/** `useSim` with a ccxt exchange pointed at the simulator (markets loaded when asked), closed first. */
+function useSimExchange(options: BinanceSimOptions, exchangeId: string, ready: (sim: BinanceSim, exchange: Exchange) => void, { loadMarkets = false } = {}): void {
+  let sim: BinanceSim | undefined;
+  let exchange: Exchange | undefined;
+  before(async () => {
+    sim = await startBinanceSim(options);
+    exchange = createCcxtExchange(exchangeId, { restUrl: sim.restUrl, wsUrl: sim.wsUrl });
+    if (loadMarkets) await exchange.loadMarkets();
+    ready(sim, exchange);
+  });
+  after(async () => {
+    await exchange?.close();
+    await sim?.close();
+  });
 }
 
 /** ccxt's OHLCV rows are the first six kline fields; with `number = String` the decimals stay text. */
@@ -83,13 +102,9 @@ describe('binance-sim spot REST, fixed clock', () => {
   let sim: BinanceSim;
   let exchange: Exchange;
 
-  before(async () => {
-    sim = await startBinanceSim(options);
-    exchange = await connect('binance', sim);
-  });
-  after(async () => {
-    await exchange.close();
-    await sim.close();
+  useSimExchange(options, 'binance', (s, e) => {
+    sim = s;
+    exchange = e;
   });
 
   it('loads markets through ccxt binance (spot only: its websocket points at the simulator)', async () => {
@@ -222,11 +237,8 @@ describe('binance-sim spot REST, fixed clock', () => {
 describe('binance-sim request-weight limit', () => {
   let sim: BinanceSim;
 
-  before(async () => {
-    // A day-long window, so the test never straddles a window boundary.
-    sim = await startBinanceSim({ market: 'spot', clock: () => NOW, rateLimit: { weight: 10, windowMs: 86_400_000, banAfter429s: 2, banMs: 30_000 } });
-  });
-  after(async () => sim.close());
+  // A day-long window, so the test never straddles a window boundary.
+  useSim({ market: 'spot', clock: () => NOW, rateLimit: { weight: 10, windowMs: 86_400_000, banAfter429s: 2, banMs: 30_000 } }, (s) => (sim = s));
 
   it('answers 429 with Retry-After once the window weight is used, then 418 to a client that keeps going', async () => {
     const answers: Response[] = [];
@@ -270,13 +282,9 @@ describe('binance-sim USD-M REST, fixed clock', () => {
   let sim: BinanceSim;
   let exchange: Exchange;
 
-  before(async () => {
-    sim = await startBinanceSim(options);
-    exchange = await connect('binanceusdm', sim);
-  });
-  after(async () => {
-    await exchange.close();
-    await sim.close();
+  useSimExchange(options, 'binanceusdm', (s, e) => {
+    sim = s;
+    exchange = e;
   });
 
   it('loads the perpetuals through ccxt binanceusdm', async () => {
@@ -313,15 +321,10 @@ describe('binance-sim live streams through ccxt pro', () => {
   let sim: BinanceSim;
   let exchange: Exchange;
 
-  before(async () => {
-    sim = await startBinanceSim(options);
-    exchange = await connect('binance', sim);
-    await exchange.loadMarkets();
-  });
-  after(async () => {
-    await exchange.close();
-    await sim.close();
-  });
+  useSimExchange(options, 'binance', (s, e) => {
+    sim = s;
+    exchange = e;
+  }, { loadMarkets: true });
 
   async function collectTrades(count: number): Promise<Trade[]> {
     const out: Trade[] = [];
@@ -403,15 +406,10 @@ describe('binance-sim USD-M live streams', () => {
   let sim: BinanceSim;
   let exchange: Exchange;
 
-  before(async () => {
-    sim = await startBinanceSim(options);
-    exchange = await connect('binanceusdm', sim);
-    await exchange.loadMarkets();
-  });
-  after(async () => {
-    await exchange.close();
-    await sim.close();
-  });
+  useSimExchange(options, 'binanceusdm', (s, e) => {
+    sim = s;
+    exchange = e;
+  }, { loadMarkets: true });
 
   it('watchTrades (futures @trade on /public/ws) and watchBidsAsks carry futures payloads', async () => {
     const trades: Trade[] = [];
@@ -432,10 +430,7 @@ describe('binance-sim websocket protocol, manual clock', () => {
   const expected = new MarketData(options);
   let sim: BinanceSim;
 
-  before(async () => {
-    sim = await startBinanceSim(options);
-  });
-  after(async () => sim.close());
+  useSim(options, (s) => (sim = s));
 
   /** Opens a socket and returns it with a queue of parsed messages. */
   async function open(path: string): Promise<{ socket: WebSocket; next: () => Promise<Record<string, unknown>> }> {

@@ -13,11 +13,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './paths.js';
+import { freePort, terminate } from './ports.js';
 
 export interface QuestDbServer {
   readonly host: string;
@@ -58,18 +59,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function questDbJar(): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts', 'setup', 'questdb.mjs')], { maxBuffer: 1 << 20 });
   return stdout.trim();
-}
-
-/** A port nobody listens on right now (a race remains; start() retries on a bind failure). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function serverConf(httpPort: number, pgPort: number): string {
@@ -183,12 +172,7 @@ class LocalQuestDb implements QuestDbServer {
   private async end(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    if (child) await terminate(child, signal, 10_000);
   }
 }
 
@@ -199,7 +183,9 @@ export async function startQuestDb(): Promise<QuestDbServer> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const root = await mkdtemp(join(tmpdir(), 'seamless-questdb-'));
     folders.add(root);
-    const [httpPort, pgPort] = [await freePort(), await freePort()];
+    // Below the ephemeral range (kill/restart reuse the ports), and two different ones.
+    const httpPort = await freePort();
+    const pgPort = await freePort([httpPort]);
     await mkdir(join(root, 'conf'));
     await writeFile(join(root, 'conf', 'server.conf'), serverConf(httpPort, pgPort));
     await writeFile(join(root, 'conf', 'log.conf'), LOG_CONF);

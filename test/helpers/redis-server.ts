@@ -7,15 +7,13 @@
 //   await redis.restart();                       // same port (and data, with appendonly)
 //   await redis.stop();                          // in `after`: SIGTERM and remove the folder
 //
-// Ports are drawn below the kernel's ephemeral range: while a server is down for an outage
-// test, an outgoing connection could otherwise be handed its port (or ioredis could even
-// connect to itself), and restart() would find it taken.
+// Ports come from ports.ts, below the kernel's ephemeral range (restart() reuses them).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, terminate } from './ports.js';
 
 export interface RedisServerOptions {
   /** Keep data across restart() with an append-only file (default false: nothing on disk). */
@@ -116,13 +114,6 @@ async function launch(port: number, dir: string, options: RedisServerOptions): P
   return child;
 }
 
-async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  await gone;
-}
-
 /** Polls with a raw RESP PING until the server answers +PONG. */
 async function waitForPong(port: number, password: string | undefined): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -150,32 +141,5 @@ function pingOnce(port: number, request: string): Promise<boolean> {
       if (reply.includes('+PONG')) finish(true);
       else if (reply.includes('-')) finish(false); // LOADING or similar: try again
     });
-  });
-}
-
-/** A port that is free now and outside the ephemeral range. */
-async function freePort(): Promise<number> {
-  const [low, high] = belowEphemeralRange();
-  for (;;) {
-    const port = low + Math.floor(Math.random() * (high - low));
-    if (await canBind(port)) return port;
-  }
-}
-
-function belowEphemeralRange(): [number, number] {
-  try {
-    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    if (Number.isInteger(first) && first > 12_000) return [10_000, first - 1];
-  } catch {
-    // not Linux: fall through to a range that is below the usual defaults
-  }
-  return [20_000, 32_000];
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
   });
 }

@@ -194,6 +194,11 @@ data_presets:
     assert.throws(() => parse(policy), seamlessError('SEAMLESS_BAD_CONFIG', /data_presets\.a\.backfill \(line 5\): .*no backfill source/));
   });
 
+  it('requires: catalog on a preset that stores in QuestDB is refused', () => {
+    const text = 'version: 1\ndata_presets:\n  q:\n    provider: { preset: ohlcv.binance.spot.1m.questdb }\n    requires: [catalog]\n';
+    assert.throws(() => resolveDataPreset(parse(text), 'q'), seamlessError('SEAMLESS_BAD_CONFIG', /requires: catalog, but this preset stores in questdb; remove catalog from requires/));
+  });
+
   it('version, syntax and empty files are clear errors', () => {
     assert.throws(() => parse('version: 2\ndata_presets: {}\n'), seamlessError('SEAMLESS_BAD_CONFIG', /version \(line 1\): must be 1/));
     assert.throws(() => parse('version: 1\ndata_presets:\n  a: [\n'), seamlessError('SEAMLESS_BAD_CONFIG', /invalid YAML at line \d/));

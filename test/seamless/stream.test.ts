@@ -1,12 +1,15 @@
 /**
  * `stream`: history, then live, with no gap and no duplicate at the seam; disconnects
- * healed by backfill, or reported as explicit gap events when they cannot be.
+ * healed by backfill, or reported as explicit gap events when they cannot be; a feed that
+ * heals itself is left to it (stream and LiveTail).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Frame, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE, NS_PER_SECOND } from '../../src/model/time.js';
+import { LiveTail } from '../../src/seamless/live-tail.js';
 import { type StreamEvent, stream } from '../../src/seamless/stream.js';
+import { Symbology } from '../../src/seamless/symbology.js';
 import { BAR_NODE, DAY0, ScriptedFeed, type Setup, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
 
 interface Collected {
@@ -63,6 +66,20 @@ async function withLiveFeed(options: { backfill?: boolean } = {}): Promise<{ fee
   return { feed, s };
 }
 
+/** A feed that fills its own holes after a reconnect and reports what it cannot as gap events. */
+class HealingFeed extends ScriptedFeed {
+  readonly heals = true;
+}
+
+/** Polls until `check` holds (the tail consumes its feed asynchronously). */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('stream', () => {
@@ -116,6 +133,32 @@ describe('stream', () => {
     assert.deepEqual(secondsOf(run.events), range(0, 335));
     assert.equal(new Set(tradeIds(run.events)).size, 335);
     assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
+  });
+
+  it('leaves a healing feed to fill its own holes: no backfill after its disconnect, its gap passed on', async () => {
+    const feed = new HealingFeed();
+    const s = await setup(await scratchDir(), { strategy: 'AUTO_BACKFILL' }, { live: feed });
+    await s.venue.write(trades(0, 600));
+    s.now = DAY0 + 300n * NS_PER_SECOND;
+    const run = follow(s, TRADE_NODE);
+    await run.rows(300);
+    feed.rows(trades(300, 15));
+    await run.rows(315);
+    const backfills = s.backfiller.calls.length;
+    feed.queue.push({ type: 'disconnected', at: DAY0 + 315n * NS_PER_SECOND, reason: 'socket closed by peer' });
+    feed.queue.push({ type: 'reconnected', at: DAY0 + 331n * NS_PER_SECOND });
+    const hole = { start: DAY0 + 315n * NS_PER_SECOND, end: DAY0 + 330n * NS_PER_SECOND };
+    feed.queue.push({ type: 'gap', range: hole, reason: '15 trades are missing from REST too' });
+    feed.rows(trades(330, 5));
+    await run.rows(320);
+    run.stop();
+    await run.done;
+    // The venue holds 315..329: a seam heal would have brought them back.
+    assert.equal(s.backfiller.calls.length, backfills);
+    assert.deepEqual(secondsOf(run.events), [...range(0, 315), ...range(330, 335)]);
+    const gaps = run.events.filter((e): e is Extract<StreamEvent, { type: 'gap' }> => e.type === 'gap');
+    assert.deepEqual(gaps, [{ type: 'gap', range: hole, reason: 'live feed scripted: 15 trades are missing from REST too' }]);
+    await s.provider.close();
   });
 
   it('emits an explicit gap when a disconnect cannot be healed, then goes on', async () => {
@@ -178,5 +221,38 @@ describe('stream', () => {
     await run.done;
     const gaps = run.events.filter((e) => e.type === 'gap');
     assert.deepEqual(gaps.map((g) => (g.type === 'gap' ? g.range : undefined)), [{ start: DAY0 + 9n * NS_PER_SECOND + 1n, end: DAY0 + 20n * NS_PER_SECOND }], "the gap runs from just after the last stored trade");
+  });
+});
+
+describe('LiveTail', () => {
+  it('keeps its rows across a healing feed\'s disconnect, and forgets them after a gap', async () => {
+    const feed = new HealingFeed();
+    const tail = new LiveTail(feed, new Symbology().series(TRADE_NODE));
+    const all = { start: DAY0, end: DAY0 + 3600n * NS_PER_SECOND };
+    const held = () => tail.rows(all)?.length ?? 0;
+    try {
+      feed.rows(trades(300, 15));
+      await eventually(() => held() === 15, 'the first rows arrive');
+      assert.equal(tail.completeSince(), DAY0 + 300n * NS_PER_SECOND);
+
+      feed.queue.push({ type: 'disconnected', at: DAY0 + 315n * NS_PER_SECOND, reason: 'socket closed by peer' });
+      await eventually(() => !tail.connected, 'the disconnect is seen');
+      assert.equal(held(), 15, 'the feed fills its own holes, so the rows stay');
+      assert.equal(tail.completeSince(), DAY0 + 300n * NS_PER_SECOND);
+      feed.queue.push({ type: 'reconnected', at: DAY0 + 331n * NS_PER_SECOND });
+      await eventually(() => tail.connected, 'the reconnect is seen');
+      assert.equal(held(), 15);
+
+      feed.queue.push({ type: 'gap', range: { start: DAY0 + 315n * NS_PER_SECOND, end: DAY0 + 330n * NS_PER_SECOND }, reason: 'missing from REST too' });
+      await eventually(() => held() === 0, 'the gap drops the rows');
+      assert.equal(tail.completeSince(), undefined);
+
+      feed.rows(trades(330, 5));
+      await eventually(() => held() === 5, 'rows after the gap arrive');
+      assert.equal(tail.completeSince(), DAY0 + 330n * NS_PER_SECOND, 'complete only from after the gap');
+    } finally {
+      tail.close();
+      await tail.done;
+    }
   });
 });

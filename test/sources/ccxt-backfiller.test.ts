@@ -144,6 +144,17 @@ describe('CcxtBackfiller against the Binance simulator', () => {
     await assert.rejects(collect(b.backfill(barSeries, { start: BigInt(start) * MS, end: BigInt(start + 5 * MINUTE) * MS })), seamlessError('SEAMLESS_EXCHANGE', /row \d+ field \w+ .*malformed/));
   });
 
+  it('refuses a millisecond with more trades than a page holds, saying to raise the page limit', async () => {
+    // The simulator's own trades never share a millisecond: answer with a full page of two that do.
+    const at = Date.UTC(2024, 0, 2, 5, 0);
+    const trade = (id: number) => ({ a: id, p: '42000.01000000', q: '0.10000000', f: id, l: id, T: at, m: false, M: true });
+    sim.faults.http({ kind: 'status', status: 200, body: JSON.stringify([trade(1), trade(2)]) }, { path: '/aggTrades' });
+    await assert.rejects(
+      collect(backfiller({ pageLimit: 2 }).backfill(tradeSeries, { start: BigInt(at) * MS, end: BigInt(at + MINUTE) * MS })),
+      seamlessError('SEAMLESS_EXCHANGE', /more than 2 trades of BTC\/USDT in the millisecond .*; raise the page limit/),
+    );
+  });
+
   it('names an unknown symbol with what the exchange lists instead', async () => {
     const series = symbology.series('ohlcv:binance:BTC/EUR:1m');
     await assert.rejects(collect(backfiller().backfill(series, { start: BigInt(NOW - 3_600_000) * MS, end: BigInt(NOW) * MS })), seamlessError('SEAMLESS_UNKNOWN_SYMBOL', /binance does not list BTC\/EUR.*BTC\/USDT/));

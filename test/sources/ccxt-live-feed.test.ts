@@ -88,6 +88,12 @@ describe('CcxtLiveFeed against the simulator', () => {
     assert.deepEqual(prices, expected.map((t) => parseRaw(t.price, 2, 16, true)));
   });
 
+  it('loads markets once, through the rate-limited REST object, not again for the websocket', async () => {
+    const before = sim.stats.requestsTo('/exchangeInfo');
+    await collect(feed(), trades, (c) => c.tradeIds.length >= 1);
+    assert.equal(sim.stats.requestsTo('/exchangeInfo') - before, 1);
+  });
+
   it('fills trades the socket skipped from REST, and drops repeats', async () => {
     const f = feed();
     let faulted = false;

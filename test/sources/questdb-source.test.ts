@@ -8,7 +8,7 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { type Frame, allocFrame } from '../../src/model/frames.js';
 import { NS_PER_MINUTE, isoToNs } from '../../src/model/time.js';
 import { syntheticBars, syntheticQuotes } from '../../src/model/synthetic-market.js';
-import { SeamlessError } from '../../src/seamless/errors.js';
+import type { SeamlessError, SeamlessErrorCode } from '../../src/seamless/errors.js';
 import type { Series } from '../../src/seamless/series.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 import type { TimeRange } from '../../src/seamless/time-range.js';
@@ -17,6 +17,7 @@ import { QuestDbSource, questDbReachable } from '../../src/sources/questdb/index
 import { tempDir } from '../helpers/paths.js';
 import { type QuestDbServer, startQuestDb } from '../helpers/questdb-server.js';
 import { frameDifference } from '../helpers/random-frames.js';
+import { seamlessError } from '../helpers/seamless-assertions.js';
 
 const DAY0 = isoToNs('2024-01-02T00:00:00Z');
 const symbology = new Symbology();
@@ -37,16 +38,13 @@ function quotes(from: number, to: number, width: 8 | 16 = 16): Frame<'quote_tick
   return syntheticQuotes({ meta: META, start: minutes(from, to).start, count: (to - from) * 60, stepNs: 1_000_000_000n, width });
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<SeamlessError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof SeamlessError, `expected a SeamlessError, was ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return error;
-  }
-  assert.fail(`expected ${code}`);
+async function rejectsWith(promise: Promise<unknown>, code: SeamlessErrorCode, pattern?: RegExp): Promise<SeamlessError> {
+  let caught: unknown;
+  await assert.rejects(promise, (error: unknown) => {
+    caught = error;
+    return seamlessError(code, ...(pattern ? [pattern] : []))(error);
+  });
+  return caught as SeamlessError;
 }
 
 function closedPort(): Promise<number> {
@@ -185,7 +183,7 @@ describe('QuestDbSource and hostile names', () => {
 
   test('a table prefix that is not a plain name is refused up front', () => {
     for (const tablePrefix of ['x"; DROP TABLE seamless_bars; --', 'has space', '1starts_with_digit', '']) {
-      assert.throws(() => new QuestDbSource({ tablePrefix }), (error: unknown) => error instanceof SeamlessError && error.code === 'SEAMLESS_BAD_CONFIG');
+      assert.throws(() => new QuestDbSource({ tablePrefix }), seamlessError('SEAMLESS_BAD_CONFIG'));
     }
   });
 

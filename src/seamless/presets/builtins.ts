@@ -28,7 +28,7 @@ type MirrorOptions = z.infer<typeof mirrorOptions>;
 type FollowOptions = z.infer<typeof followOptions>;
 
 /** Written paths resolve against the file they were written in (the context's baseDir). */
-function resolvePath(context: PresetContext, path: string): string {
+export function resolvePath(context: PresetContext, path: string): string {
   return isAbsolute(path) ? path : resolve(context.baseDir, path);
 }
 

@@ -9,10 +9,11 @@
  * With `redis_url` (or REDIS_URL in the environment) every process sharing it shares one
  * token bucket per exchange and takes a lease per chunk, so a range is fetched once.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as z from 'zod';
+import { COORDINATOR_OUTAGE_POLICIES } from '../../coordination/coordinator-policy.js';
 import { DEFAULT_BACKFILL_POLICY, DEFAULT_CACHE, DEFAULT_COORDINATION, type CcxtSourceConfig, type CoordinationConfig, type ProviderConfig, STRATEGIES, type StorageConfig } from '../provider-config.js';
-import { defaultCatalogPath } from './builtins.js';
+import { defaultCatalogPath, resolvePath } from './builtins.js';
 import type { Dependency } from './dependency.js';
 import { strictObject } from './issues.js';
 import type { PresetContext, PresetRegistry } from './registry.js';
@@ -38,7 +39,7 @@ const exchangeOptions = strictObject({
   requests_per_second: z.number().positive().optional(),
   burst: z.number().int().positive().optional(),
   lease_ttl_ms: z.number().int().min(1000).optional(),
-  on_redis_outage: z.enum(['fail', 'skip', 'local-only']).optional(),
+  on_redis_outage: z.enum(COORDINATOR_OUTAGE_POLICIES).optional(),
   max_concurrent: z.number().int().min(1).max(64).optional(),
   storage: z.enum(['catalog', 'questdb']).optional(),
   questdb_url: url(['http:', 'https:']).optional(),
@@ -50,17 +51,13 @@ const exchangeOptions = strictObject({
 
 export type ExchangeOptions = z.infer<typeof exchangeOptions>;
 
-function anchored(path: string, context: PresetContext): string {
-  return isAbsolute(path) ? path : resolve(context.baseDir, path);
-}
-
 const DEFAULT_QUESTDB_URL = 'http://127.0.0.1:9000';
 
 /** A catalog folder, or QuestDB (password from QUESTDB_PASSWORD, never from the preset file). */
 function storage(options: ExchangeOptions, context: PresetContext): StorageConfig {
   const width = options.width ? { width: options.width } : {};
   if (options.storage !== 'questdb') {
-    return { kind: 'catalog', path: options.catalog_path === undefined ? defaultCatalogPath(context) : anchored(options.catalog_path, context), ...width };
+    return { kind: 'catalog', path: options.catalog_path === undefined ? defaultCatalogPath(context) : resolvePath(context, options.catalog_path), ...width };
   }
   return {
     kind: 'questdb',
@@ -69,7 +66,7 @@ function storage(options: ExchangeOptions, context: PresetContext): StorageConfi
     ...(options.questdb_user ? { user: options.questdb_user } : {}),
     ...(options.table_prefix ? { tablePrefix: options.table_prefix } : {}),
     // Known-empty ranges are remembered locally; stored coverage lives in QuestDB.
-    ledgerPath: anchored(options.ledger_path ?? join('.seamless', 'questdb-ledger'), context),
+    ledgerPath: resolvePath(context, options.ledger_path ?? join('.seamless', 'questdb-ledger')),
     ...width,
   };
 }

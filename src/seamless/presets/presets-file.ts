@@ -3,10 +3,11 @@
  * front (schema, references between sections, provider options), so a bad file fails at
  * start with the line to fix instead of at the first fetch.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { CONFORMANCE_RULES } from '../conformance/index.js';
 import { SeamlessError } from '../errors.js';
 import { type BackfillPolicy, type ConformanceConfig, type ProviderConfig, type SlaPhase, type SlaPolicy, catalogPathOf } from '../provider-config.js';
+import { resolvePath } from './builtins.js';
 import { formatOf, parseConfigText, readConfigFile, type ConfigSource, type PathSegment } from './config-source.js';
 import { DEFAULT_PRESETS_YAML } from './default-presets.js';
 import { DEFAULT_QUESTDB, DEFAULT_REDIS_URL, uniqueDependencies, type Dependency } from './dependency.js';
@@ -199,7 +200,7 @@ function resolveEntry(
       ? {}
       : { backfill: { ...base.config.backfill, policy: mergePolicy(base.config.backfill.policy, spec.backfill) } }),
     ...(sla === undefined ? {} : { sla }),
-    ...(spec.artifacts_dir === undefined ? {} : { artifactsDir: anchored(doc, spec.artifacts_dir) }),
+    ...(spec.artifacts_dir === undefined ? {} : { artifactsDir: resolvePath(doc.context, spec.artifacts_dir) }),
   };
   return { resolved: { config, requires: uniqueDependencies([...base.requires, ...extraRequires(spec, config)]) }, problems };
 }
@@ -257,10 +258,6 @@ function mergePolicy(policy: BackfillPolicy, spec: DataPresetSpec['backfill']): 
     retryBackoffMs: set(spec.retry_backoff_ms, policy.retryBackoffMs),
     jitterRatio: set(spec.jitter_ratio, policy.jitterRatio),
   };
-}
-
-function anchored(doc: PresetsDocument, path: string): string {
-  return isAbsolute(path) ? path : resolve(doc.context.baseDir, path);
 }
 
 /** `requires:` names kinds; where to look comes from the preset (catalog) or its own section. */
