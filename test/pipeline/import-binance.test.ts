@@ -117,6 +117,8 @@ describe('import binance', { timeout: TIMEOUT }, () => {
     assert.equal(summary.rows, spot.expected.length);
     const zips = server.requests.filter((p) => p.endsWith('.zip'));
     assert.equal(new Set(zips).size, zips.length, `each archive fetched once: ${zips.join(', ')}`);
+    const checksums = server.requests.filter((p) => p.endsWith('.CHECKSUM'));
+    assert.equal(new Set(checksums).size, checksums.length, `each .CHECKSUM fetched once: ${checksums.join(', ')}`);
     const ours = await (await Catalog.open(root)).readAll('trade_tick', 'BTCUSDT.BINANCE');
     const theirs = await (await Catalog.open(byFolder)).readAll('trade_tick', 'BTCUSDT.BINANCE');
     assert.deepEqual(ours, theirs);

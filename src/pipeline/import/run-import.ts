@@ -67,7 +67,7 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
   const summary = emptySummary(job.naming.id, identifier, job.type);
   const provisional: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0, ...(job.barType ? { barType: job.barType } : {}) };
   const probe = await DayWriter.open(job.catalog, job.type, provisional, job.stampOffsetNs);
-  const held = new Map<string, LocalArchive>();
+  const held = new Map<string, HeldArchive>();
   try {
     const precision = await choosePrecision({
       folder: await probe.existingMeta(),
@@ -92,7 +92,7 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
     summary.seconds = (performance.now() - started) / 1000;
     return summary;
   } finally {
-    for (const archive of held.values()) await archive.release();
+    for (const archive of held.values()) await archive.local.release();
     await job.source.close();
   }
 }
@@ -105,7 +105,21 @@ interface RunContext {
   readonly summary: ImportSummary;
   readonly progress: Progress;
   /** Archives fetched early (for precision inference), reused instead of fetched again. */
-  readonly held: Map<string, LocalArchive>;
+  readonly held: Map<string, HeldArchive>;
+}
+
+/** An archive fetched (and its checksum checked) ahead of its turn, by its relative path. */
+interface HeldArchive {
+  readonly local: LocalArchive;
+  /** verifyChecksum's answer: false when the .CHECKSUM was missing and allowed. */
+  readonly verified: boolean;
+}
+
+interface FetchedArchive {
+  readonly relPath: string;
+  readonly local: LocalArchive;
+  /** Set when the checksum was already checked (a held archive). */
+  readonly verified?: boolean;
 }
 
 async function importPlanned(context: RunContext, planned: PlannedArchive): Promise<void> {
@@ -124,7 +138,7 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     series.lastMicros = -1;
     return;
   }
-  const archive = await fetchArchive(context, planned);
+  const archive = await fetchArchive(job, context.held, planned);
   if (!archive) {
     if (planned.fallback) {
       for (const daily of planned.fallback) await importPlanned(context, daily);
@@ -139,7 +153,8 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     return;
   }
   try {
-    if (!(await verifyChecksum(job, archive.relPath, archive.local))) summary.checksumsMissing.push(archive.local.label);
+    const verified = archive.verified ?? (await verifyChecksum(job, archive.relPath, archive.local));
+    if (!verified) summary.checksumsMissing.push(archive.local.label);
     progress.archive(archive.local.label, archive.local.bytes);
     summary.archivesRead.push(archive.local.label);
     summary.bytesRead += archive.local.bytes;
@@ -227,11 +242,11 @@ function rules(context: RunContext, planned: PlannedArchive, precisions: readonl
   };
 }
 
-async function fetchArchive(context: RunContext, planned: PlannedArchive): Promise<{ relPath: string; local: LocalArchive } | undefined> {
+async function fetchArchive(job: ImportJob, heldArchives: ReadonlyMap<string, HeldArchive>, planned: PlannedArchive): Promise<FetchedArchive | undefined> {
   for (const relPath of planned.paths) {
-    const held = context.held.get(relPath);
-    if (held) return { relPath, local: held };
-    const local = await context.job.source.get(relPath);
+    const held = heldArchives.get(relPath);
+    if (held) return { relPath, ...held };
+    const local = await job.source.get(relPath);
     if (local) return { relPath, local };
   }
   return undefined;
@@ -257,20 +272,22 @@ async function verifyChecksum(job: ImportJob, relPath: string, archive: LocalArc
 }
 
 /** Reads the first archive of the plan that exists and returns the most decimals it has. */
-async function inferPrecision(job: ImportJob, held: Map<string, LocalArchive>): Promise<{ price: number; size: number; archive: string } | undefined> {
+async function inferPrecision(job: ImportJob, held: Map<string, HeldArchive>): Promise<{ price: number; size: number; archive: string } | undefined> {
   const candidates = job.archives.flatMap((a) => [a, ...(a.fallback ?? [])]);
   for (const planned of candidates) {
-    let found: { relPath: string; local: LocalArchive } | undefined;
-    for (const relPath of planned.paths) {
-      const local = await job.source.get(relPath);
-      if (local) {
-        found = { relPath, local };
-        break;
-      }
-    }
+    const found = await fetchArchive(job, held, planned);
     if (!found) continue;
-    held.set(found.relPath, found.local);
-    await verifyChecksum(job, found.relPath, found.local);
+    if (found.verified === undefined) {
+      let verified: boolean;
+      try {
+        verified = await verifyChecksum(job, found.relPath, found.local);
+      } catch (error) {
+        await found.local.release(); // not held yet, so runImport would not release it
+        throw error;
+      }
+      // Kept with its answer, so importPlanned neither fetches nor verifies it again.
+      held.set(found.relPath, { local: found.local, verified });
+    }
     const meta: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0 };
     const builder = new BatchBuilder(job.type, job.catalog.width, meta, job.batchRows);
     const series = new SeriesState();
