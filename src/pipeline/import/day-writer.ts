@@ -54,9 +54,10 @@ export class DayWriter {
     return { first, last: first + NS_PER_DAY - 1n };
   }
 
-  /** Whether the catalog already holds day `day` wholly, partly, or not at all. */
-  async state(day: number): Promise<DayState> {
-    return stateOf(await existingFiles(this.dir), this.window(day));
+  /** Whether the catalog already holds each of `days` wholly, partly, or not at all (the folder is listed once). */
+  async states(days: readonly number[]): Promise<Map<number, DayState>> {
+    const files = await existingFiles(this.dir);
+    return new Map(days.map((day) => [day, stateOf(files, this.window(day))]));
   }
 
   /** Returns the precisions the folder's files already have (one metadata per folder), if any. */

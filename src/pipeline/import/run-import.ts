@@ -125,8 +125,9 @@ interface FetchedArchive {
 async function importPlanned(context: RunContext, planned: PlannedArchive): Promise<void> {
   const { job, writer, summary, progress, series } = context;
   const wanted = new Set<number>();
+  const states = await writer.states(planned.days);
   for (const day of planned.days) {
-    const state = await writer.state(day);
+    const state = states.get(day)!;
     if (state === 'missing' || job.force) wanted.add(day);
     else if (state === 'covered') summary.daysSkipped.push(dayToIso(day));
     else summary.daysPartial.push(dayToIso(day));
@@ -167,7 +168,8 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     for await (const group of groupByDay(ordered)) {
       seen.add(group.day);
       if (!wanted.has(group.day)) continue; // drained by groupByDay
-      const replacing = job.force && (await writer.state(group.day)) !== 'missing';
+      // Writing one day leaves the others' states as listed above: day windows are disjoint.
+      const replacing = job.force && states.get(group.day) !== 'missing';
       const written = await writer.write(group.day, counted(group.frames, context), job.force);
       summary.daysWritten.push(dayToIso(group.day));
       if (replacing) summary.daysReplaced.push(dayToIso(group.day));
