@@ -48,6 +48,11 @@ export class DayWriter {
     return new DayWriter(catalog, type, meta, dir, offsetNs);
   }
 
+  /** The same folder written with `meta` (the precisions decided after opening), not opened again. */
+  withMeta(meta: FrameMeta): DayWriter {
+    return new DayWriter(this.catalog, this.type, meta, this.dir, this.offsetNs);
+  }
+
   /** The closed ns window of day `day`'s file. */
   window(day: number): Interval {
     const first = dayStartNs(day) + this.offsetNs;

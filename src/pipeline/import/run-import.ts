@@ -66,11 +66,12 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
   const identifier = job.type === 'bar' ? job.barType! : job.naming.id;
   const summary = emptySummary(job.naming.id, identifier, job.type);
   const provisional: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0, ...(job.barType ? { barType: job.barType } : {}) };
-  const probe = await DayWriter.open(job.catalog, job.type, provisional, job.stampOffsetNs);
+  // Opened once: its folder's files decide the precision, then it writes with that precision.
+  const opened = await DayWriter.open(job.catalog, job.type, provisional, job.stampOffsetNs);
   const held = new Map<string, HeldArchive>();
   try {
     const precision = await choosePrecision({
-      folder: await probe.existingMeta(),
+      folder: await opened.existingMeta(),
       instrument: await existingInstrument(job.catalog.root, job.naming.id),
       ...(job.precisionFlags ? { flags: job.precisionFlags } : {}),
       ...(job.rules ? { rules: job.rules } : {}),
@@ -78,7 +79,7 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
     });
     summary.precision = precision;
     const meta: FrameMeta = { ...provisional, pricePrecision: precision.price, sizePrecision: precision.size };
-    const writer = await DayWriter.open(job.catalog, job.type, meta, job.stampOffsetNs);
+    const writer = opened.withMeta(meta);
     const firstDay = job.archives[0]?.days[0] ?? 0;
     summary.instrumentWritten = await ensureInstrument(job.catalog.root, instrumentRecord(job.naming, precision, dayStartNs(firstDay), job.rules));
 
