@@ -6,7 +6,7 @@
  * re-run resumes after them.
  */
 import type { Catalog } from '../../catalog/catalog.js';
-import type { FixedWidth } from '../../model/fixed-point.js';
+import { type FixedWidth, fixedPrecisionOf } from '../../model/fixed-point.js';
 import type { FrameMeta } from '../../model/frames.js';
 import { zipCsvChunks, gzipChunks } from './archive-stream.js';
 import { BatchBuilder, type DayFrame, type ImportFrame, type ImportFrameType } from './batch-builder.js';
@@ -294,7 +294,7 @@ async function inferPrecision(job: ImportJob, held: Map<string, HeldArchive>): P
     const meta: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0 };
     const builder = new BatchBuilder(job.type, job.catalog.width, meta, job.batchRows);
     const series = new SeriesState();
-    const open = (job.catalog.width === 8 ? 9 : 16);
+    const open = fixedPrecisionOf(job.catalog.width);
     const scanRules: RowRules = {
       firstDay: planned.firstDay,
       lastDay: planned.lastDay,
