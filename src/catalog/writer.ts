@@ -199,7 +199,8 @@ function checkDisjoint(existing: readonly ExistingFile[], interval: Interval, di
   }
 }
 
-async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
+/** Refuses to add `width`-wide data with `meta` to the folder holding `path` when its files differ (one width and metadata per folder). */
+export async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type);

@@ -16,11 +16,9 @@
 import { access, link, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FolderScheme } from '../../catalog/data-types.js';
-import { planFileDecoding } from '../../catalog/frame-decode.js';
-import { openCatalogFile } from '../../catalog/open-file.js';
-import { existingFiles, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
+import { isCatalogError } from '../../catalog/errors.js';
+import { checkFolderCompatible, existingFiles, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
 import type { FixedWidth } from '../../model/fixed-point.js';
-import type { FrameMeta } from '../../model/frames.js';
 import { type CaptureState, type PendingSwap, type StreamPosition, saveState, watermarkKey } from './capture-state.js';
 import { type DayWrite, planCompaction, planDayWrite } from './day-files.js';
 import { CaptureError } from './errors.js';
@@ -253,21 +251,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** NautilusTrader needs one width and one metadata per folder: refuse to mix. */
+/** NautilusTrader needs one width and one metadata per folder: the catalog's check, under the capture's code. */
 async function checkCompatible(path: string, decl: StreamDecl, width: FixedWidth): Promise<void> {
-  const file = await openCatalogFile(path);
   try {
-    const plan = await planFileDecoding(file, decl.type);
-    const m: FrameMeta = plan.meta;
-    const same = plan.width === width && m.instrumentId === decl.meta.instrumentId && m.pricePrecision === decl.meta.pricePrecision && m.sizePrecision === decl.meta.sizePrecision && (decl.type !== 'bar' || m.barType === decl.meta.barType);
-    if (!same) {
-      throw new CaptureError(
-        'CAPTURE_CONVERSION_CONFLICT',
-        `${path} has ${plan.width * 8}-bit rows with metadata ${JSON.stringify(m)}, the capture ${width * 8}-bit rows with ${JSON.stringify(decl.meta)}; NautilusTrader needs one width and metadata per folder — capture into another catalog or rewrite the folder`,
-        { path },
-      );
-    }
-  } finally {
-    await file.close();
+    await checkFolderCompatible(path, decl.type, width, decl.meta);
+  } catch (error) {
+    if (!isCatalogError(error, 'CATALOG_WIDTH_MISMATCH') && !isCatalogError(error, 'CATALOG_METADATA')) throw error;
+    throw new CaptureError('CAPTURE_CONVERSION_CONFLICT', `${error.message} (capture into another catalog, or rewrite the folder; the segment stays in the WAL until then)`, { path }, error);
   }
 }
