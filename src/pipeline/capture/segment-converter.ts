@@ -74,7 +74,7 @@ export class SegmentConverter {
     const streams = new Map<number, StreamDecl>();
     const groups = new Map<string, DayGroup>();
     const gaps = new Map<string, RecordedGap[]>();
-    const lastRows = new Map<string, { start: number; end: number; maxTs: bigint }>();
+    const lastRows = new Map<string, { decl: StreamDecl; start: number; end: number; maxTs: bigint }>();
     let lastSeq = 0n;
     let skipped = 0;
     const where = (start: number): string => `${path} at byte ${start - RECORD_HEADER_BYTES}`;
@@ -123,7 +123,7 @@ export class SegmentConverter {
         previous.end = end;
         if (maxTs > previous.maxTs) previous.maxTs = maxTs;
       } else {
-        lastRows.set(decl.nodeId, { start, end, maxTs });
+        lastRows.set(decl.nodeId, { decl, start, end, maxTs });
       }
       const day = dayOf(minTs);
       if (day === dayOf(maxTs)) {
@@ -137,8 +137,7 @@ export class SegmentConverter {
     if (lastSeq === 0n) lastSeq = walk.firstSeq! - 1n;
     const positions = new Map<string, StreamPosition>();
     for (const [nodeId, last] of lastRows) {
-      const record = decodeRecord(data.subarray(last.start, last.end), streams, where(last.start)) as Extract<WalRecord, { kind: 'rows' }>;
-      const tradeId = record.frame.type === 'trade_tick' ? (record.frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1) : undefined;
+      const tradeId = last.decl.type === 'trade_tick' ? lastTradeId(data.subarray(last.start, last.end), streams, where(last.start)) : undefined;
       positions.set(nodeId, { lastTs: last.maxTs, ...(tradeId !== undefined ? { lastTradeId: tradeId } : {}) });
     }
 
@@ -220,8 +219,14 @@ export class SegmentConverter {
   }
 }
 
+/** The trade id of a trade rows record's last row (only trades have one, so only they are decoded). */
+function lastTradeId(bytes: Buffer, streams: Map<number, StreamDecl>, where: string): string | undefined {
+  const record = decodeRecord(bytes, streams, where) as Extract<WalRecord, { kind: 'rows' }>;
+  return (record.frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1);
+}
+
 /** Makes staged day files visible and removes the files they replace; safe to repeat. */
-export async function applySwap(swap: PendingSwap): Promise<void> {
+async function applySwap(swap: PendingSwap): Promise<void> {
   for (const { temp, path } of swap.staged) {
     if (!(await exists(temp))) continue; // done before a crash
     if (swap.replaces.includes(path)) {
