@@ -13,11 +13,11 @@
  * Readers may for a moment see a new file beside the one it replaces (between link and
  * unlink); they never see a partial file or a day with rows missing.
  */
-import { access, link, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FolderScheme } from '../../catalog/data-types.js';
 import { isCatalogError } from '../../catalog/errors.js';
-import { checkFolderCompatible, existingFiles, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
+import { checkFolderCompatible, existingFiles, exists, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
 import type { FixedWidth } from '../../model/fixed-point.js';
 import { type CaptureState, type PendingSwap, type StreamPosition, saveState, watermarkKey } from './capture-state.js';
 import { type DayWrite, planCompaction, planDayWrite } from './day-files.js';
@@ -245,15 +245,6 @@ async function applySwap(swap: PendingSwap): Promise<void> {
   for (const old of swap.replaces) if (!finals.has(old)) await rm(old, { force: true });
   const dirs = new Set([...swap.staged.map((s) => s.path), ...swap.replaces].map((p) => dirname(p)));
   for (const dir of dirs) await syncFolder(dir);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** NautilusTrader needs one width and one metadata per folder: the catalog's check, under the capture's code. */
