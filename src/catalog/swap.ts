@@ -16,10 +16,10 @@
  * An error (not a crash) during steps 3–4 is rolled back in-process instead.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CatalogError } from './errors.js';
-import { type StagedFile, commitStaged, discardStaged, syncFolder } from './writer.js';
+import { type StagedFile, commitStaged, discardStaged, exists, sameFile, syncFolder, writeSynced } from './writer.js';
 
 interface SwapJournal {
   readonly version: 1;
@@ -61,7 +61,8 @@ export async function swapFiles(oldPaths: readonly string[], staged: readonly St
     staged: staged.map((s) => ({ temp: s.temp, path: s.path })),
   };
   try {
-    await writeDurably(journalPath, JSON.stringify(journal));
+    await writeSynced(journalPath, JSON.stringify(journal));
+    await syncFolder(dirname(journalPath));
   } catch (error) {
     await Promise.all(staged.map(discardStaged));
     throw error;
@@ -178,30 +179,7 @@ async function readJournal(path: string): Promise<SwapJournal | undefined> {
   }
 }
 
-async function writeDurably(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await syncFolder(dirname(path));
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function someExist(paths: readonly string[]): Promise<boolean> {
   for (const path of paths) if (await exists(path)) return true;
   return false;
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
-  return x !== null && y !== null && x.dev === y.dev && x.ino === y.ino;
 }

@@ -10,7 +10,7 @@
  *   a reader never sees a partial file and a crash leaves no visible debris.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type FrameMeta, type MarketDataType, tsInitOf } from '../model/frames.js';
@@ -199,7 +199,8 @@ function checkDisjoint(existing: readonly ExistingFile[], interval: Interval, di
   }
 }
 
-async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
+/** Refuses to add `width`-wide data with `meta` to the folder holding `path` when its files differ (one width and metadata per folder). */
+export async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type);
@@ -235,4 +236,40 @@ export async function syncFolder(dir: string): Promise<void> {
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * Creates `path` (failing if it exists), lets `write` fill it, then fsyncs and closes it.
+ * When any of that fails the partial file is removed.
+ */
+export async function createSynced(path: string, write: (handle: FileHandle) => Promise<unknown>): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await write(handle);
+    await handle.sync();
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(path, { force: true });
+    throw error;
+  }
+}
+
+/** `createSynced` with UTF-8 `text` as the content. */
+export function writeSynced(path: string, text: string): Promise<void> {
+  return createSynced(path, (handle) => handle.writeFile(text, 'utf8'));
+}
+
+/** Whether `path` exists (crash recovery asks which step a file got to). */
+export async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Whether `a` and `b` are one file under two names (a link made before a crash). */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return x !== null && y !== null && x.dev === y.dev && x.ino === y.ino;
 }

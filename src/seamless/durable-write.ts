@@ -5,31 +5,12 @@
  * folder, so a reader sees the old or the new file, never half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncFolder } from '../catalog/writer.js';
+import { syncFolder, writeSynced } from '../catalog/writer.js';
 
-/**
- * Creates `path` (failing if it exists), lets `write` fill it, then fsyncs and closes it.
- * When any of that fails the partial file is removed.
- */
-export async function createSynced(path: string, write: (handle: FileHandle) => Promise<unknown>): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await write(handle);
-    await handle.sync();
-    await handle.close();
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(path, { force: true });
-    throw error;
-  }
-}
-
-/** `createSynced` with UTF-8 `text` as the content. */
-export function writeSynced(path: string, text: string): Promise<void> {
-  return createSynced(path, (handle) => handle.writeFile(text, 'utf8'));
-}
+// Live in the catalog (its swap journal needs them too, and it must not import seamless).
+export { createSynced, writeSynced } from '../catalog/writer.js';
 
 /** Replaces `dir/name` with `text` atomically and durably (`dir` must exist). */
 export async function replaceFile(dir: string, name: string, text: string): Promise<void> {

@@ -10,7 +10,8 @@ import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { existingFiles, stageFile, targetFolder } from '../../src/catalog/writer.js';
+import { existingFiles, stageFile, targetFolder, writeFrames } from '../../src/catalog/writer.js';
+import { fixedPrecisionOf, pow10 } from '../../src/model/fixed-point.js';
 import { NS_PER_DAY, NS_PER_HOUR } from '../../src/model/time.js';
 import { type FrameMeta, allocFrame, setFixedRaw } from '../../src/model/frames.js';
 import type { SeriesFrame } from '../../src/seamless/series.js';
@@ -284,6 +285,30 @@ describe('capture rotation and conversion', () => {
       return true;
     });
     assert.ok((await readdir(other.walDir)).some((n) => n.endsWith('.wal')), 'the segment is kept');
+  });
+
+  it('refuses to convert into a folder whose files have another precision or width, keeping the segment', async () => {
+    for (const [width, meta] of [[16, { ...META, pricePrecision: 3 }], [8, META]] as const) {
+      const r = await rig();
+      const frame = allocFrame('trade_tick', width, 1, meta);
+      setFixedRaw(frame.columns.price, 0, 42n * pow10(fixedPrecisionOf(width)));
+      setFixedRaw(frame.columns.size, 0, pow10(fixedPrecisionOf(width)));
+      frame.columns.aggressor_side[0] = 1;
+      frame.columns.trade_id[0] = '1';
+      frame.columns.ts_event[0] = DAY0 + NS_PER_HOUR;
+      frame.columns.ts_init[0] = DAY0 + NS_PER_HOUR;
+      await writeFrames(r.root, 'trade_tick', width, meta, [frame]);
+      const wal = r.wal();
+      wal.appendRows(TRADES, trades(2, 5, DAY0 + 2n * NS_PER_HOUR, 1_000_000n), 1n);
+      await wal.close();
+      await assert.rejects(r.converter.convert(r.sealed[0]!.path), (error: unknown) => {
+        assert.ok(error instanceof CaptureError, String(error));
+        assert.equal(error.code, 'CAPTURE_CONVERSION_CONFLICT');
+        assert.match(error.message, width === 8 ? /holds 64-bit files/ : /"pricePrecision":3/);
+        return true;
+      });
+      assert.ok((await readdir(r.walDir)).some((n) => n.endsWith('.wal')), 'the segment is kept');
+    }
   });
 
   it('names a damaged state file and what to do', async () => {

@@ -12,7 +12,9 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { readInstruments } from '../../src/catalog/instruments.js';
 import { binanceArchivePath, type BinanceDataset, klineInterval } from '../../src/pipeline/import/binance-layout.js';
 import { importBinance, planBinanceArchives } from '../../src/pipeline/import/binance-import.js';
-import { parseDay } from '../../src/pipeline/import/utc-days.js';
+import { dayStartNs, parseDay } from '../../src/pipeline/import/utc-days.js';
+import { type Frame, type FrameMeta, allocFrame, setFixedRaw } from '../../src/model/frames.js';
+import { NS_PER_HOUR } from '../../src/model/time.js';
 import { run } from '../helpers/cli-run.js';
 import { tempDir } from '../helpers/paths.js';
 import { peerJson, peerNdjson } from '../helpers/python-peer.js';
@@ -22,6 +24,20 @@ import { assertBars, assertTrades, peerRows } from '../support/archives/peer-che
 
 const TIMEOUT = 600_000;
 const day = (iso: string) => parseDay(iso, 'test');
+
+/** `count` trades of `meta` (width 16), one an hour from `startNs`. */
+function oneTradePerHour(meta: FrameMeta, startNs: bigint, count: number): Frame<'trade_tick'> {
+  const frame = allocFrame('trade_tick', 16, count, meta);
+  for (let i = 0; i < count; i++) {
+    setFixedRaw(frame.columns.price, i, BigInt(90_000 + i) * 10n ** 16n);
+    setFixedRaw(frame.columns.size, i, 10n ** 16n);
+    frame.columns.aggressor_side[i] = 1;
+    frame.columns.trade_id[i] = String(i + 1);
+    frame.columns.ts_event[i] = startNs + BigInt(i) * NS_PER_HOUR;
+    frame.columns.ts_init[i] = startNs + BigInt(i) * NS_PER_HOUR;
+  }
+  return frame;
+}
 
 interface TradeDays {
   readonly expected: ExpectedTrade[];
@@ -117,6 +133,8 @@ describe('import binance', { timeout: TIMEOUT }, () => {
     assert.equal(summary.rows, spot.expected.length);
     const zips = server.requests.filter((p) => p.endsWith('.zip'));
     assert.equal(new Set(zips).size, zips.length, `each archive fetched once: ${zips.join(', ')}`);
+    const checksums = server.requests.filter((p) => p.endsWith('.CHECKSUM'));
+    assert.equal(new Set(checksums).size, checksums.length, `each .CHECKSUM fetched once: ${checksums.join(', ')}`);
     const ours = await (await Catalog.open(root)).readAll('trade_tick', 'BTCUSDT.BINANCE');
     const theirs = await (await Catalog.open(byFolder)).readAll('trade_tick', 'BTCUSDT.BINANCE');
     assert.deepEqual(ours, theirs);
@@ -264,6 +282,46 @@ describe('import binance', { timeout: TIMEOUT }, () => {
     const result = await peerJson<{ iterations: number; total_orders: number; fills: number }>(['backtest', '--catalog', root, '--instrument-id', 'BTCUSDT.BINANCE', '--bar-type', barType], { timeoutMs: 300_000 });
     assert.equal(result.iterations, expected.length, 'the backtest saw every imported bar');
     assert.ok(result.total_orders > 0 && result.fills > 0, `EMACross traded on the imported bars: ${JSON.stringify(result)}`);
+  });
+
+  it('refuses an impossible date and klines without --interval (exit 2), leaves a half-imported day alone, and will not --force over a file reaching into the next day', async () => {
+    const root = join(tmp.path, 'bad-input');
+    const common = ['--source', mirror, '--market', 'spot', '--symbol', 'BTCUSDT', '--catalog', root, '--quiet'];
+    const date = await run('import', 'binance', ...common, '--type', 'trades', '--start', '2024-02-30', '--end', '2024-03-01');
+    assert.equal(date.code, 2, date.err);
+    assert.match(date.err, /--start must be a UTC date YYYY-MM-DD \(e\.g\. 2025-01-31\), was "2024-02-30"/);
+    const klines = await run('import', 'binance', ...common, '--type', 'klines', '--start', '2024-12-30', '--end', '2024-12-30');
+    assert.equal(klines.code, 2, klines.err);
+    assert.match(klines.err, /--type klines needs --interval \(e\.g\. 1m\)/);
+
+    // A file holding the first hour of 12-30 only: that day is reported partial, not touched.
+    const meta: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 5 };
+    const partial = await Catalog.open(root);
+    await partial.write(oneTradePerHour(meta, dayStartNs(day('2024-12-30')), 2));
+    const folder = join(root, 'data', 'trade_tick', 'BTCUSDT.BINANCE');
+    const before = await readdir(folder);
+    const summary = await importBinance({ source: mirror, market: 'spot', type: 'trades', symbol: 'BTCUSDT', start: '2024-12-30', end: '2024-12-31', catalog: partial, progress: false });
+    assert.deepEqual(summary.daysPartial, ['2024-12-30']);
+    assert.deepEqual(summary.daysWritten, ['2024-12-31']);
+    assert.deepEqual(summary.daysSkipped, []);
+    const listed = await readdir(folder);
+    assert.ok(before.every((name) => listed.includes(name)), 'the half-day file stays');
+
+    // A file from 23:00 on 12-30 to 01:00 on 12-31: --force cannot replace 12-30 alone.
+    const spanningRoot = join(tmp.path, 'bad-input-spanning');
+    const spanning = await Catalog.open(spanningRoot);
+    await spanning.write(oneTradePerHour(meta, dayStartNs(day('2024-12-30')) + 23n * NS_PER_HOUR, 3));
+    const spanningFolder = join(spanningRoot, 'data', 'trade_tick', 'BTCUSDT.BINANCE');
+    const files = await readdir(spanningFolder);
+    await assert.rejects(
+      importBinance({ source: mirror, market: 'spot', type: 'trades', symbol: 'BTCUSDT', start: '2024-12-30', end: '2024-12-30', catalog: spanning, force: true, progress: false }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'IMPORT_CATALOG');
+        assert.match(error.message, /reaches beyond day 2024-12-30, so --force cannot replace just that day; delete the range first/);
+        return true;
+      },
+    );
+    assert.deepEqual(await readdir(spanningFolder), files, 'nothing replaced, nothing staged left behind');
   });
 
   it('runs from the CLI, printing the summary; a bad flag exits 2 and an import error exits 1 naming the archive', async () => {

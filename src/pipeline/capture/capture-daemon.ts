@@ -119,7 +119,7 @@ export class CaptureDaemon {
     await converter.finishPending();
     const recovered = await recoverWal(o.walDir);
     for (const segment of recovered.segments) {
-      o.log({ event: 'recovered', segment: segment.path, records: segment.records.length, truncatedBytes: segment.truncatedBytes, ...(segment.damage ? { damage: segment.damage.reason } : {}), ...(segment.keptAside ? { keptAside: segment.keptAside } : {}) });
+      o.log({ event: 'recovered', segment: segment.path, records: segment.recordCount, truncatedBytes: segment.truncatedBytes, ...(segment.damage ? { damage: segment.damage.reason } : {}), ...(segment.keptAside ? { keptAside: segment.keptAside } : {}) });
     }
     this.#queue = new ConversionQueue(converter, this.metrics, {
       converted: (r) => o.log({ event: 'converted', segment: r.path, rows: r.rows, skipped: r.skipped, gaps: r.gaps, files: r.files }),

@@ -13,14 +13,12 @@
  * Readers may for a moment see a new file beside the one it replaces (between link and
  * unlink); they never see a partial file or a day with rows missing.
  */
-import { access, link, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FolderScheme } from '../../catalog/data-types.js';
-import { planFileDecoding } from '../../catalog/frame-decode.js';
-import { openCatalogFile } from '../../catalog/open-file.js';
-import { existingFiles, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
+import { isCatalogError } from '../../catalog/errors.js';
+import { checkFolderCompatible, existingFiles, exists, frameIdentifier, syncFolder, targetFolder } from '../../catalog/writer.js';
 import type { FixedWidth } from '../../model/fixed-point.js';
-import type { FrameMeta } from '../../model/frames.js';
 import { type CaptureState, type PendingSwap, type StreamPosition, saveState, watermarkKey } from './capture-state.js';
 import { type DayWrite, planCompaction, planDayWrite } from './day-files.js';
 import { CaptureError } from './errors.js';
@@ -76,7 +74,7 @@ export class SegmentConverter {
     const streams = new Map<number, StreamDecl>();
     const groups = new Map<string, DayGroup>();
     const gaps = new Map<string, RecordedGap[]>();
-    const lastRows = new Map<string, { start: number; end: number; maxTs: bigint }>();
+    const lastRows = new Map<string, { decl: StreamDecl; start: number; end: number; maxTs: bigint }>();
     let lastSeq = 0n;
     let skipped = 0;
     const where = (start: number): string => `${path} at byte ${start - RECORD_HEADER_BYTES}`;
@@ -125,7 +123,7 @@ export class SegmentConverter {
         previous.end = end;
         if (maxTs > previous.maxTs) previous.maxTs = maxTs;
       } else {
-        lastRows.set(decl.nodeId, { start, end, maxTs });
+        lastRows.set(decl.nodeId, { decl, start, end, maxTs });
       }
       const day = dayOf(minTs);
       if (day === dayOf(maxTs)) {
@@ -139,8 +137,7 @@ export class SegmentConverter {
     if (lastSeq === 0n) lastSeq = walk.firstSeq! - 1n;
     const positions = new Map<string, StreamPosition>();
     for (const [nodeId, last] of lastRows) {
-      const record = decodeRecord(data.subarray(last.start, last.end), streams, where(last.start)) as Extract<WalRecord, { kind: 'rows' }>;
-      const tradeId = record.frame.type === 'trade_tick' ? (record.frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1) : undefined;
+      const tradeId = last.decl.type === 'trade_tick' ? lastTradeId(data.subarray(last.start, last.end), streams, where(last.start)) : undefined;
       positions.set(nodeId, { lastTs: last.maxTs, ...(tradeId !== undefined ? { lastTradeId: tradeId } : {}) });
     }
 
@@ -222,8 +219,14 @@ export class SegmentConverter {
   }
 }
 
+/** The trade id of a trade rows record's last row (only trades have one, so only they are decoded). */
+function lastTradeId(bytes: Buffer, streams: Map<number, StreamDecl>, where: string): string | undefined {
+  const record = decodeRecord(bytes, streams, where) as Extract<WalRecord, { kind: 'rows' }>;
+  return (record.frame.columns as unknown as { trade_id: string[] }).trade_id.at(-1);
+}
+
 /** Makes staged day files visible and removes the files they replace; safe to repeat. */
-export async function applySwap(swap: PendingSwap): Promise<void> {
+async function applySwap(swap: PendingSwap): Promise<void> {
   for (const { temp, path } of swap.staged) {
     if (!(await exists(temp))) continue; // done before a crash
     if (swap.replaces.includes(path)) {
@@ -244,30 +247,12 @@ export async function applySwap(swap: PendingSwap): Promise<void> {
   for (const dir of dirs) await syncFolder(dir);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** NautilusTrader needs one width and one metadata per folder: refuse to mix. */
+/** NautilusTrader needs one width and one metadata per folder: the catalog's check, under the capture's code. */
 async function checkCompatible(path: string, decl: StreamDecl, width: FixedWidth): Promise<void> {
-  const file = await openCatalogFile(path);
   try {
-    const plan = await planFileDecoding(file, decl.type);
-    const m: FrameMeta = plan.meta;
-    const same = plan.width === width && m.instrumentId === decl.meta.instrumentId && m.pricePrecision === decl.meta.pricePrecision && m.sizePrecision === decl.meta.sizePrecision && (decl.type !== 'bar' || m.barType === decl.meta.barType);
-    if (!same) {
-      throw new CaptureError(
-        'CAPTURE_CONVERSION_CONFLICT',
-        `${path} has ${plan.width * 8}-bit rows with metadata ${JSON.stringify(m)}, the capture ${width * 8}-bit rows with ${JSON.stringify(decl.meta)}; NautilusTrader needs one width and metadata per folder — capture into another catalog or rewrite the folder`,
-        { path },
-      );
-    }
-  } finally {
-    await file.close();
+    await checkFolderCompatible(path, decl.type, width, decl.meta);
+  } catch (error) {
+    if (!isCatalogError(error, 'CATALOG_WIDTH_MISMATCH') && !isCatalogError(error, 'CATALOG_METADATA')) throw error;
+    throw new CaptureError('CAPTURE_CONVERSION_CONFLICT', `${error.message} (capture into another catalog, or rewrite the folder; the segment stays in the WAL until then)`, { path }, error);
   }
 }

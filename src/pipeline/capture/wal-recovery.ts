@@ -31,13 +31,12 @@ export async function recoverWal(walDir: string): Promise<RecoveredWal> {
   let lastSeq = 0n;
   for (const path of await listSegments(walDir)) {
     const recovered = await recoverSegment(path);
-    const last = recovered.records.at(-1);
-    if (!last) {
+    const seq = recovered.lastSeq;
+    if (seq === undefined) {
       // Nothing acknowledged in it; remove so its name is free for the next segment.
       await rm(path, { force: true });
       continue;
     }
-    const seq = last.payload.readBigUInt64LE(1);
     if (seq > lastSeq) lastSeq = seq;
     segments.push(recovered);
   }

@@ -219,7 +219,12 @@ function isZeroFilled(data: Buffer, from: number): boolean {
   return true;
 }
 
-export interface RecoveredSegment extends SegmentScan {
+export interface RecoveredSegment extends SegmentWalk {
+  readonly path: string;
+  /** Whole records left in the segment. */
+  readonly recordCount: number;
+  /** The sequence of the last of them; undefined when there are none. */
+  readonly lastSeq: bigint | undefined;
   /** Bytes cut off the end of the file. */
   readonly truncatedBytes: number;
   /** Where the cut bytes were kept, when they were more than a torn tail. */
@@ -228,21 +233,28 @@ export interface RecoveredSegment extends SegmentScan {
 
 /**
  * Cuts a segment after its last whole record. A segment whose header is torn holds no
- * records and is removed.
+ * records and is removed. Records are only counted, not collected: start-up needs no more.
  */
 export async function recoverSegment(path: string): Promise<RecoveredSegment> {
-  const scan = await scanSegment(path);
-  if (scan.validEnd === scan.fileBytes) return { ...scan, truncatedBytes: 0 };
+  const data = await readFile(path);
+  let recordCount = 0;
+  let lastStart = -1;
+  const walk = walkSegment(data, (start) => {
+    recordCount += 1;
+    lastStart = start;
+  });
+  // A record's sequence follows its kind byte.
+  const found = { path, ...walk, recordCount, lastSeq: lastStart < 0 ? undefined : data.readBigUInt64LE(lastStart + 1) };
+  if (walk.validEnd === walk.fileBytes) return { ...found, truncatedBytes: 0 };
   let keptAside: string | undefined;
-  if (scan.damage && !scan.damage.tornTail) {
-    keptAside = join(path, '..', `${basename(path)}.${scan.validEnd}.corrupt`);
-    const data = await readFile(path);
-    await writeFile(keptAside, data.subarray(scan.validEnd));
+  if (walk.damage && !walk.damage.tornTail) {
+    keptAside = join(path, '..', `${basename(path)}.${walk.validEnd}.corrupt`);
+    await writeFile(keptAside, data.subarray(walk.validEnd));
   }
-  if (scan.firstSeq === undefined) {
+  if (walk.firstSeq === undefined) {
     await rm(path, { force: true });
   } else {
-    await truncate(path, scan.validEnd);
+    await truncate(path, walk.validEnd);
     const handle = await open(path, 'r+');
     try {
       await handle.sync();
@@ -250,5 +262,5 @@ export async function recoverSegment(path: string): Promise<RecoveredSegment> {
       await handle.close();
     }
   }
-  return { ...scan, truncatedBytes: scan.fileBytes - scan.validEnd, ...(keptAside ? { keptAside } : {}) };
+  return { ...found, truncatedBytes: walk.fileBytes - walk.validEnd, ...(keptAside ? { keptAside } : {}) };
 }

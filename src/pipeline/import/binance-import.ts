@@ -15,9 +15,10 @@ import { ImportError } from './errors.js';
 import { readExchangeInfo } from './exchange-info.js';
 import { binanceInstrument } from './instrument-ids.js';
 import { type PlannedArchive, runImport } from './run-import.js';
+import { precisionFlags } from './precision-plan.js';
 import { openSource } from './sources.js';
 import type { ImportSummary } from './summary.js';
-import { monthBounds, parseDay } from './utc-days.js';
+import { monthBounds, parseDayRange } from './utc-days.js';
 
 export interface BinanceImportOptions {
   /** A folder mirroring data.binance.vision, or its base URL. */
@@ -70,9 +71,7 @@ export function planBinanceArchives(dataset: BinanceDataset, first: number, last
 
 export async function importBinance(options: BinanceImportOptions): Promise<ImportSummary> {
   const symbol = checkArchiveSymbol(options.symbol);
-  const first = parseDay(options.start, 'start');
-  const last = parseDay(options.end, 'end');
-  if (last < first) throw new ImportError('IMPORT_USAGE', `--end ${options.end} is before --start ${options.start}`);
+  const { first, last } = parseDayRange(options.start, options.end);
   let interval: KlineInterval | undefined;
   if (options.type === 'klines') {
     if (!options.interval) throw new ImportError('IMPORT_USAGE', '--type klines needs --interval (e.g. 1m)');
@@ -86,10 +85,7 @@ export async function importBinance(options: BinanceImportOptions): Promise<Impo
   const barType = interval
     ? formatBarType({ instrumentId: naming.id, spec: { step: interval.step, aggregation: interval.aggregation, priceType: 'LAST' }, aggregationSource: 'EXTERNAL' })
     : undefined;
-  const flags = {
-    ...(options.pricePrecision !== undefined ? { price: options.pricePrecision } : {}),
-    ...(options.sizePrecision !== undefined ? { size: options.sizePrecision } : {}),
-  };
+  const flags = precisionFlags(options.pricePrecision, options.sizePrecision);
   return runImport({
     catalog: options.catalog,
     source: openSource(options.source),
@@ -101,7 +97,7 @@ export async function importBinance(options: BinanceImportOptions): Promise<Impo
     archives: planBinanceArchives(dataset, first, last, options.dailyOnly ?? false),
     checksums: options.allowMissingChecksum ? 'warn' : 'required',
     force: options.force ?? false,
-    ...(Object.keys(flags).length ? { precisionFlags: flags } : {}),
+    ...(flags ? { precisionFlags: flags } : {}),
     ...(rules ? { rules } : {}),
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
     ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),

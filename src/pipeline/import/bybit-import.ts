@@ -10,13 +10,13 @@
  * Files may be newest-first; they are put in time order through a disk spill.
  */
 import type { Catalog } from '../../catalog/catalog.js';
-import { ImportError } from './errors.js';
 import { bybitInstrument } from './instrument-ids.js';
 import type { RowLayout } from './row-mapper.js';
 import { type PlannedArchive, runImport } from './run-import.js';
+import { precisionFlags } from './precision-plan.js';
 import { openSource } from './sources.js';
 import type { ImportSummary } from './summary.js';
-import { dayToIso, parseDay } from './utc-days.js';
+import { dayToIso, parseDayRange } from './utc-days.js';
 import { checkArchiveSymbol } from './binance-layout.js';
 
 export const BYBIT_MARKETS = ['linear', 'inverse', 'spot'] as const;
@@ -61,15 +61,10 @@ export function bybitDayPaths(market: BybitMarket, symbol: string, day: number):
 
 export async function importBybit(options: BybitImportOptions): Promise<ImportSummary> {
   const symbol = checkArchiveSymbol(options.symbol);
-  const first = parseDay(options.start, 'start');
-  const last = parseDay(options.end, 'end');
-  if (last < first) throw new ImportError('IMPORT_USAGE', `--end ${options.end} is before --start ${options.start}`);
+  const { first, last } = parseDayRange(options.start, options.end);
   const archives: PlannedArchive[] = [];
   for (let day = first; day <= last; day++) archives.push({ paths: bybitDayPaths(options.market, symbol, day), format: 'gzip', firstDay: day, lastDay: day, days: [day] });
-  const flags = {
-    ...(options.pricePrecision !== undefined ? { price: options.pricePrecision } : {}),
-    ...(options.sizePrecision !== undefined ? { size: options.sizePrecision } : {}),
-  };
+  const flags = precisionFlags(options.pricePrecision, options.sizePrecision);
   return runImport({
     catalog: options.catalog,
     source: openSource(options.source),
@@ -80,7 +75,7 @@ export async function importBybit(options: BybitImportOptions): Promise<ImportSu
     archives,
     checksums: 'none',
     force: options.force ?? false,
-    ...(Object.keys(flags).length ? { precisionFlags: flags } : {}),
+    ...(flags ? { precisionFlags: flags } : {}),
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
     ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
   });

@@ -48,15 +48,21 @@ export class DayWriter {
     return new DayWriter(catalog, type, meta, dir, offsetNs);
   }
 
+  /** The same folder written with `meta` (the precisions decided after opening), not opened again. */
+  withMeta(meta: FrameMeta): DayWriter {
+    return new DayWriter(this.catalog, this.type, meta, this.dir, this.offsetNs);
+  }
+
   /** The closed ns window of day `day`'s file. */
   window(day: number): Interval {
     const first = dayStartNs(day) + this.offsetNs;
     return { first, last: first + NS_PER_DAY - 1n };
   }
 
-  /** Whether the catalog already holds day `day` wholly, partly, or not at all. */
-  async state(day: number): Promise<DayState> {
-    return stateOf(await existingFiles(this.dir), this.window(day));
+  /** Whether the catalog already holds each of `days` wholly, partly, or not at all (the folder is listed once). */
+  async states(days: readonly number[]): Promise<Map<number, DayState>> {
+    const files = await existingFiles(this.dir);
+    return new Map(days.map((day) => [day, stateOf(files, this.window(day))]));
   }
 
   /** Returns the precisions the folder's files already have (one metadata per folder), if any. */

@@ -4,9 +4,9 @@
  * Exchange archives have no quoting, so a comma always ends a field. Every failure throws an
  * ImportError naming the archive, line and field (see `fail`).
  */
-import type { FixedWidth } from '../../model/fixed-point.js';
+import { type FixedWidth, fixedPrecisionOf } from '../../model/fixed-point.js';
 import { ImportError, badRow } from './errors.js';
-import { writeDecimalTextExact, writeScaledDigits } from './fixed-bytes.js';
+import { fastIntegerDigits, writeDecimalTextExact, writeScaledDigits } from './fixed-bytes.js';
 
 const COMMA = 44;
 const DOT = 46;
@@ -122,9 +122,9 @@ export class FieldReader {
     if (!any) this.fail('must be a decimal number');
     this.pos = p;
     this.zero = value === 0;
-    const fixed = width === 8 ? 9 : 16;
+    const fixed = fixedPrecisionOf(width);
     if (decimals > fixed) this.fail(`has ${decimals} decimals, more than the ${fixed} a ${width * 8}-bit catalog holds`);
-    if (value > MAX_SAFE || integerDigits > (width === 8 ? 9 : 12)) {
+    if (value > MAX_SAFE || integerDigits > fastIntegerDigits(width)) {
       // Rare: long or huge values go through the exact BigInt path (and its range checks).
       try {
         writeDecimalTextExact(new Uint8Array(words.buffer, words.byteOffset), row * width, this.fieldText(), width, false);

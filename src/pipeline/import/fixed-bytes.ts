@@ -10,7 +10,7 @@
  * or above 10^12 take the exact BigInt path of src/model/fixed-point.ts instead (its range
  * checks included).
  */
-import { type FixedWidth, parseRaw } from '../../model/fixed-point.js';
+import { type FixedWidth, fixedPrecisionOf, parseRaw } from '../../model/fixed-point.js';
 
 const LIMB = 16_777_216; // 2^24
 const P0: number[] = [];
@@ -21,6 +21,14 @@ for (let k = 0; k <= 16; k++) {
   P0.push(Number(p & 0xffffffn));
   P1.push(Number((p >> 24n) & 0xffffffn));
   P2.push(Number(p >> 48n));
+}
+
+/**
+ * The most integer digits a value may have for `writeScaledDigits`: its raw then stays far
+ * inside the width's range (below 10^18 at width 8, 10^28 at 16), so no range check is due.
+ */
+export function fastIntegerDigits(width: FixedWidth): 9 | 12 {
+  return width === 8 ? 9 : 12;
 }
 
 const INV_LIMB = 1 / LIMB; // a power of two: x * INV_LIMB is exact, so floor() splits exactly
@@ -90,8 +98,7 @@ function writeSmallScaledDigits(words: Uint32Array, word: number, digits: number
  * values). Throws FixedPointError (from parseRaw) when it does not fit the width.
  */
 export function writeDecimalTextExact(bytes: Uint8Array, offset: number, text: string, width: FixedWidth, signed: boolean): void {
-  const fixed = width === 8 ? 9 : 16;
-  let raw = parseRaw(text, fixed, width, signed);
+  let raw = parseRaw(text, fixedPrecisionOf(width), width, signed);
   for (let i = 0; i < width; i++) {
     bytes[offset + i] = Number(raw & 0xffn);
     raw >>= 8n;

@@ -33,6 +33,12 @@ export interface PrecisionInputs {
   readonly infer: () => Promise<{ price: number; size: number; archive: string } | undefined>;
 }
 
+/** The `--price-precision` / `--size-precision` given, as PrecisionInputs' flags; undefined when neither was. */
+export function precisionFlags(price: number | undefined, size: number | undefined): PrecisionInputs['flags'] {
+  if (price === undefined && size === undefined) return undefined;
+  return { ...(price !== undefined ? { price } : {}), ...(size !== undefined ? { size } : {}) };
+}
+
 export async function choosePrecision(inputs: PrecisionInputs): Promise<PrecisionChoice> {
   const candidates: PrecisionChoice[] = [];
   if (inputs.folder) candidates.push({ price: inputs.folder.pricePrecision, size: inputs.folder.sizePrecision, source: 'the catalog folder\'s existing files' });

@@ -6,7 +6,7 @@
  * re-run resumes after them.
  */
 import type { Catalog } from '../../catalog/catalog.js';
-import type { FixedWidth } from '../../model/fixed-point.js';
+import { type FixedWidth, fixedPrecisionOf } from '../../model/fixed-point.js';
 import type { FrameMeta } from '../../model/frames.js';
 import { zipCsvChunks, gzipChunks } from './archive-stream.js';
 import { BatchBuilder, type DayFrame, type ImportFrame, type ImportFrameType } from './batch-builder.js';
@@ -66,11 +66,12 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
   const identifier = job.type === 'bar' ? job.barType! : job.naming.id;
   const summary = emptySummary(job.naming.id, identifier, job.type);
   const provisional: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0, ...(job.barType ? { barType: job.barType } : {}) };
-  const probe = await DayWriter.open(job.catalog, job.type, provisional, job.stampOffsetNs);
-  const held = new Map<string, LocalArchive>();
+  // Opened once: its folder's files decide the precision, then it writes with that precision.
+  const opened = await DayWriter.open(job.catalog, job.type, provisional, job.stampOffsetNs);
+  const held = new Map<string, HeldArchive>();
   try {
     const precision = await choosePrecision({
-      folder: await probe.existingMeta(),
+      folder: await opened.existingMeta(),
       instrument: await existingInstrument(job.catalog.root, job.naming.id),
       ...(job.precisionFlags ? { flags: job.precisionFlags } : {}),
       ...(job.rules ? { rules: job.rules } : {}),
@@ -78,7 +79,7 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
     });
     summary.precision = precision;
     const meta: FrameMeta = { ...provisional, pricePrecision: precision.price, sizePrecision: precision.size };
-    const writer = await DayWriter.open(job.catalog, job.type, meta, job.stampOffsetNs);
+    const writer = opened.withMeta(meta);
     const firstDay = job.archives[0]?.days[0] ?? 0;
     summary.instrumentWritten = await ensureInstrument(job.catalog.root, instrumentRecord(job.naming, precision, dayStartNs(firstDay), job.rules));
 
@@ -92,7 +93,7 @@ export async function runImport(job: ImportJob): Promise<ImportSummary> {
     summary.seconds = (performance.now() - started) / 1000;
     return summary;
   } finally {
-    for (const archive of held.values()) await archive.release();
+    for (const archive of held.values()) await archive.local.release();
     await job.source.close();
   }
 }
@@ -105,14 +106,29 @@ interface RunContext {
   readonly summary: ImportSummary;
   readonly progress: Progress;
   /** Archives fetched early (for precision inference), reused instead of fetched again. */
-  readonly held: Map<string, LocalArchive>;
+  readonly held: Map<string, HeldArchive>;
+}
+
+/** An archive fetched (and its checksum checked) ahead of its turn, by its relative path. */
+interface HeldArchive {
+  readonly local: LocalArchive;
+  /** verifyChecksum's answer: false when the .CHECKSUM was missing and allowed. */
+  readonly verified: boolean;
+}
+
+interface FetchedArchive {
+  readonly relPath: string;
+  readonly local: LocalArchive;
+  /** Set when the checksum was already checked (a held archive). */
+  readonly verified?: boolean;
 }
 
 async function importPlanned(context: RunContext, planned: PlannedArchive): Promise<void> {
   const { job, writer, summary, progress, series } = context;
   const wanted = new Set<number>();
+  const states = await writer.states(planned.days);
   for (const day of planned.days) {
-    const state = await writer.state(day);
+    const state = states.get(day)!;
     if (state === 'missing' || job.force) wanted.add(day);
     else if (state === 'covered') summary.daysSkipped.push(dayToIso(day));
     else summary.daysPartial.push(dayToIso(day));
@@ -124,7 +140,7 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     series.lastMicros = -1;
     return;
   }
-  const archive = await fetchArchive(context, planned);
+  const archive = await fetchArchive(job, context.held, planned);
   if (!archive) {
     if (planned.fallback) {
       for (const daily of planned.fallback) await importPlanned(context, daily);
@@ -139,7 +155,8 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     return;
   }
   try {
-    if (!(await verifyChecksum(job, archive.relPath, archive.local))) summary.checksumsMissing.push(archive.local.label);
+    const verified = archive.verified ?? (await verifyChecksum(job, archive.relPath, archive.local));
+    if (!verified) summary.checksumsMissing.push(archive.local.label);
     progress.archive(archive.local.label, archive.local.bytes);
     summary.archivesRead.push(archive.local.label);
     summary.bytesRead += archive.local.bytes;
@@ -152,7 +169,8 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
     for await (const group of groupByDay(ordered)) {
       seen.add(group.day);
       if (!wanted.has(group.day)) continue; // drained by groupByDay
-      const replacing = job.force && (await writer.state(group.day)) !== 'missing';
+      // Writing one day leaves the others' states as listed above: day windows are disjoint.
+      const replacing = job.force && states.get(group.day) !== 'missing';
       const written = await writer.write(group.day, counted(group.frames, context), job.force);
       summary.daysWritten.push(dayToIso(group.day));
       if (replacing) summary.daysReplaced.push(dayToIso(group.day));
@@ -227,11 +245,11 @@ function rules(context: RunContext, planned: PlannedArchive, precisions: readonl
   };
 }
 
-async function fetchArchive(context: RunContext, planned: PlannedArchive): Promise<{ relPath: string; local: LocalArchive } | undefined> {
+async function fetchArchive(job: ImportJob, heldArchives: ReadonlyMap<string, HeldArchive>, planned: PlannedArchive): Promise<FetchedArchive | undefined> {
   for (const relPath of planned.paths) {
-    const held = context.held.get(relPath);
-    if (held) return { relPath, local: held };
-    const local = await context.job.source.get(relPath);
+    const held = heldArchives.get(relPath);
+    if (held) return { relPath, ...held };
+    const local = await job.source.get(relPath);
     if (local) return { relPath, local };
   }
   return undefined;
@@ -257,24 +275,26 @@ async function verifyChecksum(job: ImportJob, relPath: string, archive: LocalArc
 }
 
 /** Reads the first archive of the plan that exists and returns the most decimals it has. */
-async function inferPrecision(job: ImportJob, held: Map<string, LocalArchive>): Promise<{ price: number; size: number; archive: string } | undefined> {
+async function inferPrecision(job: ImportJob, held: Map<string, HeldArchive>): Promise<{ price: number; size: number; archive: string } | undefined> {
   const candidates = job.archives.flatMap((a) => [a, ...(a.fallback ?? [])]);
   for (const planned of candidates) {
-    let found: { relPath: string; local: LocalArchive } | undefined;
-    for (const relPath of planned.paths) {
-      const local = await job.source.get(relPath);
-      if (local) {
-        found = { relPath, local };
-        break;
-      }
-    }
+    const found = await fetchArchive(job, held, planned);
     if (!found) continue;
-    held.set(found.relPath, found.local);
-    await verifyChecksum(job, found.relPath, found.local);
+    if (found.verified === undefined) {
+      let verified: boolean;
+      try {
+        verified = await verifyChecksum(job, found.relPath, found.local);
+      } catch (error) {
+        await found.local.release(); // not held yet, so runImport would not release it
+        throw error;
+      }
+      // Kept with its answer, so importPlanned neither fetches nor verifies it again.
+      held.set(found.relPath, { local: found.local, verified });
+    }
     const meta: FrameMeta = { instrumentId: job.naming.id, pricePrecision: 0, sizePrecision: 0 };
     const builder = new BatchBuilder(job.type, job.catalog.width, meta, job.batchRows);
     const series = new SeriesState();
-    const open = (job.catalog.width === 8 ? 9 : 16);
+    const open = fixedPrecisionOf(job.catalog.width);
     const scanRules: RowRules = {
       firstDay: planned.firstDay,
       lastDay: planned.lastDay,

@@ -14,9 +14,10 @@
  * is accepted whole, so the reference overwrites the slot. The fuzz test in
  * test/pipeline/import-fast-path.test.ts holds the two paths to the same frames and errors.
  */
+import { fixedPrecisionOf } from '../../model/fixed-point.js';
 import type { BatchBuilder } from './batch-builder.js';
 import { emitLine } from './csv-lines.js';
-import { writeScaledDigits } from './fixed-bytes.js';
+import { fastIntegerDigits, writeScaledDigits } from './fixed-bytes.js';
 import type { RowLayout, RowMapper, RowRules, SeriesState } from './row-mapper.js';
 
 const NEWLINE = 10;
@@ -103,8 +104,8 @@ export class TradeScanner {
     private readonly series: SeriesState,
     private readonly shape: TradeShape,
   ) {
-    this.fixed = builder.width === 8 ? 9 : 16;
-    this.maxIntegerDigits = builder.width === 8 ? 9 : 12;
+    this.fixed = fixedPrecisionOf(builder.width);
+    this.maxIntegerDigits = fastIntegerDigits(builder.width);
   }
 
   private enterBase(day: number, dayStartMicros: number): void {

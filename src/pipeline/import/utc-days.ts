@@ -17,6 +17,14 @@ export function parseDay(text: string, flag: string): number {
   return ms / MS_PER_DAY;
 }
 
+/** Returns the days of `--start` and `--end` (both included); throws ImportError when either is bad or the end comes first. */
+export function parseDayRange(start: string, end: string): { first: number; last: number } {
+  const first = parseDay(start, 'start');
+  const last = parseDay(end, 'end');
+  if (last < first) throw new ImportError('IMPORT_USAGE', `--end ${end} is before --start ${start}`);
+  return { first, last };
+}
+
 /** Returns `YYYY-MM-DD` of a day number. */
 export function dayToIso(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);

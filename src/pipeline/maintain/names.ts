@@ -17,13 +17,13 @@
  * taken by a file that is itself being renamed waits for it; two files with the same range,
  * or a target held by a file staying put, are reported as conflicts for `consolidate`.
  */
-import { link, readdir, stat, unlink } from 'node:fs/promises';
+import { link, readdir, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import { formatFileName, parseFileName } from '../../catalog/file-names.js';
 import { type Interval, findOverlaps } from '../../catalog/intervals.js';
 import { type FooterInfo, readFooters } from '../../catalog/upkeep.js';
-import { syncFolder } from '../../catalog/writer.js';
+import { sameFile, syncFolder } from '../../catalog/writer.js';
 import type { MarketDataType } from '../../model/frames.js';
 import type { Scope } from './scope.js';
 
@@ -141,11 +141,6 @@ async function repairFolder(dir: string, wanted: readonly NameCheck[], dryRun: b
 async function renameNoReplace(from: string, to: string, alreadyLinked: boolean): Promise<void> {
   if (!alreadyLinked) await link(from, to);
   await unlink(from);
-}
-
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
-  return x !== null && y !== null && x.dev === y.dev && x.ino === y.ino;
 }
 
 /** Overlapping name intervals in a folder once the renames of `renames` are applied. */
