@@ -24,8 +24,9 @@ import { tryResolveDataType } from '../catalog/data-types.js';
 import { escapeIdentifier } from '../catalog/identifier-path.js';
 import { type Interval, mergeIntervals, missingIntervals } from '../catalog/intervals.js';
 import { readInstruments } from '../catalog/instruments.js';
+import { barStepNs } from '../model/bar-step.js';
 import { tryParseBarType } from '../model/identifiers.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_MS, NS_PER_SECOND, nsToIso, parseTimeArg } from '../model/time.js';
+import { NS_PER_MINUTE, nsToIso, parseTimeArg } from '../model/time.js';
 import { closeNames } from '../seamless/presets/suggest.js';
 import { formatPath } from './config-path.js';
 import { type Finding, finding } from './findings.js';
@@ -267,23 +268,9 @@ function earliest(a: bigint | undefined, b: bigint | undefined): bigint | undefi
   return a === undefined ? b : b === undefined ? a : a < b ? a : b;
 }
 
-const AGGREGATION_NS: Record<string, bigint> = {
-  MILLISECOND: NS_PER_MS,
-  SECOND: NS_PER_SECOND,
-  MINUTE: NS_PER_MINUTE,
-  HOUR: NS_PER_HOUR,
-  DAY: NS_PER_DAY,
-  WEEK: 7n * NS_PER_DAY,
-};
-
 /** One bar of a time-aggregated bar type, else one minute. */
 function defaultTolerance(series: string | undefined): bigint {
-  const parsed = series === undefined ? undefined : tryParseBarType(series);
-  if (parsed?.ok) {
-    const unit = AGGREGATION_NS[parsed.value.spec.aggregation];
-    if (unit !== undefined) return BigInt(parsed.value.spec.step) * unit;
-  }
-  return NS_PER_MINUTE;
+  return barStepNs(series) ?? NS_PER_MINUTE;
 }
 
 function describeGaps(list: readonly Interval[]): string {
