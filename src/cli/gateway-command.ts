@@ -89,6 +89,7 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
   const { defaultStateDir } = await import('../nodes/run-store.js');
   const { nodeRoutes } = await import('../gateway/routes/node-routes.js');
   const supervisor = await NodeSupervisor.open({ stateDir: defaultStateDir(root) });
+  for (const problem of supervisor.loadProblems) process.stderr.write(`seamless: skipped an unreadable node record: ${problem}\n`);
   const app = await buildGateway({
     catalogPath: root,
     token: loaded.token,

@@ -4,7 +4,7 @@
  * socket, refusing an unsafe token file, and stopping cleanly on SIGTERM and SIGINT.
  */
 import assert from 'node:assert/strict';
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDemoCatalog } from '../../src/cli/demo-catalog.js';
@@ -55,7 +55,10 @@ describe('seamless gateway / start (child processes)', () => {
       if (!stopped) await gateway.stop('SIGKILL');
     }
 
-    // Second run: the same token, not printed again.
+    // Second run: the same token, not printed again; a damaged node record is named on stderr.
+    const damaged = join(catalog, '.seamless', 'nodes', 'bt-20240102-030405-a1b2c3');
+    await mkdir(damaged, { recursive: true });
+    await writeFile(join(damaged, 'record.json'), '{');
     const again = await startGatewayProcess(['gateway', '--catalog', catalog, '--port', '0']);
     try {
       const token = (await readFile(join(catalog, '.seamless', 'gateway.token'), 'utf8')).trim();
@@ -63,7 +66,9 @@ describe('seamless gateway / start (child processes)', () => {
       assert.match(again.stdout(), /gateway token: in /);
     } finally {
       assert.equal(await again.stop('SIGINT'), 0);
+      await rm(damaged, { recursive: true });
     }
+    assert.match(again.stderr(), /^seamless: skipped an unreadable node record: \S+\/bt-20240102-030405-a1b2c3\/record\.json: .+\n$/);
   });
 
   it('refuses to start with a token file others can read, and on a port in use', async () => {
