@@ -132,21 +132,23 @@ def resolve(path_text: str) -> tuple[Any | None, str | None]:
     return obj, None
 
 
+def split_msgspec_location(message: str) -> tuple[str, Path]:
+    """Splits the " - at `$.a[0].b`" msgspec appends for an error inside a value into the bare
+    message and the path parts below the decoded value (["a", 0, "b"]; [] when there is none)."""
+    match = re.search(r" - at `\$(.*)`$", message)
+    if not match:
+        return message, []
+    parts: Path = [key if key else int(index) for key, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", match.group(1))]
+    return message[: match.start()], parts
+
+
 def leaf_decode(value: Any, tp: Any, path: Path, out: Findings) -> None:
     """Decodes one value as NautilusTrader does (JSON + msgspec_decoding_hook); reports refusals."""
     try:
         msgspec.json.decode(msgspec.json.encode(value), type=tp, dec_hook=msgspec_decoding_hook)
     except (msgspec.ValidationError, ValueError, TypeError) as e:
-        message = str(e)
-        # msgspec appends " - at `$...`" for errors inside the value: fold it into our path.
-        match = re.search(r" - at `\$(.*)`$", message)
-        where = path
-        if match:
-            message = message[: match.start()]
-            inner = match.group(1)
-            for key, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", inner):
-                where = [*where, key] if key else [*where, int(index)]
-        out.add(where, "BAD_VALUE", f"{message}, was {json.dumps(value, default=str)[:120]}")
+        message, inner = split_msgspec_location(str(e))
+        out.add([*path, *inner], "BAD_VALUE", f"{message}, was {json.dumps(value, default=str)[:120]}")
 
 
 def check_value(value: Any, tp: Any, path: Path, out: Findings) -> None:
@@ -239,10 +241,10 @@ def full_decode(config: Any, out: Findings) -> None:
         decoded = msgspec.json.decode(msgspec.json.encode([config]), type=list[BacktestRunConfig], dec_hook=msgspec_decoding_hook)
     except Exception as e:
         message = str(e)
-        match = re.search(r" - at `\$\[0\]\.?(.*)`$", message)
-        where = match.group(1) if match else ""
-        if not out.covers(where):
-            out.add([where] if where else [], "INVALID", message)
+        _, parts = split_msgspec_location(message)
+        where = parts[1:]  # below the [0] of the one-config list decoded here
+        if not out.covers(format_path(where)):
+            out.add(where, "INVALID", message)
         return
     from nautilus_trader.backtest.node import BacktestNode
 

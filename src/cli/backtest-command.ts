@@ -88,18 +88,22 @@ async function configArg(positionals: string[]) {
   return loadConfigFile(file);
 }
 
-/** Opens supervisor + service; Ctrl-C stops the nodes this command started. */
+/**
+ * Opens supervisor + service; Ctrl-C and the end of the command stop the nodes this command
+ * started. The supervisor also re-attaches the nodes a gateway on the same state folder runs:
+ * those are left running.
+ */
 async function openService(values: Values, stateDir: string) {
   const supervisor = await NodeSupervisor.open({ stateDir });
   const service = await BacktestService.open(supervisor, { catalogPath: catalogPath(values.catalog) });
   const onSignal = (): void => {
     process.stderr.write('seamless: stopping nodes (Ctrl-C again kills)\n');
-    for (const r of supervisor.list()) if (r.state !== 'finished' && r.pid !== undefined) void supervisor.stop(r.id).catch(() => {});
+    for (const id of supervisor.spawnedLive()) void supervisor.stop(id).catch(() => {});
   };
   process.once('SIGINT', onSignal);
   const close = async (): Promise<void> => {
     process.off('SIGINT', onSignal);
-    await supervisor.close({ stopNodes: true });
+    await supervisor.close({ stopNodes: 'spawned' });
   };
   return { supervisor, service, close };
 }

@@ -88,17 +88,29 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
   const { NodeSupervisor } = await import('../nodes/supervisor.js');
   const { defaultStateDir } = await import('../nodes/run-store.js');
   const { nodeRoutes } = await import('../gateway/routes/node-routes.js');
-  const supervisor = await NodeSupervisor.open({ stateDir: defaultStateDir(root) });
-  const app = await buildGateway({
-    catalogPath: root,
-    token: loaded.token,
-    logger: { level },
-    readsNeedToken: !isLoopback(host),
-    ...(provider ? { provider } : {}),
-    plugins: [{ plugin: nodeRoutes, options: { supervisor, catalogPath: root }, prefix: '/v1' }],
-  });
+  let supervisor: import('../nodes/supervisor.js').NodeSupervisor | undefined;
+  let app: Awaited<ReturnType<typeof buildGateway>>;
+  try {
+    supervisor = await NodeSupervisor.open({ stateDir: defaultStateDir(root) });
+    for (const problem of supervisor.loadProblems) process.stderr.write(`seamless: skipped an unreadable node record: ${problem}\n`);
+    app = await buildGateway({
+      catalogPath: root,
+      token: loaded.token,
+      logger: { level },
+      readsNeedToken: !isLoopback(host),
+      ...(provider ? { provider } : {}),
+      plugins: [{ plugin: nodeRoutes, options: { supervisor, catalogPath: root }, prefix: '/v1' }],
+    });
+  } catch (error) {
+    // A re-attached node's timers would keep the process alive; its node keeps running.
+    // buildGateway closes the provider only when it fails late; a second close is harmless.
+    await supervisor?.close();
+    await provider?.close();
+    throw error;
+  }
+  const opened = supervisor;
   // Nodes keep running when the gateway stops; the next gateway re-attaches them.
-  app.addHook('onClose', async () => supervisor.close());
+  app.addHook('onClose', async () => opened.close());
   try {
     await app.listen({ host, port });
   } catch (error) {

@@ -4,6 +4,7 @@ export * from './fixed-point.js';
 export * from './enums.js';
 export * from './identifiers.js';
 export * from './time.js';
+export * from './bar-step.js';
 export * from './values.js';
 export * from './frames.js';
 export * from './frame-rows.js';

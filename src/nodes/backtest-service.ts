@@ -1,7 +1,7 @@
 /**
  * Backtests and grids on top of the supervisor — the one code path the HTTP routes and the CLI
  * share: check a config (config-check.ts), start it as a node, read its stored results, run a
- * grid's combinations with bounded parallelism, rank them, and compare two runs.
+ * grid's combinations with bounded parallelism and rank them.
  *
  * A grid's scheduler lives in this process. Its runs are ordinary nodes (they survive a
  * restart like any node); a grid found `running` on open was cut short by a restart and is
@@ -9,7 +9,6 @@
  */
 import { availableParallelism } from 'node:os';
 import * as z from 'zod';
-import { type Comparison, DEFAULT_TOLERANCES, type Tolerances, compareRuns } from './compare.js';
 import { type CheckedConfig, type ConfigCheckOptions, assertRunnable, checkConfigs } from './config-check.js';
 import type { LoadedConfig } from './config-load.js';
 import { NodeError } from './errors.js';
@@ -122,11 +121,6 @@ export class BacktestService {
     return finishedResults(this.supervisor.store, id, record);
   }
 
-  async compare(a: string, b: string, tolerances: Tolerances = DEFAULT_TOLERANCES): Promise<Comparison> {
-    const [ra, rb] = await Promise.all([this.results(a), this.results(b)]);
-    return compareRuns(a, ra, b, rb, tolerances);
-  }
-
   /**
    * Checks every combination (one checker process for all), then runs them in the background
    * with at most `parallel` nodes at a time. Resolves with the grid once it is scheduled.
@@ -186,10 +180,6 @@ export class BacktestService {
     const counts: Record<string, number> = { pending: grid.runs.length - records.length };
     for (const r of records) counts[r.state] = (counts[r.state] ?? 0) + 1;
     return { ...grid, counts, ranking: rankRuns(records, grid.rankBy, grid.order) };
-  }
-
-  listGrids(): GridRecord[] {
-    return [...this.grids.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   }
 
   private async runGrid(grid: GridRecord, checked: CheckedConfig[]): Promise<GridRecord> {

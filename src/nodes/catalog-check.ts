@@ -19,12 +19,14 @@
  */
 import { stat } from 'node:fs/promises';
 import { Catalog } from '../catalog/catalog.js';
+import type { CatalogListing } from '../catalog/layout.js';
 import { tryResolveDataType } from '../catalog/data-types.js';
 import { escapeIdentifier } from '../catalog/identifier-path.js';
 import { type Interval, mergeIntervals, missingIntervals } from '../catalog/intervals.js';
 import { readInstruments } from '../catalog/instruments.js';
+import { barStepNs } from '../model/bar-step.js';
 import { tryParseBarType } from '../model/identifiers.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_MS, NS_PER_SECOND, nsToIso, parseTimeArg } from '../model/time.js';
+import { NS_PER_MINUTE, nsToIso, parseTimeArg } from '../model/time.js';
 import { closeNames } from '../seamless/presets/suggest.js';
 import { formatPath } from './config-path.js';
 import { type Finding, finding } from './findings.js';
@@ -41,15 +43,26 @@ export interface CatalogCheckResult {
   readonly window?: { readonly start: bigint; readonly end: bigint };
 }
 
+/** An opened catalog with what the checks read from it, each read once. */
 interface CatalogView {
-  readonly catalog: Catalog;
   readonly instruments: Set<string>;
+  list(): Promise<CatalogListing[]>;
+  intervals(type: string, identifier: string): Promise<Interval[]>;
 }
 
-/** Returns the catalog findings for one BacktestRunConfig (already holding its catalog paths). */
-export async function checkCatalog(config: JsonObject, options: CatalogCheckOptions = {}): Promise<CatalogCheckResult> {
+/**
+ * Catalogs by root, opened once for a batch of configs (a grid's combinations all read the
+ * same ones); null for a root that is not a folder.
+ */
+export type CatalogViews = Map<string, Promise<CatalogView | null>>;
+
+/**
+ * Returns the catalog findings for one BacktestRunConfig (already holding its catalog paths).
+ * Pass one `views` to every config of a batch so each catalog is opened and listed once.
+ */
+export async function checkCatalog(config: JsonObject, options: CatalogCheckOptions = {}, views: CatalogViews = new Map()): Promise<CatalogCheckResult> {
   const findings: Finding[] = [];
-  const views = new Map<string, CatalogView | null>();
+  let haveCatalog = false;
   const loadedBarTypes = new Set<string>();
   const allInstruments = new Set<string>();
   let windowStart: bigint | undefined;
@@ -63,6 +76,7 @@ export async function checkCatalog(config: JsonObject, options: CatalogCheckOpti
   for (const [i, entry] of data.entries()) {
     if (!isJsonObject(entry) || typeof entry['catalog_path'] !== 'string') continue;
     const base = ['data', i] as const;
+    haveCatalog = true;
     const view = await openView(entry['catalog_path'], views);
     if (!view) {
       findings.push(finding(formatPath([...base, 'catalog_path']), 'CATALOG_MISSING', `no catalog at ${entry['catalog_path']}; write one with \`seamless catalog write\` or fix catalog_path`));
@@ -94,7 +108,7 @@ export async function checkCatalog(config: JsonObject, options: CatalogCheckOpti
       if (barTypes.length > 0) series = barTypes;
       else if (spec !== undefined) series = known.map((k) => `${k.id}-${spec}-EXTERNAL`);
       if (oneShot && spec !== undefined && typeof entry['instrument_id'] === 'string') {
-        const all = await barFolders(view.catalog, entry['instrument_id']);
+        const all = await barFolders(view, entry['instrument_id']);
         if (all.length > 1) {
           findings.push(
             finding(
@@ -113,7 +127,7 @@ export async function checkCatalog(config: JsonObject, options: CatalogCheckOpti
     const end = earliest(timeAt(entry, ['end_time'], findings, base), runEnd);
     const tolerance = options.gapToleranceNs ?? defaultTolerance(series[0]);
     for (const id of series) {
-      const intervals = await view.catalog.intervals(descriptor.key, id);
+      const intervals = await view.intervals(descriptor.key, id);
       if (intervals.length === 0) {
         findings.push(finding(formatPath(base), 'NO_DATA', `the catalog ${entry['catalog_path']} has no ${descriptor.className} data for ${id}; BacktestNode would load nothing (write the data first, or fix data_cls/instrument_id/bar_spec)`));
         continue;
@@ -142,7 +156,7 @@ export async function checkCatalog(config: JsonObject, options: CatalogCheckOpti
     }
   }
 
-  checkComponentConfigs(config, allInstruments, loadedBarTypes, views.size > 0, findings);
+  checkComponentConfigs(config, allInstruments, loadedBarTypes, haveCatalog, findings);
   const window = windowStart !== undefined && windowEnd !== undefined ? { start: windowStart, end: windowEnd } : undefined;
   return window ? { findings, window } : { findings };
 }
@@ -187,22 +201,42 @@ function knownInstrument(id: string, path: Array<string | number>, instruments: 
   return false;
 }
 
-async function openView(root: string, views: Map<string, CatalogView | null>): Promise<CatalogView | null> {
-  if (views.has(root)) return views.get(root)!;
-  const info = await stat(root).catch(() => undefined);
-  let view: CatalogView | null = null;
-  if (info?.isDirectory()) {
-    const records = await readInstruments(root);
-    view = { catalog: await Catalog.open(root), instruments: new Set(records.map((r) => String(r['id']))) };
+/** The view of `root`, opened on first use; the promise is stored so concurrent checks share it. */
+function openView(root: string, views: CatalogViews): Promise<CatalogView | null> {
+  let view = views.get(root);
+  if (!view) {
+    view = loadView(root);
+    views.set(root, view);
   }
-  views.set(root, view);
   return view;
 }
 
+async function loadView(root: string): Promise<CatalogView | null> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) return null;
+  const records = await readInstruments(root);
+  const catalog = await Catalog.open(root);
+  let listing: Promise<CatalogListing[]> | undefined;
+  const intervals = new Map<string, Promise<Interval[]>>();
+  return {
+    instruments: new Set(records.map((r) => String(r['id']))),
+    list: () => (listing ??= catalog.list()),
+    intervals: (type, identifier) => {
+      const key = `${type}/${identifier}`;
+      let found = intervals.get(key);
+      if (!found) {
+        found = catalog.intervals(type, identifier);
+        intervals.set(key, found);
+      }
+      return found;
+    },
+  };
+}
+
 /** The bar-type folders of an instrument (what a one-shot prefix query loads). */
-async function barFolders(catalog: Catalog, instrumentId: string): Promise<string[]> {
+async function barFolders(view: CatalogView, instrumentId: string): Promise<string[]> {
   const prefix = `${escapeIdentifier(instrumentId)}-`;
-  const listings = await catalog.list();
+  const listings = await view.list();
   return [...new Set(listings.filter((l) => l.descriptor?.key === 'bar' && l.identifier.startsWith(prefix)).map((l) => l.identifier))].sort();
 }
 
@@ -234,23 +268,9 @@ function earliest(a: bigint | undefined, b: bigint | undefined): bigint | undefi
   return a === undefined ? b : b === undefined ? a : a < b ? a : b;
 }
 
-const AGGREGATION_NS: Record<string, bigint> = {
-  MILLISECOND: NS_PER_MS,
-  SECOND: NS_PER_SECOND,
-  MINUTE: NS_PER_MINUTE,
-  HOUR: NS_PER_HOUR,
-  DAY: NS_PER_DAY,
-  WEEK: 7n * NS_PER_DAY,
-};
-
 /** One bar of a time-aggregated bar type, else one minute. */
 function defaultTolerance(series: string | undefined): bigint {
-  const parsed = series === undefined ? undefined : tryParseBarType(series);
-  if (parsed?.ok) {
-    const unit = AGGREGATION_NS[parsed.value.spec.aggregation];
-    if (unit !== undefined) return BigInt(parsed.value.spec.step) * unit;
-  }
-  return NS_PER_MINUTE;
+  return barStepNs(series) ?? NS_PER_MINUTE;
 }
 
 function describeGaps(list: readonly Interval[]): string {

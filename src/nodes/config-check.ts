@@ -8,7 +8,7 @@
  * runner does not share the caller's working directory.
  */
 import { resolve } from 'node:path';
-import { type CatalogCheckOptions, checkCatalog } from './catalog-check.js';
+import { type CatalogCheckOptions, type CatalogViews, checkCatalog } from './catalog-check.js';
 import type { LoadedConfig } from './config-load.js';
 import { type Finding, hasErrors } from './findings.js';
 import { type JsonObject, cloneJson, isJsonObject } from './json-value.js';
@@ -46,7 +46,8 @@ export function resolveConfig(config: JsonObject, catalogPath: string): JsonObje
 /** Checks a batch of configs; findings carry file lines where the source has them. */
 export async function checkConfigs(loaded: readonly LoadedConfig[], options: ConfigCheckOptions): Promise<CheckedConfig[]> {
   const resolved = loaded.map((l) => resolveConfig(l.config, options.catalogPath));
-  const [pythonFindings, catalogResults] = await Promise.all([pythonCheck(resolved, options), Promise.all(resolved.map((c) => checkCatalog(c, options)))]);
+  const views: CatalogViews = new Map(); // a grid's combinations read the same catalogs: open each once
+  const [pythonFindings, catalogResults] = await Promise.all([pythonCheck(resolved, options), Promise.all(resolved.map((c) => checkCatalog(c, options, views)))]);
   return loaded.map((l, i) => {
     const findings = [...pythonFindings[i]!, ...catalogResults[i]!.findings].map((f) => {
       const line = l.lineOf(f.path);

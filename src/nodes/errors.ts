@@ -36,7 +36,3 @@ export class NodeError extends Error {
     this.statusCode = NODE_ERRORS[code].status;
   }
 }
-
-export function isNodeError(error: unknown): error is NodeError {
-  return error instanceof NodeError;
-}

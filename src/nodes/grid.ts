@@ -61,7 +61,8 @@ const COMPONENT_GROUPS = ['strategies', 'actors', 'exec_algorithms'] as const;
 /**
  * Resolves a parameter name to a config path.
  *
- * Throws NodeError BAD_PARAM when the name is not a path, matches no config or several.
+ * Throws NodeError BAD_PARAM when the name is not a path, is a path that cannot be set (an index
+ * past the end, a key under a scalar), matches no config or several.
  */
 export function resolveParam(config: JsonObject, param: GridParam): ResolvedParam {
   if (param.values.length === 0) throw new NodeError('BAD_PARAM', `grid parameter ${param.name} has no values`);
@@ -74,6 +75,14 @@ export function resolveParam(config: JsonObject, param: GridParam): ResolvedPara
     }
     if (getAt(config, path.slice(0, -1)) === undefined) {
       throw new NodeError('BAD_PARAM', `grid parameter ${param.name}: the config has no ${formatPath(path.slice(0, -1))}`);
+    }
+    try {
+      // An index past the end, or a key under a number or string, cannot be set: say so now
+      // rather than fail while expanding the grid.
+      setAt(cloneJson(config), path, null);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new NodeError('BAD_PARAM', `grid parameter ${param.name}: ${error.message}`);
     }
   } else {
     const found: ConfigPath[] = [];

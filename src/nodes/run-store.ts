@@ -106,10 +106,6 @@ export class RunStore {
     return { records, problems };
   }
 
-  async readConfig(id: string): Promise<unknown> {
-    return JSON.parse(await readFile(this.file(id, 'config.json'), 'utf8'));
-  }
-
   /** The results JSON of a run, or undefined when it has none. */
   async readResults(id: string): Promise<unknown | undefined> {
     try {

@@ -223,18 +223,28 @@ export class NodeSupervisor {
   }
 
   /**
-   * Stops following nodes. With `stopNodes`, stops every live node and waits for the ends;
-   * without, the processes keep running and the next `open` re-attaches them.
+   * Ids of the live nodes this supervisor spawned itself, not the ones it re-attached: what a
+   * command sharing the state folder with a gateway may stop without touching the gateway's.
    */
-  async close(options: { stopNodes?: boolean } = {}): Promise<void> {
-    this.closed = true;
+  spawnedLive(): string[] {
+    return [...this.live.values()].filter((node) => node.child !== undefined).map((node) => node.record.id);
+  }
+
+  /**
+   * Stops following nodes. With `stopNodes: true`, stops every live node and waits for the
+   * ends; with `'spawned'`, only the ones `spawnedLive` names. Nodes left running keep
+   * running and the next `open` re-attaches them.
+   */
+  async close(options: { stopNodes?: boolean | 'spawned' } = {}): Promise<void> {
+    this.closed = true; // no new starts while the stops below are under way
     if (options.stopNodes) {
-      const ends = [...this.live.values()].map((node) => {
-        if (!node.record.stopRequested) void this.stop(node.record.id).catch(() => {});
-        return node.ended;
-      });
-      await Promise.all(ends);
-      return;
+      const ends = [...this.live.values()]
+        .filter((node) => options.stopNodes === true || node.child !== undefined)
+        .map((node) => {
+          if (!node.record.stopRequested) void this.stop(node.record.id).catch(() => {});
+          return node.ended;
+        });
+      await Promise.all(ends); // each ended node leaves `live` as it settles
     }
     for (const node of this.live.values()) {
       this.clearTimers(node);

@@ -4,10 +4,14 @@
  * socket, refusing an unsafe token file, and stopping cleanly on SIGTERM and SIGINT.
  */
 import assert from 'node:assert/strict';
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDemoCatalog } from '../../src/cli/demo-catalog.js';
+import type { NodeRecord } from '../../src/nodes/node-record.js';
+import { isSameProcess, readProcStat } from '../../src/nodes/proc-stat.js';
+import { RunStore, newId } from '../../src/nodes/run-store.js';
 import { tempDir } from '../helpers/paths.js';
 import { BARS } from './gateway-setup.js';
 import { runToExit, startGatewayProcess } from './gateway-process.js';
@@ -55,7 +59,10 @@ describe('seamless gateway / start (child processes)', () => {
       if (!stopped) await gateway.stop('SIGKILL');
     }
 
-    // Second run: the same token, not printed again.
+    // Second run: the same token, not printed again; a damaged node record is named on stderr.
+    const damaged = join(catalog, '.seamless', 'nodes', 'bt-20240102-030405-a1b2c3');
+    await mkdir(damaged, { recursive: true });
+    await writeFile(join(damaged, 'record.json'), '{');
     const again = await startGatewayProcess(['gateway', '--catalog', catalog, '--port', '0']);
     try {
       const token = (await readFile(join(catalog, '.seamless', 'gateway.token'), 'utf8')).trim();
@@ -63,7 +70,9 @@ describe('seamless gateway / start (child processes)', () => {
       assert.match(again.stdout(), /gateway token: in /);
     } finally {
       assert.equal(await again.stop('SIGINT'), 0);
+      await rm(damaged, { recursive: true });
     }
+    assert.match(again.stderr(), /^seamless: skipped an unreadable node record: \S+\/bt-20240102-030405-a1b2c3\/record\.json: .+\n$/);
   });
 
   it('refuses to start with a token file others can read, and on a port in use', async () => {
@@ -86,6 +95,30 @@ describe('seamless gateway / start (child processes)', () => {
     const badPort = await runToExit(['gateway', '--catalog', catalog, '--port', '70000']);
     assert.equal(badPort.code, 2);
     assert.match(badPort.stderr, /--port must be an integer in 0\.\.65535/);
+  });
+
+  it('exits when the gateway cannot be built after re-attaching a node, and leaves the node running', async () => {
+    const broken = join(dir.path, 'broken');
+    await createDemoCatalog(broken);
+    for (const type of ['bar', 'trade_tick', 'quote_tick']) {
+      const root = join(broken, 'data', type);
+      for (const series of await readdir(root).catch(() => [])) {
+        for (const file of await readdir(join(root, series))) await writeFile(join(root, series, file), 'garbage');
+      }
+    }
+    // A node left running by an earlier gateway: any live process recorded in the state folder.
+    const node = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      const stat = await readProcStat(node.pid!);
+      const record: NodeRecord = { id: newId('bt'), kind: 'backtest', state: 'running', createdAt: new Date().toISOString(), pid: node.pid!, procStartTicks: stat!.startTicks, progress: null, sample: null, lastLogLines: [] };
+      await new RunStore(join(broken, '.seamless')).createNode(record, '{}');
+      const exited = await runToExit(['gateway', '--catalog', broken, '--port', '0']);
+      assert.equal(exited.code, 1, `exits instead of hanging on the re-attached node's timers; stderr: ${exited.stderr}`);
+      assert.match(exited.stderr, /too short to be Parquet .*\[CATALOG_CORRUPT_FILE\]/);
+      assert.equal(await isSameProcess(node.pid!, stat!.startTicks), true, 'the node still runs');
+    } finally {
+      node.kill('SIGKILL');
+    }
   });
 
   it('start creates the demo catalog, prints the summary, then runs the gateway over it', async () => {

@@ -68,6 +68,18 @@ describe('config check', () => {
     );
   });
 
+  it("names the path of what only the full decode refuses, as the walk's paths look", async () => {
+    // The walk leaves msgspec.Meta constraints of plain fields to NautilusTrader's own decode.
+    const config = emaConfig();
+    ((config['engine'] as JsonObject)['logging'] as JsonObject)['log_file_max_backup_count'] = -1;
+    const [checked] = await checkConfigs([configFromValue(config)], { catalogPath: catalog });
+    assert.deepEqual(
+      checked!.findings.map((f) => `${f.code} ${f.path}`),
+      ['INVALID engine.logging.log_file_max_backup_count'],
+    );
+    assert.match(checked!.findings[0]!.message, /Expected `int` >= 0/);
+  });
+
   it('exits 0 for a clean file, 1 with findings (naming file and line), 2 for usage', async () => {
     const good = join(dir.path, 'good.yaml');
     await writeFile(good, stringify(emaConfig()));

@@ -1,81 +1,64 @@
-// The node routes through Fastify's inject() (and injectWS for the stream), with real runner
-// processes: a backtest of NautilusTrader's EMACross through the API returns exactly the
-// statistics of the same config run directly with BacktestNode(configs).run(); a grid of 4
-// runs completes with 2 in parallel; bad configs are refused precisely; mutations need a token.
+// The node routes mounted in the real gateway under /v1 (its auth, error handler and websocket),
+// through inject() and injectWS, with real runner processes: a backtest of NautilusTrader's EMACross
+// through the API returns exactly the statistics of the same config run directly with BacktestNode
+// (configs).run(); a grid of 4 runs completes with 2 in parallel; bad configs are refused precisely;
+// mutations need a token.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { nodeRoutes } from '../../src/gateway/routes/node-routes.js';
 import type { JsonObject } from '../../src/nodes/json-value.js';
 import type { NodeRecord } from '../../src/nodes/node-record.js';
 import { NodeSupervisor } from '../../src/nodes/supervisor.js';
+import { AUTH as auth, type DemoGateway, demoGateway } from '../gateway/gateway-setup.js';
 import { directRun } from './direct-run.js';
 import { demoCatalog, emaConfig, tempDir } from './fixtures.js';
-
-const TOKEN = 'test-token';
-const auth = { authorization: `Bearer ${TOKEN}` };
-
-/** A bare app as the gateway builds it: websocket first, a token for non-GET, the error mapping. */
-async function buildApp(supervisor: NodeSupervisor, catalogPath: string): Promise<FastifyInstance> {
-  const app = Fastify();
-  await app.register(websocket);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' && request.headers.authorization !== `Bearer ${TOKEN}`) {
-      return reply.code(401).send({ error: 'UNAUTHORIZED', message: 'a bearer token is required', statusCode: 401 });
-    }
-  });
-  app.setErrorHandler((error: Error & { code?: unknown; statusCode?: unknown }, _request, reply) => {
-    const statusCode = typeof error.statusCode === 'number' ? error.statusCode : 500;
-    reply.code(statusCode).send({ error: typeof error.code === 'string' ? error.code : 'INTERNAL', message: error.message, statusCode });
-  });
-  await app.register(nodeRoutes, { supervisor, catalogPath });
-  await app.ready();
-  return app;
-}
 
 describe('node routes', () => {
   let dir: { path: string; remove(): Promise<void> };
   let catalog: string;
   let supervisor: NodeSupervisor;
+  let gateway: DemoGateway;
   let app: FastifyInstance;
   before(async () => {
     dir = await tempDir('node-routes');
     catalog = await demoCatalog(join(dir.path, 'catalog'));
     supervisor = await NodeSupervisor.open({ stateDir: join(dir.path, 'state'), sampleIntervalMs: 250 });
-    app = await buildApp(supervisor, catalog);
+    // The real gateway: its auth hook, error handler and websocket, the routes under /v1.
+    gateway = await demoGateway({ plugins: [{ plugin: nodeRoutes, options: { supervisor, catalogPath: catalog }, prefix: '/v1' }] });
+    app = gateway.app;
   });
   after(async () => {
-    await app.close();
+    await gateway.close();
     await supervisor.close({ stopNodes: true });
     await dir.remove();
   });
 
   it('refuses state changes without a token', async () => {
     for (const [url, payload] of [
-      ['/backtests', { config: emaConfig() }],
-      ['/backtests/grid', { config: emaConfig(), params: [{ name: 'fast_ema_period', values: [5] }] }],
-      ['/configs/check', { config: emaConfig() }],
-      ['/nodes/bt-20240101-000000-abcdef/stop', {}],
+      ['/v1/backtests', { config: emaConfig() }],
+      ['/v1/backtests/grid', { config: emaConfig(), params: [{ name: 'fast_ema_period', values: [5] }] }],
+      ['/v1/configs/check', { config: emaConfig() }],
+      ['/v1/nodes/bt-20240101-000000-abcdef/stop', {}],
     ] as const) {
       const res = await app.inject({ method: 'POST', url, payload });
       assert.equal(res.statusCode, 401, url);
     }
     assert.equal(supervisor.list().length, 0, 'nothing started');
-    assert.equal((await app.inject({ method: 'GET', url: '/nodes' })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/nodes' })).statusCode, 200);
   });
 
   it('answers bad ids, unknown ids and malformed bodies with stable codes', async () => {
-    const badId = await app.inject({ method: 'GET', url: '/nodes/..%2F..%2Fetc' });
+    const badId = await app.inject({ method: 'GET', url: '/v1/nodes/..%2F..%2Fetc' });
     assert.equal(badId.statusCode, 400);
     assert.equal(badId.json().error, 'BAD_ID');
-    const unknownRun = await app.inject({ method: 'GET', url: '/backtests/bt-20240101-000000-abcdef' });
+    const unknownRun = await app.inject({ method: 'GET', url: '/v1/backtests/bt-20240101-000000-abcdef' });
     assert.deepEqual(unknownRun.json(), { error: 'RUN_NOT_FOUND', message: 'no backtest run bt-20240101-000000-abcdef', statusCode: 404 });
-    assert.equal((await app.inject({ method: 'GET', url: '/grids/grid-20240101-000000-abcdef' })).json().error, 'GRID_NOT_FOUND');
-    assert.equal((await app.inject({ method: 'GET', url: '/backtests/bt-20240101-000000-abcdef/results' })).json().error, 'RUN_NOT_FOUND');
-    const extra = await app.inject({ method: 'POST', url: '/backtests', headers: auth, payload: { config: emaConfig(), confg: 1 } });
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/grids/grid-20240101-000000-abcdef' })).json().error, 'GRID_NOT_FOUND');
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/backtests/bt-20240101-000000-abcdef/results' })).json().error, 'RUN_NOT_FOUND');
+    const extra = await app.inject({ method: 'POST', url: '/v1/backtests', headers: auth, payload: { config: emaConfig(), confg: 1 } });
     assert.equal(extra.statusCode, 400);
     assert.match(extra.json().message, /confg/);
   });
@@ -85,7 +68,7 @@ describe('node routes', () => {
     const strategy = ((config['engine'] as JsonObject)['strategies'] as JsonObject[])[0]!['config'] as JsonObject;
     strategy['fast_ema_perod'] = 5;
     strategy['instrument_id'] = 'BTCUSD.BINANCE';
-    const check = await app.inject({ method: 'POST', url: '/configs/check', headers: auth, payload: { config } });
+    const check = await app.inject({ method: 'POST', url: '/v1/configs/check', headers: auth, payload: { config } });
     assert.equal(check.statusCode, 200);
     const answer = check.json() as { ok: boolean; findings: Array<{ path: string; code: string; message: string }> };
     assert.equal(answer.ok, false);
@@ -94,7 +77,7 @@ describe('node routes', () => {
       ['UNKNOWN_KEY engine.strategies[0].config.fast_ema_perod', 'WINDOW_UNCOVERED data[0]', 'UNKNOWN_INSTRUMENT engine.strategies[0].config.instrument_id'],
     );
 
-    const submit = await app.inject({ method: 'POST', url: '/backtests', headers: auth, payload: { config } });
+    const submit = await app.inject({ method: 'POST', url: '/v1/backtests', headers: auth, payload: { config } });
     assert.equal(submit.statusCode, 422);
     const body = submit.json() as { error: string; message: string };
     assert.equal(body.error, 'CONFIG_INVALID');
@@ -104,7 +87,7 @@ describe('node routes', () => {
   });
 
   it('runs EMACross through the API with the same statistics as BacktestNode(configs).run() directly', async () => {
-    const submit = await app.inject({ method: 'POST', url: '/backtests', headers: auth, payload: { config: emaConfig({ logLevel: 'INFO' }), name: 'ema 10/20' } });
+    const submit = await app.inject({ method: 'POST', url: '/v1/backtests', headers: auth, payload: { config: emaConfig({ logLevel: 'INFO' }), name: 'ema 10/20' } });
     assert.equal(submit.statusCode, 202, submit.body);
     const started = submit.json() as NodeRecord;
     assert.equal(started.name, 'ema 10/20');
@@ -115,7 +98,7 @@ describe('node routes', () => {
     // Listeners go on before the upgrade completes: the snapshot is sent at once. The server
     // closes after `end`; injected sockets only finish that handshake on ws's 30 s timeout,
     // so the client hangs up itself once `end` arrives.
-    await app.injectWS(`/nodes/${started.id}/stream`, {}, {
+    await app.injectWS(`/v1/nodes/${started.id}/stream`, {}, {
       onInit: (ws) => {
         ended = new Promise<void>((resolve) =>
           ws.on('message', (data: Buffer) => {
@@ -134,10 +117,10 @@ describe('node routes', () => {
     assert.equal(messages[0]?.type, 'snapshot');
     for (const type of ['progress', 'log', 'result', 'end']) assert.ok(types.has(type), `stream has ${type}: ${[...types].join(',')}`);
 
-    const record = (await app.inject({ method: 'GET', url: `/backtests/${started.id}` })).json() as NodeRecord;
+    const record = (await app.inject({ method: 'GET', url: `/v1/backtests/${started.id}` })).json() as NodeRecord;
     assert.equal(record.state, 'finished', JSON.stringify(record.error));
     assert.equal(record.progress?.fraction, 1);
-    const res = await app.inject({ method: 'GET', url: `/backtests/${started.id}/results` });
+    const res = await app.inject({ method: 'GET', url: `/v1/backtests/${started.id}/results` });
     assert.equal(res.statusCode, 200);
     const results = res.json() as { summary: Record<string, unknown>; orders: unknown[]; fills: unknown[]; positions: unknown[]; equity: Array<{ equity: number }>; execution: { fills: number } };
     assert.ok(results.orders.length > 0 && results.fills.length > 0 && results.positions.length > 0);
@@ -153,14 +136,14 @@ describe('node routes', () => {
     const lastEquity = results.equity[results.equity.length - 1]!.equity;
     assert.ok(Math.abs(lastEquity - (100_000 + pnl)) < 1e-6, 'the equity curve ends at starting balance + PnL');
 
-    const stop = await app.inject({ method: 'POST', url: `/nodes/${started.id}/stop`, headers: auth });
+    const stop = await app.inject({ method: 'POST', url: `/v1/nodes/${started.id}/stop`, headers: auth });
     assert.equal(stop.json().error, 'NODE_NOT_RUNNING');
   });
 
   it('runs a grid of 4 with 2 nodes at a time and ranks it', async () => {
     const submit = await app.inject({
       method: 'POST',
-      url: '/backtests/grid',
+      url: '/v1/backtests/grid',
       headers: auth,
       payload: { config: emaConfig(), params: [{ name: 'fast_ema_period', values: [5, 10] }, { name: 'slow_ema_period', values: [20, 40] }], parallel: 2 },
     });
@@ -170,7 +153,7 @@ describe('node routes', () => {
     assert.equal(grid.parallel, 2);
     let view: { state: string; counts: Record<string, number>; ranking: Array<{ rank: number; nodeId: string; state: string; value: number | null; params: Record<string, number> }> };
     for (;;) {
-      view = (await app.inject({ method: 'GET', url: `/grids/${grid.id}` })).json();
+      view = (await app.inject({ method: 'GET', url: `/v1/grids/${grid.id}` })).json();
       if (view.state !== 'running') break;
       await new Promise((r) => setTimeout(r, 250));
     }

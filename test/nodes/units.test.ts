@@ -95,6 +95,14 @@ describe('grids', () => {
     assert.equal(resolveParam(config, { name: 'fast_ema_period', values: [5] }).pathText, 'engine.strategies[0].config.fast_ema_period');
     assert.equal(resolveParam(config, { name: 'venues[0].oms_type', values: ['HEDGING'] }).pathText, 'venues[0].oms_type');
     assert.throws(() => resolveParam(config, { name: 'engine.actors[0].config.x', values: [1] }), /has no engine\.actors\[0\]\.config/);
+    assert.throws(
+      () => resolveParam(config, { name: 'data[9]', values: [1] }),
+      (e: NodeError) => e.code === 'BAD_PARAM' && /grid parameter data\[9\]: data\[9\]: data has no such index/.test(e.message),
+    );
+    assert.throws(
+      () => resolveParam(config, { name: 'engine.strategies[0].config.fast_ema_period.x', values: [1] }),
+      (e: NodeError) => e.code === 'BAD_PARAM' && /engine\.strategies\[0\]\.config\.fast_ema_period has no such mapping/.test(e.message),
+    );
     const two = emaConfig();
     const strategies = (two['engine'] as { strategies: unknown[] }).strategies;
     strategies.push(structuredClone(strategies[0]));

@@ -32,6 +32,7 @@ import { findingSchema } from '../../nodes/findings.js';
 import type { JsonValue } from '../../nodes/json-value.js';
 import { nodeRecordSchema } from '../../nodes/node-record.js';
 import type { NodeEvent, NodeSupervisor } from '../../nodes/supervisor.js';
+import { jsonSchema, routeSchema } from '../route-schema.js';
 
 export interface NodeRoutesOptions {
   readonly supervisor: NodeSupervisor;
@@ -39,12 +40,6 @@ export interface NodeRoutesOptions {
   readonly catalogPath: string;
   /** A ready service (tests, or a gateway that shares one); else the plugin opens its own. */
   readonly service?: BacktestService;
-}
-
-/** JSON Schema (draft-07, which Fastify's Ajv speaks) of a zod schema. */
-function schema(type: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(type, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
 }
 
 const freeObject = z.record(z.string(), z.unknown());
@@ -76,8 +71,10 @@ const rankedRow = z.object({
   positions: z.number().nullable(),
 });
 const gridView = gridRecordSchema.extend({ counts: z.record(z.string(), z.number()), ranking: z.array(rankedRow) });
-const errorBody = z.object({ error: z.string(), message: z.string(), statusCode: z.number() });
-const errors = { 400: schema(errorBody), 404: schema(errorBody), 409: schema(errorBody), 422: schema(errorBody) };
+const BACKTESTS = ['backtests'];
+const NODES = ['nodes'];
+/** Besides 400 and 500: unknown ids, wrong states, configs with findings. */
+const ERRORS = [404, 409, 422];
 
 export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, options) => {
   const { supervisor } = options;
@@ -103,7 +100,7 @@ export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, opt
 
   app.post(
     '/configs/check',
-    { schema: { summary: 'Check a BacktestRunConfig (keys, values, class paths, instruments, data window)', body: schema(configBody, 'input'), response: { 200: schema(checkAnswer), ...errors } } },
+    { schema: routeSchema({ summary: 'Check a BacktestRunConfig (keys, values, class paths, instruments, data window)', tags: BACKTESTS, body: configBody, response: { 200: checkAnswer }, errors: ERRORS }) },
     async (request) => {
       const body = parseBody(configBody.strict(), request.body);
       const [checked] = await service.check([configFromValue(body.config)]);
@@ -118,7 +115,7 @@ export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, opt
 
   app.post(
     '/backtests',
-    { schema: { summary: 'Check and start one backtest', body: schema(configBody, 'input'), response: { 202: schema(nodeRecordSchema), ...errors } } },
+    { schema: routeSchema({ summary: 'Check and start one backtest', tags: BACKTESTS, body: configBody, response: { 202: nodeRecordSchema }, errors: ERRORS }) },
     async (request, reply) => {
       const body = parseBody(configBody.strict(), request.body);
       const { record } = await service.submit(configFromValue(body.config), body.name === undefined ? {} : { name: body.name });
@@ -126,17 +123,20 @@ export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, opt
     },
   );
 
-  app.get('/backtests', { schema: { summary: 'Every backtest run, newest first', response: { 200: schema(z.object({ runs: z.array(nodeRecordSchema) })) } } }, async () => ({
+  app.get('/backtests', { schema: routeSchema({ summary: 'Every backtest run, newest first', tags: BACKTESTS, response: { 200: z.object({ runs: z.array(nodeRecordSchema) }) } }) }, async () => ({
     runs: supervisor.list(),
   }));
 
-  app.get('/backtests/:id', { schema: { params: schema(idParams), response: { 200: schema(nodeRecordSchema), ...errors } } }, async (request) =>
+  app.get('/backtests/:id', { schema: routeSchema({ summary: 'One backtest run', tags: BACKTESTS, params: idParams, response: { 200: nodeRecordSchema }, errors: ERRORS }) }, async (request) =>
     runRecord((request.params as { id: string }).id),
   );
 
   app.get(
     '/backtests/:id/results',
-    { schema: { summary: 'Stored results: statistics, orders, fills, positions, accounts, equity, execution metrics', params: schema(idParams), response: { ...errors } } },
+    {
+      // No 200 schema: the report rows' columns vary by order type and must not be stripped.
+      schema: routeSchema({ summary: 'Stored results: statistics, orders, fills, positions, accounts, equity, execution metrics', tags: BACKTESTS, params: idParams, response: {}, errors: ERRORS }),
+    },
     async (request) => {
       const results = await service.results((request.params as { id: string }).id);
       return { ...results, execution: executionMetrics(results) };
@@ -145,7 +145,7 @@ export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, opt
 
   app.post(
     '/backtests/grid',
-    { schema: { summary: 'Run the cartesian product of parameter lists as parallel nodes', body: schema(gridBody, 'input'), response: { 202: schema(gridView), ...errors } } },
+    { schema: routeSchema({ summary: 'Run the cartesian product of parameter lists as parallel nodes', tags: BACKTESTS, body: gridBody, response: { 202: gridView }, errors: ERRORS }) },
     async (request, reply) => {
       const body = parseBody(gridBody.strict(), request.body);
       const grid = await service.startGrid(
@@ -157,20 +157,22 @@ export const nodeRoutes: FastifyPluginAsync<NodeRoutesOptions> = async (app, opt
     },
   );
 
-  app.get('/grids/:id', { schema: { params: schema(idParams), response: { 200: schema(gridView), ...errors } } }, async (request) => service.grid((request.params as { id: string }).id));
+  app.get('/grids/:id', { schema: routeSchema({ summary: "A grid's runs and ranked comparison table", tags: BACKTESTS, params: idParams, response: { 200: gridView }, errors: ERRORS }) }, async (request) =>
+    service.grid((request.params as { id: string }).id),
+  );
 
-  app.get('/nodes', { schema: { response: { 200: schema(z.object({ nodes: z.array(nodeRecordSchema) })) } } }, async () => ({ nodes: supervisor.list() }));
+  app.get('/nodes', { schema: routeSchema({ summary: 'Every node record, newest first', tags: NODES, response: { 200: z.object({ nodes: z.array(nodeRecordSchema) }) } }) }, async () => ({ nodes: supervisor.list() }));
 
-  app.get('/nodes/:id', { schema: { params: schema(idParams), response: { 200: schema(nodeRecordSchema), ...errors } } }, async (request) =>
+  app.get('/nodes/:id', { schema: routeSchema({ summary: 'One node record', tags: NODES, params: idParams, response: { 200: nodeRecordSchema }, errors: ERRORS }) }, async (request) =>
     supervisor.get((request.params as { id: string }).id),
   );
 
-  app.post('/nodes/:id/stop', { schema: { params: schema(idParams), response: { 202: schema(nodeRecordSchema), ...errors } } }, async (request, reply) => {
+  app.post('/nodes/:id/stop', { schema: routeSchema({ summary: 'Stop a node gracefully (SIGKILL after the timeout)', tags: NODES, params: idParams, response: { 202: nodeRecordSchema }, errors: ERRORS }) }, async (request, reply) => {
     const record = await supervisor.stop((request.params as { id: string }).id);
     return reply.code(202).send(record);
   });
 
-  app.get('/nodes/:id/stream', { websocket: true, schema: { params: schema(idParams) } }, async (socket, request) => {
+  app.get('/nodes/:id/stream', { websocket: true, schema: { params: jsonSchema(idParams, 'input') } }, async (socket, request) => {
     const id = (request.params as { id: string }).id;
     let record;
     try {

@@ -6,10 +6,9 @@
  * Per frame: rows per UTC day, the time checks, the type's value checks, trade ids, and
  * the declared precision of every fixed column, each a tight loop over typed arrays.
  */
+import { barStepNs } from '../../model/bar-step.js';
 import { type FixedWidth, fixedPrecisionOf, pow10 } from '../../model/fixed-point.js';
 import { type AnyFrame, type FixedColumn, type Frame, type MarketDataType, fieldsOf } from '../../model/frames.js';
-import { tryParseBarType } from '../../model/identifiers.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_MS, NS_PER_SECOND } from '../../model/time.js';
 import { rawView } from '../../seamless/conformance/raw-view.js';
 import { BarSpacingState, scanBars } from './bar-checks.js';
 import { FrameSink, rawText } from './finding-sink.js';
@@ -23,17 +22,6 @@ import { TimeState, countRowsPerDay, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
 import { TradeIdTracker } from './trade-ids.js';
 import { NegativeSizeTest, scanPrecision } from './value-checks.js';
-
-const STEP_NS: Readonly<Record<string, bigint>> = { MILLISECOND: NS_PER_MS, SECOND: NS_PER_SECOND, MINUTE: NS_PER_MINUTE, HOUR: NS_PER_HOUR, DAY: NS_PER_DAY, WEEK: 7n * NS_PER_DAY };
-
-/** The bar step in ns of a time bar type, or undefined (tick, volume, month bars; unparsable names). */
-export function barStepNs(barType: string | undefined): number | undefined {
-  if (barType === undefined) return undefined;
-  const parsed = tryParseBarType(barType);
-  if (!parsed.ok) return undefined;
-  const unit = STEP_NS[parsed.value.spec.aggregation];
-  return unit === undefined ? undefined : Number(BigInt(parsed.value.spec.step) * unit);
-}
 
 interface Declared {
   readonly width: number;
@@ -122,7 +110,8 @@ export class SeriesValidator {
     if (this.started) return this.started;
     const options = this.options;
     const declared: Declared = { width: frame.width, pricePrecision: frame.meta.pricePrecision, sizePrecision: frame.meta.sizePrecision };
-    const step = frame.type === 'bar' ? barStepNs(frame.meta.barType ?? this.identifier) : undefined;
+    const stepNs = frame.type === 'bar' ? barStepNs(frame.meta.barType ?? this.identifier) : undefined;
+    const step = stepNs === undefined ? undefined : Number(stepNs);
     // Bars stamped at their open lag their close-time ts_init by one step, which is fine.
     const maxLag = Number(options.maxSkewNs) + (step ?? 0);
     const gaps = frame.type === 'bar' ? undefined : new GapEstimator(options.gapFactor, Number(options.gapFloorNs));
