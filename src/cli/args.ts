@@ -11,6 +11,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** `--help` on a verb: the CLI prints `usage` and exits 0 before the verb does anything. */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested';
+  constructor(readonly usage: string) {
+    super('help requested');
+  }
+}
+
 export const GLOBAL_OPTIONS = {
   catalog: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -19,14 +27,20 @@ export const GLOBAL_OPTIONS = {
 type OptionSpec = { type: 'string' | 'boolean'; short?: string };
 type Values<O> = { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string } & { catalog?: string; help?: boolean };
 
-/** Parses argv for a verb with its own options plus the global ones. */
-export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O): { values: Values<O>; positionals: string[] } {
+/**
+ * Parses argv for a verb with its own options plus the global ones. Throws HelpRequested
+ * with `usage` when --help is given, so no verb can act on a request for its usage.
+ */
+export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O, usage: string): { values: Values<O>; positionals: string[] } {
+  let parsed;
   try {
-    const parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
-    return { values: parsed.values as Values<O>, positionals: parsed.positionals };
+    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const values = parsed.values as Values<O>;
+  if (values.help) throw new HelpRequested(usage);
+  return { values, positionals: parsed.positionals };
 }
 
 /** `--catalog`, else `$NAUTILUS_PATH/catalog` (NautilusTrader's from_env), else `./catalog`. */

@@ -20,7 +20,7 @@ import type { NodeRecord } from '../nodes/node-record.js';
 import { summaryMetric } from '../nodes/run-results.js';
 import { RunStore, checkId, defaultStateDir } from '../nodes/run-store.js';
 import { NodeSupervisor } from '../nodes/supervisor.js';
-import { GLOBAL_OPTIONS, UsageError, catalogPath, positional } from './args.js';
+import { GLOBAL_OPTIONS, HelpRequested, UsageError, catalogPath, positional } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or <catalog>/.seamless):
@@ -51,16 +51,19 @@ const OPTIONS = {
 type Values = ReturnType<typeof parse>['values'];
 
 function parse(argv: string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  if (parsed.values.help) throw new HelpRequested(BACKTEST_USAGE);
+  return parsed;
 }
 
 export async function runBacktestCommand(argv: string[], out: Output): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h' || rest.includes('--help')) {
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     out.write(`${BACKTEST_USAGE}\n`);
     return 0;
   }

@@ -31,7 +31,7 @@ const COMMON = {
 
 export async function runBridge(argv: string[], out: Output): Promise<number> {
   const sub = argv[0];
-  if (sub === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  if (sub === 'help') {
     out.write(`${BRIDGE_USAGE}\n`);
     return 0;
   }
@@ -75,7 +75,7 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     'dedupe-ttl': { type: 'string' },
     'no-archive': { type: 'boolean' },
     duration: { type: 'string' },
-  });
+  }, BRIDGE_USAGE);
   const streamValues = (values.streams as unknown as string[] | undefined) ?? [];
   // `--streams a b c`: values after the first --streams that are not flags arrive as positionals.
   if (positionals.length > 0 && streamValues.length === 0) throw new UsageError(`unknown bridge subcommand "${positionals[0]}" (ledger, verify-archive, or flags starting with --)`);
@@ -139,7 +139,7 @@ export async function openRedis(url: string): Promise<Redis> {
 }
 
 async function runLedger(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { ...COMMON, stream: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { ...COMMON, stream: { type: 'string' }, json: { type: 'boolean' } }, BRIDGE_USAGE);
   const keys = new BridgeKeys(values.prefix ?? '');
   const stream = values.stream ?? keys.fills;
   const client = await openRedis(redisUrlFlag(values.redis));
@@ -183,7 +183,7 @@ async function runLedger(argv: string[], out: Output): Promise<number> {
 }
 
 async function runVerifyArchive(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, COMMON);
+  const { values } = parseVerbArgs(argv, COMMON, BRIDGE_USAGE);
   const keys = new BridgeKeys(values.prefix ?? '');
   const client = await openRedis(redisUrlFlag(values.redis));
   try {

@@ -70,7 +70,7 @@ async function openCatalog(flag: string | undefined, width?: FixedWidth, scheme?
 const time = (ns: bigint | null) => (ns === null ? '' : nsToRfc3339(ns));
 
 async function ls(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const rows = await catalog.list();
   if (values.json) {
@@ -86,7 +86,7 @@ async function ls(argv: string[], out: Output): Promise<number> {
 }
 
 async function read(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const format = choiceFlag('format', values.format, ['ndjson', 'csv', 'table'] as const) ?? 'ndjson';
@@ -123,7 +123,7 @@ async function write(argv: string[], out: Output): Promise<number> {
     width: { type: 'string' },
     compression: { type: 'string' },
     scheme: { type: 'string' },
-  });
+  }, CATALOG_USAGE);
   const key = marketType(positional(positionals, 0, '<type>')).key;
   const id = positional(positionals, 1, '<id>');
   if (!values.from) throw new UsageError('--from FILE.csv|FILE.ndjson is required');
@@ -164,7 +164,7 @@ async function write(argv: string[], out: Output): Promise<number> {
 }
 
 async function intervals(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { missing: { type: 'boolean' }, start: { type: 'string' }, end: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { missing: { type: 'boolean' }, start: { type: 'string' }, end: { type: 'string' }, json: { type: 'boolean' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const catalog = await openCatalog(values.catalog);
@@ -193,7 +193,7 @@ function periodFlag(text: string | undefined): bigint {
 }
 
 async function consolidate(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { period: { type: 'string' }, 'fill-periods': { type: 'boolean' }, dedup: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { period: { type: 'string' }, 'fill-periods': { type: 'boolean' }, dedup: { type: 'boolean' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const catalog = await openCatalog(values.catalog);
   const result = await catalog.consolidate(type, positionals[1], { period: periodFlag(values.period), fillPeriods: values['fill-periods'] ?? false, deduplicate: values.dedup ?? false });
@@ -203,7 +203,7 @@ async function consolidate(argv: string[], out: Output): Promise<number> {
 }
 
 async function resetNames(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, {});
+  const { values, positionals } = parseVerbArgs(argv, {}, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const renamed = await catalog.resetFileNames(positional(positionals, 0, '<type>'), positionals[1]);
   out.write(`renamed ${renamed.length} files\n`);
@@ -212,7 +212,7 @@ async function resetNames(argv: string[], out: Output): Promise<number> {
 }
 
 async function deleteRange(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const start = timeFlag('start', values.start);
@@ -225,7 +225,7 @@ async function deleteRange(argv: string[], out: Output): Promise<number> {
 }
 
 async function verify(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const report = await catalog.verify();
   if (values.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -237,7 +237,7 @@ async function verify(argv: string[], out: Output): Promise<number> {
 }
 
 async function stats(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const rows = await catalog.stats();
   if (values.json) out.write(`${JSON.stringify(rows, null, 2)}\n`);

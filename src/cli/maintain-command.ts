@@ -86,7 +86,7 @@ async function stats(argv: string[], out: Output): Promise<number> {
     'alert-max-file-bytes': { type: 'string' },
     'alert-missing-days': { type: 'boolean' },
     'alert-rows-drop': { type: 'string' },
-  });
+  }, MAINTAIN_USAGE);
   const by: StatsGrouping = choiceFlag('by', values.by, ['type', 'identifier', 'day'] as const) ?? 'day';
   const drop = values['alert-rows-drop'];
   if (drop !== undefined && !(/^\d+(\.\d+)?$/.test(drop) && Number(drop) > 0 && Number(drop) <= 100)) throw new UsageError(`--alert-rows-drop must be a percentage in (0, 100], was "${drop}"`);
@@ -129,7 +129,7 @@ async function consolidate(argv: string[], out: Output): Promise<number> {
     'fill-periods': { type: 'boolean' },
     dedup: { type: 'boolean' },
     compression: { type: 'string' },
-  });
+  }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const period = flagDuration('period', values.period ?? '1d');
   const compression = choiceFlag('compression', values.compression, ['snappy', 'zstd'] as const) ?? 'snappy';
@@ -150,7 +150,7 @@ async function consolidate(argv: string[], out: Output): Promise<number> {
 }
 
 async function prune(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, before: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, before: { type: 'string' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   if ((values['older-than'] === undefined) === (values.before === undefined)) throw new UsageError('prune needs exactly one of --older-than 90d or --before T');
   let cutoff: bigint;
@@ -177,7 +177,7 @@ async function prune(argv: string[], out: Output): Promise<number> {
 }
 
 async function verifyNames(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const exact = values.exact ?? false;
   const catalog = await open(values.catalog, out, false, true);
@@ -192,7 +192,7 @@ async function verifyNames(argv: string[], out: Output): Promise<number> {
 }
 
 async function repairNamesVerb(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const dryRun = values['dry-run'] ?? false;
   const catalog = await open(values.catalog, out, !dryRun, values.json ?? false);
@@ -209,7 +209,7 @@ async function repairNamesVerb(argv: string[], out: Output): Promise<number> {
 }
 
 async function recover(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, MAINTAIN_USAGE);
   const catalog = await Catalog.open(catalogPath(values.catalog));
   const recovered = await recoverCatalog(catalog.layout);
   if (values.json) out.write(json(recovered));

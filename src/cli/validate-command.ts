@@ -61,11 +61,7 @@ function typeArgument(text: string | undefined): MarketDataType | undefined {
 }
 
 export async function runValidate(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, FLAGS);
-  if (values.help) {
-    out.write(`${VALIDATE_USAGE}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseVerbArgs(argv, FLAGS, VALIDATE_USAGE);
   if (positionals.length > 2) throw new UsageError(`validate takes at most <type> and <id>, was ${positionals.length} arguments`);
   const options: ValidateOptions = {
     type: typeArgument(positionals[0]),
