@@ -20,7 +20,8 @@ import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { mergeSorted, readFile } from './reader.js';
-import { recoverSwaps, swapFiles } from './swap.js';
+import { recoverCatalog } from './recover.js';
+import { swapFiles } from './swap.js';
 import { type StagedFile, discardStaged, stageFile } from './writer.js';
 
 export interface ConsolidateOptions {
@@ -87,11 +88,6 @@ function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[])
     out.set(dir, [...(out.get(dir) ?? []), entry]);
   }
   return out;
-}
-
-/** Finishes interrupted swaps in the folders of `files` before anything is planned there. */
-async function recoverFolders(files: readonly CatalogFile[]): Promise<void> {
-  for (const dir of new Set(files.map((f) => dirname(f.path)))) await recoverSwaps(dir);
 }
 
 /**
@@ -229,7 +225,7 @@ export interface ConsolidateResult extends UpkeepResult {
 
 /** Consolidates each folder of `type`/`identifier` into exactly one file per period with rows. */
 export async function consolidate(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
-  await recoverFolders(await layout.filesFor(type, identifier));
+  await recoverCatalog(layout, { type, identifier });
   const plan = await planConsolidation(layout, type, identifier, width, options);
   return applyConsolidation(plan, type, width, options);
 }
@@ -481,6 +477,6 @@ export async function applyDeleteRange(plan: RangeDeletionPlan, type: MarketData
  * range falls in their middle).
  */
 export async function deleteRange(layout: CatalogLayout, type: MarketDataType, identifier: string, start: bigint, end: bigint, width: FixedWidth): Promise<UpkeepResult> {
-  await recoverFolders(await layout.filesFor(type, identifier));
+  await recoverCatalog(layout, { type, identifier });
   return applyDeleteRange(await planDeleteRange(layout, type, identifier, start, end), type, width);
 }

@@ -4,13 +4,14 @@
  * healthy, 1 an alert fired / a name is wrong / a conflict was left, 2 usage.
  */
 import { Catalog } from '../catalog/catalog.js';
+import { recoverCatalog } from '../catalog/recover.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { dateToNs } from '../model/time.js';
 import { consolidateScope } from '../pipeline/maintain/consolidation.js';
 import { formatDuration, parseDuration } from '../pipeline/maintain/durations.js';
 import { checkNames, isNameIssue, repairNames } from '../pipeline/maintain/names.js';
 import { pruneScope } from '../pipeline/maintain/prune.js';
-import { recoverCatalog, resolveScope } from '../pipeline/maintain/scope.js';
+import { resolveScope } from '../pipeline/maintain/scope.js';
 import { type StatsGrouping, statsReport } from '../pipeline/maintain/stats-report.js';
 import { type Thresholds, ThresholdsError, loadThresholds, withFlags } from '../pipeline/maintain/thresholds.js';
 import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';

@@ -1,13 +1,12 @@
 /**
  * What a maintenance command acts on: the optional `<type> [<id>]` the user typed, checked
  * before anything is read (a type must be market data, an id must stay inside its folder),
- * and expanded to every market type present when omitted. Also finishes swaps a crash
- * interrupted anywhere in the catalog, so every command starts from a consistent catalog.
+ * and expanded to every market type present when omitted. Swaps a crash interrupted are
+ * finished by catalog/recover.ts before every mutating command.
  */
-import { NO_IDENTIFIER, type CatalogLayout } from '../../catalog/layout.js';
-import { identifierFolder, safeJoin } from '../../catalog/identifier-path.js';
+import type { CatalogLayout } from '../../catalog/layout.js';
+import { identifierFolder } from '../../catalog/identifier-path.js';
 import { marketType } from '../../catalog/reader.js';
-import { type RecoveredSwap, recoverSwaps } from '../../catalog/swap.js';
 import type { MarketDataType } from '../../model/frames.js';
 
 export interface Scope {
@@ -32,16 +31,4 @@ export async function resolveScope(layout: CatalogLayout, type: string | undefin
   const key = marketType(type).key;
   if (identifier !== undefined) identifierFolder(identifier);
   return { types: [key], identifier };
-}
-
-/** Finishes every interrupted swap in the catalog (each type folder and identifier folder). */
-export async function recoverCatalog(layout: CatalogLayout): Promise<RecoveredSwap[]> {
-  const recovered: RecoveredSwap[] = [];
-  for (const folder of await layout.listDataFolders()) {
-    recovered.push(...(await recoverSwaps(safeJoin(layout.dataDir, folder))));
-    for (const id of await layout.listIdentifiers(folder)) {
-      if (id !== NO_IDENTIFIER) recovered.push(...(await recoverSwaps(safeJoin(layout.dataDir, folder, id))));
-    }
-  }
-  return recovered;
 }
