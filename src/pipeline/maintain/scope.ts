@@ -4,8 +4,9 @@
  * and expanded to every market type present when omitted. Swaps a crash interrupted are
  * finished by catalog/recover.ts before every mutating command.
  */
-import type { CatalogLayout } from '../../catalog/layout.js';
+import { tryResolveDataType } from '../../catalog/data-types.js';
 import { identifierFolder } from '../../catalog/identifier-path.js';
+import type { CatalogLayout } from '../../catalog/layout.js';
 import { marketType } from '../../catalog/reader.js';
 import type { MarketDataType } from '../../model/frames.js';
 
@@ -17,7 +18,8 @@ export interface Scope {
 }
 
 /**
- * Returns the scope of `[<type> [<id>]]`; without a type, every market type the catalog has.
+ * Returns the scope of `[<type> [<id>]]`; without a type, every market type the catalog has
+ * a folder for (the folder names alone: no file is listed or stat'ed).
  *
  * Throws CatalogError `CATALOG_UNKNOWN_TYPE` for a type that is not market data and
  * `CATALOG_BAD_IDENTIFIER` for an id that could escape its folder (`..`, `/x`, NUL, `\`).
@@ -25,7 +27,10 @@ export interface Scope {
 export async function resolveScope(layout: CatalogLayout, type: string | undefined, identifier: string | undefined): Promise<Scope> {
   if (type === undefined) {
     const present = new Set<MarketDataType>();
-    for (const listing of await layout.listAll()) if (listing.descriptor?.kind === 'market') present.add(listing.descriptor.key);
+    for (const folder of await layout.listDataFolders()) {
+      const descriptor = tryResolveDataType(folder);
+      if (descriptor?.kind === 'market') present.add(descriptor.key);
+    }
     return { types: [...present].sort(), identifier: undefined };
   }
   const key = marketType(type).key;
