@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseTimeArg } from '../model/time.js';
+import { type DurationGrammar, parseDuration, parseTimeArg } from '../model/time.js';
 
 /** A mistake in how the command was called; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {
@@ -66,6 +66,17 @@ export function intFlag(name: string, text: string | undefined, { min = 0, max =
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, was "${text}"`);
   return value;
+}
+
+/**
+ * Parses a duration flag into nanoseconds by `grammar`; otherwise throws a UsageError reading
+ * `--<name><expected>, was "<text>"` (`expected` is each verb's own wording).
+ */
+export function durationFlag(name: string, text: string | undefined, grammar: DurationGrammar, expected: string): bigint | undefined {
+  if (text === undefined) return undefined;
+  const ns = parseDuration(text, grammar);
+  if (ns === undefined) throw new UsageError(`--${name}${expected}, was ${JSON.stringify(text)}`);
+  return ns;
 }
 
 /** Parses a flag that must be one of `choices`. */

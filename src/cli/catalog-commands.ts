@@ -9,8 +9,8 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, tsInitOf } from '../model/frames.js';
 import { RowError, frameCsvHeader, frameRowFields, frameRowRecord, frameRowToCsv, frameRowToJson, rowsToFrame } from '../model/frame-rows.js';
 import { parseBarType } from '../model/identifiers.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_SECOND } from '../model/time.js';
-import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, positional, timeFlag } from './args.js';
+import { type DurationGrammar, NS_PER_DAY } from '../model/time.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, parseVerbArgs, positional, timeFlag } from './args.js';
 import { readRowChunks } from './input-rows.js';
 import { type Output, printTable } from './output.js';
 
@@ -183,20 +183,13 @@ async function intervals(argv: string[], out: Output): Promise<number> {
   return 0;
 }
 
-const PERIODS: Record<string, bigint> = { s: NS_PER_SECOND, m: NS_PER_MINUTE, h: NS_PER_HOUR, d: NS_PER_DAY };
-
-function periodFlag(text: string | undefined): bigint {
-  if (text === undefined) return NS_PER_DAY;
-  const match = /^(\d+)([smhd])$/.exec(text);
-  if (!match || BigInt(match[1]!) === 0n) throw new UsageError(`--period must look like 1d, 6h, 30m or 10s, was "${text}"`);
-  return BigInt(match[1]!) * PERIODS[match[2]!]!;
-}
+const PERIOD: DurationGrammar = { units: ['s', 'm', 'h', 'd'], positive: true };
 
 async function consolidate(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parseVerbArgs(argv, { period: { type: 'string' }, 'fill-periods': { type: 'boolean' }, dedup: { type: 'boolean' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const catalog = await openCatalog(values.catalog);
-  const result = await catalog.consolidate(type, positionals[1], { period: periodFlag(values.period), fillPeriods: values['fill-periods'] ?? false, deduplicate: values.dedup ?? false });
+  const result = await catalog.consolidate(type, positionals[1], { period: durationFlag('period', values.period, PERIOD, ' must look like 1d, 6h, 30m or 10s') ?? NS_PER_DAY, fillPeriods: values['fill-periods'] ?? false, deduplicate: values.dedup ?? false });
   out.write(`consolidated ${result.removed.length} files into ${result.written.length} (${result.rows} rows)\n`);
   for (const path of result.written) out.write(`  ${path}\n`);
   return 0;

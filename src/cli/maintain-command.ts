@@ -8,13 +8,13 @@ import { recoverCatalog } from '../catalog/recover.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { dateToNs } from '../model/time.js';
 import { consolidateScope } from '../pipeline/maintain/consolidation.js';
-import { formatDuration, parseDuration } from '../pipeline/maintain/durations.js';
+import { MAINTAIN_DURATION, formatDuration } from '../pipeline/maintain/durations.js';
 import { checkNames, isNameIssue, repairNames } from '../pipeline/maintain/names.js';
 import { pruneScope } from '../pipeline/maintain/prune.js';
 import { resolveScope } from '../pipeline/maintain/scope.js';
 import { type StatsGrouping, statsReport } from '../pipeline/maintain/stats-report.js';
 import { type Thresholds, ThresholdsError, loadThresholds, withFlags } from '../pipeline/maintain/thresholds.js';
-import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const MAINTAIN_USAGE = `seamless maintain <verb> [--catalog PATH] [--json]
@@ -222,9 +222,5 @@ async function recover(argv: string[], out: Output): Promise<number> {
 }
 
 function flagDuration(name: string, text: string): bigint {
-  try {
-    return parseDuration(text, `--${name}`);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return durationFlag(name, text, MAINTAIN_DURATION, ' must be a positive duration like 1d, 6h, 30m, 10s or 1w')!;
 }
