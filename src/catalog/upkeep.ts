@@ -117,10 +117,8 @@ async function* readInOrder<T extends MarketDataType>(inputs: readonly FooterInf
 /** Files of one folder whose rows share periods; rewritten together, one file per period. */
 export interface ConsolidationGroup {
   readonly dir: string;
-  /** The files read and replaced, in the reader's order. */
+  /** The files read and replaced, in the reader's order; each period with rows becomes one file. */
   readonly inputs: readonly FooterInfo[];
-  /** Every period the inputs' ranges touch, sorted; each one with rows becomes one file. */
-  readonly periods: readonly Interval[];
 }
 
 export interface ConsolidationPlan {
@@ -129,8 +127,6 @@ export interface ConsolidationPlan {
   readonly groups: ConsolidationGroup[];
   /** Files already alone in their period and correctly named: left untouched. */
   readonly settled: FooterInfo[];
-  /** Files without rows: left untouched (their name may record a covered range). */
-  readonly empty: FooterInfo[];
 }
 
 /**
@@ -138,7 +134,8 @@ export interface ConsolidationPlan {
  * files must be rewritten so that each period with rows ends up in exactly one file.
  * A period is settled when one file holds all of its rows, lies inside it and is named as
  * the options require; every other file touching the period joins its group, and files
- * straddling a period boundary join the groups of every period they touch.
+ * straddling a period boundary join the groups of every period they touch. Files without
+ * rows are left untouched (their name may record a covered range).
  *
  * Throws CatalogError `CATALOG_WIDTH_MISMATCH` or `CATALOG_METADATA` when files that share a
  * period disagree in fixed-point width or metadata (one file cannot hold both), before
@@ -148,18 +145,12 @@ export async function planConsolidation(layout: CatalogLayout, type: MarketDataT
   const period = options.period ?? NS_PER_DAY;
   if (period <= 0n) throw new RangeError(`period must be positive, was ${period}`);
   const footers = await readFooters(await layout.filesFor(type, identifier), type);
-  const plan: ConsolidationPlan = { period, groups: [], settled: [], empty: footers.filter((f) => !f.range) };
+  const plan: ConsolidationPlan = { period, groups: [], settled: [] };
   for (const [dir, files] of byFolder(footers.filter((f) => f.range))) {
     for (const group of periodGroups(files, period)) {
       checkCompatible(group, width, period);
       if (isSettled(group, period, options)) plan.settled.push(group[0]!);
-      else {
-        const first = periodBounds(group.reduce((m, f) => (f.range!.first < m ? f.range!.first : m), group[0]!.range!.first), period).first;
-        const last = group.reduce((m, f) => (f.range!.last > m ? f.range!.last : m), group[0]!.range!.last);
-        const periods: Interval[] = [];
-        for (let p = first; p <= last; p += period) periods.push({ first: p, last: p + period - 1n });
-        plan.groups.push({ dir, inputs: group, periods });
-      }
+      else plan.groups.push({ dir, inputs: group });
     }
   }
   return plan;
