@@ -96,22 +96,29 @@ function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[])
  * (ties in file order), so only the files of one overlap cluster are open at a time.
  */
 async function* readInOrder<T extends MarketDataType>(inputs: readonly FooterInfo[], type: T, width: FixedWidth): AsyncGenerator<Frame<T>> {
-  const indexed = inputs.filter((f) => f.range).map((f, order) => ({ f, order }));
-  indexed.sort((a, b) => (a.f.range!.first < b.f.range!.first ? -1 : a.f.range!.first > b.f.range!.first ? 1 : a.order - b.order));
-  let cluster: typeof indexed = [];
-  let reach = -1n;
-  const flush = async function* (): AsyncGenerator<Frame<T>> {
-    const ordered = [...cluster].sort((a, b) => a.order - b.order);
-    if (ordered.length === 1) yield* readFile(ordered[0]!.f.file.path, type, { width });
-    else if (ordered.length > 1) yield* mergeSorted(ordered.map((x) => readFile(x.f.file.path, type, { width })), 8192);
-    cluster = [];
-  };
-  for (const entry of indexed) {
-    if (cluster.length > 0 && entry.f.range!.first > reach) yield* flush();
-    cluster.push(entry);
-    if (entry.f.range!.last > reach || cluster.length === 1) reach = entry.f.range!.last;
+  for (const cluster of overlapClusters(inputs.filter((f) => f.range), (f) => f.range!)) {
+    if (cluster.length === 1) yield* readFile(cluster[0]!.file.path, type, { width });
+    else yield* mergeSorted(cluster.map((f) => readFile(f.file.path, type, { width })), 8192);
   }
-  yield* flush();
+}
+
+/**
+ * Splits items into clusters whose closed intervals overlap, directly or through others: a
+ * sweep in interval-start order (ties in input order). Clusters come in sweep order, the
+ * items of each in input order.
+ */
+function overlapClusters<T>(items: readonly T[], intervalOf: (item: T) => Interval): T[][] {
+  const indexed = items.map((item, order) => ({ item, order, ...intervalOf(item) }));
+  indexed.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.order - b.order));
+  const clusters: Array<typeof indexed> = [];
+  let reach = -1n;
+  for (const entry of indexed) {
+    const current = clusters[clusters.length - 1];
+    if (current && entry.first <= reach) current.push(entry);
+    else clusters.push([entry]);
+    if (entry.last > reach || clusters[clusters.length - 1]!.length === 1) reach = entry.last;
+  }
+  return clusters.map((c) => c.sort((a, b) => a.order - b.order).map((x) => x.item));
 }
 
 /** Files of one folder whose rows share periods; rewritten together, one file per period. */
@@ -158,17 +165,8 @@ export async function planConsolidation(layout: CatalogLayout, type: MarketDataT
 
 /** Splits one folder's files (reader order) into groups connected by shared periods, keeping order within each. */
 function periodGroups(files: readonly FooterInfo[], period: bigint): FooterInfo[][] {
-  const indexed = files.map((f, order) => ({ f, order, from: periodBounds(f.range!.first, period).first, to: periodBounds(f.range!.last, period).first }));
-  indexed.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.order - b.order));
-  const groups: Array<typeof indexed> = [];
-  let reach = -1n;
-  for (const entry of indexed) {
-    const current = groups[groups.length - 1];
-    if (current && entry.from <= reach) current.push(entry);
-    else groups.push([entry]);
-    if (entry.to > reach || groups[groups.length - 1]!.length === 1) reach = entry.to;
-  }
-  return groups.map((g) => g.sort((a, b) => a.order - b.order).map((x) => x.f));
+  // Each file as the span from its first period's start to its last period's start.
+  return overlapClusters(files, (f) => ({ first: periodBounds(f.range!.first, period).first, last: periodBounds(f.range!.last, period).first }));
 }
 
 function isSettled(group: readonly FooterInfo[], period: bigint, options: ConsolidateOptions): boolean {
