@@ -24,21 +24,23 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-type OptionSpec = { type: 'string' | 'boolean'; short?: string };
-type Values<O> = { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string } & { catalog?: string; help?: boolean };
+type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+type Value<S> = (S extends { type: 'boolean' } ? boolean : string) extends infer V ? (S extends { multiple: true } ? V[] : V) : never;
+/** The parsed values of a verb's options (`multiple` ones as arrays) and the global ones. */
+export type VerbValues<O> = { [K in keyof O]?: Value<O[K]> } & { catalog?: string; help?: boolean };
 
 /**
  * Parses argv for a verb with its own options plus the global ones. Throws HelpRequested
  * with `usage` when --help is given, so no verb can act on a request for its usage.
  */
-export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O, usage: string): { values: Values<O>; positionals: string[] } {
+export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O, usage: string): { values: VerbValues<O>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const values = parsed.values as Values<O>;
+  const values = parsed.values as VerbValues<O>;
   if (values.help) throw new HelpRequested(usage);
   return { values, positionals: parsed.positionals };
 }
@@ -77,6 +79,17 @@ export function durationFlag(name: string, text: string | undefined, grammar: Du
   const ns = parseDuration(text, grammar);
   if (ns === undefined) throw new UsageError(`--${name}${expected}, was ${JSON.stringify(text)}`);
   return ns;
+}
+
+/**
+ * Parses a decimal flag (digits with an optional fraction: no sign, exponent or spaces) that
+ * lies in (`above`, `max`]; otherwise a UsageError `--<name> must be <expected>, was "<text>"`.
+ */
+export function numberFlag(name: string, text: string | undefined, { above = -Infinity, max = Infinity, expected = 'a positive number like 10 or 2.5' } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value) || !(value > above && value <= max)) throw new UsageError(`--${name} must be ${expected}, was "${text}"`);
+  return value;
 }
 
 /** Parses a flag that must be one of `choices`. */

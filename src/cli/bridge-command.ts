@@ -76,7 +76,7 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     'no-archive': { type: 'boolean' },
     duration: { type: 'string' },
   }, BRIDGE_USAGE);
-  const streamValues = (values.streams as unknown as string[] | undefined) ?? [];
+  const streamValues = values.streams ?? [];
   // `--streams a b c`: values after the first --streams that are not flags arrive as positionals.
   if (positionals.length > 0 && streamValues.length === 0) throw new UsageError(`unknown bridge subcommand "${positionals[0]}" (ledger, verify-archive, or flags starting with --)`);
   const sources = [...streamValues, ...positionals].flatMap((v) => v.split(',')).filter((v) => v !== '');

@@ -14,7 +14,7 @@ import { pruneScope } from '../pipeline/maintain/prune.js';
 import { resolveScope } from '../pipeline/maintain/scope.js';
 import { type StatsGrouping, statsReport } from '../pipeline/maintain/stats-report.js';
 import { type Thresholds, ThresholdsError, loadThresholds, withFlags } from '../pipeline/maintain/thresholds.js';
-import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, numberFlag, parseVerbArgs, timeFlag } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const MAINTAIN_USAGE = `seamless maintain <verb> [--catalog PATH] [--json]
@@ -89,14 +89,13 @@ async function stats(argv: string[], out: Output): Promise<number> {
     'alert-rows-drop': { type: 'string' },
   }, MAINTAIN_USAGE);
   const by: StatsGrouping = choiceFlag('by', values.by, ['type', 'identifier', 'day'] as const) ?? 'day';
-  const drop = values['alert-rows-drop'];
-  if (drop !== undefined && !(/^\d+(\.\d+)?$/.test(drop) && Number(drop) > 0 && Number(drop) <= 100)) throw new UsageError(`--alert-rows-drop must be a percentage in (0, 100], was "${drop}"`);
+  const rowsDrop = numberFlag('alert-rows-drop', values['alert-rows-drop'], { above: 0, max: 100, expected: 'a percentage in (0, 100]' });
   const flags = {
     'max-files-per-day': intFlag('alert-max-files-per-day', values['alert-max-files-per-day'], { min: 1 }),
     'min-file-bytes': intFlag('alert-min-file-bytes', values['alert-min-file-bytes']),
     'max-file-bytes': intFlag('alert-max-file-bytes', values['alert-max-file-bytes'], { min: 1 }),
     'missing-days': values['alert-missing-days'],
-    'rows-drop': drop === undefined ? undefined : Number(drop),
+    'rows-drop': rowsDrop,
   };
   let base: Thresholds | undefined;
   try {

@@ -9,7 +9,7 @@ import type { MarketDataType } from '../model/frames.js';
 import { printReport, reportJson } from '../pipeline/validate/format.js';
 import { DURATION, type ValidateOptions, ValidateOptionError, resolveOptions } from '../pipeline/validate/options.js';
 import { validateCatalog } from '../pipeline/validate/runner.js';
-import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, numberFlag, parseVerbArgs, timeFlag } from './args.js';
 import type { Output } from './output.js';
 
 export const VALIDATE_USAGE = `seamless validate [<type> [<id>]] [--catalog PATH] [--start T] [--end T] [--json]
@@ -33,13 +33,6 @@ const FLAGS = {
   examples: { type: 'string' },
   'fail-on': { type: 'string' },
 } as const;
-
-function numberFlag(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a positive number like 10 or 2.5, was "${text}"`);
-  return value;
-}
 
 function duration(name: string, text: string | undefined): bigint | undefined {
   return durationFlag(name, text?.trim(), DURATION, ': duration must be an integer with an optional unit ns, us, ms, s, m, h or d (e.g. 500ms, 60s, 5m)');
