@@ -6,6 +6,7 @@
 import type { MarketDataType } from '../model/frames.js';
 import { NS_PER_DAY, nsToIso } from '../model/time.js';
 import { planFileDecoding } from './frame-decode.js';
+import { tryResolveDataType } from './data-types.js';
 import type { CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 
@@ -19,9 +20,22 @@ export interface DayStats {
   bytes: number;
 }
 
+/** The files of one (type folder, identifier) with their sizes, as the statistics listed them. */
+export interface FolderFiles {
+  readonly folder: string;
+  readonly identifier: string;
+  readonly files: ReadonlyArray<{ readonly name: string; readonly size: number }>;
+}
+
 /** Returns one row per (type folder, identifier, UTC day), sorted. Non-market folders count files and bytes only. */
 export async function catalogStats(layout: CatalogLayout): Promise<DayStats[]> {
+  return (await catalogStatsAndFiles(layout)).days;
+}
+
+/** catalogStats, plus the files it listed (every identifier folder, even an empty one), so callers need not list them again. */
+export async function catalogStatsAndFiles(layout: CatalogLayout): Promise<{ days: DayStats[]; folders: FolderFiles[] }> {
   const rows = new Map<string, DayStats>();
+  const folders: FolderFiles[] = [];
   const bump = (folder: string, identifier: string, day: string, files: number, count: number, bytes: number) => {
     const key = `${folder}\u0000${identifier}\u0000${day}`;
     const entry = rows.get(key) ?? { folder, identifier, day, files: 0, rows: 0, bytes: 0 };
@@ -30,22 +44,27 @@ export async function catalogStats(layout: CatalogLayout): Promise<DayStats[]> {
     entry.bytes += bytes;
     rows.set(key, entry);
   };
-  for (const listing of await layout.listAll()) {
-    for (const file of await layout.listFiles(listing.folder, listing.identifier)) {
-      if (listing.descriptor?.kind !== 'market') {
-        bump(listing.folder, listing.identifier, file.interval ? nsToIso(file.interval.first).slice(0, 10) : 'unknown', 1, 0, file.size);
-        continue;
-      }
-      const perDay = await rowsPerDay(file.path, listing.descriptor.key);
-      const total = [...perDay.values()].reduce((a, b) => a + b, 0);
-      let first = true;
-      for (const [day, count] of perDay) {
-        bump(listing.folder, listing.identifier, day, first ? 1 : 0, count, total > 0 ? Math.round((file.size * count) / total) : 0);
-        first = false;
+  for (const folder of await layout.listDataFolders()) {
+    const descriptor = tryResolveDataType(folder);
+    for (const identifier of await layout.listIdentifiers(folder)) {
+      const files = await layout.listFiles(folder, identifier);
+      folders.push({ folder, identifier, files: files.map((f) => ({ name: f.name, size: f.size })) });
+      for (const file of files) {
+        if (descriptor?.kind !== 'market') {
+          bump(folder, identifier, file.interval ? nsToIso(file.interval.first).slice(0, 10) : 'unknown', 1, 0, file.size);
+          continue;
+        }
+        const perDay = await rowsPerDay(file.path, descriptor.key);
+        const total = [...perDay.values()].reduce((a, b) => a + b, 0);
+        let first = true;
+        for (const [day, count] of perDay) {
+          bump(folder, identifier, day, first ? 1 : 0, count, total > 0 ? Math.round((file.size * count) / total) : 0);
+          first = false;
+        }
       }
     }
   }
-  return [...rows.values()].sort((a, b) => (a.folder + a.identifier + a.day).localeCompare(b.folder + b.identifier + b.day));
+  return { days: [...rows.values()].sort((a, b) => (a.folder + a.identifier + a.day).localeCompare(b.folder + b.identifier + b.day)), folders };
 }
 
 async function rowsPerDay(path: string, type: MarketDataType): Promise<Map<string, number>> {

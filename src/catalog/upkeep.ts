@@ -20,7 +20,8 @@ import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { mergeSorted, readFile } from './reader.js';
-import { recoverSwaps, swapFiles } from './swap.js';
+import { recoverCatalog } from './recover.js';
+import { swapFiles } from './swap.js';
 import { type StagedFile, discardStaged, stageFile } from './writer.js';
 
 export interface ConsolidateOptions {
@@ -89,42 +90,42 @@ function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[])
   return out;
 }
 
-/** Finishes interrupted swaps in the folders of `files` before anything is planned there. */
-async function recoverFolders(files: readonly CatalogFile[]): Promise<void> {
-  for (const dir of new Set(files.map((f) => dirname(f.path)))) await recoverSwaps(dir);
-}
-
 /**
  * Streams files (in the reader's file order) as one `ts_init`-sorted stream: files whose
  * statistics ranges do not overlap are read one after another, overlapping ones k-way merged
  * (ties in file order), so only the files of one overlap cluster are open at a time.
  */
 async function* readInOrder<T extends MarketDataType>(inputs: readonly FooterInfo[], type: T, width: FixedWidth): AsyncGenerator<Frame<T>> {
-  const indexed = inputs.filter((f) => f.range).map((f, order) => ({ f, order }));
-  indexed.sort((a, b) => (a.f.range!.first < b.f.range!.first ? -1 : a.f.range!.first > b.f.range!.first ? 1 : a.order - b.order));
-  let cluster: typeof indexed = [];
-  let reach = -1n;
-  const flush = async function* (): AsyncGenerator<Frame<T>> {
-    const ordered = [...cluster].sort((a, b) => a.order - b.order);
-    if (ordered.length === 1) yield* readFile(ordered[0]!.f.file.path, type, { width });
-    else if (ordered.length > 1) yield* mergeSorted(ordered.map((x) => readFile(x.f.file.path, type, { width })), 8192);
-    cluster = [];
-  };
-  for (const entry of indexed) {
-    if (cluster.length > 0 && entry.f.range!.first > reach) yield* flush();
-    cluster.push(entry);
-    if (entry.f.range!.last > reach || cluster.length === 1) reach = entry.f.range!.last;
+  for (const cluster of overlapClusters(inputs.filter((f) => f.range), (f) => f.range!)) {
+    if (cluster.length === 1) yield* readFile(cluster[0]!.file.path, type, { width });
+    else yield* mergeSorted(cluster.map((f) => readFile(f.file.path, type, { width })), 8192);
   }
-  yield* flush();
+}
+
+/**
+ * Splits items into clusters whose closed intervals overlap, directly or through others: a
+ * sweep in interval-start order (ties in input order). Clusters come in sweep order, the
+ * items of each in input order.
+ */
+function overlapClusters<T>(items: readonly T[], intervalOf: (item: T) => Interval): T[][] {
+  const indexed = items.map((item, order) => ({ item, order, ...intervalOf(item) }));
+  indexed.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.order - b.order));
+  const clusters: Array<typeof indexed> = [];
+  let reach = -1n;
+  for (const entry of indexed) {
+    const current = clusters[clusters.length - 1];
+    if (current && entry.first <= reach) current.push(entry);
+    else clusters.push([entry]);
+    if (entry.last > reach || clusters[clusters.length - 1]!.length === 1) reach = entry.last;
+  }
+  return clusters.map((c) => c.sort((a, b) => a.order - b.order).map((x) => x.item));
 }
 
 /** Files of one folder whose rows share periods; rewritten together, one file per period. */
 export interface ConsolidationGroup {
   readonly dir: string;
-  /** The files read and replaced, in the reader's order. */
+  /** The files read and replaced, in the reader's order; each period with rows becomes one file. */
   readonly inputs: readonly FooterInfo[];
-  /** Every period the inputs' ranges touch, sorted; each one with rows becomes one file. */
-  readonly periods: readonly Interval[];
 }
 
 export interface ConsolidationPlan {
@@ -133,8 +134,6 @@ export interface ConsolidationPlan {
   readonly groups: ConsolidationGroup[];
   /** Files already alone in their period and correctly named: left untouched. */
   readonly settled: FooterInfo[];
-  /** Files without rows: left untouched (their name may record a covered range). */
-  readonly empty: FooterInfo[];
 }
 
 /**
@@ -142,7 +141,8 @@ export interface ConsolidationPlan {
  * files must be rewritten so that each period with rows ends up in exactly one file.
  * A period is settled when one file holds all of its rows, lies inside it and is named as
  * the options require; every other file touching the period joins its group, and files
- * straddling a period boundary join the groups of every period they touch.
+ * straddling a period boundary join the groups of every period they touch. Files without
+ * rows are left untouched (their name may record a covered range).
  *
  * Throws CatalogError `CATALOG_WIDTH_MISMATCH` or `CATALOG_METADATA` when files that share a
  * period disagree in fixed-point width or metadata (one file cannot hold both), before
@@ -152,18 +152,12 @@ export async function planConsolidation(layout: CatalogLayout, type: MarketDataT
   const period = options.period ?? NS_PER_DAY;
   if (period <= 0n) throw new RangeError(`period must be positive, was ${period}`);
   const footers = await readFooters(await layout.filesFor(type, identifier), type);
-  const plan: ConsolidationPlan = { period, groups: [], settled: [], empty: footers.filter((f) => !f.range) };
+  const plan: ConsolidationPlan = { period, groups: [], settled: [] };
   for (const [dir, files] of byFolder(footers.filter((f) => f.range))) {
     for (const group of periodGroups(files, period)) {
       checkCompatible(group, width, period);
       if (isSettled(group, period, options)) plan.settled.push(group[0]!);
-      else {
-        const first = periodBounds(group.reduce((m, f) => (f.range!.first < m ? f.range!.first : m), group[0]!.range!.first), period).first;
-        const last = group.reduce((m, f) => (f.range!.last > m ? f.range!.last : m), group[0]!.range!.last);
-        const periods: Interval[] = [];
-        for (let p = first; p <= last; p += period) periods.push({ first: p, last: p + period - 1n });
-        plan.groups.push({ dir, inputs: group, periods });
-      }
+      else plan.groups.push({ dir, inputs: group });
     }
   }
   return plan;
@@ -171,17 +165,8 @@ export async function planConsolidation(layout: CatalogLayout, type: MarketDataT
 
 /** Splits one folder's files (reader order) into groups connected by shared periods, keeping order within each. */
 function periodGroups(files: readonly FooterInfo[], period: bigint): FooterInfo[][] {
-  const indexed = files.map((f, order) => ({ f, order, from: periodBounds(f.range!.first, period).first, to: periodBounds(f.range!.last, period).first }));
-  indexed.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.order - b.order));
-  const groups: Array<typeof indexed> = [];
-  let reach = -1n;
-  for (const entry of indexed) {
-    const current = groups[groups.length - 1];
-    if (current && entry.from <= reach) current.push(entry);
-    else groups.push([entry]);
-    if (entry.to > reach || groups[groups.length - 1]!.length === 1) reach = entry.to;
-  }
-  return groups.map((g) => g.sort((a, b) => a.order - b.order).map((x) => x.f));
+  // Each file as the span from its first period's start to its last period's start.
+  return overlapClusters(files, (f) => ({ first: periodBounds(f.range!.first, period).first, last: periodBounds(f.range!.last, period).first }));
 }
 
 function isSettled(group: readonly FooterInfo[], period: bigint, options: ConsolidateOptions): boolean {
@@ -229,7 +214,7 @@ export interface ConsolidateResult extends UpkeepResult {
 
 /** Consolidates each folder of `type`/`identifier` into exactly one file per period with rows. */
 export async function consolidate(layout: CatalogLayout, type: MarketDataType, identifier: string | undefined, width: FixedWidth, options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
-  await recoverFolders(await layout.filesFor(type, identifier));
+  await recoverCatalog(layout, { type, identifier });
   const plan = await planConsolidation(layout, type, identifier, width, options);
   return applyConsolidation(plan, type, width, options);
 }
@@ -481,6 +466,6 @@ export async function applyDeleteRange(plan: RangeDeletionPlan, type: MarketData
  * range falls in their middle).
  */
 export async function deleteRange(layout: CatalogLayout, type: MarketDataType, identifier: string, start: bigint, end: bigint, width: FixedWidth): Promise<UpkeepResult> {
-  await recoverFolders(await layout.filesFor(type, identifier));
+  await recoverCatalog(layout, { type, identifier });
   return applyDeleteRange(await planDeleteRange(layout, type, identifier, start, end), type, width);
 }

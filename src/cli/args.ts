@@ -4,11 +4,19 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseTimeArg } from '../model/time.js';
+import { type DurationGrammar, parseDuration, parseTimeArg } from '../model/time.js';
 
 /** A mistake in how the command was called; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** `--help` on a verb: the CLI prints `usage` and exits 0 before the verb does anything. */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested';
+  constructor(readonly usage: string) {
+    super('help requested');
+  }
 }
 
 export const GLOBAL_OPTIONS = {
@@ -16,17 +24,25 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-type OptionSpec = { type: 'string' | 'boolean'; short?: string };
-type Values<O> = { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string } & { catalog?: string; help?: boolean };
+type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+type Value<S> = (S extends { type: 'boolean' } ? boolean : string) extends infer V ? (S extends { multiple: true } ? V[] : V) : never;
+/** The parsed values of a verb's options (`multiple` ones as arrays) and the global ones. */
+export type VerbValues<O> = { [K in keyof O]?: Value<O[K]> } & { catalog?: string; help?: boolean };
 
-/** Parses argv for a verb with its own options plus the global ones. */
-export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O): { values: Values<O>; positionals: string[] } {
+/**
+ * Parses argv for a verb with its own options plus the global ones. Throws HelpRequested
+ * with `usage` when --help is given, so no verb can act on a request for its usage.
+ */
+export function parseVerbArgs<O extends Record<string, OptionSpec>>(argv: string[], options: O, usage: string): { values: VerbValues<O>; positionals: string[] } {
+  let parsed;
   try {
-    const parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
-    return { values: parsed.values as Values<O>, positionals: parsed.positionals };
+    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const values = parsed.values as VerbValues<O>;
+  if (values.help) throw new HelpRequested(usage);
+  return { values, positionals: parsed.positionals };
 }
 
 /** `--catalog`, else `$NAUTILUS_PATH/catalog` (NautilusTrader's from_env), else `./catalog`. */
@@ -51,6 +67,28 @@ export function intFlag(name: string, text: string | undefined, { min = 0, max =
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, was "${text}"`);
+  return value;
+}
+
+/**
+ * Parses a duration flag into nanoseconds by `grammar`; otherwise throws a UsageError reading
+ * `--<name><expected>, was "<text>"` (`expected` is each verb's own wording).
+ */
+export function durationFlag(name: string, text: string | undefined, grammar: DurationGrammar, expected: string): bigint | undefined {
+  if (text === undefined) return undefined;
+  const ns = parseDuration(text, grammar);
+  if (ns === undefined) throw new UsageError(`--${name}${expected}, was ${JSON.stringify(text)}`);
+  return ns;
+}
+
+/**
+ * Parses a decimal flag (digits with an optional fraction: no sign, exponent or spaces) that
+ * lies in (`above`, `max`]; otherwise a UsageError `--<name> must be <expected>, was "<text>"`.
+ */
+export function numberFlag(name: string, text: string | undefined, { above = -Infinity, max = Infinity, expected = 'a positive number like 10 or 2.5' } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value) || !(value > above && value <= max)) throw new UsageError(`--${name} must be ${expected}, was "${text}"`);
   return value;
 }
 

@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { nsToIso } from '../model/time.js';
 import { BacktestService, finishedResults } from '../nodes/backtest-service.js';
 import { DEFAULT_TOLERANCES, type Tolerances, compareRuns } from '../nodes/compare.js';
@@ -20,7 +19,7 @@ import type { NodeRecord } from '../nodes/node-record.js';
 import { summaryMetric } from '../nodes/run-results.js';
 import { RunStore, checkId, defaultStateDir } from '../nodes/run-store.js';
 import { NodeSupervisor } from '../nodes/supervisor.js';
-import { GLOBAL_OPTIONS, UsageError, catalogPath, positional } from './args.js';
+import { UsageError, type VerbValues, catalogPath, intFlag, parseVerbArgs, positional } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or <catalog>/.seamless):
@@ -35,7 +34,6 @@ export const BACKTEST_USAGE = `backtest verbs (records and results under --state
   backtest show <id> [--json]   one run: state, statistics, execution metrics, last log lines`;
 
 const OPTIONS = {
-  ...GLOBAL_OPTIONS,
   state: { type: 'string' },
   json: { type: 'boolean' },
   name: { type: 'string' },
@@ -48,23 +46,15 @@ const OPTIONS = {
   'slippage-tol': { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parse>['values'];
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+type Values = VerbValues<typeof OPTIONS>;
 
 export async function runBacktestCommand(argv: string[], out: Output): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h' || rest.includes('--help')) {
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     out.write(`${BACKTEST_USAGE}\n`);
     return 0;
   }
-  const { values, positionals } = parse(rest);
+  const { values, positionals } = parseVerbArgs(rest, OPTIONS, BACKTEST_USAGE);
   const stateDir = values.state ? resolve(values.state) : defaultStateDir(catalogPath(values.catalog));
   switch (verb) {
     case 'run':
@@ -137,8 +127,7 @@ async function grid(positionals: string[], values: Values, stateDir: string, out
   const loaded = await configArg(positionals);
   if (!values.param || values.param.length === 0) throw new UsageError('backtest grid needs at least one --param NAME=V1,V2,...');
   const params = values.param.map(parseParamFlag);
-  const parallel = values.parallel === undefined ? availableParallelism() : Number(values.parallel);
-  if (!Number.isSafeInteger(parallel) || parallel < 1) throw new UsageError(`--parallel must be a whole number >= 1, was "${values.parallel}"`);
+  const parallel = intFlag('parallel', values.parallel, { min: 1 }) ?? availableParallelism();
   const { supervisor, service, close } = await openService(values, stateDir);
   try {
     const started = await service.startGrid(loaded, params, { parallel, ...(values['rank-by'] ? { rankBy: values['rank-by'] } : {}), order: values.asc ? 'asc' : 'desc' });

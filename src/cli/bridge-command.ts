@@ -12,7 +12,8 @@ import { BridgeKeys } from '../bridge/keys.js';
 import { startMetricsServer } from '../bridge/metrics-server.js';
 import { streamEntries } from '../bridge/stream-read.js';
 import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../coordination/redis-connection.js';
-import { UsageError, choiceFlag, intFlag, parseVerbArgs } from './args.js';
+import { type DurationGrammar, NS_PER_MS } from '../model/time.js';
+import { UsageError, choiceFlag, durationFlag, intFlag, parseVerbArgs } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const BRIDGE_USAGE = `bridge (NautilusTrader message bus on Redis → domain streams; docs/bridge.md):
@@ -32,7 +33,7 @@ const COMMON = {
 
 export async function runBridge(argv: string[], out: Output): Promise<number> {
   const sub = argv[0];
-  if (sub === 'help' || argv.includes('--help') || argv.includes('-h')) {
+  if (sub === 'help') {
     out.write(`${BRIDGE_USAGE}\n`);
     return 0;
   }
@@ -48,13 +49,12 @@ export function redisUrlFlag(value: string | undefined): string {
   return url;
 }
 
-/** Parses `250ms`, `30s`, `5m`, `24h`, `7d`, or plain milliseconds. */
-export function durationFlag(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
-  if (!match) throw new UsageError(`--${name} must be a duration like 500ms, 30s, 5m, 24h or 7d, was "${text}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
-  return Number(match[1]) * unit;
+const DURATION: DurationGrammar = { units: ['ms', 's', 'm', 'h', 'd'], bareUnit: 'ms' };
+
+/** Parses `250ms`, `30s`, `5m`, `24h`, `7d`, or plain milliseconds, into milliseconds. */
+function msFlag(name: string, text: string | undefined): number | undefined {
+  const ns = durationFlag(name, text, DURATION, ' must be a duration like 500ms, 30s, 5m, 24h or 7d');
+  return ns === undefined ? undefined : Number(ns / NS_PER_MS);
 }
 
 async function runDaemon(argv: string[], out: Output): Promise<number> {
@@ -76,13 +76,13 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     'dedupe-ttl': { type: 'string' },
     'no-archive': { type: 'boolean' },
     duration: { type: 'string' },
-  });
-  const streamValues = (values.streams as unknown as string[] | undefined) ?? [];
+  }, BRIDGE_USAGE);
+  const streamValues = values.streams ?? [];
   // `--streams a b c`: values after the first --streams that are not flags arrive as positionals.
   if (positionals.length > 0 && streamValues.length === 0) throw new UsageError(`unknown bridge subcommand "${positionals[0]}" (ledger, verify-archive, or flags starting with --)`);
   const sources = [...streamValues, ...positionals].flatMap((v) => v.split(',')).filter((v) => v !== '');
   const seconds = (name: string, text: string | undefined) => {
-    const ms = durationFlag(name, text);
+    const ms = msFlag(name, text);
     return ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000));
   };
   const settings: Partial<BridgeSettings> & { redisUrl: string } = prune({
@@ -94,17 +94,17 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     startId: choiceFlag('start-id', values['start-id'], ['0', '$'] as const),
     batchSize: intFlag('batch', values.batch, { min: 1, max: 10_000 }),
     blockMs: intFlag('block-ms', values['block-ms'], { min: 1, max: 60_000 }),
-    scanIntervalMs: durationFlag('scan-interval', values['scan-interval']),
-    claimIntervalMs: durationFlag('claim-interval', values['claim-interval']),
-    claimMinIdleMs: durationFlag('claim-idle', values['claim-idle']),
-    initWaitMs: durationFlag('init-wait', values['init-wait']),
+    scanIntervalMs: msFlag('scan-interval', values['scan-interval']),
+    claimIntervalMs: msFlag('claim-interval', values['claim-interval']),
+    claimMinIdleMs: msFlag('claim-idle', values['claim-idle']),
+    initWaitMs: msFlag('init-wait', values['init-wait']),
     maxLen: intFlag('max-len', values['max-len']),
-    maxAgeMs: durationFlag('max-age', values['max-age']),
+    maxAgeMs: msFlag('max-age', values['max-age']),
     seenTtlSeconds: seconds('dedupe-ttl', values['dedupe-ttl']),
     archive: values['no-archive'] ? false : undefined,
   });
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { min: 0, max: 65_535 });
-  const durationMs = durationFlag('duration', values.duration);
+  const durationMs = msFlag('duration', values.duration);
 
   const daemon = new BridgeDaemon(settings);
   const server = metricsPort === undefined ? undefined : await startMetricsServer(daemon.metrics, metricsPort, '127.0.0.1', () => daemon.isHealthy());
@@ -140,7 +140,7 @@ export async function openRedis(url: string): Promise<Redis> {
 }
 
 async function runLedger(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { ...COMMON, stream: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { ...COMMON, stream: { type: 'string' }, json: { type: 'boolean' } }, BRIDGE_USAGE);
   const keys = new BridgeKeys(values.prefix ?? '');
   const stream = values.stream ?? keys.fills;
   const client = await openRedis(redisUrlFlag(values.redis));
@@ -176,7 +176,7 @@ async function runLedger(argv: string[], out: Output): Promise<number> {
 }
 
 async function runVerifyArchive(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, COMMON);
+  const { values } = parseVerbArgs(argv, COMMON, BRIDGE_USAGE);
   const keys = new BridgeKeys(values.prefix ?? '');
   const client = await openRedis(redisUrlFlag(values.redis));
   try {

@@ -21,7 +21,7 @@ export const CAPTURE_USAGE = `capture — record live data into the catalog (run
 
 const CHANNELS: readonly Channel[] = ['trades', 'quotes', 'bars'];
 
-export async function runCapture(argv: string[], out: Output): Promise<number> {
+export async function runCapture(argv: string[], _out: Output): Promise<number> {
   const { values } = parseVerbArgs(argv, {
     exchange: { type: 'string' },
     symbols: { type: 'string' },
@@ -34,11 +34,7 @@ export async function runCapture(argv: string[], out: Output): Promise<number> {
     'metrics-port': { type: 'string' },
     'exchange-url': { type: 'string' },
     'exchange-ws-url': { type: 'string' },
-  });
-  if (values.help) {
-    out.write(`${CAPTURE_USAGE}\n`);
-    return 0;
-  }
+  }, CAPTURE_USAGE);
   const exchange = values.exchange;
   if (!exchange) throw new UsageError('--exchange is required (a ccxt exchange id, e.g. binance)');
   const symbols = listFlag('symbols', values.symbols);

@@ -9,8 +9,8 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, tsInitOf } from '../model/frames.js';
 import { RowError, frameCsvHeader, frameRowFields, frameRowRecord, frameRowToCsv, frameRowToJson, rowsToFrame } from '../model/frame-rows.js';
 import { parseBarType } from '../model/identifiers.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_SECOND } from '../model/time.js';
-import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, positional, timeFlag } from './args.js';
+import { type DurationGrammar, NS_PER_DAY } from '../model/time.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, parseVerbArgs, positional, timeFlag } from './args.js';
 import { readRowChunks } from './input-rows.js';
 import { type Output, printTable } from './output.js';
 
@@ -70,7 +70,7 @@ async function openCatalog(flag: string | undefined, width?: FixedWidth, scheme?
 const time = (ns: bigint | null) => (ns === null ? '' : nsToRfc3339(ns));
 
 async function ls(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const rows = await catalog.list();
   if (values.json) {
@@ -86,7 +86,7 @@ async function ls(argv: string[], out: Output): Promise<number> {
 }
 
 async function read(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const format = choiceFlag('format', values.format, ['ndjson', 'csv', 'table'] as const) ?? 'ndjson';
@@ -123,7 +123,7 @@ async function write(argv: string[], out: Output): Promise<number> {
     width: { type: 'string' },
     compression: { type: 'string' },
     scheme: { type: 'string' },
-  });
+  }, CATALOG_USAGE);
   const key = marketType(positional(positionals, 0, '<type>')).key;
   const id = positional(positionals, 1, '<id>');
   if (!values.from) throw new UsageError('--from FILE.csv|FILE.ndjson is required');
@@ -164,7 +164,7 @@ async function write(argv: string[], out: Output): Promise<number> {
 }
 
 async function intervals(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { missing: { type: 'boolean' }, start: { type: 'string' }, end: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { missing: { type: 'boolean' }, start: { type: 'string' }, end: { type: 'string' }, json: { type: 'boolean' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const catalog = await openCatalog(values.catalog);
@@ -183,27 +183,20 @@ async function intervals(argv: string[], out: Output): Promise<number> {
   return 0;
 }
 
-const PERIODS: Record<string, bigint> = { s: NS_PER_SECOND, m: NS_PER_MINUTE, h: NS_PER_HOUR, d: NS_PER_DAY };
-
-function periodFlag(text: string | undefined): bigint {
-  if (text === undefined) return NS_PER_DAY;
-  const match = /^(\d+)([smhd])$/.exec(text);
-  if (!match || BigInt(match[1]!) === 0n) throw new UsageError(`--period must look like 1d, 6h, 30m or 10s, was "${text}"`);
-  return BigInt(match[1]!) * PERIODS[match[2]!]!;
-}
+const PERIOD: DurationGrammar = { units: ['s', 'm', 'h', 'd'], positive: true };
 
 async function consolidate(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { period: { type: 'string' }, 'fill-periods': { type: 'boolean' }, dedup: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { period: { type: 'string' }, 'fill-periods': { type: 'boolean' }, dedup: { type: 'boolean' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const catalog = await openCatalog(values.catalog);
-  const result = await catalog.consolidate(type, positionals[1], { period: periodFlag(values.period), fillPeriods: values['fill-periods'] ?? false, deduplicate: values.dedup ?? false });
+  const result = await catalog.consolidate(type, positionals[1], { period: durationFlag('period', values.period, PERIOD, ' must look like 1d, 6h, 30m or 10s') ?? NS_PER_DAY, fillPeriods: values['fill-periods'] ?? false, deduplicate: values.dedup ?? false });
   out.write(`consolidated ${result.removed.length} files into ${result.written.length} (${result.rows} rows)\n`);
   for (const path of result.written) out.write(`  ${path}\n`);
   return 0;
 }
 
 async function resetNames(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, {});
+  const { values, positionals } = parseVerbArgs(argv, {}, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const renamed = await catalog.resetFileNames(positional(positionals, 0, '<type>'), positionals[1]);
   out.write(`renamed ${renamed.length} files\n`);
@@ -212,7 +205,7 @@ async function resetNames(argv: string[], out: Output): Promise<number> {
 }
 
 async function deleteRange(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { start: { type: 'string' }, end: { type: 'string' } }, CATALOG_USAGE);
   const type = positional(positionals, 0, '<type>');
   const id = positional(positionals, 1, '<id>');
   const start = timeFlag('start', values.start);
@@ -225,7 +218,7 @@ async function deleteRange(argv: string[], out: Output): Promise<number> {
 }
 
 async function verify(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const report = await catalog.verify();
   if (values.json) out.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -237,7 +230,7 @@ async function verify(argv: string[], out: Output): Promise<number> {
 }
 
 async function stats(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, CATALOG_USAGE);
   const catalog = await openCatalog(values.catalog);
   const rows = await catalog.stats();
   if (values.json) out.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -23,8 +23,8 @@ export async function runFlags(argv: string[], out: Output): Promise<number> {
     who: { type: 'string' },
     count: { type: 'string' },
     acks: { type: 'boolean' },
-  });
-  if (values.help || positionals[0] === 'help') {
+  }, FLAGS_USAGE);
+  if (positionals[0] === 'help') {
     out.write(`${FLAGS_USAGE}\n`);
     return 0;
   }

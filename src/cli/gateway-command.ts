@@ -53,11 +53,7 @@ function urlOf(host: string, port: number): string {
 
 export async function runGateway(argv: string[], out: Output): Promise<number> {
   const { PROVIDER_FLAGS, providerFromFlags } = await import('./history-commands.js');
-  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, ...PROVIDER_FLAGS });
-  if (values.help) {
-    out.write(`${GATEWAY_USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, ...PROVIDER_FLAGS }, GATEWAY_USAGE);
   const usesPreset = values.preset !== undefined || values.world !== undefined;
   const providerFlagsGiven = Object.keys(PROVIDER_FLAGS).some((flag) => values[flag as keyof typeof PROVIDER_FLAGS] !== undefined);
   // A preset names its own storage; --catalog then only chooses what the catalog routes serve.

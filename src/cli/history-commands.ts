@@ -13,6 +13,7 @@ import { GapLedger, gapLedgerDir } from '../pipeline/capture/gap-ledger.js';
 import type { SeamlessProvider } from '../seamless/provider.js';
 import { type TimeRange, mergeRanges, subtractRanges } from '../seamless/time-range.js';
 import { UsageError, catalogPath, choiceFlag, parseVerbArgs, positional, timeFlag } from './args.js';
+import { HISTORY_USAGE } from './history-usage.js';
 import { type Output, printTable } from './output.js';
 
 export const PROVIDER_FLAGS = {
@@ -92,7 +93,7 @@ function withEndpoints(config: ProviderConfig, endpoints: { restUrl?: string; ws
 }
 
 export async function runFetch(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, start: { type: 'string' }, end: { type: 'string' }, strategy: { type: 'string' }, format: { type: 'string' }, meta: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, start: { type: 'string' }, end: { type: 'string' }, strategy: { type: 'string' }, format: { type: 'string' }, meta: { type: 'boolean' } }, HISTORY_USAGE);
   const nodeId = positional(positionals, 0, '<nodeId>');
   const start = timeFlag('start', values.start);
   const end = timeFlag('end', values.end);
@@ -127,7 +128,7 @@ export async function runFetch(argv: string[], out: Output): Promise<number> {
 }
 
 export async function runCoverage(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, json: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { ...PROVIDER_FLAGS, json: { type: 'boolean' } }, HISTORY_USAGE);
   const nodeId = positional(positionals, 0, '<nodeId>');
   const provider = await providerFromFlags(values);
   try {

@@ -96,11 +96,7 @@ async function binance(argv: string[], out: Output): Promise<number> {
     'exchange-info': { type: 'string' },
     'allow-missing-checksum': { type: 'boolean' },
     daily: { type: 'boolean' },
-  });
-  if (values.help) {
-    out.write(`${IMPORT_USAGE}\n`);
-    return 0;
-  }
+  }, IMPORT_USAGE);
   const market = choiceFlag('market', required(values, 'market'), BINANCE_MARKETS)!;
   const type = choiceFlag('type', required(values, 'type'), BINANCE_DATA_TYPES)!;
   const summary = await importBinance({
@@ -123,11 +119,7 @@ async function binance(argv: string[], out: Output): Promise<number> {
 }
 
 async function bybit(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, COMMON);
-  if (values.help) {
-    out.write(`${IMPORT_USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseVerbArgs(argv, COMMON, IMPORT_USAGE);
   const summary = await importBybit({
     source: required(values, 'source'),
     market: choiceFlag('market', required(values, 'market'), BYBIT_MARKETS)!,

@@ -9,7 +9,7 @@ import { FixedPointError } from '../model/fixed-point.js';
 import { NodeError } from '../nodes/errors.js';
 import { CaptureError } from '../pipeline/capture/errors.js';
 import { ImportError } from '../pipeline/import/errors.js';
-import { UsageError } from './args.js';
+import { HelpRequested, UsageError } from './args.js';
 import { CATALOG_USAGE, runCatalogCommand } from './catalog-commands.js';
 import { HISTORY_USAGE } from './history-usage.js';
 import { SeamlessError } from '../seamless/errors.js';
@@ -92,6 +92,10 @@ export async function main(argv: string[], out: Output = stdoutOutput()): Promis
         throw new UsageError(`unknown verb "${verb}"`);
     }
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      out.write(`${error.usage}\n`);
+      return 0;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`seamless: ${error.message}\nrun \`seamless help\` for usage\n`);
       return 2;

@@ -4,16 +4,17 @@
  * healthy, 1 an alert fired / a name is wrong / a conflict was left, 2 usage.
  */
 import { Catalog } from '../catalog/catalog.js';
+import { recoverCatalog } from '../catalog/recover.js';
 import { nsToRfc3339 } from '../catalog/file-names.js';
 import { dateToNs } from '../model/time.js';
 import { consolidateScope } from '../pipeline/maintain/consolidation.js';
-import { formatDuration, parseDuration } from '../pipeline/maintain/durations.js';
+import { MAINTAIN_DURATION, formatDuration } from '../pipeline/maintain/durations.js';
 import { checkNames, isNameIssue, repairNames } from '../pipeline/maintain/names.js';
 import { pruneScope } from '../pipeline/maintain/prune.js';
-import { recoverCatalog, resolveScope } from '../pipeline/maintain/scope.js';
+import { resolveScope } from '../pipeline/maintain/scope.js';
 import { type StatsGrouping, statsReport } from '../pipeline/maintain/stats-report.js';
 import { type Thresholds, ThresholdsError, loadThresholds, withFlags } from '../pipeline/maintain/thresholds.js';
-import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, numberFlag, parseVerbArgs, timeFlag } from './args.js';
 import { type Output, printTable } from './output.js';
 
 export const MAINTAIN_USAGE = `seamless maintain <verb> [--catalog PATH] [--json]
@@ -86,16 +87,15 @@ async function stats(argv: string[], out: Output): Promise<number> {
     'alert-max-file-bytes': { type: 'string' },
     'alert-missing-days': { type: 'boolean' },
     'alert-rows-drop': { type: 'string' },
-  });
+  }, MAINTAIN_USAGE);
   const by: StatsGrouping = choiceFlag('by', values.by, ['type', 'identifier', 'day'] as const) ?? 'day';
-  const drop = values['alert-rows-drop'];
-  if (drop !== undefined && !(/^\d+(\.\d+)?$/.test(drop) && Number(drop) > 0 && Number(drop) <= 100)) throw new UsageError(`--alert-rows-drop must be a percentage in (0, 100], was "${drop}"`);
+  const rowsDrop = numberFlag('alert-rows-drop', values['alert-rows-drop'], { above: 0, max: 100, expected: 'a percentage in (0, 100]' });
   const flags = {
     'max-files-per-day': intFlag('alert-max-files-per-day', values['alert-max-files-per-day'], { min: 1 }),
     'min-file-bytes': intFlag('alert-min-file-bytes', values['alert-min-file-bytes']),
     'max-file-bytes': intFlag('alert-max-file-bytes', values['alert-max-file-bytes'], { min: 1 }),
     'missing-days': values['alert-missing-days'],
-    'rows-drop': drop === undefined ? undefined : Number(drop),
+    'rows-drop': rowsDrop,
   };
   let base: Thresholds | undefined;
   try {
@@ -129,7 +129,7 @@ async function consolidate(argv: string[], out: Output): Promise<number> {
     'fill-periods': { type: 'boolean' },
     dedup: { type: 'boolean' },
     compression: { type: 'string' },
-  });
+  }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const period = flagDuration('period', values.period ?? '1d');
   const compression = choiceFlag('compression', values.compression, ['snappy', 'zstd'] as const) ?? 'snappy';
@@ -150,7 +150,7 @@ async function consolidate(argv: string[], out: Output): Promise<number> {
 }
 
 async function prune(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, before: { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'older-than': { type: 'string' }, before: { type: 'string' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   if ((values['older-than'] === undefined) === (values.before === undefined)) throw new UsageError('prune needs exactly one of --older-than 90d or --before T');
   let cutoff: bigint;
@@ -177,7 +177,7 @@ async function prune(argv: string[], out: Output): Promise<number> {
 }
 
 async function verifyNames(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const exact = values.exact ?? false;
   const catalog = await open(values.catalog, out, false, true);
@@ -192,7 +192,7 @@ async function verifyNames(argv: string[], out: Output): Promise<number> {
 }
 
 async function repairNamesVerb(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(argv, { json: { type: 'boolean' }, exact: { type: 'boolean' }, 'dry-run': { type: 'boolean' } }, MAINTAIN_USAGE);
   const { type, id } = scopeArgs(positionals);
   const dryRun = values['dry-run'] ?? false;
   const catalog = await open(values.catalog, out, !dryRun, values.json ?? false);
@@ -209,7 +209,7 @@ async function repairNamesVerb(argv: string[], out: Output): Promise<number> {
 }
 
 async function recover(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } });
+  const { values } = parseVerbArgs(argv, { json: { type: 'boolean' } }, MAINTAIN_USAGE);
   const catalog = await Catalog.open(catalogPath(values.catalog));
   const recovered = await recoverCatalog(catalog.layout);
   if (values.json) out.write(json(recovered));
@@ -221,9 +221,5 @@ async function recover(argv: string[], out: Output): Promise<number> {
 }
 
 function flagDuration(name: string, text: string): bigint {
-  try {
-    return parseDuration(text, `--${name}`);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return durationFlag(name, text, MAINTAIN_DURATION, ' must be a positive duration like 1d, 6h, 30m, 10s or 1w')!;
 }

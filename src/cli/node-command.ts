@@ -20,12 +20,12 @@ export const NODE_USAGE = `node verbs:
 
 export async function runNodeCommand(argv: string[], out: Output): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h' || rest.includes('--help')) {
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
     out.write(`${NODE_USAGE}\n`);
     return 0;
   }
   if (verb !== 'check') throw new UsageError(`unknown node verb ${JSON.stringify(verb ?? '')}; use \`seamless node check <config>\``);
-  const { values, positionals } = parseVerbArgs(rest, { json: { type: 'boolean' }, 'gap-tolerance': { type: 'string' } });
+  const { values, positionals } = parseVerbArgs(rest, { json: { type: 'boolean' }, 'gap-tolerance': { type: 'string' } }, NODE_USAGE);
   const file = positional(positionals, 0, '<config> (a YAML or JSON BacktestRunConfig)');
   if (!existsSync(file)) throw new UsageError(`no config file ${file}`);
   const gap = values['gap-tolerance'];

@@ -16,11 +16,7 @@ export const START_USAGE = `seamless start [--catalog PATH] [--summary-only] [--
   the gateway over it until SIGINT/SIGTERM; --summary-only stops after the summary.`;
 
 export async function runStart(argv: string[], out: Output): Promise<number> {
-  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, 'summary-only': { type: 'boolean' } });
-  if (values.help) {
-    out.write(`${START_USAGE}\n\n${GATEWAY_USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseVerbArgs(argv, { ...GATEWAY_FLAGS, 'summary-only': { type: 'boolean' } }, `${START_USAGE}\n\n${GATEWAY_USAGE}`);
   const root = catalogPath(values.catalog);
   let catalog = await Catalog.open(root);
   if ((await catalog.list()).length === 0) {

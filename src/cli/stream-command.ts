@@ -10,6 +10,7 @@ import { STRATEGIES } from '../seamless/provider-config.js';
 import { stream } from '../seamless/stream.js';
 import { UsageError, choiceFlag, parseVerbArgs, positional, timeFlag } from './args.js';
 import { PROVIDER_FLAGS, providerFromFlags } from './history-commands.js';
+import { HISTORY_USAGE } from './history-usage.js';
 import type { Output } from './output.js';
 
 export async function runStream(argv: string[], out: Output): Promise<number> {
@@ -20,7 +21,7 @@ export async function runStream(argv: string[], out: Output): Promise<number> {
     format: { type: 'string' },
     'max-rows': { type: 'string' },
     duration: { type: 'string' },
-  });
+  }, HISTORY_USAGE);
   const nodeId = positional(positionals, 0, '<nodeId>');
   const from = timeFlag('from', values.from);
   if (from === undefined) throw new UsageError('--from is required (nanoseconds or ISO-8601)');

@@ -7,9 +7,9 @@ import { isCatalogError } from '../catalog/errors.js';
 import { marketType } from '../catalog/reader.js';
 import type { MarketDataType } from '../model/frames.js';
 import { printReport, reportJson } from '../pipeline/validate/format.js';
-import { type ValidateOptions, ValidateOptionError, parseDuration, resolveOptions } from '../pipeline/validate/options.js';
+import { DURATION, type ValidateOptions, ValidateOptionError, resolveOptions } from '../pipeline/validate/options.js';
 import { validateCatalog } from '../pipeline/validate/runner.js';
-import { UsageError, catalogPath, choiceFlag, intFlag, parseVerbArgs, timeFlag } from './args.js';
+import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, numberFlag, parseVerbArgs, timeFlag } from './args.js';
 import type { Output } from './output.js';
 
 export const VALIDATE_USAGE = `seamless validate [<type> [<id>]] [--catalog PATH] [--start T] [--end T] [--json]
@@ -34,20 +34,8 @@ const FLAGS = {
   'fail-on': { type: 'string' },
 } as const;
 
-function numberFlag(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) throw new UsageError(`--${name} must be a positive number like 10 or 2.5, was "${text}"`);
-  return value;
-}
-
-function durationFlag(name: string, text: string | undefined): bigint | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new UsageError(`--${name}: ${(error as Error).message}`);
-  }
+function duration(name: string, text: string | undefined): bigint | undefined {
+  return durationFlag(name, text?.trim(), DURATION, ': duration must be an integer with an optional unit ns, us, ms, s, m, h or d (e.g. 500ms, 60s, 5m)');
 }
 
 function typeArgument(text: string | undefined): MarketDataType | undefined {
@@ -61,11 +49,7 @@ function typeArgument(text: string | undefined): MarketDataType | undefined {
 }
 
 export async function runValidate(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, FLAGS);
-  if (values.help) {
-    out.write(`${VALIDATE_USAGE}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseVerbArgs(argv, FLAGS, VALIDATE_USAGE);
   if (positionals.length > 2) throw new UsageError(`validate takes at most <type> and <id>, was ${positionals.length} arguments`);
   const options: ValidateOptions = {
     type: typeArgument(positionals[0]),
@@ -75,8 +59,8 @@ export async function runValidate(argv: string[], out: Output): Promise<number> 
     spikeWindow: intFlag('spike-window', values['spike-window'], { min: 3, max: 100_000 }),
     spikeMads: numberFlag('spike-mads', values['spike-mads']),
     gapFactor: numberFlag('gap-factor', values['gap-factor']),
-    gapFloorNs: durationFlag('gap-floor', values['gap-floor']),
-    maxSkewNs: durationFlag('max-skew', values['max-skew']),
+    gapFloorNs: duration('gap-floor', values['gap-floor']),
+    maxSkewNs: duration('max-skew', values['max-skew']),
     examples: intFlag('examples', values.examples),
     failOn: choiceFlag('fail-on', values['fail-on'], ['error', 'warning'] as const),
   };

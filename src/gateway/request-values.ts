@@ -3,7 +3,7 @@
  * request field in the message when the text is wrong (the HTTP twin of src/cli/args.ts).
  */
 import { ModelError } from '../model/errors.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_SECOND, parseTimeArg } from '../model/time.js';
+import { type DurationGrammar, parseDuration, parseTimeArg } from '../model/time.js';
 import { GatewayError } from './errors.js';
 
 /** Parses a time field (ns digits or ISO-8601); `where` is e.g. `querystring/start`. */
@@ -24,12 +24,14 @@ export function windowOf(start: bigint | undefined, end: bigint | undefined): { 
   return { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
 }
 
-const UNITS: Readonly<Record<string, bigint>> = { s: NS_PER_SECOND, m: NS_PER_MINUTE, h: NS_PER_HOUR, d: NS_PER_DAY };
-
 /** The pattern of a period such as `1d`, `6h`, `30m`, `10s` (as `catalog consolidate --period`). */
 export const PERIOD_PATTERN = '^[1-9][0-9]{0,5}[smhd]$';
 
-/** Returns the ns of a period already matching PERIOD_PATTERN. */
-export function periodNs(text: string): bigint {
-  return BigInt(text.slice(0, -1)) * UNITS[text.slice(-1)]!;
+const PERIOD: DurationGrammar = { units: ['s', 'm', 'h', 'd'], positive: true, maxDigits: 6 };
+
+/** Returns the ns of a period; `where` names the field (the schema already checked PERIOD_PATTERN). */
+export function periodNs(where: string, text: string): bigint {
+  const ns = parseDuration(text, PERIOD);
+  if (ns === undefined) throw new GatewayError('VALIDATION', `${where} must look like 1d, 6h, 30m or 10s, was ${JSON.stringify(text)}`);
+  return ns;
 }

@@ -15,6 +15,20 @@ export const NS_PER_DAY = 24n * NS_PER_HOUR;
 /** The largest UnixNanos (u64::MAX). */
 export const NS_MAX = 2n ** 64n - 1n;
 
+/** Lengths of the duration units in ns; a week is 7 days. */
+export const DURATION_UNITS = { ns: 1n, us: 1_000n, ms: NS_PER_MS, s: NS_PER_SECOND, m: NS_PER_MINUTE, h: NS_PER_HOUR, d: NS_PER_DAY, w: 7n * NS_PER_DAY } as const;
+export type DurationUnit = keyof typeof DURATION_UNITS;
+
+/** The durations a caller accepts: `<digits><unit>`, or bare digits when it has a bareUnit. */
+export interface DurationGrammar {
+  readonly units: readonly DurationUnit[];
+  /** The unit of bare digits; without it a unit is required. */
+  readonly bareUnit?: DurationUnit;
+  /** Refuse zero. */
+  readonly positive?: boolean;
+  readonly maxDigits?: number;
+}
+
 const ISO_EXAMPLE = '(example: "2024-01-02T03:04:05.123456789Z", "2024-01-02" or 1704164645123456789)';
 
 function checkNs(ns: bigint, shown: string): bigint {
@@ -92,6 +106,22 @@ export function isoToNs(text: string): bigint {
 export function parseTimeArg(text: string): bigint {
   if (/^\d+$/.test(text)) return checkNs(BigInt(text), text);
   return isoToNs(text);
+}
+
+/**
+ * Returns the nanoseconds of a duration like `500ms`, `6h` or `1w` as `grammar` allows it,
+ * or undefined for any other text: each caller words its own error (it names a flag or a
+ * request field).
+ */
+export function parseDuration(text: string, grammar: DurationGrammar): bigint | undefined {
+  const match = /^(\d+)([a-z]*)$/.exec(text);
+  if (!match) return undefined;
+  const digits = match[1]!;
+  const unit = match[2] === '' ? grammar.bareUnit : grammar.units.find((u) => u === match[2]);
+  if (unit === undefined || (grammar.maxDigits !== undefined && digits.length > grammar.maxDigits)) return undefined;
+  const count = BigInt(digits);
+  if (grammar.positive && count === 0n) return undefined;
+  return count * DURATION_UNITS[unit];
 }
 
 function integerToNs(kind: string, value: number | bigint, scale: bigint): bigint {

@@ -80,6 +80,22 @@ describe('maintenance swaps survive crashes', { timeout: 600_000 }, () => {
     });
   }
 
+  it('finishes a swap killed after moving every file of its folder aside, before consolidating again', async () => {
+    const root = join(tmp.path, 'all-aside');
+    const catalog = await openCatalog(root);
+    await writeHourlyFragments(catalog, prng(44), 3, 30);
+    const before = await ourLines(catalog, 'quote_tick', QUOTES_ID);
+    const dir = join(root, QUOTES_DIR);
+
+    assert.equal(await consolidateAndDie(root, 'moved-aside', 2), 'SIGKILL');
+    assert.deepEqual(await parquetNames(dir), [], 'no file of the folder is visible');
+    const result = await consolidate(catalog.layout, 'quote_tick', QUOTES_ID, catalog.width);
+    assert.equal(result.rows, before.length);
+    assert.deepEqual(await ourLines(catalog, 'quote_tick', QUOTES_ID), before, 'every row is back exactly once');
+    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.')), [], 'no hidden files left');
+    assert.equal((await parquetNames(dir)).length, 1);
+  });
+
   it('rolls an error mid-swap back to exactly the catalog it found', async () => {
     const root = join(tmp.path, 'error');
     const catalog = await openCatalog(root);

@@ -178,7 +178,7 @@ export const catalogRoutes: FastifyPluginAsync<RouteModuleOptions> = async (app,
       const { type, id } = request.params;
       const options = request.body ?? {};
       const result = await rewrites.run(() =>
-        catalog.consolidate(type, id, { period: periodNs(options.period ?? '1d'), fillPeriods: options.fillPeriods ?? false, deduplicate: options.dedup ?? false }),
+        catalog.consolidate(type, id, { period: periodNs('body/period', options.period ?? '1d'), fillPeriods: options.fillPeriods ?? false, deduplicate: options.dedup ?? false }),
       );
       return upkeepJson(result);
     },

@@ -98,7 +98,7 @@ async function predictOutputs(group: ConsolidationGroup, type: MarketDataType, p
   return [...tally.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([key, { rows, first, last }]) => {
-      const bounds = { first: key * period, last: (key + 1n) * period - 1n };
+      const bounds = periodBounds(key * period, period);
       return { period: bounds, inputs: inputsOf(group, bounds), output: fillPeriods ? formatFileName(bounds.first, bounds.last) : formatFileName(first, last), rows };
     });
 }

@@ -1,13 +1,13 @@
 /**
  * What a maintenance command acts on: the optional `<type> [<id>]` the user typed, checked
  * before anything is read (a type must be market data, an id must stay inside its folder),
- * and expanded to every market type present when omitted. Also finishes swaps a crash
- * interrupted anywhere in the catalog, so every command starts from a consistent catalog.
+ * and expanded to every market type present when omitted. Swaps a crash interrupted are
+ * finished by catalog/recover.ts before every mutating command.
  */
-import { NO_IDENTIFIER, type CatalogLayout } from '../../catalog/layout.js';
-import { identifierFolder, safeJoin } from '../../catalog/identifier-path.js';
+import { tryResolveDataType } from '../../catalog/data-types.js';
+import { identifierFolder } from '../../catalog/identifier-path.js';
+import type { CatalogLayout } from '../../catalog/layout.js';
 import { marketType } from '../../catalog/reader.js';
-import { type RecoveredSwap, recoverSwaps } from '../../catalog/swap.js';
 import type { MarketDataType } from '../../model/frames.js';
 
 export interface Scope {
@@ -18,7 +18,8 @@ export interface Scope {
 }
 
 /**
- * Returns the scope of `[<type> [<id>]]`; without a type, every market type the catalog has.
+ * Returns the scope of `[<type> [<id>]]`; without a type, every market type the catalog has
+ * a folder for (the folder names alone: no file is listed or stat'ed).
  *
  * Throws CatalogError `CATALOG_UNKNOWN_TYPE` for a type that is not market data and
  * `CATALOG_BAD_IDENTIFIER` for an id that could escape its folder (`..`, `/x`, NUL, `\`).
@@ -26,22 +27,13 @@ export interface Scope {
 export async function resolveScope(layout: CatalogLayout, type: string | undefined, identifier: string | undefined): Promise<Scope> {
   if (type === undefined) {
     const present = new Set<MarketDataType>();
-    for (const listing of await layout.listAll()) if (listing.descriptor?.kind === 'market') present.add(listing.descriptor.key);
+    for (const folder of await layout.listDataFolders()) {
+      const descriptor = tryResolveDataType(folder);
+      if (descriptor?.kind === 'market') present.add(descriptor.key);
+    }
     return { types: [...present].sort(), identifier: undefined };
   }
   const key = marketType(type).key;
   if (identifier !== undefined) identifierFolder(identifier);
   return { types: [key], identifier };
-}
-
-/** Finishes every interrupted swap in the catalog (each type folder and identifier folder). */
-export async function recoverCatalog(layout: CatalogLayout): Promise<RecoveredSwap[]> {
-  const recovered: RecoveredSwap[] = [];
-  for (const folder of await layout.listDataFolders()) {
-    recovered.push(...(await recoverSwaps(safeJoin(layout.dataDir, folder))));
-    for (const id of await layout.listIdentifiers(folder)) {
-      if (id !== NO_IDENTIFIER) recovered.push(...(await recoverSwaps(safeJoin(layout.dataDir, folder, id))));
-    }
-  }
-  return recovered;
 }

@@ -16,7 +16,7 @@
  */
 import { tryResolveDataType } from '../../catalog/data-types.js';
 import type { CatalogLayout } from '../../catalog/layout.js';
-import { type DayStats, catalogStats } from '../../catalog/stats.js';
+import { type DayStats, catalogStatsAndFiles } from '../../catalog/stats.js';
 import { type Thresholds, thresholdsFor } from './thresholds.js';
 
 export type StatsGrouping = 'type' | 'identifier' | 'day';
@@ -58,12 +58,8 @@ interface FileSize {
 
 /** Collects statistics and evaluates the thresholds. */
 export async function statsReport(layout: CatalogLayout, by: StatsGrouping, thresholds: Thresholds): Promise<StatsReport> {
-  const days = await catalogStats(layout);
-  const sizes = new Map<string, FileSize[]>();
-  for (const listing of await layout.listAll()) {
-    const files = await layout.listFiles(listing.folder, listing.identifier);
-    sizes.set(key(listing.folder, listing.identifier), files.map((f) => ({ name: f.name, size: f.size })));
-  }
+  const { days, folders } = await catalogStatsAndFiles(layout);
+  const sizes = new Map(folders.map((f) => [key(f.folder, f.identifier), f.files]));
   return { by, rows: group(days, by), alerts: evaluate(days, sizes, thresholds) };
 }
 

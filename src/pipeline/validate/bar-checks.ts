@@ -6,11 +6,11 @@
  * bar_duplicate, found by the time checks.
  */
 import type { Frame } from '../../model/frames.js';
-import { approxRaw, compareRaw, rawView } from '../../seamless/conformance/raw-view.js';
+import { approxRaw, compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { spikeValues } from './spike-values.js';
-import { type NegativeSizeTest, maybeSentinel, sentinelAt } from './value-checks.js';
+import { type NegativeSizeTest, maybeSentinel } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 
@@ -59,7 +59,7 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
 
   function checkBarValues(i: number): void {
     if (maybeSentinel(open, i) || maybeSentinel(high, i) || maybeSentinel(low, i) || maybeSentinel(close, i) || maybeSentinel(volume, i)) {
-      if (sentinelAt(open, i) || sentinelAt(high, i) || sentinelAt(low, i) || sentinelAt(close, i) || sentinelAt(volume, i)) {
+      if (isSentinelAt(open, i) || isSentinelAt(high, i) || isSentinelAt(low, i) || isSentinelAt(close, i) || isSentinelAt(volume, i)) {
         sink.add('sentinel', i, shown(i));
         return;
       }

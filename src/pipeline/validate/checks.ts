@@ -34,8 +34,6 @@ export const CHECKS = {
 
 export type CheckId = keyof typeof CHECKS;
 
-export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
-
 export function severityOf(check: CheckId): Severity {
   return CHECKS[check].severity;
 }

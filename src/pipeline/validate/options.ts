@@ -4,7 +4,7 @@
  * names the option, so the CLI can turn it into a usage error.
  */
 import type { MarketDataType } from '../../model/frames.js';
-import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MINUTE, NS_PER_MS, NS_PER_SECOND } from '../../model/time.js';
+import { type DurationGrammar, NS_PER_SECOND } from '../../model/time.js';
 import type { Severity } from './checks.js';
 
 export interface ValidateOptions {
@@ -67,14 +67,5 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-const UNIT_NS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1_000n, ms: NS_PER_MS, s: NS_PER_SECOND, m: NS_PER_MINUTE, h: NS_PER_HOUR, d: NS_PER_DAY };
-
-/**
- * Returns the nanoseconds of a duration like `250ms`, `10s`, `5m`, `2h`, `1d` or bare
- * nanoseconds (`1500`). Throws ValidateOptionError for anything else.
- */
-export function parseDuration(text: string): bigint {
-  const match = /^(\d+)(ns|us|ms|s|m|h|d)?$/.exec(text.trim());
-  if (!match) throw new ValidateOptionError(`duration must be an integer with an optional unit ns, us, ms, s, m, h or d (e.g. 500ms, 60s, 5m), was ${JSON.stringify(text)}`);
-  return BigInt(match[1]!) * UNIT_NS[match[2] ?? 'ns']!;
-}
+/** Durations of the gap floor and the skew: `250ms`, `10s`, `5m`, `2h`, `1d` or bare nanoseconds (`1500`). */
+export const DURATION: DurationGrammar = { units: ['ns', 'us', 'ms', 's', 'm', 'h', 'd'], bareUnit: 'ns' };

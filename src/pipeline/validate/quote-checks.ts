@@ -9,12 +9,12 @@
  * precision test and the mid.
  */
 import type { Frame } from '../../model/frames.js';
-import { compareRaw, rawView } from '../../seamless/conformance/raw-view.js';
+import { compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { spikeValues } from './spike-values.js';
 import type { PrecisionCheck } from './precision-check.js';
-import { type NegativeSizeTest, reportDrift, sentinelAt } from './value-checks.js';
+import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 
@@ -40,7 +40,7 @@ export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, ne
     const bst = bs[base + top]!;
     const ast = as[base + top]!;
     // Sentinels: prices' top word 0x7FFFFFFF / 0x80000000, sizes' 0xFFFFFFFF.
-    if ((bt === 0x7fffffff || bt === 0x80000000 || at === 0x7fffffff || at === 0x80000000 || bst === 0xffffffff || ast === 0xffffffff) && (sentinelAt(bid, i) || sentinelAt(ask, i) || sentinelAt(bidSize, i) || sentinelAt(askSize, i))) {
+    if ((bt === 0x7fffffff || bt === 0x80000000 || at === 0x7fffffff || at === 0x80000000 || bst === 0xffffffff || ast === 0xffffffff) && (isSentinelAt(bid, i) || isSentinelAt(ask, i) || isSentinelAt(bidSize, i) || isSentinelAt(askSize, i))) {
       sink.add('sentinel', i, shown(i));
       continue;
     }

@@ -23,11 +23,11 @@ export class TimeState {
     /** Undefined where the type has its own spacing check (bars). */
     readonly gaps: GapEstimator | undefined,
   ) {}
+}
 
-  /** The latest ts_init so far, as a bigint (for report values). */
-  get latest(): bigint {
-    return (BigInt(this.maxHi) << 32n) | BigInt(this.maxLo);
-  }
+/** The ns of a ts_init held as its two 32-bit words (for report values only: allocates). */
+function wordsToNs(hi: number, lo: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /**
@@ -43,7 +43,7 @@ export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state
     const lo = ti[w]!;
     const hi = ti[w + 1]!;
     if (started && (hi < maxHi || (hi === maxHi && lo < maxLo))) {
-      sink.add('ts_init_order', i, { ts_init: tsInit[i]!.toString(), latest_before: ((BigInt(maxHi) << 32n) | BigInt(maxLo)).toString() });
+      sink.add('ts_init_order', i, { ts_init: tsInit[i]!.toString(), latest_before: wordsToNs(maxHi, maxLo).toString() });
     } else {
       if (started) {
         // Exact below 2^53 ns (104 days); beyond, only the magnitude matters.
@@ -51,7 +51,7 @@ export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state
         if (delta === 0) {
           onTie?.(i);
         } else if (gaps) {
-          if (delta > gaps.threshold) sink.add('suspected_gap', i, { gap_ns: String(delta), threshold_ns: String(gaps.threshold), previous_ts_init: ((BigInt(maxHi) << 32n) | BigInt(maxLo)).toString() });
+          if (delta > gaps.threshold) sink.add('suspected_gap', i, { gap_ns: String(delta), threshold_ns: String(gaps.threshold), previous_ts_init: wordsToNs(maxHi, maxLo).toString() });
           gaps.add(delta);
         }
       }

@@ -4,12 +4,12 @@
  * Trade id continuity is trade-ids.ts (strings, a pass of its own).
  */
 import type { Frame } from '../../model/frames.js';
-import { rawView } from '../../seamless/conformance/raw-view.js';
+import { isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { spikeValues } from './spike-values.js';
 import type { PrecisionCheck } from './precision-check.js';
-import { type NegativeSizeTest, reportDrift, sentinelAt } from './value-checks.js';
+import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 
@@ -28,7 +28,7 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     const pt = pw[base + top]!;
     const st = sw[base + top]!;
-    if ((pt === 0x7fffffff || pt === 0x80000000 || st === 0xffffffff) && (sentinelAt(priceView, i) || sentinelAt(sizeView, i))) {
+    if ((pt === 0x7fffffff || pt === 0x80000000 || st === 0xffffffff) && (isSentinelAt(priceView, i) || isSentinelAt(sizeView, i))) {
       sink.add('sentinel', i, shown(i));
       continue;
     }

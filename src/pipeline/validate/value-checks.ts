@@ -17,18 +17,6 @@ export function maybeSentinel(view: RawView, i: number): boolean {
   return view.signed ? top === 0x7fffffff || top === 0x80000000 : top === 0xffffffff;
 }
 
-/** True when raw `i` is a sentinel (UNDEF or ERROR). */
-export function sentinelAt(view: RawView, i: number): boolean {
-  return maybeSentinel(view, i) && isSentinelAt(view, i);
-}
-
-/** True when every word of raw `i` is zero. */
-export function isZeroAt(view: RawView, i: number): boolean {
-  const w = view.words;
-  const base = i * view.stride;
-  return view.stride === 2 ? (w[base]! | w[base + 1]!) === 0 : (w[base]! | w[base + 1]! | w[base + 2]! | w[base + 3]!) === 0;
-}
-
 /**
  * Sizes are unsigned on disk, so a negative size written through them wraps to the top of
  * the range, above the largest raw NautilusTrader accepts (QUANTITY_RAW_MAX).
@@ -72,7 +60,7 @@ export function scanPrecision(view: RawView, check: PrecisionCheck, column: stri
       const high = w[base + 1]!;
       if (i > 0 && low === w[base - 2] && high === w[base - 1]) ok = previousOk;
       else {
-        ok = check.surely((signed ? high | 0 : high) * TWO_32 + low, low) || check.exactAt(view, i) || sentinelAt(view, i);
+        ok = check.surely((signed ? high | 0 : high) * TWO_32 + low, low) || check.exactAt(view, i) || isSentinelAt(view, i);
       }
     } else {
       const w1 = w[base + 1]!;
@@ -80,7 +68,7 @@ export function scanPrecision(view: RawView, check: PrecisionCheck, column: stri
       const top = w[base + 3]!;
       if (i > 0 && low === w[base - 4] && w1 === w[base - 3] && w2 === w[base - 2] && top === w[base - 1]) ok = previousOk;
       else {
-        ok = check.surely((((signed ? top | 0 : top) * TWO_32 + w2) * TWO_32 + w1) * TWO_32 + low, low) || check.exactAt(view, i) || sentinelAt(view, i);
+        ok = check.surely((((signed ? top | 0 : top) * TWO_32 + w2) * TWO_32 + w1) * TWO_32 + low, low) || check.exactAt(view, i) || isSentinelAt(view, i);
       }
     }
     if (!ok) sink.add('precision_drift', i, { column, value: rawText(view, i), declared_precision: String(check.precision) });
