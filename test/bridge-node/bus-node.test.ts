@@ -4,13 +4,11 @@
 // so a lost or unflushed entry shows up as a mismatch. The json run also sets
 // buffer_interval_ms, where only dispose() gets the buffered tail into Redis.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { before, describe, it } from 'node:test';
 import { type BusEncoding, busPayload, type Payload, pythonScript, readStream, runPythonOk, streamKeys } from './node-process.js';
+import { useRedisAndFolder } from './redis-and-folder.js';
 
 interface Report {
   orders: Array<{ client_order_id: string; venue_order_id: string | null; instrument_id: string; side: string; quantity: string; status: string }>;
@@ -34,25 +32,11 @@ const LAST_EVENT_FOR_STATUS: Record<string, string> = {
   DENIED: 'OrderDenied',
 };
 
-let server: RedisServer;
-let redis: Redis;
-let dir: string;
-
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  dir = await mkdtemp(join(tmpdir(), 'seamless-bus-node-'));
-});
-
-after(async () => {
-  redis.disconnect();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = useRedisAndFolder('seamless-bus-node-');
 
 async function runBusNode(traderId: string, encoding: BusEncoding, extra: string[] = []): Promise<{ summary: Summary; report: Report }> {
-  const reportPath = join(dir, `report-${traderId}.json`);
-  const args = [pythonScript('bus_node.py'), '--redis-port', String(server.port), '--trader-id', traderId, '--encoding', encoding, '--report', reportPath, ...extra];
+  const reportPath = join(env.dir, `report-${traderId}.json`);
+  const args = [pythonScript('bus_node.py'), '--redis-port', String(env.server.port), '--trader-id', traderId, '--encoding', encoding, '--report', reportPath, ...extra];
   const { stdout } = await runPythonOk(args);
   const lines = stdout.split('\n').filter((line) => line !== '');
   assert.equal(lines.length, 1, `bus_node.py prints one JSON line, got:\n${stdout}`);
@@ -63,9 +47,9 @@ async function runBusNode(traderId: string, encoding: BusEncoding, extra: string
 
 async function decodedStreams(prefix: string, topicPattern: string, encoding: BusEncoding): Promise<Map<string, Payload[]>> {
   const result = new Map<string, Payload[]>();
-  for (const key of await streamKeys(redis, `${prefix}${topicPattern}`)) {
+  for (const key of await streamKeys(env.redis, `${prefix}${topicPattern}`)) {
     const payloads: Payload[] = [];
-    for (const entry of await readStream(redis, key)) {
+    for (const entry of await readStream(env.redis, key)) {
       const { topic, payload } = busPayload(entry, encoding);
       assert.equal(`${prefix}${topic}`, key, 'stream_per_topic: the key ends with the entry topic');
       payloads.push(payload);
@@ -111,8 +95,8 @@ for (const [traderId, encoding, extra] of [
       ]) {
         assert.ok(keys.includes(prefix + expected), `missing stream ${prefix + expected} in ${keys.join(', ')}`);
       }
-      assert.deepEqual(await streamKeys(redis, `${prefix}*`), keys.sort());
-      for (const key of keys) assert.equal(await redis.xlen(key), summary.streams[key], `XLEN ${key}`);
+      assert.deepEqual(await streamKeys(env.redis, `${prefix}*`), keys.sort());
+      for (const key of keys) assert.equal(await env.redis.xlen(key), summary.streams[key], `XLEN ${key}`);
       // 3 hours of quotes every 10 s per instrument, all published.
       assert.equal(summary.streams[`${prefix}data.quotes.SIM.EUR/USD`], 1080);
     });

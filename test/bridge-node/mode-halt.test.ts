@@ -11,13 +11,11 @@
 // Every change is acked on nautilus:mode:acks and shows up as TradingStateChanged on the bus.
 // A control run (flag left active, then set to garbage) shows no denial, no state change.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { beforeEach, describe, it } from 'node:test';
 import { busPayload, type Payload, pythonScript, readStream, startInteractive, textFields } from './node-process.js';
+import { useRedisAndFolder } from './redis-and-folder.js';
 
 const ACKS = 'nautilus:mode:acks';
 const MINUTE_NS = 60_000_000_000n;
@@ -36,33 +34,19 @@ interface ProbeRun {
   report: { orders: Array<{ client_order_id: string; side: string; status: string }> };
 }
 
-let server: RedisServer;
-let redis: Redis;
-let dir: string;
-
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  dir = await mkdtemp(join(tmpdir(), 'seamless-mode-halt-'));
-});
-
-after(async () => {
-  redis.disconnect();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = useRedisAndFolder('seamless-mode-halt-');
 
 beforeEach(async () => {
-  await redis.flushall();
+  await env.redis.flushall();
 });
 
 /** Runs the probe node; before chunk i+1 the test sets `mode` to modes[i]. */
 async function runProbe(traderId: string, initialMode: string, modes: string[]): Promise<ProbeRun> {
-  await redis.set('mode', initialMode);
-  const reportPath = join(dir, `probe-${traderId}.json`);
+  await env.redis.set('mode', initialMode);
+  const reportPath = join(env.dir, `probe-${traderId}.json`);
   const node = startInteractive([
     pythonScript('mode_probe_node.py'),
-    '--redis-port', String(server.port),
+    '--redis-port', String(env.server.port),
     '--trader-id', traderId,
     '--report', reportPath,
     '--chunks', String(modes.length + 1),
@@ -74,10 +58,10 @@ async function runProbe(traderId: string, initialMode: string, modes: string[]):
       const line = (await node.nextJson()) as unknown as Chunk;
       assert.equal(line.chunk, i + 1);
       chunks.push(line);
-      acksAfterChunk.push(await redis.xlen(ACKS));
+      acksAfterChunk.push(await env.redis.xlen(ACKS));
       const mode = modes[i];
       if (mode !== undefined) {
-        await redis.set('mode', mode);
+        await env.redis.set('mode', mode);
         node.send('next');
       }
     }
@@ -93,7 +77,7 @@ async function runProbe(traderId: string, initialMode: string, modes: string[]):
 }
 
 async function busEvents(key: string): Promise<Payload[]> {
-  return (await readStream(redis, key)).map((entry) => busPayload(entry, 'msgpack').payload);
+  return (await readStream(env.redis, key)).map((entry) => busPayload(entry, 'msgpack').payload);
 }
 
 function chunkOf(chunks: Chunk[], ts: unknown): number {
@@ -111,7 +95,7 @@ describe('mode actor halt proof', () => {
 
     // Acks: one per observed value, written while the chunk that saw it ran (not before).
     assert.deepEqual(run.acksAfterChunk, [1, 2, 3, 4]);
-    const acks = (await readStream(redis, ACKS)).map(textFields);
+    const acks = (await readStream(env.redis, ACKS)).map(textFields);
     assert.deepEqual(
       acks.map((a) => [a['mode'], a['state'], a['trader_id']]),
       [
@@ -166,9 +150,9 @@ describe('mode actor halt proof', () => {
   it('control: with the flag left active (then garbage) nothing is denied and the state never changes', async () => {
     const traderId = 'TESTER-002';
     const run = await runProbe(traderId, 'active', ['active', 'bogus']);
-    const acks = (await readStream(redis, ACKS)).map(textFields);
+    const acks = (await readStream(env.redis, ACKS)).map(textFields);
     assert.deepEqual(acks.map((a) => [a['mode'], a['state']]), [['active', 'ACTIVE']]);
-    assert.equal(await redis.exists(`trader-${traderId}:stream:events.risk`), 0);
+    assert.equal(await env.redis.exists(`trader-${traderId}:stream:events.risk`), 0);
     const events = await busEvents(`trader-${traderId}:stream:events.order.ModeProbeStrategy-001`);
     assert.equal(events.filter((p) => p['type'] === 'OrderDenied').length, 0);
     assert.equal(events.filter((p) => p['type'] === 'OrderFilled').length, 6);

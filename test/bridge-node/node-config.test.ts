@@ -6,40 +6,24 @@
 // from the start by the `mode` flag through the actor it loaded from config.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import { runPeer } from '../helpers/python-peer.js';
-import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import { busPayload, pythonPathEnv, pythonScript, readStream, runPython, runPythonOk, streamKeys, textFields } from './node-process.js';
+import { useRedisAndFolder } from './redis-and-folder.js';
 
 type Json = Record<string, unknown>;
 
 const ACTOR_PATH = 'seamless_mode_actor:ModeActor';
 const HELPER = pythonScript('seamless_node_config.py');
 
-let server: RedisServer;
-let redis: Redis;
-let dir: string;
-
-before(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-  dir = await mkdtemp(join(tmpdir(), 'seamless-node-config-'));
-});
-
-after(async () => {
-  redis.disconnect();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = useRedisAndFolder('seamless-node-config-');
 
 let fileCounter = 0;
 async function jsonFile(doc: unknown): Promise<string> {
-  const path = join(dir, `in-${++fileCounter}.json`);
+  const path = join(env.dir, `in-${++fileCounter}.json`);
   await writeFile(path, JSON.stringify(doc, null, 2));
   return path;
 }
@@ -72,8 +56,8 @@ const tradingNodeConfig: Json = {
 describe('seamless_node_config.py output', () => {
   it('adds bus + actor to a TradingNodeConfig, keeps every other key, and is idempotent', async () => {
     const input = await jsonFile(tradingNodeConfig);
-    const out = join(dir, 'node-out.json');
-    const first = await helper(input, out, ['--redis-url', `redis://127.0.0.1:${server.port}`, '--encoding', 'json', '--poll-interval-ms', '250']);
+    const out = join(env.dir, 'node-out.json');
+    const first = await helper(input, out, ['--redis-url', `redis://127.0.0.1:${env.server.port}`, '--encoding', 'json', '--poll-interval-ms', '250']);
     assert.equal(first.code, 0, first.stderr);
     const doc = JSON.parse(await readFile(out, 'utf8')) as Json;
     assert.deepEqual(without(doc, 'message_bus', 'actors'), without(tradingNodeConfig, 'message_bus', 'actors'));
@@ -81,7 +65,7 @@ describe('seamless_node_config.py output', () => {
     assert.deepEqual(doc['message_bus'], {
       streams_prefix: 'bus',
       autotrim_mins: 30,
-      database: { type: 'redis', host: '127.0.0.1', port: server.port, ssl: false },
+      database: { type: 'redis', host: '127.0.0.1', port: env.server.port, ssl: false },
       encoding: 'json',
     });
     const actors = doc['actors'] as Json[];
@@ -90,12 +74,12 @@ describe('seamless_node_config.py output', () => {
     assert.deepEqual(actors[1], {
       actor_path: ACTOR_PATH,
       config_path: 'seamless_mode_actor:ModeActorConfig',
-      config: { redis_host: '127.0.0.1', redis_port: server.port, redis_db: 0, redis_ssl: false, poll_interval_ms: 250, trader_id: 'LIVE-001' },
+      config: { redis_host: '127.0.0.1', redis_port: env.server.port, redis_db: 0, redis_ssl: false, poll_interval_ms: 250, trader_id: 'LIVE-001' },
     });
     assert.equal((await stat(out)).mode & 0o777, 0o644);
 
     // Running it again on its own output (in place) changes nothing.
-    const again = await helper(out, out, ['--redis-url', `redis://127.0.0.1:${server.port}`, '--encoding', 'json', '--poll-interval-ms', '250']);
+    const again = await helper(out, out, ['--redis-url', `redis://127.0.0.1:${env.server.port}`, '--encoding', 'json', '--poll-interval-ms', '250']);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(await readFile(out, 'utf8')), doc);
   });
@@ -103,7 +87,7 @@ describe('seamless_node_config.py output', () => {
   it('keeps a password out of its output streams and the actor config; the file becomes 0600', async () => {
     const secret = 's3cr#t-pa55';
     const input = await jsonFile(tradingNodeConfig);
-    const fromUrl = join(dir, 'pw-url.json');
+    const fromUrl = join(env.dir, 'pw-url.json');
     const r1 = await helper(input, fromUrl, ['--redis-url', `redis://app:${encodeURIComponent(secret)}@127.0.0.1:6380/2`]);
     assert.equal(r1.code, 0, r1.stderr);
     assert.equal(`${r1.stdout}${r1.stderr}`.includes(secret), false);
@@ -119,7 +103,7 @@ describe('seamless_node_config.py output', () => {
     assert.equal(actorConfig['redis_db'], 2);
     assert.equal((await stat(fromUrl)).mode & 0o777, 0o600);
 
-    const fromEnv = join(dir, 'pw-env.json');
+    const fromEnv = join(env.dir, 'pw-env.json');
     const r2 = await helper(input, fromEnv, ['--redis-url', 'redis://127.0.0.1:6380', '--password-env', 'MY_REDIS_PW'], { ...process.env, MY_REDIS_PW: secret });
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(`${r2.stdout}${r2.stderr}`.includes(secret), false);
@@ -130,7 +114,7 @@ describe('seamless_node_config.py output', () => {
 
   it('rejects bad input with a message naming the problem, and writes nothing', async () => {
     const good = await jsonFile(tradingNodeConfig);
-    const broken = join(dir, 'broken.json');
+    const broken = join(env.dir, 'broken.json');
     await writeFile(broken, '{\n  "trader_id": "X",\n  "actors": [,]\n}\n');
     const cases: Array<[string, string[], RegExp]> = [
       [good, ['--redis-url', 'http://127.0.0.1:6379'], /--redis-url must start with redis:\/\/ or rediss:\/\//],
@@ -142,7 +126,7 @@ describe('seamless_node_config.py output', () => {
       [await jsonFile({ trader_id: 'X', message_bus: 'redis' }), ['--redis-url', 'redis://127.0.0.1:6379'], /message_bus must be an object, got str/],
     ];
     for (const [input, args, message] of cases) {
-      const out = join(dir, `never-${++fileCounter}.json`);
+      const out = join(env.dir, `never-${++fileCounter}.json`);
       const result = await helper(input, out, args);
       assert.equal(result.code, 1, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
@@ -159,7 +143,7 @@ describe('seamless_node_config.py output', () => {
         // What the helper can see is the JSON text: -0 is written as 0, so compare with that.
         const doc = JSON.parse(JSON.stringify(generated)) as Json;
         const input = await jsonFile(doc);
-        const out = join(dir, `fuzz-${++fileCounter}.json`);
+        const out = join(env.dir, `fuzz-${++fileCounter}.json`);
         const result = await helper(input, out, ['--redis-url', 'redis://127.0.0.1:6379', '--no-mode-actor']);
         if (result.code !== 0) {
           assert.equal(result.code, 1, result.stderr);
@@ -187,7 +171,7 @@ describe('seamless_node_config.py output in NautilusTrader', () => {
   let runConfigPath: string;
 
   before(async () => {
-    catalog = join(dir, 'catalog');
+    catalog = join(env.dir, 'catalog');
     await runPeer(['write-backtest-sample', '--catalog', catalog, '--bars', '240', '--seed', '3']);
     const runConfigs = [
       {
@@ -214,15 +198,15 @@ describe('seamless_node_config.py output in NautilusTrader', () => {
         raise_exception: true,
       },
     ];
-    runConfigPath = join(dir, 'run-config.json');
+    runConfigPath = join(env.dir, 'run-config.json');
     const input = await jsonFile(runConfigs);
-    const result = await helper(input, runConfigPath, ['--redis-url', `redis://127.0.0.1:${server.port}`, '--poll-interval-ms', '60000']);
+    const result = await helper(input, runConfigPath, ['--redis-url', `redis://127.0.0.1:${env.server.port}`, '--poll-interval-ms', '60000']);
     assert.equal(result.code, 0, result.stderr);
   });
 
   it('decodes as BacktestRunConfig and TradingNodeConfig, and ActorFactory builds the mode actor', async () => {
-    const nodeOut = join(dir, 'node-config.json');
-    const r = await helper(await jsonFile(tradingNodeConfig), nodeOut, ['--redis-url', `redis://127.0.0.1:${server.port}`]);
+    const nodeOut = join(env.dir, 'node-config.json');
+    const r = await helper(await jsonFile(tradingNodeConfig), nodeOut, ['--redis-url', `redis://127.0.0.1:${env.server.port}`]);
     assert.equal(r.code, 0, r.stderr);
     const script = [
       'import json, sys, msgspec',
@@ -241,20 +225,20 @@ describe('seamless_node_config.py output in NautilusTrader', () => {
     const { stdout } = await runPythonOk(['-c', script, runConfigPath, nodeOut], { env: pythonPathEnv() });
     const decoded = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, Json>;
     assert.deepEqual(decoded['run'], {
-      db: ['redis', '127.0.0.1', server.port],
+      db: ['redis', '127.0.0.1', env.server.port],
       encoding: 'msgpack',
       actor: 'ModeActor',
-      actor_port: server.port,
+      actor_port: env.server.port,
       poll: 60000,
       actor_trader: 'CFGTEST-001',
       trader_id: 'CFGTEST-001',
       strategies: ['nautilus_trader.examples.strategies.ema_cross:EMACross'],
     });
     assert.deepEqual(decoded['node'], {
-      db: ['redis', '127.0.0.1', server.port],
+      db: ['redis', '127.0.0.1', env.server.port],
       encoding: 'msgpack',
       actor: 'ModeActor',
-      actor_port: server.port,
+      actor_port: env.server.port,
       poll: 1000,
       actor_trader: 'LIVE-001',
       trader_id: 'LIVE-001',
@@ -263,16 +247,16 @@ describe('seamless_node_config.py output in NautilusTrader', () => {
   });
 
   it('runs with `python -m nautilus_trader.backtest`: bus streams in Redis, every order denied under mode=halt', async () => {
-    await redis.set('mode', 'halt');
+    await env.redis.set('mode', 'halt');
     await runPythonOk(['-m', 'nautilus_trader.backtest', '--fsspec-url', `file://${runConfigPath}`], { env: pythonPathEnv() });
-    const acks = (await readStream(redis, 'nautilus:mode:acks')).map(textFields).filter((a) => a['trader_id'] === 'CFGTEST-001');
+    const acks = (await readStream(env.redis, 'nautilus:mode:acks')).map(textFields).filter((a) => a['trader_id'] === 'CFGTEST-001');
     assert.deepEqual(acks.map((a) => [a['mode'], a['state']]), [['halt', 'HALTED']]);
     const prefix = 'trader-CFGTEST-001:stream:';
-    const keys = await streamKeys(redis, `${prefix}*`);
+    const keys = await streamKeys(env.redis, `${prefix}*`);
     assert.ok(keys.includes(`${prefix}data.bars.BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL`), keys.join(', '));
-    const risk = (await readStream(redis, `${prefix}events.risk`)).map((e) => busPayload(e, 'msgpack').payload);
+    const risk = (await readStream(env.redis, `${prefix}events.risk`)).map((e) => busPayload(e, 'msgpack').payload);
     assert.deepEqual(risk.map((p) => p['state']), ['HALTED']);
-    const orderEvents = (await readStream(redis, `${prefix}events.order.EMACross-000`)).map((e) => busPayload(e, 'msgpack').payload);
+    const orderEvents = (await readStream(env.redis, `${prefix}events.order.EMACross-000`)).map((e) => busPayload(e, 'msgpack').payload);
     const denied = orderEvents.filter((p) => p['type'] === 'OrderDenied');
     assert.ok(denied.length >= 3, `EMACross should have tried several orders, got ${denied.length} denied`);
     assert.ok(denied.every((p) => p['reason'] === 'TradingState.HALTED'));
