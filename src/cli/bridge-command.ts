@@ -107,14 +107,18 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
   const durationMs = msFlag('duration', values.duration);
 
   const daemon = new BridgeDaemon(settings);
-  const server = metricsPort === undefined ? undefined : await startMetricsServer(daemon.metrics, metricsPort, '127.0.0.1', () => daemon.isHealthy());
-  if (server) process.stderr.write(`${JSON.stringify({ event: 'metrics', url: `http://127.0.0.1:${server.port}/metrics` })}\n`);
+  // Handlers go in before anything is printed: whoever waits for a line may signal at once.
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const timer = durationMs === undefined ? undefined : setTimeout(onSignal, durationMs);
+  let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
+    if (metricsPort !== undefined) {
+      server = await startMetricsServer(daemon.metrics, metricsPort, '127.0.0.1', () => daemon.isHealthy());
+      process.stderr.write(`${JSON.stringify({ event: 'metrics', url: `http://127.0.0.1:${server.port}/metrics` })}\n`);
+    }
     await daemon.run(stop.signal);
   } finally {
     if (timer) clearTimeout(timer);

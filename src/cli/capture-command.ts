@@ -48,28 +48,34 @@ export async function runCapture(argv: string[], _out: Output): Promise<number> 
     process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`);
   };
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { max: 65535 });
-  const daemon = await CaptureDaemon.start({
-    exchange,
-    symbols: [...new Set(symbols)],
-    channels: [...new Set(channels)],
-    timeframe: values.timeframe ?? '1m',
-    catalogRoot,
-    walDir: values.wal ? catalogPath(values.wal) : join(catalogRoot, '.seamless', 'wal'),
-    segmentBytes: intFlag('segment-bytes', values['segment-bytes'], { min: 4096 }) ?? 64 * 1024 * 1024,
-    segmentSeconds: intFlag('segment-seconds', values['segment-seconds'], { min: 1 }) ?? 300,
-    fsyncMs: intFlag('fsync-ms', values['fsync-ms'], { max: 60_000 }) ?? 200,
-    ...(metricsPort !== undefined ? { metricsPort } : {}),
-    ...(values['exchange-url'] ? { restUrl: values['exchange-url'] } : {}),
-    ...(values['exchange-ws-url'] ? { wsUrl: values['exchange-ws-url'] } : {}),
-    log,
-  });
+  // Handlers go in before the daemon logs "started": whoever waits for that line may signal
+  // at once. A signal during start-up stops the daemon as soon as it exists.
+  let daemon: CaptureDaemon | undefined;
+  let stopRequested = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     log({ event: 'stopping', signal });
-    void daemon.stop();
+    stopRequested = true;
+    void daemon?.stop();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
+    daemon = await CaptureDaemon.start({
+      exchange,
+      symbols: [...new Set(symbols)],
+      channels: [...new Set(channels)],
+      timeframe: values.timeframe ?? '1m',
+      catalogRoot,
+      walDir: values.wal ? catalogPath(values.wal) : join(catalogRoot, '.seamless', 'wal'),
+      segmentBytes: intFlag('segment-bytes', values['segment-bytes'], { min: 4096 }) ?? 64 * 1024 * 1024,
+      segmentSeconds: intFlag('segment-seconds', values['segment-seconds'], { min: 1 }) ?? 300,
+      fsyncMs: intFlag('fsync-ms', values['fsync-ms'], { max: 60_000 }) ?? 200,
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      ...(values['exchange-url'] ? { restUrl: values['exchange-url'] } : {}),
+      ...(values['exchange-ws-url'] ? { wsUrl: values['exchange-ws-url'] } : {}),
+      log,
+    });
+    if (stopRequested) void daemon.stop();
     await daemon.done;
     return 0;
   } finally {

@@ -116,6 +116,9 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return fail(`--host ${host} is not an address of this machine`);
     throw error;
   }
+  // Listen for the stop signal before printing the ready line: whoever waits for that line
+  // (a test, a supervisor) may signal at once, before this process runs another statement.
+  const stopSignal = untilSignal();
   const address = app.server.address();
   const url = urlOf(host, typeof address === 'object' && address !== null ? address.port : port);
   if (loaded.created) {
@@ -126,7 +129,7 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
   if (!isLoopback(host)) out.write(`bound to ${host}, reachable from other machines: every route but /health needs the token\n`);
   out.write(`gateway listening on ${url} (catalog ${root}; API docs ${url}/docs)\n`);
 
-  const signal = await untilSignal();
+  const signal = await stopSignal;
   // Idle keep-alive sockets close at once; a response still streaming gets a few seconds.
   const force = setTimeout(() => app.server.closeAllConnections(), 5000);
   force.unref();

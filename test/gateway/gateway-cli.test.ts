@@ -75,6 +75,17 @@ describe('seamless gateway / start (child processes)', () => {
     assert.match(again.stderr(), /^seamless: skipped an unreadable node record: \S+\/bt-20240102-030405-a1b2c3\/record\.json: .+\n$/);
   });
 
+  it('stops cleanly on a signal sent the moment it prints its URL (the ready line is printed after the handlers are in)', async () => {
+    // Whoever waits for the ready line may signal before this process runs another statement;
+    // when the line came first, about half of these runs died of the default signal action.
+    const codes: Array<number | null> = [];
+    for (let run = 0; run < 8; run++) {
+      const gateway = await startGatewayProcess(['gateway', '--catalog', catalog, '--port', '0']);
+      codes.push(await gateway.stop(run % 2 === 0 ? 'SIGTERM' : 'SIGINT'));
+    }
+    assert.deepEqual(codes, [0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
   it('refuses to start with a token file others can read, and on a port in use', async () => {
     const tokenFile = join(dir.path, 'shared.token');
     const first = await startGatewayProcess(['gateway', '--catalog', catalog, '--port', '0', '--token-file', tokenFile]);
