@@ -23,8 +23,16 @@ if (files.length === 0) {
   console.error(`run-tests: no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+// fast-check properties share one seed so a run is repeatable: FC_SEED=<n> replays a run,
+// FC_SEED=random explores (the drawn seed is printed).
+let fcSeed = process.env.FC_SEED || '20261121';
+if (fcSeed === 'random') {
+  fcSeed = String(Math.floor(Math.random() * 2 ** 31));
+  console.error(`run-tests: fast-check seed ${fcSeed} (replay with FC_SEED=${fcSeed})`);
+}
+const seedModule = join(testRoot, 'helpers', 'fast-check-seed.js');
+const result = spawnSync(process.execPath, ['--import', seedModule, '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
-  env: { ...process.env, SEAMLESS_PYTHON: process.env.SEAMLESS_PYTHON ?? join(root, '.venv', 'bin', 'python') },
+  env: { ...process.env, FC_SEED: fcSeed, SEAMLESS_PYTHON: process.env.SEAMLESS_PYTHON ?? join(root, '.venv', 'bin', 'python') },
 });
 process.exit(result.status ?? 1);
