@@ -31,6 +31,7 @@ import { GapLedger, gapLedgerDir } from './gap-ledger.js';
 import { instrumentFromMarket } from './instrument-definition.js';
 import type { StreamDecl } from './record-codec.js';
 import { SegmentConverter } from './segment-converter.js';
+import { SeriesClaims } from './series-claims.js';
 import { lockWal, recoverWal } from './wal-recovery.js';
 import { WriteAheadLog } from './write-ahead-log.js';
 
@@ -76,6 +77,7 @@ export class CaptureDaemon {
   #exchanges: Exchange[] = [];
   #server: Server | undefined;
   #unlock: (() => Promise<void>) | undefined;
+  #claims: SeriesClaims | undefined;
   #consumers: Promise<void>[] = [];
   #stopping: Promise<void> | undefined;
   #fatal: unknown;
@@ -113,9 +115,16 @@ export class CaptureDaemon {
   async #start(): Promise<void> {
     const o = this.#options;
     this.#unlock = await lockWal(o.walDir);
+    // Claim every series this run records before touching the catalog, so a second capture
+    // of the same series into it is refused up front; series met only in recovered segments
+    // are claimed by the converter before it writes them.
+    const claims = (this.#claims = new SeriesClaims(o.catalogRoot));
+    const symbology = new Symbology();
+    const planned = o.symbols.flatMap((symbol) => o.channels.map((channel) => ({ channel, series: symbology.series(seriesName(o, symbol, channel)) })));
+    for (const { series } of planned) await claims.claim(series.nodeId);
     const catalog = await Catalog.open(o.catalogRoot);
     const state = (this.#state = await loadState(o.walDir));
-    const converter = new SegmentConverter({ catalogRoot: o.catalogRoot, walDir: o.walDir, width: catalog.width, state, gaps: new GapLedger(gapLedgerDir(o.catalogRoot)) });
+    const converter = new SegmentConverter({ catalogRoot: o.catalogRoot, walDir: o.walDir, width: catalog.width, state, gaps: new GapLedger(gapLedgerDir(o.catalogRoot)), claim: (nodeId) => claims.claim(nodeId) });
     await converter.finishPending();
     const recovered = await recoverWal(o.walDir);
     for (const segment of recovered.segments) {
@@ -134,21 +143,16 @@ export class CaptureDaemon {
     this.#exchanges = [ws, rest];
     const backfiller = new CcxtBackfiller({ exchange: rest, width: catalog.width });
     const feed = new CcxtLiveFeed({ exchange: ws, backfiller, width: catalog.width });
-    const symbology = new Symbology();
     const streams: Stream[] = [];
     const nowNs = BigInt(Date.now()) * MS;
     const defined = new Set<string>();
-    for (const symbol of o.symbols) {
-      for (const channel of o.channels) {
-        const kind = CHANNEL_KIND[channel];
-        const series = symbology.series(`${kind}:${o.exchange}:${symbol}${kind === 'ohlcv' ? `:${o.timeframe}` : ''}`);
-        const info = await backfiller.marketOf(series, this.#stop.signal);
-        const context = backfiller.rowContext(series, info, 'websocket');
-        streams.push({ series, channel, decl: { nodeId: series.nodeId, type: series.dataType, width: catalog.width, meta: frameMeta(context) } });
-        if (!defined.has(series.instrumentId)) {
-          defined.add(series.instrumentId);
-          await this.#defineInstrument(series, info, nowNs);
-        }
+    for (const { series, channel } of planned) {
+      const info = await backfiller.marketOf(series, this.#stop.signal);
+      const context = backfiller.rowContext(series, info, 'websocket');
+      streams.push({ series, channel, decl: { nodeId: series.nodeId, type: series.dataType, width: catalog.width, meta: frameMeta(context) } });
+      if (!defined.has(series.instrumentId)) {
+        defined.add(series.instrumentId);
+        await this.#defineInstrument(series, info, nowNs);
       }
     }
 
@@ -265,8 +269,16 @@ export class CaptureDaemon {
     // ccxt's close can wait on sockets that are already gone; do not let it hold the stop.
     await Promise.race([Promise.allSettled(this.#exchanges.map((e) => e.close())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+    // Claims go after the last conversion and before the WAL lock, the order they were taken in reverse.
+    if (this.#claims) await this.#claims.releaseAll();
     if (this.#unlock) await this.#unlock();
     o.log({ event: 'stopped', pendingSegments: this.#queue?.size ?? 0 });
     if (conversionError !== undefined) this.#fatal ??= conversionError;
   }
+}
+
+/** The seamless series a (symbol, channel) of this capture records, e.g. `tick:binance:BTC/USDT`. */
+function seriesName(o: CaptureOptions, symbol: string, channel: Channel): string {
+  const kind = CHANNEL_KIND[channel];
+  return `${kind}:${o.exchange}:${symbol}${kind === 'ohlcv' ? `:${o.timeframe}` : ''}`;
 }

@@ -4,7 +4,7 @@
  */
 export const CAPTURE_ERROR_CODES = {
   CAPTURE_BAD_WAL: 'A write-ahead segment or the WAL state file is damaged beyond its torn tail.',
-  CAPTURE_LOCKED: 'Another capture process holds the WAL folder.',
+  CAPTURE_LOCKED: 'Another capture process holds the WAL folder, or already records one of the series into this catalog.',
   CAPTURE_CONVERSION_CONFLICT: 'A catalog file in the way of a daily file cannot be merged safely.',
   CAPTURE_BAD_CONFIG: 'The capture was started with an inconsistent configuration.',
 } as const;

@@ -35,6 +35,8 @@ export interface ConverterOptions {
   readonly state: CaptureState;
   readonly gaps: GapLedger;
   readonly scheme?: FolderScheme;
+  /** Called for each series before any of its files is written; throws when another process writes it. */
+  readonly claim?: (nodeId: string) => Promise<void>;
 }
 
 export interface ConvertedSegment {
@@ -141,6 +143,9 @@ export class SegmentConverter {
       positions.set(nodeId, { lastTs: last.maxTs, ...(tradeId !== undefined ? { lastTradeId: tradeId } : {}) });
     }
 
+    if (this.options.claim) {
+      for (const nodeId of new Set([...[...groups.values()].map((g) => g.decl.nodeId), ...gaps.keys()])) await this.options.claim(nodeId);
+    }
     let rows = 0;
     const files: string[] = [];
     const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

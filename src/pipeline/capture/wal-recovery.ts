@@ -3,9 +3,10 @@
  * and find the next sequence. Every segment found on start is sealed (the process that
  * wrote it is gone); the daemon converts them before it records anything new.
  */
-import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CaptureError } from './errors.js';
+import { takePidLock } from './pid-lock.js';
 import { type RecoveredSegment, parseSegmentName, recoverSegment } from './wal-segment.js';
 
 const LOCK_FILE = 'LOCK';
@@ -50,29 +51,5 @@ export async function recoverWal(walDir: string): Promise<RecoveredWal> {
 export async function lockWal(walDir: string): Promise<() => Promise<void>> {
   await mkdir(walDir, { recursive: true });
   const path = join(walDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-      throw new CaptureError('CAPTURE_LOCKED', `${walDir} is in use by process ${pid}; run one capture per WAL folder (give another --wal), or stop that process first`, { path, pid });
-    }
-    await rm(path, { force: true });
-  }
-  throw new CaptureError('CAPTURE_LOCKED', `${path} could not be taken; another capture may be starting at the same time`, { path });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return takePidLock(path, (pid) => new CaptureError('CAPTURE_LOCKED', `${walDir} is in use by process ${pid}; run one capture per WAL folder (give another --wal), or stop that process first`, { path, pid }));
 }

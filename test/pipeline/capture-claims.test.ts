@@ -1,0 +1,150 @@
+/**
+ * Two captures into one catalog: each series has one writer. A second `seamless capture` of a
+ * series a live capture already records is refused before it touches the catalog, naming the
+ * series and the process; a capture of other series runs beside it; a claim left by a process
+ * that is gone is taken over.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CaptureError } from '../../src/pipeline/capture/errors.js';
+import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
+
+const BTC_TRADES = 'tick:binance:BTC/USDT';
+
+/** A process that runs until killed, to hold a claim as a live capture would. */
+async function withLiveProcess(body: (pid: number) => Promise<void>): Promise<void> {
+  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    await body(sleeper.pid!);
+  } finally {
+    sleeper.kill('SIGKILL');
+    await new Promise((resolve) => sleeper.once('exit', resolve));
+  }
+}
+
+/** The id of a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn('true', { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+describe('SeriesClaims', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  before(async () => {
+    dir = await tempDir('capture-claims-');
+  });
+  after(async () => dir.remove());
+
+  it('claims a series once per process, refuses one a live process holds, and takes over a dead one\'s', async () => {
+    const catalog = join(dir.path, 'a');
+    const claims = new SeriesClaims(catalog);
+    await claims.claim(BTC_TRADES);
+    await claims.claim(BTC_TRADES); // again: a no-op, not a conflict with itself
+    const [name] = await readdir(seriesClaimsDir(catalog));
+    assert.equal(name, 'series-tick%3Abinance%3ABTC%2FUSDT.pid');
+    assert.equal((await readFile(join(seriesClaimsDir(catalog), name!), 'utf8')).trim(), String(process.pid));
+
+    const other = 'quote:binance:ETH/USDT';
+    const otherPath = join(seriesClaimsDir(catalog), `series-${encodeURIComponent(other)}.pid`);
+    await withLiveProcess(async (pid) => {
+      await writeFile(otherPath, `${pid}\n`);
+      await assert.rejects(claims.claim(other), (error: unknown) => {
+        assert.ok(error instanceof CaptureError);
+        assert.equal(error.code, 'CAPTURE_LOCKED');
+        assert.match(error.message, new RegExp(`^quote:binance:ETH/USDT is being captured into this catalog by process ${pid}; `));
+        return true;
+      });
+    });
+    // Its holder is gone (as after kill -9): the claim is taken over.
+    await writeFile(otherPath, `${await deadPid()}\n`);
+    await claims.claim(other);
+    assert.equal((await readFile(otherPath, 'utf8')).trim(), String(process.pid));
+
+    await claims.releaseAll();
+    assert.deepEqual(await readdir(seriesClaimsDir(catalog)), []);
+  });
+
+  it('keeps a series name with path characters inside the claims folder', async () => {
+    const catalog = join(dir.path, 'b');
+    const claims = new SeriesClaims(catalog);
+    for (const nodeId of ['..', '../../escape', 'tick:x:A/B']) await claims.claim(nodeId);
+    assert.deepEqual((await readdir(seriesClaimsDir(catalog))).sort(), ['series-...pid', 'series-..%2F..%2Fescape.pid', 'series-tick%3Ax%3AA%2FB.pid'].sort());
+    assert.deepEqual(await readdir(join(catalog, '.seamless')), ['capture-claims']);
+    await claims.releaseAll();
+  });
+});
+
+describe('seamless capture: two processes, one catalog', () => {
+  let sim: BinanceSim;
+  let dir: { path: string; remove: () => Promise<void> };
+  const children: ChildProcess[] = [];
+  before(async () => {
+    sim = await startBinanceSim({ market: 'spot', tradeSpacingMs: 1000, startAtMs: Date.UTC(2024, 0, 1, 1), liveSpeed: 60, liveTickMs: 10 });
+    dir = await tempDir('capture-claims-cli-');
+  });
+  after(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await sim.close();
+    await dir.remove();
+  });
+
+  const args = (symbols: string, wal: string): string[] => [
+    'capture', '--exchange', 'binance', '--symbols', symbols, '--channels', 'trades', '--catalog', join(dir.path, 'catalog'),
+    '--wal', join(dir.path, wal), '--exchange-url', sim.restUrl, '--exchange-ws-url', sim.wsUrl,
+  ];
+
+  async function runToExit(argv: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'seamless'), ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A capture that is not refused runs until stopped: give it 20 s, then stop it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    clearTimeout(timer);
+    return { code, stderr };
+  }
+
+  /** Starts a capture child and resolves once it logged "started". */
+  async function startCapture(symbols: string, wal: string): Promise<{ child: ChildProcess; exited: Promise<number | null>; stderr: () => string }> {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'seamless'), ...args(symbols, wal)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let text = '';
+    child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!text.includes('"event":"started"')) {
+      if (child.exitCode !== null) throw new Error(`capture exited (${child.exitCode}) before starting:\n${text}`);
+      if (Date.now() > deadline) throw new Error(`capture did not start within 30 s:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { child, exited, stderr: () => text };
+  }
+
+  it('refuses a second capture of a series that is being recorded, runs one of other series, and frees the claims on stop', { timeout: 120_000 }, async () => {
+    const first = await startCapture('BTC/USDT', 'wal-1');
+    const claimsDir = seriesClaimsDir(join(dir.path, 'catalog'));
+    assert.deepEqual(await readdir(claimsDir), ['series-tick%3Abinance%3ABTC%2FUSDT.pid']);
+
+    const refused = await runToExit(args('ETH/USDT,BTC/USDT', 'wal-2'));
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`tick:binance:BTC/USDT is being captured into this catalog by process ${first.child.pid}; capture each series with one process`));
+    // Refused before it wrote anything: no claim of ETH left behind, no catalog files of it.
+    assert.deepEqual(await readdir(claimsDir), ['series-tick%3Abinance%3ABTC%2FUSDT.pid']);
+    await assert.rejects(stat(join(dir.path, 'catalog', 'data', 'trade_tick', 'ETHUSDT.BINANCE')), /ENOENT/);
+
+    const second = await startCapture('ETH/USDT', 'wal-3');
+    assert.deepEqual((await readdir(claimsDir)).sort(), ['series-tick%3Abinance%3ABTC%2FUSDT.pid', 'series-tick%3Abinance%3AETH%2FUSDT.pid']);
+
+    first.child.kill('SIGTERM');
+    second.child.kill('SIGTERM');
+    assert.deepEqual([await first.exited, await second.exited], [0, 0]);
+    assert.deepEqual(await readdir(claimsDir), []);
+  });
+});
