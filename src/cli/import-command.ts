@@ -17,7 +17,7 @@ export const IMPORT_USAGE = `seamless import <exchange> ... [--catalog PATH]
 
   binance --source DIR|URL --market spot|um|cm --type trades|aggTrades|klines [--interval 1m]
           --symbol BTCUSDT --start 2025-01-01 --end 2025-01-31
-          [--force] [--exchange-info FILE] [--price-precision P --size-precision S]
+          [--force] [--exchange-info FILE|URL] [--price-precision P --size-precision S]
           [--allow-missing-checksum] [--daily] [--width 8|16] [--json] [--quiet]
   bybit   --source DIR|URL --market linear|inverse|spot --symbol BTCUSDT --start D --end D
           [--force] [--price-precision P --size-precision S] [--width 8|16] [--json] [--quiet]

@@ -33,13 +33,22 @@ export function decimalsOf(text: string): number {
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Reads `symbol`'s rules from an exchangeInfo file. Throws ImportError naming the file and the missing part. */
+const FETCH_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads `symbol`'s rules from an exchangeInfo file, or from the exchange itself when `path` is
+ * an http(s) URL (e.g. https://api.binance.com/api/v3/exchangeInfo?symbol=BTCUSDT). Throws
+ * ImportError naming the file or URL and the missing part.
+ */
 export async function readExchangeInfo(path: string, symbol: string): Promise<SymbolRules> {
+  const body = /^https?:\/\//i.test(path) ? await download(path) : await readFile(path, 'utf8').catch((error: Error) => {
+    throw new ImportError('IMPORT_USAGE', `--exchange-info ${path}: cannot read it (${error.message}); give the path of a saved exchangeInfo JSON, or its URL`);
+  });
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(body);
   } catch (error) {
-    throw new ImportError('IMPORT_USAGE', `--exchange-info ${path}: cannot read it as JSON (${(error as Error).message}); save the body of GET /api/v3/exchangeInfo (or /fapi/v1, /dapi/v1) to that file`);
+    throw new ImportError('IMPORT_USAGE', `--exchange-info ${path}: cannot read it as JSON (${(error as Error).message}); give the body of GET /api/v3/exchangeInfo (or /fapi/v1, /dapi/v1), saved or by URL`);
   }
   const symbols = (json as { symbols?: unknown }).symbols;
   if (!Array.isArray(symbols)) throw new ImportError('IMPORT_USAGE', `--exchange-info ${path}: has no "symbols" array; is it an exchangeInfo response?`);
@@ -79,4 +88,18 @@ export async function readExchangeInfo(path: string, symbol: string): Promise<Sy
     ...optional('maxQty', text(lot, 'maxQty')),
     ...(contractSize !== undefined ? { contractSize } : {}),
   };
+}
+
+/** GETs an exchangeInfo URL; an unreachable or failing server is an ImportError naming the URL. */
+async function download(url: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : `${(error as Error).message}${(error as { cause?: Error }).cause ? `: ${(error as { cause: Error }).cause.message}` : ''}`;
+    throw new ImportError('IMPORT_USAGE', `--exchange-info ${url}: cannot download it (${reason}); check the URL and the network, or save the JSON to a file and pass its path`);
+  }
+  const body = await response.text();
+  if (!response.ok) throw new ImportError('IMPORT_USAGE', `--exchange-info ${url}: the server answered ${response.status} ${response.statusText}: ${body.slice(0, 200)}`);
+  return body;
 }

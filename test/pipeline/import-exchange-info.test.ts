@@ -1,0 +1,55 @@
+/**
+ * `--exchange-info` by URL: the import reads a symbol's rules straight from the exchange's
+ * exchangeInfo endpoint (here the local Binance simulator over real HTTP), exactly as from the
+ * same body saved to a file; a failing or unreachable server is an error naming the URL.
+ */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ImportError } from '../../src/pipeline/import/errors.js';
+import { readExchangeInfo } from '../../src/pipeline/import/exchange-info.js';
+import { tempDir } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
+import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
+
+describe('readExchangeInfo from a URL', () => {
+  let sim: BinanceSim;
+  let dir: { path: string; remove: () => Promise<void> };
+  before(async () => {
+    sim = await startBinanceSim({ market: 'spot' });
+    dir = await tempDir('exchange-info-');
+  });
+  after(async () => {
+    await sim.close();
+    await dir.remove();
+  });
+
+  it('reads the rules from the exchange exactly as from the saved body', async () => {
+    const url = `${sim.restUrl}/api/v3/exchangeInfo`;
+    const fromUrl = await readExchangeInfo(url, 'BTCUSDT');
+    const saved = join(dir.path, 'exchangeInfo.json');
+    await writeFile(saved, await (await fetch(url)).text());
+    assert.deepEqual(fromUrl, await readExchangeInfo(saved, 'BTCUSDT'));
+    assert.equal(fromUrl.base, 'BTC');
+    assert.equal(fromUrl.quote, 'USDT');
+    assert.ok(fromUrl.pricePrecision > 0 && fromUrl.sizePrecision > 0, JSON.stringify(fromUrl));
+  });
+
+  it('names the URL when the server answers with an error, is unreachable, or lacks the symbol', async () => {
+    const missing = `${sim.restUrl}/api/v3/noSuchEndpoint`;
+    await assert.rejects(readExchangeInfo(missing, 'BTCUSDT'), (error: unknown) => {
+      assert.ok(error instanceof ImportError);
+      assert.match(error.message, new RegExp(`^--exchange-info ${missing.replace(/[.?]/g, '\\$&')}: the server answered 404 `));
+      return true;
+    });
+    const closed = `http://127.0.0.1:${await freePort()}/api/v3/exchangeInfo`;
+    await assert.rejects(readExchangeInfo(closed, 'BTCUSDT'), (error: unknown) => {
+      assert.ok(error instanceof ImportError);
+      assert.match(error.message, /: cannot download it \(.*ECONNREFUSED.*\); check the URL and the network, or save the JSON to a file and pass its path$/);
+      return true;
+    });
+    await assert.rejects(readExchangeInfo(`${sim.restUrl}/api/v3/exchangeInfo`, 'NOSUCHPAIR'), /has no symbol "NOSUCHPAIR"; download it for the right market/);
+    await assert.rejects(readExchangeInfo(join(dir.path, 'absent.json'), 'BTCUSDT'), /absent\.json: cannot read it \(ENOENT.*\); give the path of a saved exchangeInfo JSON, or its URL$/);
+  });
+});
