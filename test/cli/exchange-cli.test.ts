@@ -74,7 +74,7 @@ describe('seamless fetch / stream against an exchange', () => {
     const from = new Date(Date.now() - 5_000).toISOString();
     let result;
     try {
-      result = await run('stream', 'tick:binance:BTC/USDT', '--from', from, '--catalog', catalog, '--exchange-url', fast.restUrl, '--exchange-ws-url', fast.wsUrl, '--max-rows', '150', '--duration', '20000');
+      result = await run('stream', 'tick:binance:BTC/USDT', '--from', from, '--catalog', catalog, '--exchange-url', fast.restUrl, '--exchange-ws-url', fast.wsUrl, '--max-rows', '150', '--duration', '60000');
     } finally {
       await fast.close();
     }

@@ -30,10 +30,13 @@ describe('node supervisor', () => {
   let dir: { path: string; remove(): Promise<void> };
   let demo: string;
   let long: string;
+  let longer: string;
   before(async () => {
     dir = await tempDir('supervisor');
     demo = await demoCatalog(join(dir.path, 'demo'));
     long = await longCatalog(join(dir.path, 'long'), 10);
+    // Ten days can run in about a second; the stop must land while the run still has far to go.
+    longer = await longCatalog(join(dir.path, 'longer'), 60);
   });
   after(() => dir.remove());
 
@@ -60,7 +63,8 @@ describe('node supervisor', () => {
   it('stops a running node gracefully and refuses to stop it twice', async () => {
     const supervisor = await NodeSupervisor.open({ stateDir: join(dir.path, 'state-stop'), stopTimeoutMs: 20_000 });
     try {
-      const record = await supervisor.start({ config: resolveConfig(emaConfig(), long), window: { start: 1704153660000000000n, end: 1705017600000000000n } });
+      // 2024-01-02T00:01Z .. 2024-03-02T00:00Z, the 60 days of bars.
+      const record = await supervisor.start({ config: resolveConfig(emaConfig(), longer), window: { start: 1704153660000000000n, end: 1709337600000000000n } });
       await nextEvent(supervisor, record.id, (e) => e.type === 'progress' && (e.progress.fraction ?? 0) > 0);
       const stopping = await supervisor.stop(record.id);
       assert.equal(stopping.state, 'stopping');

@@ -129,7 +129,9 @@ describe('capture rotation and conversion', () => {
     const wal = r.wal({ segmentMs: 50, fsyncMs: 20 });
     wal.appendRows(TRADES, trades(1, 3, DAY0, 1n), 1n);
     wal.flush();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Sealing waits on fsyncs, which a loaded machine can stall for a second or more.
+    const deadline = Date.now() + 5000;
+    while (r.sealed.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(r.sealed.length, 1);
     assert.equal(r.sealed[0]!.reason, 'time');
     wal.appendRows(TRADES, trades(4, 3, DAY0 + 10n, 1n), 1n);

@@ -26,11 +26,16 @@ interface Collected {
   tradeIds: number[];
 }
 
-/** Reads the feed until `done` says so (or the time is up), then stops it. */
-async function collect(feed: CcxtLiveFeed, series: Series, done: (c: Collected) => boolean, timeoutMs = 8000): Promise<Collected> {
+/**
+ * Reads the feed until `done` says so, then stops it. Throws if the time is up (or the feed
+ * ends) first: partial data would fail later with a misleading assertion. The budget is
+ * generous because a loaded CI machine can stall the feed for seconds.
+ */
+async function collect(feed: CcxtLiveFeed, series: Series, done: (c: Collected) => boolean, timeoutMs = 30_000): Promise<Collected> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error('timeout')), timeoutMs);
   const collected: Collected = { events: [], tradeIds: [] };
+  let finished = false;
   try {
     for await (const event of feed.subscribe(series, stop.signal)) {
       collected.events.push(event);
@@ -38,10 +43,22 @@ async function collect(feed: CcxtLiveFeed, series: Series, done: (c: Collected) 
         const ids = (event.frame.columns as unknown as { trade_id: string[] }).trade_id;
         collected.tradeIds.push(...ids.map(Number));
       }
-      if (done(collected)) break;
+      if (done(collected)) {
+        finished = true;
+        break;
+      }
     }
+  } catch (error) {
+    // The feed may throw the abort reason; that is the timeout reported below.
+    if (!stop.signal.aborted) throw error;
   } finally {
     clearTimeout(timer);
+  }
+  if (!finished) {
+    const why = stop.signal.aborted ? `not done after ${timeoutMs} ms` : 'the feed ended before done';
+    const kinds = new Map<string, number>();
+    for (const e of collected.events) kinds.set(e.type, (kinds.get(e.type) ?? 0) + 1);
+    throw new Error(`collect: ${why}; got ${collected.tradeIds.length} trades, events ${JSON.stringify(Object.fromEntries(kinds))}`);
   }
   return collected;
 }
@@ -154,7 +171,7 @@ describe('CcxtLiveFeed against the simulator', () => {
         sim.faults.dropConnections();
       }
       return closes.length >= 4;
-    }, 15_000);
+    });
     for (let i = 1; i < closes.length; i++) assert.equal(closes[i]! - closes[i - 1]!, 60_000n * MS);
     const firstOpen = Number(closes[0]! / MS) - 60_000;
     const expected = sim.data.expectedKlines('BTCUSDT', '1m', firstOpen, Number(closes.at(-1)! / MS) - 60_000, sim.now());

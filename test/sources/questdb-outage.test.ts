@@ -78,7 +78,14 @@ test('QuestDB killed mid-write: SEAMLESS_QUESTDB, coverage unchanged; after a re
   const landed = Number(await restValue(qdb, "SELECT count() FROM seamless_quotes WHERE series = 'OUTAGE.BINANCE'")) - small.length;
   assert.ok(landed > 0 && landed < big.length, `the kill came mid-write: ${landed} of ${big.length} rows had landed`);
 
-  await source.write(SERIES, minutes(1, 5), big);
+  // The tight timeouts above make the outage fail fast; a QuestDB that just restarted may
+  // take seconds to apply 240,000 rows, so the retry goes through a source with default ones.
+  const patient = new QuestDbSource({ httpUrl: qdb.httpUrl, pgPort: qdb.pgPort, batchRows: 2_000 });
+  try {
+    await patient.write(SERIES, minutes(1, 5), big);
+  } finally {
+    await patient.close();
+  }
   assert.deepEqual(await source.coverage(SERIES), [minutes(0, 5)]);
   const back = await source.fetch(SERIES, minutes(0, 5));
   assert.equal(back?.length, small.length + big.length);
