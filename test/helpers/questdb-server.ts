@@ -61,10 +61,14 @@ async function questDbJar(): Promise<string> {
   return stdout.trim();
 }
 
-function serverConf(httpPort: number, pgPort: number): string {
+/** QuestDB's default, set explicitly: a value unique to this instance, which tells it apart. */
+const workRoot = (root: string) => join(root, 'tmp');
+
+function serverConf(root: string, httpPort: number, pgPort: number): string {
   return [
     `http.net.bind.to=${HOST}:${httpPort}`,
     `pg.net.bind.to=${HOST}:${pgPort}`,
+    `cairo.sql.copy.work.root=${workRoot(root)}`,
     'http.min.enabled=false',
     'line.tcp.enabled=false',
     'line.udp.enabled=false',
@@ -92,13 +96,27 @@ function pgAccepts(port: number): Promise<boolean> {
   });
 }
 
-async function httpAnswers(httpUrl: string): Promise<boolean> {
+const IDENTITY_QUERY = "SELECT value FROM (SHOW PARAMETERS) WHERE property_path = 'cairo.sql.copy.work.root'";
+
+/**
+ * Who answers a query on `httpUrl`: nobody (yet), our QuestDB, or another server. A port can
+ * be taken between choosing and binding it; java then takes seconds to give up, while the
+ * other server answers at once. QuestDB binds PG before it serves HTTP, so "ours" on HTTP
+ * also means the PG port is ours.
+ */
+async function whoAnswers(httpUrl: string, root: string): Promise<'nobody' | 'ours' | 'other'> {
+  let text: string;
   try {
-    const response = await fetch(`${httpUrl}/exec?query=${encodeURIComponent('SELECT 1')}`, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
+    const response = await fetch(`${httpUrl}/exec?query=${encodeURIComponent(IDENTITY_QUERY)}`, { signal: AbortSignal.timeout(2_000) });
+    text = await response.text();
+    if (!response.ok) return 'nobody';
   } catch {
-    return false;
+    return 'nobody';
+  }
+  try {
+    return JSON.stringify((JSON.parse(text) as { dataset?: unknown }).dataset) === JSON.stringify([[workRoot(root)]]) ? 'ours' : 'other';
+  } catch {
+    return 'other';
   }
 }
 
@@ -119,7 +137,10 @@ class LocalQuestDb implements QuestDbServer {
     this.httpUrl = `http://${HOST}:${httpPort}`;
   }
 
-  /** Spawns java and waits until HTTP answers and PG accepts; rejects if java exits first. */
+  /**
+   * Spawns java and waits until it answers HTTP queries and PG accepts; rejects if java exits
+   * first or another server holds the HTTP port.
+   */
   async launch(): Promise<void> {
     const started = performance.now();
     const log = createWriteStream(join(this.root, 'stdout.log'), { flags: 'a' });
@@ -139,7 +160,12 @@ class LocalQuestDb implements QuestDbServer {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (exited) throw new Error(`QuestDB in ${this.root} ${exited} before it was ready:\n${await this.logTail()}`);
-      if ((await httpAnswers(this.httpUrl)) && (await pgAccepts(this.pgPort))) {
+      const who = await whoAnswers(this.httpUrl, this.root);
+      if (who === 'other') {
+        await this.kill();
+        throw new Error(`QuestDB in ${this.root}: another server answers on HTTP port ${this.httpPort}, which was taken after it was chosen`);
+      }
+      if (who === 'ours' && (await pgAccepts(this.pgPort)) && child.exitCode === null && child.signalCode === null) {
         this.startupMs = performance.now() - started;
         return;
       }
@@ -187,7 +213,7 @@ export async function startQuestDb(): Promise<QuestDbServer> {
     const httpPort = await freePort();
     const pgPort = await freePort([httpPort]);
     await mkdir(join(root, 'conf'));
-    await writeFile(join(root, 'conf', 'server.conf'), serverConf(httpPort, pgPort));
+    await writeFile(join(root, 'conf', 'server.conf'), serverConf(root, httpPort, pgPort));
     await writeFile(join(root, 'conf', 'log.conf'), LOG_CONF);
     const server = new LocalQuestDb(jar, root, httpPort, pgPort);
     try {
@@ -198,5 +224,5 @@ export async function startQuestDb(): Promise<QuestDbServer> {
       await server.stop();
     }
   }
-  throw lastError;
+  throw new Error(`QuestDB: could not start after 3 attempts (each in a new folder, on new ports); last: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }

@@ -9,7 +9,7 @@
 //
 // Ports come from ports.ts, below the kernel's ephemeral range (restart() reuses them).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     }
   }
   await rm(dir, { recursive: true, force: true });
-  throw new Error(`redis-server: could not start after 8 attempts: ${String(lastError)}`);
+  throw new Error(`redis-server: could not start on a port of its own after 8 attempts; last: ${String(lastError)}`);
 }
 
 function handle(first: ChildProcess, port: number, dir: string, options: RedisServerOptions): RedisServer {
@@ -106,6 +106,14 @@ async function launch(port: number, dir: string, options: RedisServerOptions): P
   });
   try {
     await Promise.race([waitForPong(port, options.password), exited]);
+    // Any server on the port answers PING: another test file's may hold it while ours has not
+    // yet failed to bind. Ours runs in our folder (which Redis reports as its real path).
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    const served = await Promise.race([servedDir(port, options.password, alive), exited]);
+    const ours = await realpath(dir);
+    if (served !== ours || !alive()) {
+      throw new Error(`the redis-server answering on port ${port} is not ours (its dir: ${served ?? 'no answer'}; ours: ${ours}); another server holds the port`);
+    }
   } catch (error) {
     await terminate(child, 'SIGKILL');
     throw error;
@@ -123,6 +131,39 @@ async function waitForPong(port: number, password: string | undefined): Promise<
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** The `dir` of the server on `port`, asked until one answers (while `alive`, within the ready timeout). */
+async function servedDir(port: number, password: string | undefined, alive: () => boolean): Promise<string | undefined> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const dir = await configDir(port, password);
+    if (dir !== undefined || !alive() || Date.now() > deadline) return dir;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The `dir` the server on `port` runs in, by a raw RESP CONFIG GET; undefined without a clear answer. */
+function configDir(port: number, password: string | undefined): Promise<string | undefined> {
+  const request = (password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`) + 'CONFIG GET dir\r\n';
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port });
+    let reply = '';
+    const finish = (dir: string | undefined) => {
+      socket.destroy();
+      resolve(dir);
+    };
+    socket.setTimeout(2_000, () => finish(undefined));
+    socket.once('error', () => finish(undefined));
+    socket.once('close', () => finish(undefined));
+    socket.once('connect', () => socket.write(request));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      const bulk = /\*2\r\n\$3\r\ndir\r\n\$\d+\r\n([^\r]*)\r\n/.exec(reply);
+      if (bulk) finish(bulk[1]);
+      else if (/(^|\r\n)-/.test(reply)) finish(undefined); // an error line (a password this server does not take)
+    });
+  });
 }
 
 function pingOnce(port: number, request: string): Promise<boolean> {

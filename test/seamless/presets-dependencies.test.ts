@@ -8,16 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { SeamlessError } from '../../src/seamless/errors.js';
 import { checkDependencies, createDefaultRegistry, parsePresets, probe } from '../../src/seamless/presets/index.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 
-/** A port nothing listens on: bind to 0, note the port, close. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * A port nothing listens on. Not one from listen(0): that is in the ephemeral range, so the
+ * probe's own outgoing socket can be handed it and connect to itself instead of being refused.
+ */
+const closedPort = freePort;
 
 /** A tiny Redis stand-in: answers each line with the next of `replies`. */
 async function fakeRedis(reply: (line: string) => string): Promise<{ server: Server; port: number }> {
@@ -146,7 +144,8 @@ data_presets:
   });
 
   it('reports every failure at once, probing in parallel', async () => {
-    const [a, b] = [await closedPort(), await closedPort()];
+    const a = await closedPort();
+    const b = await closedPort([a]);
     const started = Date.now();
     await assert.rejects(
       checkDependencies(
