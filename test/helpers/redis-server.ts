@@ -9,6 +9,7 @@
 //
 // Ports come from ports.ts, below the kernel's ephemeral range (restart() reuses them).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,15 +38,20 @@ export interface RedisServer {
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 10_000;
 const live = new Set<ChildProcess>();
+/** Server folders not yet removed by stop(). */
+const folders = new Set<string>();
 
 // A test that fails before its `after` must not leave servers behind.
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
+  // Nor their folders: a test that never called stop() would leave one in the temp folder.
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Starts redis-server on a free port; resolves when it answers PING. */
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'seamless-redis-'));
+  folders.add(dir);
   let lastError: unknown;
   for (let attempt = 0; attempt < 8; attempt++) {
     const port = await freePort();
@@ -81,6 +87,7 @@ function handle(first: ChildProcess, port: number, dir: string, options: RedisSe
       if (!removed) {
         removed = true;
         await rm(dir, { recursive: true, force: true });
+        folders.delete(dir);
       }
     },
     kill: () => end('SIGKILL'),
