@@ -322,7 +322,9 @@ describe('bridge: OrderAccepted before its OrderInitialized is known', () => {
     await bus.xaddBus(redis, a, 'events.order.S-A', bus.orderAccepted({ instrumentId: EUR, clientOrderId: 'O-late', venueOrderId: 'V-1' }), 'msgpack', '1.221.0');
     await bus.xaddBus(redis, a, 'events.order.S-A', bus.orderAccepted({ instrumentId: EUR, clientOrderId: 'O-never', venueOrderId: 'V-2' }), 'msgpack', '1.221.0');
     await redis.xadd(b, '*', 'topic', 'x', 'payload', bus.encodePayload(bus.quoteTick({ instrumentId: EUR, bid: '1', ask: '1' }), 'json'));
-    const bridge = startBridge({ redisUrl: server.url, prefix, sources: [a, b], initWaitMs: 1500 });
+    // The steps between the deferral and O-late's OrderInitialized take ~300 ms; 3 s leaves
+    // room for a scheduling pause. O-never keeps the test waiting that long.
+    const bridge = startBridge({ redisUrl: server.url, prefix, sources: [a, b], initWaitMs: 3000 });
     try {
       await waitFor('the accepted orders to be deferred', async () => (await bridge.daemon.metrics.count('nautilus_bridge_entries_deferred')) === 2);
       assert.equal(await redis.xlen(`${prefix}exec:orders`), 0);

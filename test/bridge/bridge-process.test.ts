@@ -32,6 +32,8 @@ interface BridgeProcess {
   readonly child: ChildProcess;
   /** Resolves with stdout once the process exits. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  /** Its /metrics address once it printed one (with --metrics-port). */
+  metricsUrl(): string | undefined;
 }
 
 function spawnBridge(...extra: string[]): BridgeProcess {
@@ -40,24 +42,43 @@ function spawnBridge(...extra: string[]): BridgeProcess {
   children.add(child);
   let stdout = '';
   let stderr = '';
+  let metricsUrl: string | undefined;
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-8000);
+    metricsUrl ??= /"event":"metrics","url":"([^"]+)"/.exec(stderr)?.[1];
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.once('exit', (code, signal) => {
       children.delete(child);
       resolve({ code, signal, stdout, stderr });
     }),
   );
-  return { child, exited };
+  return { child, exited, metricsUrl: () => metricsUrl };
+}
+
+/** How many entries a bridge acknowledged so far, from its /metrics (0 before it serves them). */
+async function processedSoFar(bridge: BridgeProcess): Promise<number> {
+  const url = bridge.metricsUrl();
+  if (url === undefined) return 0;
+  const text = await (await fetch(url)).text();
+  return Number(/^nautilus_bridge_events_processed(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
 const FILL_STREAMS = ['events.fills.EUR/USD.SIM', 'events.fills.GBP/USD.SIM'];
 const QUOTE_STREAMS = ['data.quotes.SIM.EUR/USD', 'data.quotes.SIM.GBP/USD'];
 
 /** Writes `fills` fills and `quotes` quotes spread over four streams, in chunks, over time. */
-async function produce(fills: number, quotes: number, chunk = 250, pauseMs = 20): Promise<void> {
-  let f = 0;
-  let q = 0;
+function produce(fills: number, quotes: number, chunk = 250, pauseMs = 20): Promise<void> {
+  return produceMore(0, 0, fills, quotes, chunk, pauseMs);
+}
+
+/** Like produce, numbering on after `fromFill` fills and `fromQuote` quotes already written. */
+async function produceMore(fromFill: number, fromQuote: number, fills: number, quotes: number, chunk = 250, pauseMs = 20): Promise<void> {
+  let f = fromFill;
+  let q = fromQuote;
+  fills += fromFill;
+  quotes += fromQuote;
   while (f < fills || q < quotes) {
     const pipeline = redis.pipeline();
     for (let i = 0; i < chunk && f < fills; i++, f++) {
@@ -77,6 +98,11 @@ async function produce(fills: number, quotes: number, chunk = 250, pauseMs = 20)
 }
 
 const sources = () => [...FILL_STREAMS, ...QUOTE_STREAMS].map((topic) => bus.busKey(topic));
+
+/** How many consumers `group` has on `key` (0 while the group does not exist). */
+async function consumers(key: string, group: string): Promise<number> {
+  return ((await redis.xinfo('CONSUMERS', key, group).catch(() => [])) as unknown[]).length;
+}
 
 /** Every fill and quote exactly once in the domain streams, and the archive complete and intact. */
 async function assertExactlyOnce(fills: number, quotes: number): Promise<void> {
@@ -116,11 +142,26 @@ describe('bridge processes', () => {
   });
 
   it('two processes share one consumer group without duplicates', { timeout: 120_000 }, async () => {
-    const FILLS = 2000;
-    const QUOTES = 4000;
-    const a = spawnBridge();
-    const b = spawnBridge();
+    // Empty source streams for the bridges to find, then both consumers in the group before the
+    // first entry: otherwise the one that starts first may drain everything on its own.
+    for (const key of sources()) await redis.multi().xadd(key, '*', 'probe', '1').xtrim(key, 'MAXLEN', 0).exec();
+    const a = spawnBridge('--metrics-port', '0');
+    const b = spawnBridge('--metrics-port', '0');
+    await waitFor('both bridges to join the group on every stream', async () => {
+      for (const key of sources()) if ((await consumers(key, 'seamless-bridge')) < 2) return false;
+      return true;
+    }, 30_000);
+    // 2000 fills and 4000 quotes, then more of both while one bridge has not acknowledged any yet
+    // (it was descheduled while the other drained the streams), for at most 30 s.
+    let FILLS = 2000;
+    let QUOTES = 4000;
     await produce(FILLS, QUOTES, 100, 10);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && ((await processedSoFar(a)) === 0 || (await processedSoFar(b)) === 0)) {
+      await produceMore(FILLS, QUOTES, 20, 40);
+      FILLS += 20;
+      QUOTES += 40;
+    }
     await waitFor('the group to drain', () => drained(redis, 'seamless-bridge', sources()), 60_000);
     await assertExactlyOnce(FILLS, QUOTES);
     a.child.kill('SIGTERM');

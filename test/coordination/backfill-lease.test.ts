@@ -81,8 +81,10 @@ describe('LeaseCoordinator', () => {
 
   it('keeps a lease alive well past its ttl while the heartbeat runs', async () => {
     const prefix = `t-${randomUUID()}`;
-    const lease = await claimed(coordinator(prefix), 300);
-    await sleep(1200);
+    // Renewed every 600 ms, so a scheduling pause of up to ~1.2 s cannot lose it; 4 s is over
+    // twice the ttl, so without renewals the rival below would win.
+    const lease = await claimed(coordinator(prefix), 1800);
+    await sleep(4000);
     const rival = coordinator(prefix);
     const outcome = await rival.tryClaim(KEY, 300);
     assert.equal(outcome.kind, 'held');
