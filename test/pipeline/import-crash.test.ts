@@ -6,7 +6,6 @@
  * exactly the new archive's rows, once, with no hidden debris, and NautilusTrader reads it so.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +14,7 @@ import { binanceArchivePath } from '../../src/pipeline/import/binance-layout.js'
 import { importBinance } from '../../src/pipeline/import/binance-import.js';
 import { parseDay } from '../../src/pipeline/import/utc-days.js';
 import { run } from '../helpers/cli-run.js';
+import { runModuleScript } from '../helpers/module-script.js';
 import { tempDir } from '../helpers/paths.js';
 import { type ExpectedTrade, binanceTradeCsv } from '../support/archives/binance-csv.js';
 import { writeBinanceZip } from '../support/archives/mirror.js';
@@ -36,13 +36,7 @@ function forceImportAndDie(root: string, source: string, step: string, index: nu
     const catalog = await Catalog.open(${JSON.stringify(root)});
     await importBinance({ source: ${JSON.stringify(source)}, market: 'spot', type: 'trades', symbol: 'BTCUSDT', start: ${JSON.stringify(DAY)}, end: ${JSON.stringify(DAY)}, catalog, force: true, progress: false });
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => (code !== null && code !== 0 ? reject(new Error(`child failed (${code}): ${err}`)) : resolve(signal ?? code)));
-  });
+  return runModuleScript(script);
 }
 
 describe('import --force survives a crash mid-swap', { timeout: 600_000 }, () => {

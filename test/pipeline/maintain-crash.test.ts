@@ -6,13 +6,13 @@
  * An error (not a crash) mid-swap must roll the catalog back to exactly what it was.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setSwapStepHook } from '../../src/catalog/swap.js';
 import { consolidate } from '../../src/catalog/upkeep.js';
 import { run } from '../helpers/cli-run.js';
+import { runModuleScript } from '../helpers/module-script.js';
 import { tempDir } from '../helpers/paths.js';
 import { prng } from '../helpers/random-frames.js';
 import { QUOTES_DIR, QUOTES_ID, nautilusLines, openCatalog, ourLines, parquetNames, snapshot, writeHourlyFragments } from './maintain-helpers.js';
@@ -31,13 +31,7 @@ function consolidateAndDie(root: string, step: string, index: number): Promise<N
     const catalog = await Catalog.open(${JSON.stringify(root)});
     await consolidate(catalog.layout, 'quote_tick', undefined, catalog.width, {});
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => (code !== null && code !== 0 ? reject(new Error(`child failed (${code}): ${err}`)) : resolve(signal ?? code)));
-  });
+  return runModuleScript(script);
 }
 
 describe('maintenance swaps survive crashes', { timeout: 600_000 }, () => {
