@@ -3,7 +3,9 @@
  * of BENCH_RUNS runs (default 5) beside its anchor from the same run:
  * - serving from storage vs a raw catalog read of the same rows (target: <= 10 % added);
  * - a cache hit for a day of 1-minute bars (target: <= 1 ms);
- * - `stream` replaying history (target: >= 5 M rows/s), beside the raw catalog read rate.
+ * - `stream` replaying history (target: >= 5 M rows/s), beside the raw catalog read rate;
+ * - where serving's added time goes: the conformance check over the decoded quotes, and a
+ *   bare sweep of the same memory (one word per cache line), each as a share of the raw read.
  * Run with `npm run bench:history`.
  */
 import { join } from 'node:path';
@@ -14,6 +16,9 @@ import { buildProvider } from '../src/seamless/build-provider.js';
 import type { LiveEvent, LiveFeed } from '../src/seamless/contracts.js';
 import { DEFAULT_CACHE, type ProviderConfig } from '../src/seamless/provider-config.js';
 import { SeamlessProvider } from '../src/seamless/provider.js';
+import { quotesCertainlyClean } from '../src/seamless/conformance/quote-fast-path.js';
+import { DEFAULT_MAX_SPREAD_RATIO } from '../src/seamless/conformance/check.js';
+import type { Frame } from '../src/model/frames.js';
 import { stream } from '../src/seamless/stream.js';
 import { formatRate, median, timeRuns } from './measure.js';
 import { DAY_START, INSTRUMENT, benchCatalog } from './quote-data.js';
@@ -96,6 +101,41 @@ async function main(): Promise<void> {
     controller.abort();
   }
   console.log(`stream replay: ${formatRate(ROWS / median(replays))} | anchor raw catalog read ${formatRate(ROWS / median(raw))} | ${(median(raw) / median(replays)).toFixed(2)}x raw | target >= 5 M rows/s`);
+
+  // 4. The floor under serving's added time: any pass over the decoded rows after the read.
+  const frames: Frame<'quote_tick'>[] = [];
+  for await (const frame of catalog.read('quote_tick', INSTRUMENT, { start: DAY_START, end })) frames.push(frame);
+  const check: number[] = [];
+  const sweep: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    check.push(cpuMs(() => {
+      if (!quotesCertainlyClean(frames, DEFAULT_MAX_SPREAD_RATIO)) throw new Error('the bench quotes should be clean');
+    }));
+    sweep.push(cpuMs(() => memorySweep(frames)));
+  }
+  const rawMs = median(raw) * 1000;
+  console.log(`conformance quote check over the decoded rows: ${median(check).toFixed(1)} ms CPU (${((median(check) / rawMs) * 100).toFixed(1)} % of the raw read) | anchor a bare sweep of the same memory, one word per 64-byte line: ${median(sweep).toFixed(1)} ms CPU (${((median(sweep) / rawMs) * 100).toFixed(1)} %)`);
+}
+
+/** CPU milliseconds (user + system) of one call. */
+function cpuMs(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/** Touches one 32-bit word per cache line of the columns the quote check reads. */
+function memorySweep(frames: readonly Frame<'quote_tick'>[]): number {
+  let acc = 0;
+  for (const frame of frames) {
+    const c = frame.columns;
+    for (const bytes of [c.bid_price.bytes, c.ask_price.bytes, c.bid_size.bytes, c.ask_size.bytes, new Uint8Array(c.ts_init.buffer, c.ts_init.byteOffset, c.ts_init.byteLength)]) {
+      const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+      for (let i = 0; i < words.length; i += 16) acc |= words[i]!;
+    }
+  }
+  return acc;
 }
 
 function providerParts(p: SeamlessProvider) {
