@@ -31,9 +31,20 @@ export async function runStart(argv: string[], out: Output): Promise<number> {
     ['type', 'identifier', 'files', 'first', 'last', 'bytes'],
     listing.map((r) => [r.folder, r.identifier, String(r.files), r.first === null ? '' : nsToRfc3339(r.first), r.last === null ? '' : nsToRfc3339(r.last), String(r.bytes)]),
   );
-  out.write('\ntry: seamless catalog read bar BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n');
-  out.write('     seamless fetch ohlcv:binance:BTC/USDT:1m --start 2024-01-02T10:00:00Z --end 2024-01-02T11:00:00Z --format table\n');
+  // Hints name what this catalog holds: its first bars (else quotes, else trades).
+  const sample = SAMPLE_FOLDERS.map((folder) => listing.find((r) => r.folder === folder)).find((r) => r !== undefined);
+  const hints: string[] = [];
+  if (sample) hints.push(`seamless catalog read ${sample.folder} ${sample.identifier} --limit 5 --format table`);
+  if (listing.some((r) => r.folder === 'bar' && r.identifier === DEMO_BARS)) {
+    hints.push('seamless fetch ohlcv:binance:BTC/USDT:1m --start 2024-01-02T10:00:00Z --end 2024-01-02T11:00:00Z --format table');
+  }
+  if (sample && !values['summary-only']) hints.push(`curl "<gateway URL below>/v1/catalog/${sample.folder}/${sample.identifier}/rows?limit=5"`);
+  if (hints.length > 0) out.write(`\ntry: ${hints.join('\n     ')}\n`);
   if (values['summary-only']) return 0;
-  out.write('     curl "<url>/v1/catalog/bar/BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL/rows?limit=5"\n\n');
+  out.write('\n');
   return serveGateway(values, out);
 }
+
+const SAMPLE_FOLDERS = ['bar', 'quote_tick', 'trade_tick'] as const;
+/** The demo catalog's bars, which the demo's `fetch` hint reads. */
+const DEMO_BARS = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { run } from '../helpers/cli-run.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -27,8 +29,21 @@ describe('seamless CLI', () => {
     assert.match(first.out, /created a demo catalog/);
     assert.match(first.out, /currency_pair\s+BTCUSDT\.BINANCE/);
     assert.match(first.out, /bar\s+BTCUSDT\.BINANCE-1-MINUTE-LAST-EXTERNAL\s+1\s+2024-01-02T00:01:00\.000000000Z\s+2024-01-03T00:00:00\.000000000Z/);
+    // The hints read what the demo holds; the gateway's curl hint waits for the gateway.
+    assert.match(first.out, /\ntry: seamless catalog read bar BTCUSDT\.BINANCE-1-MINUTE-LAST-EXTERNAL --limit 5 --format table\n {5}seamless fetch ohlcv:binance:BTC\/USDT:1m /);
+    assert.doesNotMatch(first.out, /curl/);
     const second = await run('start', '--catalog', catalog, '--summary-only');
     assert.doesNotMatch(second.out, /created/);
+  });
+
+  it('start --summary-only hints at what a user\'s own catalog holds', async () => {
+    const own = join(tmp.path, 'own-quotes');
+    const quotes = syntheticQuotes({ meta: { instrumentId: 'EURUSD.SIM', pricePrecision: 5, sizePrecision: 0 }, start: 1_704_153_600_000_000_000n, count: 10, stepNs: 1_000_000_000n });
+    await (await Catalog.open(own)).write(quotes);
+    const summary = await run('start', '--catalog', own, '--summary-only');
+    assert.equal(summary.code, 0, summary.err);
+    assert.match(summary.out, /\ntry: seamless catalog read quote_tick EURUSD\.SIM --limit 5 --format table\n$/);
+    assert.doesNotMatch(summary.out, /BTCUSDT|created/);
   });
 
   it('ls --json lists types, identifiers and ranges', async () => {
