@@ -6,7 +6,8 @@
  * the way is refused with a clear error and the segment is kept.
  */
 import assert from 'node:assert/strict';
-import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -20,6 +21,7 @@ import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { GapLedger, gapLedgerDir } from '../../src/pipeline/capture/gap-ledger.js';
 import type { StreamDecl } from '../../src/pipeline/capture/record-codec.js';
 import { SegmentConverter } from '../../src/pipeline/capture/segment-converter.js';
+import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
 import { scanSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { type SealedSegment, WriteAheadLog } from '../../src/pipeline/capture/write-ahead-log.js';
 import { tempDir } from '../helpers/paths.js';
@@ -260,6 +262,40 @@ describe('capture rotation and conversion', () => {
       assert.equal((await tradeIds(r.root)).length, 20);
       assert.equal((await loadState(r.walDir)).pending, undefined);
     }
+  });
+
+  it('finishes an interrupted swap only under its series\' claim: it waits while another live capture holds it', async () => {
+    const r = await rig();
+    const wal = r.wal();
+    wal.appendRows(TRADES, trades(1, 10, DAY0, 1_000n), 1n);
+    await wal.close();
+    await r.converter.convert(r.sealed[0]!.path);
+    const dir = await targetFolder(r.root, 'trade_tick', META.instrumentId);
+    const [old] = await existingFiles(dir);
+    const staged = await stageFile(dir, 'trade_tick', 16, META, [trades(1, 20, DAY0, 1_000n)]);
+    r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old!.path], nodeId: TRADES.nodeId };
+    await saveState(r.walDir, r.state);
+    const restarted = await loadState(r.walDir);
+    assert.equal(restarted.pending?.nodeId, TRADES.nodeId, 'the series is kept with the pending swap');
+
+    const claims = new SeriesClaims(r.root);
+    const converter = new SegmentConverter({ catalogRoot: r.root, walDir: r.walDir, width: 16, state: restarted, gaps: new GapLedger(gapLedgerDir(r.root)), claim: (nodeId) => claims.claim(nodeId) });
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await mkdir(seriesClaimsDir(r.root), { recursive: true });
+      await writeFile(join(seriesClaimsDir(r.root), `series-${encodeURIComponent(TRADES.nodeId)}.pid`), `${sleeper.pid}\n`);
+      await assert.rejects(converter.finishPending(), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED');
+      assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [old!.path], 'nothing swapped while another capture holds the series');
+      assert.ok((await loadState(r.walDir)).pending, 'the swap is still noted');
+    } finally {
+      sleeper.kill('SIGKILL');
+      await new Promise((resolve) => sleeper.once('exit', resolve));
+    }
+    // The holder is gone: the claim is taken over and the swap finished.
+    await converter.finishPending();
+    assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [staged.path]);
+    assert.equal((await tradeIds(r.root)).length, 20);
+    await claims.releaseAll();
   });
 
   it('drops trades a day file already has (a backfill got there first) and refuses a file spanning days', async () => {

@@ -31,6 +31,8 @@ export interface PendingSwap {
   readonly staged: ReadonlyArray<{ readonly temp: string; readonly path: string }>;
   /** Files of the day they replace (a final name may be one of them). */
   readonly replaces: readonly string[];
+  /** The series whose files these are (absent in states written before series claims). */
+  readonly nodeId?: string;
 }
 
 export interface CaptureState {
@@ -72,11 +74,12 @@ export async function loadState(walDir: string): Promise<CaptureState> {
     const lastTradeId = value.lastTradeId;
     state.streams.set(nodeId, { lastTs: big(value.lastTs, `streams.${nodeId}.lastTs`), ...(typeof lastTradeId === 'string' ? { lastTradeId } : {}) });
   }
-  const pending = raw['pending'] as { staged?: Array<{ temp?: unknown; path?: unknown }>; replaces?: unknown[] } | undefined | null;
+  const pending = raw['pending'] as { staged?: Array<{ temp?: unknown; path?: unknown }>; replaces?: unknown[]; nodeId?: unknown } | undefined | null;
   if (pending) {
     const staged = pending.staged;
     if (!Array.isArray(staged) || !staged.every((s) => typeof s.temp === 'string' && typeof s.path === 'string') || !Array.isArray(pending.replaces)) throw bad('pending is incomplete');
-    state.pending = { staged: staged.map((s) => ({ temp: String(s.temp), path: String(s.path) })), replaces: pending.replaces.map(String) };
+    if (pending.nodeId !== undefined && typeof pending.nodeId !== 'string') throw bad('pending.nodeId is not a string');
+    state.pending = { staged: staged.map((s) => ({ temp: String(s.temp), path: String(s.path) })), replaces: pending.replaces.map(String), ...(pending.nodeId !== undefined ? { nodeId: pending.nodeId } : {}) };
   }
   return state;
 }

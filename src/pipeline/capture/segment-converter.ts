@@ -64,6 +64,8 @@ export class SegmentConverter {
   async finishPending(): Promise<void> {
     const { state, walDir } = this.options;
     if (!state.pending) return;
+    // The swap writes that series' files: it waits for its claim like a conversion does.
+    if (state.pending.nodeId !== undefined && this.options.claim) await this.options.claim(state.pending.nodeId);
     await applySwap(state.pending);
     state.pending = undefined;
     await saveState(walDir, state);
@@ -184,7 +186,7 @@ export class SegmentConverter {
     const target = await this.#target(group.decl);
     const plan = await planDayWrite(target, group.day, group.builder.build());
     state.watermarks.set(key, group.maxSeq);
-    await this.#swap(plan);
+    await this.#swap(plan, group.decl.nodeId);
     return { rows: plan.rows, skipped: plan.skipped, files: plan.staged.map((s) => s.path) };
   }
 
@@ -200,7 +202,7 @@ export class SegmentConverter {
     for (const day of [...days].sort((a, b) => (a < b ? -1 : 1))) {
       const plan = await planCompaction(target, day);
       if (!plan) continue;
-      await this.#swap(plan);
+      await this.#swap(plan, decl.nodeId);
       written.push(...plan.staged.map((s) => s.path));
     }
     return written;
@@ -215,9 +217,9 @@ export class SegmentConverter {
   }
 
   /** Notes the swap (with the watermarks already set) in the state file, then applies it. */
-  async #swap(plan: DayWrite): Promise<void> {
+  async #swap(plan: DayWrite, nodeId: string): Promise<void> {
     const { state, walDir } = this.options;
-    state.pending = plan.staged.length > 0 ? { staged: plan.staged.map((s) => ({ temp: s.temp, path: s.path })), replaces: plan.replaces } : undefined;
+    state.pending = plan.staged.length > 0 ? { staged: plan.staged.map((s) => ({ temp: s.temp, path: s.path })), replaces: plan.replaces, nodeId } : undefined;
     await saveState(walDir, state);
     if (state.pending) await applySwap(state.pending);
     state.pending = undefined;
