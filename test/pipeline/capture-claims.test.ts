@@ -11,21 +11,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
 
 const BTC_TRADES = 'tick:binance:BTC/USDT';
-
-/** A process that runs until killed, to hold a claim as a live capture would. */
-async function withLiveProcess(body: (pid: number) => Promise<void>): Promise<void> {
-  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-  try {
-    await body(sleeper.pid!);
-  } finally {
-    sleeper.kill('SIGKILL');
-    await new Promise((resolve) => sleeper.once('exit', resolve));
-  }
-}
 
 /** The id of a process that has exited. */
 async function deadPid(): Promise<number> {

@@ -6,7 +6,6 @@
  * the way is refused with a clear error and the segment is kept.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -24,6 +23,7 @@ import { SegmentConverter } from '../../src/pipeline/capture/segment-converter.j
 import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
 import { scanSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { type SealedSegment, WriteAheadLog } from '../../src/pipeline/capture/write-ahead-log.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { tempDir } from '../helpers/paths.js';
 
 const META: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
@@ -239,19 +239,25 @@ describe('capture rotation and conversion', () => {
     assert.deepEqual(await tradeIds(r.root), Array.from({ length: 45 }, (_, i) => String(i + 1)));
   });
 
+  /** A rig whose 10 trades of DAY0 were converted into one day file (`old`, in `dir`). */
+  async function oneConvertedDay() {
+    const r = await rig();
+    const wal = r.wal();
+    wal.appendRows(TRADES, trades(1, 10, DAY0, 1_000n), 1n);
+    await wal.close();
+    await r.converter.convert(r.sealed[0]!.path);
+    const dir = await targetFolder(r.root, 'trade_tick', META.instrumentId);
+    const [old] = await existingFiles(dir);
+    return { r, dir, old: old! };
+  }
+
   it('finishes a day-file swap a crash interrupted, whether or not the link happened', async () => {
     for (const linked of [false, true]) {
-      const r = await rig();
-      const wal = r.wal();
-      wal.appendRows(TRADES, trades(1, 10, DAY0, 1_000n), 1n);
-      await wal.close();
-      await r.converter.convert(r.sealed[0]!.path);
-      const dir = await targetFolder(r.root, 'trade_tick', META.instrumentId);
-      const [old] = await existingFiles(dir);
+      const { r, dir, old } = await oneConvertedDay();
       // The merged day file staged, and the swap noted, when the process died.
       const merged = trades(1, 20, DAY0, 1_000n);
       const staged = await stageFile(dir, 'trade_tick', 16, META, [merged]);
-      r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old!.path] };
+      r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old.path] };
       await saveState(r.walDir, r.state);
       if (linked) await copyFile(staged.temp, staged.path);
       const restarted = await loadState(r.walDir);
@@ -265,32 +271,22 @@ describe('capture rotation and conversion', () => {
   });
 
   it('finishes an interrupted swap only under its series\' claim: it waits while another live capture holds it', async () => {
-    const r = await rig();
-    const wal = r.wal();
-    wal.appendRows(TRADES, trades(1, 10, DAY0, 1_000n), 1n);
-    await wal.close();
-    await r.converter.convert(r.sealed[0]!.path);
-    const dir = await targetFolder(r.root, 'trade_tick', META.instrumentId);
-    const [old] = await existingFiles(dir);
+    const { r, dir, old } = await oneConvertedDay();
     const staged = await stageFile(dir, 'trade_tick', 16, META, [trades(1, 20, DAY0, 1_000n)]);
-    r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old!.path], nodeId: TRADES.nodeId };
+    r.state.pending = { staged: [{ temp: staged.temp, path: staged.path }], replaces: [old.path], nodeId: TRADES.nodeId };
     await saveState(r.walDir, r.state);
     const restarted = await loadState(r.walDir);
     assert.equal(restarted.pending?.nodeId, TRADES.nodeId, 'the series is kept with the pending swap');
 
     const claims = new SeriesClaims(r.root);
     const converter = new SegmentConverter({ catalogRoot: r.root, walDir: r.walDir, width: 16, state: restarted, gaps: new GapLedger(gapLedgerDir(r.root)), claim: (nodeId) => claims.claim(nodeId) });
-    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-    try {
+    await withLiveProcess(async (pid) => {
       await mkdir(seriesClaimsDir(r.root), { recursive: true });
-      await writeFile(join(seriesClaimsDir(r.root), `series-${encodeURIComponent(TRADES.nodeId)}.pid`), `${sleeper.pid}\n`);
+      await writeFile(join(seriesClaimsDir(r.root), `series-${encodeURIComponent(TRADES.nodeId)}.pid`), `${pid}\n`);
       await assert.rejects(converter.finishPending(), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED');
-      assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [old!.path], 'nothing swapped while another capture holds the series');
+      assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [old.path], 'nothing swapped while another capture holds the series');
       assert.ok((await loadState(r.walDir)).pending, 'the swap is still noted');
-    } finally {
-      sleeper.kill('SIGKILL');
-      await new Promise((resolve) => sleeper.once('exit', resolve));
-    }
+    });
     // The holder is gone: the claim is taken over and the swap finished.
     await converter.finishPending();
     assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [staged.path]);

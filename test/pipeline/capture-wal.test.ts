@@ -9,7 +9,6 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { spawn } from 'node:child_process';
 import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { lockWal } from '../../src/pipeline/capture/wal-recovery.js';
 import { crc32Range } from '../../src/pipeline/capture/crc32.js';
@@ -21,6 +20,7 @@ import { type StreamDecl, type WalRecord, decodeRecord } from '../../src/pipelin
 import { SEGMENT_HEADER_BYTES, SegmentWriter, recoverSegment, scanSegment, scanSegmentBytes } from '../../src/pipeline/capture/wal-segment.js';
 import { gapPayload, rowsPayloadSize, streamPayload, writeRowsPayload } from '../../src/pipeline/capture/record-codec.js';
 import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { tempDir } from '../helpers/paths.js';
 
 const META: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
@@ -153,14 +153,10 @@ describe('capture WAL segments', () => {
 
   it('locks the WAL folder against a second live capture, and takes over a dead one\'s lock', async () => {
     const d = await dir();
-    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-    try {
-      await writeFile(join(d, 'LOCK'), `${sleeper.pid}\n`);
-      await assert.rejects(lockWal(d), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED' && new RegExp(`in use by process ${sleeper.pid}`).test(error.message));
-    } finally {
-      sleeper.kill('SIGKILL');
-      await new Promise((resolve) => sleeper.once('exit', resolve));
-    }
+    await withLiveProcess(async (pid) => {
+      await writeFile(join(d, 'LOCK'), `${pid}\n`);
+      await assert.rejects(lockWal(d), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED' && new RegExp(`in use by process ${pid}`).test(error.message));
+    });
     // The holder is gone (as after kill -9): the lock is taken over.
     const release = await lockWal(d);
     assert.equal((await readFile(join(d, 'LOCK'), 'utf8')).trim(), String(process.pid));
