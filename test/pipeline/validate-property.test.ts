@@ -29,6 +29,16 @@ function oracle(prices: readonly number[], window: number, mads: number, step: n
   });
 }
 
+/** Walks `base` by `moves`, asserts the detector's verdicts equal the oracle's, and returns them. */
+function detectorAgreesWithOracle(moves: readonly number[], window: number, mads: number, base: number): boolean[] {
+  let price = base;
+  const prices = moves.map((m) => (price += m));
+  const detector = new SpikeDetector(window, mads, 1);
+  const expected = oracle(prices, window, mads, 1);
+  assert.deepEqual(prices.map((p) => detector.push(p)), expected);
+  return expected;
+}
+
 describe('validate properties', () => {
   it('spike detector = brute-force rolling median/MAD, on walks with jumps, plateaus and spikes', () => {
     let spikes = 0;
@@ -36,12 +46,7 @@ describe('validate properties', () => {
     const move = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -3, max: 3 }) }, { weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -5000, max: 5000 }) });
     fc.assert(
       fc.property(fc.array(move, { minLength: 1, maxLength: 600, size: 'max' }), fc.integer({ min: 3, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 2_000_000 }), (moves, window, mads, base) => {
-        let price = base;
-        const prices = moves.map((m) => (price += m));
-        const detector = new SpikeDetector(window, mads, 1);
-        const expected = oracle(prices, window, mads, 1);
-        assert.deepEqual(prices.map((p) => detector.push(p)), expected);
-        for (const spike of expected) spike ? spikes++ : calm++;
+        for (const spike of detectorAgreesWithOracle(moves, window, mads, base)) spike ? spikes++ : calm++;
       }),
       { numRuns: 300 },
     );
@@ -57,12 +62,7 @@ describe('validate properties', () => {
     const move = fc.oneof({ weight: 20, arbitrary: fc.integer({ min: -40, max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: -3000, max: 3000 }) });
     fc.assert(
       fc.property(fc.array(move, { minLength: 150, maxLength: 700 }), fc.integer({ min: 41, max: 140 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1000, max: 50_000 }), (moves, window, mads, base) => {
-        let price = base;
-        const prices = moves.map((m) => (price += m));
-        const detector = new SpikeDetector(window, mads, 1);
-        const expected = oracle(prices, window, mads, 1);
-        assert.deepEqual(prices.map((p) => detector.push(p)), expected);
-        for (const spike of expected) spike ? spikes++ : calm++;
+        for (const spike of detectorAgreesWithOracle(moves, window, mads, base)) spike ? spikes++ : calm++;
       }),
       { numRuns: 150 },
     );
