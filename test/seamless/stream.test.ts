@@ -58,6 +58,15 @@ function secondsOf(events: StreamEvent[]): number[] {
  * A provider with a scripted live feed over fresh catalogs. With backfill (the default) it
  * runs AUTO_BACKFILL; without, FAIL_FAST, so history is only what storage holds.
  */
+/** The venue holds 600 s of trades, the clock is at 300 s: follows and waits for the 300 history rows. */
+async function followAfterHistory(s: Setup): Promise<Collected> {
+  await s.venue.write(trades(0, 600));
+  s.now = DAY0 + 300n * NS_PER_SECOND;
+  const run = follow(s, TRADE_NODE);
+  await run.rows(300);
+  return run;
+}
+
 async function withLiveFeed(options: { backfill?: boolean } = {}): Promise<{ feed: ScriptedFeed; s: Setup }> {
   const feed = new ScriptedFeed();
   const s = options.backfill === false
@@ -85,10 +94,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 describe('stream', () => {
   it('replays history, hands over to live, and drops the rows both delivered', async () => {
     const { feed, s } = await withLiveFeed();
-    await s.venue.write(trades(0, 600));
-    s.now = DAY0 + 300n * NS_PER_SECOND;
-    const run = follow(s, TRADE_NODE);
-    await run.rows(300);
+    const run = await followAfterHistory(s);
     feed.rows(trades(290, 20)); // the socket's first message overlaps the end of history
     feed.rows(trades(310, 5));
     await run.rows(315);
@@ -104,10 +110,7 @@ describe('stream', () => {
 
   it('backfills the seam between the end of history and the first live row', async () => {
     const { feed, s } = await withLiveFeed();
-    await s.venue.write(trades(0, 600));
-    s.now = DAY0 + 300n * NS_PER_SECOND;
-    const run = follow(s, TRADE_NODE);
-    await run.rows(300);
+    const run = await followAfterHistory(s);
     feed.rows(trades(320, 10));
     await run.rows(330);
     run.stop();
@@ -118,10 +121,7 @@ describe('stream', () => {
 
   it('heals a disconnect from backfill, without gap or duplicate', async () => {
     const { feed, s } = await withLiveFeed();
-    await s.venue.write(trades(0, 600));
-    s.now = DAY0 + 300n * NS_PER_SECOND;
-    const run = follow(s, TRADE_NODE);
-    await run.rows(300);
+    const run = await followAfterHistory(s);
     feed.rows(trades(300, 15));
     await run.rows(315);
     feed.queue.push({ type: 'disconnected', at: DAY0 + 315n * NS_PER_SECOND, reason: 'socket closed by peer' });
@@ -138,10 +138,7 @@ describe('stream', () => {
   it('leaves a healing feed to fill its own holes: no backfill after its disconnect, its gap passed on', async () => {
     const feed = new HealingFeed();
     const s = await setup(await scratchDir(), { strategy: 'AUTO_BACKFILL' }, { live: feed });
-    await s.venue.write(trades(0, 600));
-    s.now = DAY0 + 300n * NS_PER_SECOND;
-    const run = follow(s, TRADE_NODE);
-    await run.rows(300);
+    const run = await followAfterHistory(s);
     feed.rows(trades(300, 15));
     await run.rows(315);
     const backfills = s.backfiller.calls.length;
