@@ -40,13 +40,15 @@ describe('readExchangeInfo from a URL', () => {
     const missing = `${sim.restUrl}/api/v3/noSuchEndpoint`;
     await assert.rejects(readExchangeInfo(missing, 'BTCUSDT'), (error: unknown) => {
       assert.ok(error instanceof ImportError);
+      assert.equal(error.code, 'IMPORT_FETCH', 'a server failure is not a usage mistake (exit 1, not 2)');
       assert.match(error.message, new RegExp(`^--exchange-info ${missing.replace(/[.?]/g, '\\$&')}: the server answered 404 `));
       return true;
     });
     const closed = `http://127.0.0.1:${await freePort()}/api/v3/exchangeInfo`;
     await assert.rejects(readExchangeInfo(closed, 'BTCUSDT'), (error: unknown) => {
       assert.ok(error instanceof ImportError);
-      assert.match(error.message, /: cannot download it \(.*ECONNREFUSED.*\); check the URL and the network, or save the JSON to a file and pass its path$/);
+      assert.equal(error.code, 'IMPORT_FETCH');
+      assert.match(error.message, /: request failed \(.*ECONNREFUSED.*\); check the URL and the network, or save the JSON to a file and pass its path$/);
       return true;
     });
     await assert.rejects(readExchangeInfo(`${sim.restUrl}/api/v3/exchangeInfo`, 'NOSUCHPAIR'), /has no symbol "NOSUCHPAIR"; download it for the right market/);

@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ImportError } from './errors.js';
+import { httpGet } from './sources.js';
 
 export interface SymbolRules {
   readonly symbol: string;
@@ -90,16 +91,11 @@ export async function readExchangeInfo(path: string, symbol: string): Promise<Sy
   };
 }
 
-/** GETs an exchangeInfo URL; an unreachable or failing server is an ImportError naming the URL. */
+/** GETs an exchangeInfo URL; an unreachable or failing server is IMPORT_FETCH naming the URL. */
 async function download(url: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
-  } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : `${(error as Error).message}${(error as { cause?: Error }).cause ? `: ${(error as { cause: Error }).cause.message}` : ''}`;
-    throw new ImportError('IMPORT_USAGE', `--exchange-info ${url}: cannot download it (${reason}); check the URL and the network, or save the JSON to a file and pass its path`);
-  }
+  const whatToDo = 'check the URL and the network, or save the JSON to a file and pass its path';
+  const response = await httpGet(url, whatToDo, { timeoutMs: FETCH_TIMEOUT_MS });
   const body = await response.text();
-  if (!response.ok) throw new ImportError('IMPORT_USAGE', `--exchange-info ${url}: the server answered ${response.status} ${response.statusText}: ${body.slice(0, 200)}`);
+  if (!response.ok) throw new ImportError('IMPORT_FETCH', `--exchange-info ${url}: the server answered ${response.status} ${response.statusText}: ${body.slice(0, 200)}; ${whatToDo}`, { archive: url });
   return body;
 }

@@ -83,6 +83,20 @@ class FolderSource implements ArchiveSource {
   async close(): Promise<void> {}
 }
 
+/**
+ * GETs `url`, following redirects. A request that fails (no answer, refused, timed out) is
+ * IMPORT_FETCH naming the URL, the cause and `whatToDo`; any HTTP status is the caller's.
+ */
+export async function httpGet(url: string, whatToDo: string, options: { readonly timeoutMs?: number } = {}): Promise<Response> {
+  try {
+    return await fetch(url, { redirect: 'follow', ...(options.timeoutMs !== undefined ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}) });
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause;
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs! / 1000} s` : `${(error as Error).message}${cause ? `: ${cause.message}` : ''}`;
+    throw new ImportError('IMPORT_FETCH', `${url}: request failed (${reason}); ${whatToDo}`, { archive: url, cause: error });
+  }
+}
+
 class HttpSource implements ArchiveSource {
   private tempDir: Promise<string> | undefined;
   private downloads = 0;
@@ -95,12 +109,7 @@ class HttpSource implements ArchiveSource {
 
   private async request(relPath: string): Promise<Response | null> {
     const url = this.label(relPath);
-    let response: Response;
-    try {
-      response = await fetch(url, { redirect: 'follow' });
-    } catch (error) {
-      throw new ImportError('IMPORT_FETCH', `${url}: request failed (${(error as Error).message}); check the network and --source, then re-run (finished days are kept)`, { archive: url, cause: error });
-    }
+    const response = await httpGet(url, 'check the network and --source, then re-run (finished days are kept)');
     if (response.status === 404) {
       await response.body?.cancel();
       return null;
