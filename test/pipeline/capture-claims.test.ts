@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CaptureError } from '../../src/pipeline/capture/errors.js';
-import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
+import { SeriesClaims, claimPath, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
 import { withLiveProcess } from '../helpers/live-process.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
@@ -41,7 +41,7 @@ describe('SeriesClaims', () => {
     assert.equal((await readFile(join(seriesClaimsDir(catalog), name!), 'utf8')).trim(), String(process.pid));
 
     const other = 'quote:binance:ETH/USDT';
-    const otherPath = join(seriesClaimsDir(catalog), `series-${encodeURIComponent(other)}.pid`);
+    const otherPath = claimPath(catalog, other);
     await withLiveProcess(async (pid) => {
       await writeFile(otherPath, `${pid}\n`);
       await assert.rejects(claims.claim(other), (error: unknown) => {
@@ -58,6 +58,63 @@ describe('SeriesClaims', () => {
 
     await claims.releaseAll();
     assert.deepEqual(await readdir(seriesClaimsDir(catalog)), []);
+  });
+
+  it('reads an empty or garbled claim as stale, and release leaves a claim it no longer holds alone', async () => {
+    const catalog = join(dir.path, 'c');
+    const claims = new SeriesClaims(catalog);
+    await claims.claim(BTC_TRADES);
+    const path = claimPath(catalog, BTC_TRADES);
+    await claims.releaseAll();
+    for (const content of ['', 'not a pid\n', '-4\n']) {
+      await writeFile(path, content);
+      const again = new SeriesClaims(catalog);
+      await again.claim(BTC_TRADES);
+      assert.equal(await readFile(path, 'utf8'), `${process.pid}\n`, JSON.stringify(content));
+      await again.releaseAll();
+    }
+    // Taken over by another process after ours was judged stale: our release must not remove it.
+    const held = new SeriesClaims(catalog);
+    await held.claim(BTC_TRADES);
+    await withLiveProcess(async (pid) => {
+      await writeFile(path, `${pid}\n`);
+      await held.releaseAll();
+      assert.equal(await readFile(path, 'utf8'), `${pid}\n`);
+    });
+  });
+
+  it('gives a claim two processes race for to exactly one of them, also when both take over a stale one', { timeout: 120_000 }, async () => {
+    const catalog = join(dir.path, 'race');
+    const claimsModule = new URL('../../src/pipeline/capture/series-claims.js', import.meta.url).href;
+    // Each racer claims at the same moment; the winner holds the claim for a while, then releases.
+    const script = `
+      import { SeriesClaims } from ${JSON.stringify(claimsModule)};
+      const claims = new SeriesClaims(${JSON.stringify(catalog)});
+      const at = Number(process.argv[1]);
+      await new Promise((r) => setTimeout(r, at - Date.now()));
+      try { await claims.claim(${JSON.stringify(BTC_TRADES)}); } catch (e) { process.stdout.write(e.code); process.exit(0); }
+      process.stdout.write('won');
+      await new Promise((r) => setTimeout(r, 600));
+      await claims.releaseAll();
+    `;
+    const racer = (at: number) => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, String(at)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`racer exited ${code}`))));
+    });
+    const path = claimPath(catalog, BTC_TRADES);
+    for (let round = 0; round < 8; round++) {
+      if (round % 2 === 1) {
+        await mkdir(seriesClaimsDir(catalog), { recursive: true });
+        await writeFile(path, `${await deadPid()}\n`); // both racers must take over a stale claim
+      }
+      const at = Date.now() + 400;
+      const outcomes = (await Promise.all([racer(at), racer(at)])).sort();
+      assert.deepEqual(outcomes, ['CAPTURE_LOCKED', 'won'], `round ${round}`);
+      await assert.rejects(stat(path), /ENOENT/, 'the winner released it');
+    }
   });
 
   it('keeps a series name with path characters inside the claims folder', async () => {
@@ -136,5 +193,21 @@ describe('seamless capture: two processes, one catalog', () => {
     second.child.kill('SIGTERM');
     assert.deepEqual([await first.exited, await second.exited], [0, 0]);
     assert.deepEqual(await readdir(claimsDir), []);
+  });
+
+  it('after converting what a killed run left of a series it no longer records, lets that series go', { timeout: 120_000 }, async () => {
+    const claimsDir = seriesClaimsDir(join(dir.path, 'catalog'));
+    const killed = await startCapture('BTC/USDT,ETH/USDT', 'wal-4');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // records of both land in the WAL
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // Restarted for BTC only: the ETH segments are converted under an ETH claim, which then goes.
+    const restarted = await startCapture('BTC/USDT', 'wal-4');
+    assert.match(restarted.stderr(), /"event":"converted"/);
+    assert.deepEqual(await readdir(claimsDir), ['series-tick%3Abinance%3ABTC%2FUSDT.pid']);
+    const eth = await startCapture('ETH/USDT', 'wal-5');
+    restarted.child.kill('SIGTERM');
+    eth.child.kill('SIGTERM');
+    assert.deepEqual([await restarted.exited, await eth.exited], [0, 0]);
   });
 });

@@ -20,7 +20,7 @@ import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { GapLedger, gapLedgerDir } from '../../src/pipeline/capture/gap-ledger.js';
 import type { StreamDecl } from '../../src/pipeline/capture/record-codec.js';
 import { SegmentConverter } from '../../src/pipeline/capture/segment-converter.js';
-import { SeriesClaims, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
+import { SeriesClaims, claimPath, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
 import { scanSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { type SealedSegment, WriteAheadLog } from '../../src/pipeline/capture/write-ahead-log.js';
 import { withLiveProcess } from '../helpers/live-process.js';
@@ -282,7 +282,7 @@ describe('capture rotation and conversion', () => {
     const converter = new SegmentConverter({ catalogRoot: r.root, walDir: r.walDir, width: 16, state: restarted, gaps: new GapLedger(gapLedgerDir(r.root)), claim: (nodeId) => claims.claim(nodeId) });
     await withLiveProcess(async (pid) => {
       await mkdir(seriesClaimsDir(r.root), { recursive: true });
-      await writeFile(join(seriesClaimsDir(r.root), `series-${encodeURIComponent(TRADES.nodeId)}.pid`), `${pid}\n`);
+      await writeFile(claimPath(r.root, TRADES.nodeId), `${pid}\n`);
       await assert.rejects(converter.finishPending(), (error: unknown) => error instanceof CaptureError && error.code === 'CAPTURE_LOCKED');
       assert.deepEqual((await existingFiles(dir)).map((f) => f.path), [old.path], 'nothing swapped while another capture holds the series');
       assert.ok((await loadState(r.walDir)).pending, 'the swap is still noted');
@@ -348,6 +348,10 @@ describe('capture rotation and conversion', () => {
   it('names a damaged state file and what to do', async () => {
     const r = await rig();
     await writeFile(join(r.walDir, 'state.json'), '{"version":1,"lastSeq":"x"}');
-    await assert.rejects(loadState(r.walDir), /state\.json is damaged \(lastSeq is not a decimal string\).*restore it from a backup/);
+    await assert.rejects(loadState(r.walDir), /state\.json is damaged \(lastSeq is not a decimal string\).*restore it from a backup/);    // A pending swap whose series is no series name (a claim file would be `series-.pid`).
+    for (const nodeId of ['5', '""', 'null']) {
+      await writeFile(join(r.walDir, 'state.json'), `{"version":1,"lastSeq":"1","pending":{"staged":[],"replaces":[],"nodeId":${nodeId}}}`);
+      await assert.rejects(loadState(r.walDir), /state\.json is damaged \(pending\.nodeId is not a series name\)/, nodeId);
+    }
   });
 });

@@ -137,6 +137,8 @@ export class CaptureDaemon {
     for (const segment of recovered.segments) this.#queue.enqueue(segment.path);
     const failure = await this.#queue.drain();
     if (failure !== undefined) throw failure;
+    // Series met only in recovered segments are converted now: another capture may take them.
+    await claims.releaseAllBut(new Set(planned.map((p) => p.series.nodeId)));
 
     const ws = createCcxtExchange(o.exchange, { ...(o.restUrl ? { restUrl: o.restUrl } : {}), ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}) });
     const rest = createCcxtExchange(o.exchange, { ...(o.restUrl ? { restUrl: o.restUrl } : {}), ...(o.wsUrl ? { wsUrl: o.wsUrl } : {}) });

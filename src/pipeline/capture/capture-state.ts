@@ -78,7 +78,7 @@ export async function loadState(walDir: string): Promise<CaptureState> {
   if (pending) {
     const staged = pending.staged;
     if (!Array.isArray(staged) || !staged.every((s) => typeof s.temp === 'string' && typeof s.path === 'string') || !Array.isArray(pending.replaces)) throw bad('pending is incomplete');
-    if (pending.nodeId !== undefined && typeof pending.nodeId !== 'string') throw bad('pending.nodeId is not a string');
+    if (pending.nodeId !== undefined && (typeof pending.nodeId !== 'string' || pending.nodeId === '')) throw bad('pending.nodeId is not a series name');
     state.pending = { staged: staged.map((s) => ({ temp: String(s.temp), path: String(s.path) })), replaces: pending.replaces.map(String), ...(pending.nodeId !== undefined ? { nodeId: pending.nodeId } : {}) };
   }
   return state;

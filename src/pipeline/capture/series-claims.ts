@@ -13,21 +13,25 @@ export function seriesClaimsDir(catalogRoot: string): string {
   return join(catalogRoot, '.seamless', 'capture-claims');
 }
 
+/** The claim file of `nodeId`: encodeURIComponent keeps it inside the folder ('/' becomes %2F; the prefix rules out '.' and '..'). */
+export function claimPath(catalogRoot: string, nodeId: string): string {
+  return join(seriesClaimsDir(catalogRoot), `series-${encodeURIComponent(nodeId)}.pid`);
+}
+
 export class SeriesClaims {
-  readonly #dir: string;
+  readonly #root: string;
   readonly #held = new Map<string, () => Promise<void>>();
+  #folder: Promise<unknown> | undefined;
 
   constructor(catalogRoot: string) {
-    this.#dir = seriesClaimsDir(catalogRoot);
+    this.#root = catalogRoot;
   }
 
   /** Claims `nodeId` for this process (again: a no-op); refuses one a live capture holds. */
   async claim(nodeId: string): Promise<void> {
     if (this.#held.has(nodeId)) return;
-    await mkdir(this.#dir, { recursive: true });
-    // encodeURIComponent keeps the name inside the folder: '/' becomes %2F, and the prefix
-    // rules out '.' and '..'.
-    const path = join(this.#dir, `series-${encodeURIComponent(nodeId)}.pid`);
+    await (this.#folder ??= mkdir(seriesClaimsDir(this.#root), { recursive: true }));
+    const path = claimPath(this.#root, nodeId);
     const release = await takePidLock(path, (pid) => new CaptureError(
       'CAPTURE_LOCKED',
       `${nodeId} is being captured into this catalog by process ${pid}; capture each series with one process (leave it out of --symbols/--channels here), or stop that process first`,
@@ -36,9 +40,17 @@ export class SeriesClaims {
     this.#held.set(nodeId, release);
   }
 
+  /** Releases every claim this process holds but those of `keep`. */
+  async releaseAllBut(keep: ReadonlySet<string>): Promise<void> {
+    for (const [nodeId, release] of this.#held) {
+      if (keep.has(nodeId)) continue;
+      await release();
+      this.#held.delete(nodeId);
+    }
+  }
+
   /** Releases every claim this process holds. */
-  async releaseAll(): Promise<void> {
-    for (const release of this.#held.values()) await release();
-    this.#held.clear();
+  releaseAll(): Promise<void> {
+    return this.releaseAllBut(new Set());
   }
 }
