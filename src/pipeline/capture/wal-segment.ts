@@ -16,7 +16,7 @@ import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { crc32Range } from './crc32.js';
-import { MAX_PAYLOAD_BYTES, type PayloadWriter, RECORD_HEADER_BYTES, writeRecordHeader } from './record-codec.js';
+import { MAX_PAYLOAD_BYTES, type PayloadWriter, RECORD_HEADER_BYTES, recordSeq, writeRecordHeader } from './record-codec.js';
 
 export const SEGMENT_MAGIC = Buffer.from('SEAMWAL1', 'latin1');
 export const SEGMENT_HEADER_BYTES = 16;
@@ -213,8 +213,7 @@ export async function recoverSegment(path: string): Promise<RecoveredSegment> {
     recordCount += 1;
     lastStart = start;
   });
-  // A record's sequence follows its kind byte.
-  const found = { path, ...walk, recordCount, lastSeq: lastStart < 0 ? undefined : data.readBigUInt64LE(lastStart + 1) };
+  const found = { path, ...walk, recordCount, lastSeq: lastStart < 0 ? undefined : recordSeq(data, lastStart) };
   if (walk.validEnd === walk.fileBytes) return { ...found, truncatedBytes: 0 };
   let keptAside: string | undefined;
   if (walk.damage && !walk.damage.tornTail) {
