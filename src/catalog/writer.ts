@@ -199,28 +199,34 @@ function checkDisjoint(existing: readonly ExistingFile[], interval: Interval, di
   }
 }
 
-/** Refuses to add `width`-wide data with `meta` to the folder holding `path` when its files differ (one width and metadata per folder). */
-export async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
+/** The width and metadata of the folder holding catalog file `path`, read from that file (one of each per folder). */
+export async function folderMeta(path: string, type: MarketDataType): Promise<{ readonly width: FixedWidth; readonly meta: FrameMeta }> {
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type);
-    if (plan.width !== width) {
-      throw new CatalogError(
-        'CATALOG_WIDTH_MISMATCH',
-        `${path}: the folder holds ${plan.width * 8}-bit files; writing ${width * 8}-bit data beside them would break NautilusTrader's reads — write with width ${plan.width}`,
-        { path },
-      );
-    }
-    const m = plan.meta;
-    if (m.instrumentId !== meta.instrumentId || m.pricePrecision !== meta.pricePrecision || m.sizePrecision !== meta.sizePrecision || (type === 'bar' && m.barType !== meta.barType)) {
-      throw new CatalogError(
-        'CATALOG_METADATA',
-        `${path}: the folder's files have metadata ${JSON.stringify(m)}, the new data ${JSON.stringify(meta)}; NautilusTrader needs one metadata per folder — use the same precisions`,
-        { path },
-      );
-    }
+    return { width: plan.width, meta: plan.meta };
   } finally {
     await file.close();
+  }
+}
+
+/** Refuses to add `width`-wide data with `meta` to the folder holding `path` when its files differ (one width and metadata per folder). */
+export async function checkFolderCompatible(path: string, type: MarketDataType, width: FixedWidth, meta: FrameMeta): Promise<void> {
+  const folder = await folderMeta(path, type);
+  if (folder.width !== width) {
+    throw new CatalogError(
+      'CATALOG_WIDTH_MISMATCH',
+      `${path}: the folder holds ${folder.width * 8}-bit files; writing ${width * 8}-bit data beside them would break NautilusTrader's reads — write with width ${folder.width}`,
+      { path },
+    );
+  }
+  const m = folder.meta;
+  if (m.instrumentId !== meta.instrumentId || m.pricePrecision !== meta.pricePrecision || m.sizePrecision !== meta.sizePrecision || (type === 'bar' && m.barType !== meta.barType)) {
+    throw new CatalogError(
+      'CATALOG_METADATA',
+      `${path}: the folder's files have metadata ${JSON.stringify(m)}, the new data ${JSON.stringify(meta)}; NautilusTrader needs one metadata per folder — use the same precisions`,
+      { path },
+    );
   }
 }
 

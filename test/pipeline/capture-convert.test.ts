@@ -21,10 +21,10 @@ import { GapLedger, gapLedgerDir } from '../../src/pipeline/capture/gap-ledger.j
 import type { StreamDecl } from '../../src/pipeline/capture/record-codec.js';
 import { SegmentConverter } from '../../src/pipeline/capture/segment-converter.js';
 import { SeriesClaims, claimPath, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
-import { scanSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { type SealedSegment, WriteAheadLog } from '../../src/pipeline/capture/write-ahead-log.js';
 import { withLiveProcess } from '../helpers/live-process.js';
 import { tempDir } from '../helpers/paths.js';
+import { scanSegment } from './wal-scan.js';
 
 const META: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
 const TRADES: StreamDecl = { nodeId: 'tick:binance:BTC/USDT', type: 'trade_tick', width: 16, meta: META };

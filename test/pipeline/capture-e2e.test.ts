@@ -21,11 +21,11 @@ import { loadState } from '../../src/pipeline/capture/capture-state.js';
 import { GapLedger, gapLedgerDir } from '../../src/pipeline/capture/gap-ledger.js';
 import { type StreamDecl, decodeRecord } from '../../src/pipeline/capture/record-codec.js';
 import { listSegments } from '../../src/pipeline/capture/wal-recovery.js';
-import { scanSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { run } from '../helpers/cli-run.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { peerNdjson } from '../helpers/python-peer.js';
 import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
+import { scanSegment } from './wal-scan.js';
 
 const GENESIS = Date.UTC(2024, 0, 1);
 const SYMBOLS = [['BTC/USDT', 'BTCUSDT'], ['ETH/USDT', 'ETHUSDT']] as const;

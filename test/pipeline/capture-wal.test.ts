@@ -17,11 +17,12 @@ import type { FixedWidth } from '../../src/model/fixed-point.js';
 import type { FrameMeta } from '../../src/model/frames.js';
 import type { SeriesFrame } from '../../src/seamless/series.js';
 import { type StreamDecl, type WalRecord, decodeRecord } from '../../src/pipeline/capture/record-codec.js';
-import { SEGMENT_HEADER_BYTES, SegmentWriter, recoverSegment, scanSegment, scanSegmentBytes } from '../../src/pipeline/capture/wal-segment.js';
+import { SEGMENT_HEADER_BYTES, SegmentWriter, recoverSegment } from '../../src/pipeline/capture/wal-segment.js';
 import { gapPayload, rowsPayloadSize, streamPayload, writeRowsPayload } from '../../src/pipeline/capture/record-codec.js';
 import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
 import { withLiveProcess } from '../helpers/live-process.js';
 import { tempDir } from '../helpers/paths.js';
+import { scanSegment, scanSegmentBytes } from './wal-scan.js';
 
 const META: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
 const BAR_META: FrameMeta = { ...META, barType: 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL' };

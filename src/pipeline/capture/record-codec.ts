@@ -51,6 +51,11 @@ export type WalRecord =
   | { readonly kind: 'rows'; readonly seq: bigint; readonly stream: number; readonly receivedAt: bigint; readonly frame: SeriesFrame }
   | { readonly kind: 'gap'; readonly seq: bigint; readonly stream: number; readonly start: bigint; readonly end: bigint; readonly reason: string };
 
+/** The sequence of the record whose payload starts at `data[payloadStart]`: it follows the kind byte in every kind. */
+export function recordSeq(data: Buffer, payloadStart: number): bigint {
+  return data.readBigUInt64LE(payloadStart + 1);
+}
+
 /** Fills `size` payload bytes at `buf[at...]`. */
 export type PayloadWriter = (buf: Buffer, at: number) => void;
 
@@ -146,7 +151,7 @@ export function decodeRecord(payload: Buffer, streams: Map<number, StreamDecl>, 
   const bad = (why: string): CaptureError => new CaptureError('CAPTURE_BAD_WAL', `${where}: ${why}; the record passed its CRC, so the segment was written by an incompatible version — move it out of the WAL folder`, { where });
   if (payload.length < STREAM_FIXED) throw bad(`a payload of ${payload.length} bytes is shorter than any record`);
   const kind = payload[0];
-  const seq = payload.readBigUInt64LE(1);
+  const seq = recordSeq(payload, 0);
   const stream = payload.readUInt16LE(9);
   if (kind === KIND_STREAM) {
     const decl = parseDecl(payload.toString('utf8', STREAM_FIXED), bad);

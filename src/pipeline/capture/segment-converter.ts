@@ -24,7 +24,7 @@ import { type DayWrite, planCompaction, planDayWrite } from './day-files.js';
 import { CaptureError } from './errors.js';
 import { dayOf, splitByDay } from './frame-merge.js';
 import type { GapLedger, RecordedGap } from './gap-ledger.js';
-import { KIND_ROWS, RECORD_HEADER_BYTES, ROWS_FIXED, type StreamDecl, type WalRecord, decodeRecord } from './record-codec.js';
+import { KIND_ROWS, RECORD_HEADER_BYTES, ROWS_FIXED, type StreamDecl, type WalRecord, decodeRecord, recordSeq } from './record-codec.js';
 import { RowsBuilder } from './rows-builder.js';
 import { walkSegment } from './wal-segment.js';
 
@@ -95,7 +95,7 @@ export class SegmentConverter {
       return group;
     };
     const walk = walkSegment(data, (start, end) => {
-      const seq = data.readBigUInt64LE(start + 1);
+      const seq = recordSeq(data, start);
       if (seq > lastSeq) lastSeq = seq;
       if (data[start] !== KIND_ROWS) {
         const record = decodeRecord(data.subarray(start, end), streams, where(start));

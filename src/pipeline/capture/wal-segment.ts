@@ -7,7 +7,7 @@
  * fdatasync. A record flushed is safe from a process crash (`kill -9`): the kernel holds it.
  * A record synced is safe from a power cut too.
  *
- * Reading: `scanSegment` walks the records and stops at the first that is incomplete or fails
+ * Reading: `walkSegment` walks the records and stops at the first that is incomplete or fails
  * its CRC; `recoverSegment` cuts the file there. A process crash can only leave a torn last
  * record, never damage inside, so bytes after a bad record that are not just a torn tail
  * are kept aside in a `.corrupt` file for inspection before the cut.
@@ -16,7 +16,7 @@ import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { crc32Range } from './crc32.js';
-import { MAX_PAYLOAD_BYTES, type PayloadWriter, RECORD_HEADER_BYTES, writeRecordHeader } from './record-codec.js';
+import { MAX_PAYLOAD_BYTES, type PayloadWriter, RECORD_HEADER_BYTES, recordSeq, writeRecordHeader } from './record-codec.js';
 
 export const SEGMENT_MAGIC = Buffer.from('SEAMWAL1', 'latin1');
 export const SEGMENT_HEADER_BYTES = 16;
@@ -133,44 +133,14 @@ export class SegmentWriter {
   }
 }
 
-export interface ScannedRecord {
-  /** Offset of the record's header in the file. */
-  readonly offset: number;
-  readonly payload: Buffer;
-}
-
-export interface SegmentScan {
-  readonly path: string;
+export interface SegmentWalk {
   /** From the header; undefined when the header itself is torn. */
   readonly firstSeq: bigint | undefined;
-  readonly records: ScannedRecord[];
   /** Where the last whole, CRC-valid record ends: the file is cut here. */
   readonly validEnd: number;
   readonly fileBytes: number;
-  /** Why the scan stopped before the end of the file, if it did. */
+  /** Why the walk stopped before the end of the file, if it did. */
   readonly damage?: { readonly offset: number; readonly reason: string; readonly tornTail: boolean };
-}
-
-/** Reads a segment and finds its whole, CRC-valid records. */
-export async function scanSegment(path: string): Promise<SegmentScan> {
-  const data = await readFile(path);
-  return scanSegmentBytes(path, data);
-}
-
-/** `scanSegment` over bytes in memory (the fuzz tests call it directly). */
-export function scanSegmentBytes(path: string, data: Buffer): SegmentScan {
-  const records: ScannedRecord[] = [];
-  const walk = walkSegment(data, (start, end) => {
-    records.push({ offset: start - RECORD_HEADER_BYTES, payload: data.subarray(start, end) });
-  });
-  return { path, records, ...walk };
-}
-
-export interface SegmentWalk {
-  readonly firstSeq: bigint | undefined;
-  readonly validEnd: number;
-  readonly fileBytes: number;
-  readonly damage?: SegmentScan['damage'];
 }
 
 /**
@@ -186,7 +156,7 @@ export function walkSegment(data: Buffer, visit: (start: number, end: number) =>
   }
   const firstSeq = data.readBigUInt64LE(8);
   let at = SEGMENT_HEADER_BYTES;
-  let damage: SegmentScan['damage'];
+  let damage: SegmentWalk['damage'];
   while (at < data.length) {
     if (data.length - at < RECORD_HEADER_BYTES) {
       damage = { offset: at, reason: 'a record header is cut off', tornTail: true };
@@ -243,8 +213,7 @@ export async function recoverSegment(path: string): Promise<RecoveredSegment> {
     recordCount += 1;
     lastStart = start;
   });
-  // A record's sequence follows its kind byte.
-  const found = { path, ...walk, recordCount, lastSeq: lastStart < 0 ? undefined : data.readBigUInt64LE(lastStart + 1) };
+  const found = { path, ...walk, recordCount, lastSeq: lastStart < 0 ? undefined : recordSeq(data, lastStart) };
   if (walk.validEnd === walk.fileBytes) return { ...found, truncatedBytes: 0 };
   let keptAside: string | undefined;
   if (walk.damage && !walk.damage.tornTail) {

@@ -17,11 +17,9 @@
 import { basename } from 'node:path';
 import type { Catalog } from '../../catalog/catalog.js';
 import { isCatalogError } from '../../catalog/errors.js';
-import { planFileDecoding } from '../../catalog/frame-decode.js';
 import { type Interval, intervalsOverlap, missingIntervals } from '../../catalog/intervals.js';
-import { openCatalogFile } from '../../catalog/open-file.js';
 import { recoverSwaps, swapFiles } from '../../catalog/swap.js';
-import { type ExistingFile, type WrittenFile, commitStaged, discardStaged, existingFiles, stageFile, targetFolder } from '../../catalog/writer.js';
+import { type ExistingFile, type WrittenFile, commitStaged, discardStaged, existingFiles, folderMeta, stageFile, targetFolder } from '../../catalog/writer.js';
 import type { FrameMeta } from '../../model/frames.js';
 import { NS_PER_DAY } from '../../model/time.js';
 import type { ImportFrame, ImportFrameType } from './batch-builder.js';
@@ -69,16 +67,11 @@ export class DayWriter {
   async existingMeta(): Promise<FrameMeta | undefined> {
     const [first] = await existingFiles(this.dir);
     if (!first) return undefined;
-    const file = await openCatalogFile(first.path);
-    try {
-      const plan = await planFileDecoding(file, this.type);
-      if (plan.width !== this.catalog.width) {
-        throw new ImportError('IMPORT_CATALOG', `${first.path}: the folder holds ${plan.width * 8}-bit files, this catalog writes ${this.catalog.width * 8}-bit; open the catalog with the folder's width`);
-      }
-      return plan.meta;
-    } finally {
-      await file.close();
+    const { width, meta } = await folderMeta(first.path, this.type);
+    if (width !== this.catalog.width) {
+      throw new ImportError('IMPORT_CATALOG', `${first.path}: the folder holds ${width * 8}-bit files, this catalog writes ${this.catalog.width * 8}-bit; open the catalog with the folder's width`);
     }
+    return meta;
   }
 
   /**
