@@ -12,7 +12,9 @@ import type { NodeRecord } from '../../src/nodes/node-record.js';
 import { isSameProcess, readProcStat } from '../../src/nodes/proc-stat.js';
 import type { RunResults } from '../../src/nodes/run-results.js';
 import { RunStore, newId } from '../../src/nodes/run-store.js';
+import { runToExit } from '../gateway/gateway-process.js';
 import { run } from '../helpers/cli-run.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { emaConfig, tempDir } from '../nodes/fixtures.js';
 
 function record(patch: Partial<NodeRecord>): NodeRecord {
@@ -130,5 +132,24 @@ describe('seamless backtest beside a gateway', () => {
     assert.equal(await isSameProcess(pid, stat!.startTicks), true, "the gateway's node still runs");
     assert.equal(gatewayNode.exitCode, null);
     assert.equal(gatewayNode.signalCode, null);
+  });
+
+  it('exits with a clear error on an unreadable grid record after re-attaching a node', { timeout: 20_000 }, async () => {
+    const state = join(dir.path, 'state-bad-grid');
+    const store = new RunStore(state);
+    const gridId = newId('grid');
+    await store.saveGrid(gridId, {});
+    await writeFile(store.gridPath(gridId), 'not json{');
+    const config = join(dir.path, 'ema.json');
+    await writeFile(config, JSON.stringify(emaConfig()));
+    await withLiveProcess(async (pid) => {
+      const stat = await readProcStat(pid);
+      await store.createNode(record({ state: 'running', pid, procStartTicks: stat!.startTicks }), '{}');
+      // bin/seamless, so a supervisor left open would keep the process from exiting.
+      const exited = await runToExit(['backtest', 'grid', config, '--param', 'engine.trader_id=A,B', '--state', state, '--catalog', dir.path]);
+      assert.equal(exited.code, 1, `exits instead of hanging on the re-attached node's timers; stderr: ${exited.stderr}`);
+      assert.match(exited.stderr, new RegExp(`^seamless: unreadable grid record ${store.gridPath(gridId)}: .*not valid JSON; move it out of the state folder or delete it .*\\[STATE_UNREADABLE\\]\\n$`));
+      assert.equal(await isSameProcess(pid, stat!.startTicks), true, 'the re-attached node still runs');
+    });
   });
 });
