@@ -85,7 +85,14 @@ async function configArg(positionals: string[]) {
  */
 async function openService(values: Values, stateDir: string) {
   const supervisor = await NodeSupervisor.open({ stateDir });
-  const service = await BacktestService.open(supervisor, { catalogPath: catalogPath(values.catalog) });
+  let service: BacktestService;
+  try {
+    service = await BacktestService.open(supervisor, { catalogPath: catalogPath(values.catalog) });
+  } catch (error) {
+    // The re-attached nodes' timers would keep the process alive; those nodes keep running.
+    await supervisor.close();
+    throw error;
+  }
   const onSignal = (): void => {
     process.stderr.write('seamless: stopping nodes (Ctrl-C again kills)\n');
     for (const id of supervisor.spawnedLive()) void supervisor.stop(id).catch(() => {});

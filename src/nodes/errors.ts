@@ -17,6 +17,7 @@ export const NODE_ERRORS = {
   NODE_NOT_RUNNING: { status: 409, doc: 'The node already ended, so it cannot be stopped.' },
   RESULTS_NOT_READY: { status: 409, doc: 'The run has not finished (or failed), so it has no results.' },
   NODE_START_FAILED: { status: 500, doc: 'The runner process could not be started.' },
+  STATE_UNREADABLE: { status: 500, doc: 'A file in the state folder (a grid record) is not valid JSON.' },
 } as const;
 
 export type NodeErrorCode = keyof typeof NODE_ERRORS;

@@ -126,12 +126,25 @@ export class RunStore {
     await replaceFile(dir, `${checkId(id, 'grid')}.json`, `${JSON.stringify(grid, null, 2)}\n`);
   }
 
+  /**
+   * The parsed grid record, or undefined when there is none.
+   *
+   * Throws NodeError STATE_UNREADABLE, naming the file, when it is not JSON.
+   */
   async loadGrid(id: string): Promise<unknown | undefined> {
+    const path = this.gridPath(id);
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.gridPath(id), 'utf8'));
+      text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      throw new NodeError('STATE_UNREADABLE', `unreadable grid record ${path}: ${reason}; move it out of the state folder or delete it (its runs stay as nodes)`);
     }
   }
 

@@ -36,14 +36,7 @@ export async function readStream(client: Redis, key: string): Promise<StreamEntr
   return entries.map(([id, flat]) => ({ id, fields: fieldsOf(flat) }));
 }
 
-/** Polls `check` until it returns true; throws with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { waitFor } from '../helpers/wait-for.js';
 
 /** Waits until the group has no pending entries and nothing is left to deliver on `keys`. */
 export async function drained(client: Redis, group: string, keys: readonly string[]): Promise<boolean> {

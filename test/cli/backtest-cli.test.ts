@@ -4,15 +4,17 @@
  * code, and a command sharing the state folder with a gateway leaves the gateway's nodes running.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NodeRecord } from '../../src/nodes/node-record.js';
-import { isSameProcess, readProcStat } from '../../src/nodes/proc-stat.js';
+import { isSameProcess } from '../../src/nodes/proc-stat.js';
 import type { RunResults } from '../../src/nodes/run-results.js';
 import { RunStore, newId } from '../../src/nodes/run-store.js';
+import { runToExit } from '../gateway/gateway-process.js';
 import { run } from '../helpers/cli-run.js';
+import { recordRunningNode } from '../helpers/live-node.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { emaConfig, tempDir } from '../nodes/fixtures.js';
 
 function record(patch: Partial<NodeRecord>): NodeRecord {
@@ -100,35 +102,47 @@ describe('seamless backtest ls / show / compare', () => {
 
 describe('seamless backtest beside a gateway', () => {
   let dir: { path: string; remove(): Promise<void> };
-  let gatewayNode: ChildProcess;
   before(async () => {
     dir = await tempDir('backtest-cli-shared');
   });
-  after(async () => {
-    gatewayNode?.kill('SIGKILL');
-    await dir.remove();
-  });
+  after(() => dir.remove());
 
   it("leaves the nodes it did not start running when it ends", async () => {
     // A node the gateway runs: any long process recorded as live in the shared state folder.
     const state = join(dir.path, 'state');
-    gatewayNode = spawn('sleep', ['60'], { stdio: 'ignore' });
-    const pid = gatewayNode.pid!;
-    const stat = await readProcStat(pid);
+    await withLiveProcess(async (pid, gatewayNode) => {
+      const { record: node, startTicks } = await recordRunningNode(state, pid);
+      const store = new RunStore(state);
+      await writeFile(store.file(node.id, 'events.ndjson'), '{"type":"state","state":"running"}\n');
+      const config = join(dir.path, 'ema.json');
+      await writeFile(config, JSON.stringify(emaConfig()));
+
+      // The command opens its supervisor on the folder (re-attaching that node), fails, and closes.
+      const result = await run('backtest', 'grid', config, '--param', 'engine.nothing.here=1,2', '--state', state, '--catalog', dir.path);
+      assert.equal(result.code, 1);
+      assert.match(result.err, /\[BAD_PARAM\]/);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a SIGTERM would have landed by now
+      assert.equal(await isSameProcess(pid, startTicks), true, "the gateway's node still runs");
+      assert.equal(gatewayNode.exitCode, null);
+      assert.equal(gatewayNode.signalCode, null);
+    });
+  });
+
+  it('exits with a clear error on an unreadable grid record after re-attaching a node', { timeout: 20_000 }, async () => {
+    const state = join(dir.path, 'state-bad-grid');
     const store = new RunStore(state);
-    const node = record({ state: 'running', pid, procStartTicks: stat!.startTicks });
-    await store.createNode(node, '{}');
-    await writeFile(store.file(node.id, 'events.ndjson'), '{"type":"state","state":"running"}\n');
+    const gridId = newId('grid');
+    await store.saveGrid(gridId, {});
+    await writeFile(store.gridPath(gridId), 'not json{');
     const config = join(dir.path, 'ema.json');
     await writeFile(config, JSON.stringify(emaConfig()));
-
-    // The command opens its supervisor on the folder (re-attaching that node), fails, and closes.
-    const result = await run('backtest', 'grid', config, '--param', 'engine.nothing.here=1,2', '--state', state, '--catalog', dir.path);
-    assert.equal(result.code, 1);
-    assert.match(result.err, /\[BAD_PARAM\]/);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a SIGTERM would have landed by now
-    assert.equal(await isSameProcess(pid, stat!.startTicks), true, "the gateway's node still runs");
-    assert.equal(gatewayNode.exitCode, null);
-    assert.equal(gatewayNode.signalCode, null);
+    await withLiveProcess(async (pid) => {
+      const { startTicks } = await recordRunningNode(state, pid);
+      // bin/seamless, so a supervisor left open would keep the process from exiting.
+      const exited = await runToExit(['backtest', 'grid', config, '--param', 'engine.trader_id=A,B', '--state', state, '--catalog', dir.path]);
+      assert.equal(exited.code, 1, `exits instead of hanging on the re-attached node's timers; stderr: ${exited.stderr}`);
+      assert.match(exited.stderr, new RegExp(`^seamless: unreadable grid record ${store.gridPath(gridId)}: .*not valid JSON; move it out of the state folder or delete it .*\\[STATE_UNREADABLE\\]\\n$`));
+      assert.equal(await isSameProcess(pid, startTicks), true, 'the re-attached node still runs');
+    });
   });
 });

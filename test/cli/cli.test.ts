@@ -124,6 +124,9 @@ describe('seamless CLI', () => {
     const badTime = await run('catalog', 'read', 'bar', BARS, '--catalog', catalog, '--start', 'yesterday');
     assert.equal(badTime.code, 2);
     assert.match(badTime.err, /--start/);
+    const badPeriod = await run('catalog', 'consolidate', 'bar', BARS, '--catalog', catalog, '--period', '0d');
+    assert.equal(badPeriod.code, 2);
+    assert.match(badPeriod.err, /^seamless: --period must look like 1d, 6h, 30m or 10s, was "0d"\n/);
     const badType = await run('catalog', 'read', 'candles', 'X.Y', '--catalog', catalog);
     assert.equal(badType.code, 1);
     assert.match(badType.err, /CATALOG_UNKNOWN_TYPE/);

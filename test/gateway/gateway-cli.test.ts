@@ -4,14 +4,13 @@
  * socket, refusing an unsafe token file, and stopping cleanly on SIGTERM and SIGINT.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDemoCatalog } from '../../src/cli/demo-catalog.js';
-import type { NodeRecord } from '../../src/nodes/node-record.js';
-import { isSameProcess, readProcStat } from '../../src/nodes/proc-stat.js';
-import { RunStore, newId } from '../../src/nodes/run-store.js';
+import { isSameProcess } from '../../src/nodes/proc-stat.js';
+import { recordRunningNode } from '../helpers/live-node.js';
+import { withLiveProcess } from '../helpers/live-process.js';
 import { tempDir } from '../helpers/paths.js';
 import { BARS } from './gateway-setup.js';
 import { runToExit, startGatewayProcess } from './gateway-process.js';
@@ -118,18 +117,13 @@ describe('seamless gateway / start (child processes)', () => {
       }
     }
     // A node left running by an earlier gateway: any live process recorded in the state folder.
-    const node = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      const stat = await readProcStat(node.pid!);
-      const record: NodeRecord = { id: newId('bt'), kind: 'backtest', state: 'running', createdAt: new Date().toISOString(), pid: node.pid!, procStartTicks: stat!.startTicks, progress: null, sample: null, lastLogLines: [] };
-      await new RunStore(join(broken, '.seamless')).createNode(record, '{}');
+    await withLiveProcess(async (pid) => {
+      const { startTicks } = await recordRunningNode(join(broken, '.seamless'), pid);
       const exited = await runToExit(['gateway', '--catalog', broken, '--port', '0']);
       assert.equal(exited.code, 1, `exits instead of hanging on the re-attached node's timers; stderr: ${exited.stderr}`);
       assert.match(exited.stderr, /too short to be Parquet .*\[CATALOG_CORRUPT_FILE\]/);
-      assert.equal(await isSameProcess(node.pid!, stat!.startTicks), true, 'the node still runs');
-    } finally {
-      node.kill('SIGKILL');
-    }
+      assert.equal(await isSameProcess(pid, startTicks), true, 'the node still runs');
+    });
   });
 
   it('start creates the demo catalog, prints the summary, then runs the gateway over it', async () => {

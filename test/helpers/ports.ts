@@ -19,7 +19,7 @@ export async function freePort(taken: readonly number[] = []): Promise<number> {
 }
 
 /** Ports the kernel does not hand out to outgoing connections. */
-export function belowEphemeralRange(): [number, number] {
+function belowEphemeralRange(): [number, number] {
   try {
     const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
     if (Number.isInteger(first) && first > 12_000) return [10_000, first - 1];
@@ -29,7 +29,7 @@ export function belowEphemeralRange(): [number, number] {
   return [20_000, 32_000];
 }
 
-export function canBind(port: number): Promise<boolean> {
+function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -112,12 +112,12 @@ async function launch(port: number, dir: string, options: RedisServerOptions): P
     child.once('exit', (code, signal) => reject(new Error(`redis-server on port ${port} exited (${signal ?? code}) before it was ready:\n${output}`)));
   });
   try {
-    await Promise.race([waitForPong(port, options.password), exited]);
-    // Any server on the port answers PING: another test file's may hold it while ours has not
-    // yet failed to bind. Ours runs in our folder (which Redis reports as its real path).
+    // Another test file's server may hold the port while ours has not yet failed to bind, so
+    // readiness alone is not enough: ours runs in our folder (which Redis reports as its real path).
     const alive = () => child.exitCode === null && child.signalCode === null;
     const served = await Promise.race([servedDir(port, options.password, alive), exited]);
     const ours = await realpath(dir);
+    if (served === undefined && alive()) throw new Error(`redis-server on port ${port} did not answer PING and CONFIG GET dir within ${READY_TIMEOUT_MS} ms`);
     if (served !== ours || !alive()) {
       throw new Error(`the redis-server answering on port ${port} is not ours (its dir: ${served ?? 'no answer'}; ours: ${ours}); another server holds the port`);
     }
@@ -129,18 +129,7 @@ async function launch(port: number, dir: string, options: RedisServerOptions): P
   return child;
 }
 
-/** Polls with a raw RESP PING until the server answers +PONG. */
-async function waitForPong(port: number, password: string | undefined): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  const request = (password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`) + 'PING\r\n';
-  while (Date.now() < deadline) {
-    if (await pingOnce(port, request)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
-}
-
-/** The `dir` of the server on `port`, asked until one answers (while `alive`, within the ready timeout). */
+/** The `dir` of the ready server on `port`, asked until one answers (while `alive`, within the ready timeout). */
 async function servedDir(port: number, password: string | undefined, alive: () => boolean): Promise<string | undefined> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
@@ -150,9 +139,13 @@ async function servedDir(port: number, password: string | undefined, alive: () =
   }
 }
 
-/** The `dir` the server on `port` runs in, by a raw RESP CONFIG GET; undefined without a clear answer. */
+/**
+ * The `dir` the server on `port` runs in, by raw RESP PING and CONFIG GET; undefined without a
+ * clear answer to both. CONFIG GET is served while Redis still loads its data; PING is refused
+ * (-LOADING), so its +PONG is what says the server is ready.
+ */
 function configDir(port: number, password: string | undefined): Promise<string | undefined> {
-  const request = (password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`) + 'CONFIG GET dir\r\n';
+  const request = (password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`) + 'PING\r\nCONFIG GET dir\r\n';
   return new Promise((resolve) => {
     const socket = connect({ host: HOST, port });
     let reply = '';
@@ -167,27 +160,8 @@ function configDir(port: number, password: string | undefined): Promise<string |
     socket.on('data', (chunk) => {
       reply += chunk.toString();
       const bulk = /\*2\r\n\$3\r\ndir\r\n\$\d+\r\n([^\r]*)\r\n/.exec(reply);
-      if (bulk) finish(bulk[1]);
-      else if (/(^|\r\n)-/.test(reply)) finish(undefined); // an error line (a password this server does not take)
-    });
-  });
-}
-
-function pingOnce(port: number, request: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: HOST, port });
-    let reply = '';
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write(request));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('+PONG')) finish(true);
-      else if (reply.includes('-')) finish(false); // LOADING or similar: try again
+      if (/(^|\r\n)-/.test(reply)) finish(undefined); // an error line (LOADING, or a password this server does not take)
+      else if (bulk && reply.includes('+PONG\r\n')) finish(bulk[1]);
     });
   });
 }

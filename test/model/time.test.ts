@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ModelError } from '../../src/model/errors.js';
 import {
+  type DurationGrammar,
   dateToNs,
   isoToNs,
   msToNs,
@@ -13,6 +14,7 @@ import {
   NS_PER_SECOND,
   nsToIso,
   nsToMs,
+  parseDuration,
   parseTimeArg,
   secondsToNs,
 } from '../../src/model/time.js';
@@ -110,6 +112,52 @@ describe('parseTimeArg', () => {
     rejectsTime(() => parseTimeArg('18446744073709551616'), /was 18446744073709551616$/);
     rejectsTime(() => parseTimeArg('-5'), /was "-5"$/);
     rejectsTime(() => parseTimeArg('1.5'), /was "1\.5"$/);
+  });
+});
+
+describe('parseDuration', () => {
+  const ALL: DurationGrammar = { units: ['ns', 'us', 'ms', 's', 'm', 'h', 'd', 'w'] };
+  const CASES: ReadonlyArray<[string, DurationGrammar, bigint | undefined]> = [
+    // each unit's value
+    ['3ns', ALL, 3n],
+    ['3us', ALL, 3_000n],
+    ['3ms', ALL, 3_000_000n],
+    ['3s', ALL, 3n * NS_PER_SECOND],
+    ['3m', ALL, 3n * NS_PER_MINUTE],
+    ['3h', ALL, 3n * NS_PER_HOUR],
+    ['3d', ALL, 3n * NS_PER_DAY],
+    ['3w', ALL, 21n * NS_PER_DAY],
+    // zero only without positive
+    ['0s', ALL, 0n],
+    ['0s', { ...ALL, positive: true }, undefined],
+    ['1s', { ...ALL, positive: true }, NS_PER_SECOND],
+    // bare digits only with a bareUnit
+    ['5', ALL, undefined],
+    ['5', { ...ALL, bareUnit: 'ms' }, 5_000_000n],
+    ['0', { ...ALL, bareUnit: 'ms', positive: true }, undefined],
+    // unknown, not-accepted or upper-case units
+    ['5x', ALL, undefined],
+    ['5ms', { units: ['s'] }, undefined],
+    ['5S', ALL, undefined],
+    ['5Ms', ALL, undefined],
+    // leading zeros are digits like any other (and count toward maxDigits)
+    ['007s', ALL, 7n * NS_PER_SECOND],
+    ['007s', { ...ALL, maxDigits: 3 }, 7n * NS_PER_SECOND],
+    ['0007s', { ...ALL, maxDigits: 3 }, undefined],
+    ['999s', { ...ALL, maxDigits: 3 }, 999n * NS_PER_SECOND],
+    ['1000s', { ...ALL, maxDigits: 3 }, undefined],
+    // anything but <digits><unit>
+    ['', ALL, undefined],
+    ['s', ALL, undefined],
+    ['-1s', ALL, undefined],
+    ['1.5s', ALL, undefined],
+    [' 1s', ALL, undefined],
+    ['1 s', ALL, undefined],
+    ['1s1m', ALL, undefined],
+  ];
+
+  it('reads <digits><unit> as the grammar allows, else undefined', () => {
+    for (const [text, grammar, expected] of CASES) assert.equal(parseDuration(text, grammar), expected, `${JSON.stringify(text)} with ${JSON.stringify(grammar)}`);
   });
 });
 

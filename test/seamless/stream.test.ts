@@ -11,6 +11,7 @@ import { LiveTail } from '../../src/seamless/live-tail.js';
 import { type StreamEvent, stream } from '../../src/seamless/stream.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 import { BAR_NODE, DAY0, ScriptedFeed, type Setup, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 interface Collected {
   readonly events: StreamEvent[];
@@ -78,15 +79,6 @@ async function withLiveFeed(options: { backfill?: boolean } = {}): Promise<{ fee
 /** A feed that fills its own holes after a reconnect and reports what it cannot as gap events. */
 class HealingFeed extends ScriptedFeed {
   readonly heals = true;
-}
-
-/** Polls until `check` holds (the tail consumes its feed asynchronously). */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -229,23 +221,24 @@ describe('LiveTail', () => {
     const held = () => tail.rows(all)?.length ?? 0;
     try {
       feed.rows(trades(300, 15));
-      await eventually(() => held() === 15, 'the first rows arrive');
+      // The tail consumes its feed asynchronously, so each step polls for its effect.
+      await waitFor('the first rows arrive', () => held() === 15, 2000);
       assert.equal(tail.completeSince(), DAY0 + 300n * NS_PER_SECOND);
 
       feed.queue.push({ type: 'disconnected', at: DAY0 + 315n * NS_PER_SECOND, reason: 'socket closed by peer' });
-      await eventually(() => !tail.connected, 'the disconnect is seen');
+      await waitFor('the disconnect is seen', () => !tail.connected, 2000);
       assert.equal(held(), 15, 'the feed fills its own holes, so the rows stay');
       assert.equal(tail.completeSince(), DAY0 + 300n * NS_PER_SECOND);
       feed.queue.push({ type: 'reconnected', at: DAY0 + 331n * NS_PER_SECOND });
-      await eventually(() => tail.connected, 'the reconnect is seen');
+      await waitFor('the reconnect is seen', () => tail.connected, 2000);
       assert.equal(held(), 15);
 
       feed.queue.push({ type: 'gap', range: { start: DAY0 + 315n * NS_PER_SECOND, end: DAY0 + 330n * NS_PER_SECOND }, reason: 'missing from REST too' });
-      await eventually(() => held() === 0, 'the gap drops the rows');
+      await waitFor('the gap drops the rows', () => held() === 0, 2000);
       assert.equal(tail.completeSince(), undefined);
 
       feed.rows(trades(330, 5));
-      await eventually(() => held() === 5, 'rows after the gap arrive');
+      await waitFor('rows after the gap arrive', () => held() === 5, 2000);
       assert.equal(tail.completeSince(), DAY0 + 330n * NS_PER_SECOND, 'complete only from after the gap');
     } finally {
       tail.close();

@@ -2,7 +2,6 @@
 // empty ranges included), the catalog's bar window rule, frames it must refuse, SQL
 // injection through identifiers, the reachability probe, and secrets kept out of errors.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { type Frame, allocFrame } from '../../src/model/frames.js';
@@ -15,6 +14,7 @@ import type { TimeRange } from '../../src/seamless/time-range.js';
 import { CatalogSource } from '../../src/sources/catalog-source.js';
 import { QuestDbSource, questDbReachable } from '../../src/sources/questdb/index.js';
 import { tempDir } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
 import { type QuestDbServer, startQuestDb } from '../helpers/questdb-server.js';
 import { frameDifference } from '../helpers/random-frames.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
@@ -47,14 +47,11 @@ async function rejectsWith(promise: Promise<unknown>, code: SeamlessErrorCode, p
   return caught as SeamlessError;
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/**
+ * A port nothing listens on. Not one from listen(0): that is in the ephemeral range, so the
+ * probe's own outgoing socket can be handed it and connect to itself instead of being refused.
+ */
+const closedPort = freePort;
 
 let qdb: QuestDbServer;
 let source: QuestDbSource;
