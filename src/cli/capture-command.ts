@@ -9,6 +9,7 @@ import type { Channel } from '../pipeline/capture/capture-metrics.js';
 import { CaptureDaemon } from '../pipeline/capture/capture-daemon.js';
 import { UsageError, catalogPath, intFlag, parseVerbArgs } from './args.js';
 import type { Output } from './output.js';
+import { StopSignals } from './stop-signals.js';
 
 export const CAPTURE_USAGE = `capture — record live data into the catalog (runs until SIGTERM/SIGINT)
 
@@ -48,17 +49,14 @@ export async function runCapture(argv: string[], _out: Output): Promise<number> 
     process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), ...event })}\n`);
   };
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { max: 65535 });
-  // Handlers go in before the daemon logs "started": whoever waits for that line may signal
-  // at once. A signal during start-up stops the daemon as soon as it exists.
+  // Before the daemon logs "started" (see StopSignals); a signal during start-up stops the
+  // daemon as soon as it exists.
+  const stop = new StopSignals();
   let daemon: CaptureDaemon | undefined;
-  let stopRequested = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log({ event: 'stopping', signal });
-    stopRequested = true;
+  stop.signal.addEventListener('abort', () => {
+    log({ event: 'stopping', signal: stop.received });
     void daemon?.stop();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  }, { once: true });
   try {
     daemon = await CaptureDaemon.start({
       exchange,
@@ -75,12 +73,11 @@ export async function runCapture(argv: string[], _out: Output): Promise<number> 
       ...(values['exchange-ws-url'] ? { wsUrl: values['exchange-ws-url'] } : {}),
       log,
     });
-    if (stopRequested) void daemon.stop();
+    if (stop.signal.aborted) void daemon.stop();
     await daemon.done;
     return 0;
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    stop.dispose();
   }
 }
 

@@ -9,6 +9,7 @@
 import { isIP } from 'node:net';
 import { catalogPath, choiceFlag, intFlag, parseVerbArgs } from './args.js';
 import type { Output } from './output.js';
+import { StopSignals } from './stop-signals.js';
 
 export const GATEWAY_USAGE = `seamless gateway [--catalog PATH] [--host 127.0.0.1] [--port 8470] [--token-file PATH]
                  [--log-level warn] [--preset NAME | --world FILE | --backfill-from PATH ...]
@@ -116,9 +117,8 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return fail(`--host ${host} is not an address of this machine`);
     throw error;
   }
-  // Listen for the stop signal before printing the ready line: whoever waits for that line
-  // (a test, a supervisor) may signal at once, before this process runs another statement.
-  const stopSignal = untilSignal();
+  // Before the ready line (see StopSignals).
+  const stop = new StopSignals();
   const address = app.server.address();
   const url = urlOf(host, typeof address === 'object' && address !== null ? address.port : port);
   if (loaded.created) {
@@ -129,13 +129,13 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
   if (!isLoopback(host)) out.write(`bound to ${host}, reachable from other machines: every route but /health needs the token\n`);
   out.write(`gateway listening on ${url} (catalog ${root}; API docs ${url}/docs)\n`);
 
-  const signal = await stopSignal;
+  await stop.stopped();
   // Idle keep-alive sockets close at once; a response still streaming gets a few seconds.
   const force = setTimeout(() => app.server.closeAllConnections(), 5000);
   force.unref();
   await app.close();
   clearTimeout(force);
-  out.write(`gateway stopped (${signal})\n`);
+  out.write(`gateway stopped (${stop.received})\n`);
   return 0;
 }
 
@@ -143,16 +143,4 @@ export async function serveGateway(values: GatewayFlags, out: Output, provider?:
 function fail(message: string): number {
   process.stderr.write(`seamless: ${message}\n`);
   return 1;
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -12,6 +12,7 @@ import { UsageError, choiceFlag, parseVerbArgs, positional, timeFlag } from './a
 import { PROVIDER_FLAGS, providerFromFlags } from './history-commands.js';
 import { HISTORY_USAGE } from './history-usage.js';
 import type { Output } from './output.js';
+import { StopSignals } from './stop-signals.js';
 
 export async function runStream(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parseVerbArgs(argv, {
@@ -31,11 +32,8 @@ export async function runStream(argv: string[], out: Output): Promise<number> {
   const durationMs = positiveInt('duration', values.duration);
 
   const provider = await providerFromFlags(values, strategy);
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer = durationMs === undefined ? undefined : setTimeout(() => stop.abort(new Error('duration reached')), durationMs);
+  const stop = new StopSignals();
+  const timer = durationMs === undefined ? undefined : setTimeout(() => stop.stop('duration reached'), durationMs);
   let rows = 0;
   try {
     const type = provider.symbology.series(nodeId).dataType;
@@ -63,8 +61,7 @@ export async function runStream(argv: string[], out: Output): Promise<number> {
     throw error;
   } finally {
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await provider.close();
   }
 }
