@@ -30,6 +30,10 @@ if (fcSeed === 'random') {
   fcSeed = String(Math.floor(Math.random() * 2 ** 31));
   console.error(`run-tests: fast-check seed ${fcSeed} (replay with FC_SEED=${fcSeed})`);
 }
+if (!/^\d{1,15}$/.test(fcSeed)) {
+  console.error(`run-tests: FC_SEED must be a whole number or "random", not "${fcSeed}"`);
+  process.exit(2);
+}
 const seedModule = join(testRoot, 'helpers', 'fast-check-seed.js');
 const result = spawnSync(process.execPath, ['--import', seedModule, '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
