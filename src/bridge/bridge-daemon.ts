@@ -127,6 +127,8 @@ export class BridgeDaemon {
   private inFlight: Promise<void>[] = [];
   /** The next XREADGROUP, sent before the current batch is processed (see iterate). */
   private readAhead: Promise<RawEntry[]> | undefined;
+  /** A read-ahead dropped by failed(): it may still be served after the failure. */
+  private droppedRead: Promise<RawEntry[]> | undefined;
 
   constructor(
     settings: Partial<BridgeSettings> & { redisUrl: string },
@@ -200,6 +202,10 @@ export class BridgeDaemon {
       this.timers.scan = now + this.settings.scanIntervalMs;
     }
     if (!this.ownPendingRead) {
+      // Let a dropped read finish first: what it delivers is then re-read as our own pending
+      // entries here, instead of waiting for claimIdle (claimMinIdleMs).
+      await this.droppedRead?.catch(() => {});
+      this.droppedRead = undefined;
       await this.processOwnPending();
       this.ownPendingRead = true;
     }
@@ -418,7 +424,10 @@ export class BridgeDaemon {
     // Batches sent before the failure may or may not have run: their entries are either acked
     // or still pending for us, so read our own pending entries again once Redis is back.
     this.inFlight = [];
-    this.readAhead = undefined; // what it delivered is pending for us: re-read below
+    // What the read-ahead delivered is pending for us: re-read once it settled (iterate). Kept
+    // when none is set, in case an earlier one was not awaited yet.
+    this.droppedRead = this.readAhead ?? this.droppedRead;
+    this.readAhead = undefined;
     this.ownPendingRead = false;
     const message = redact(error instanceof Error ? error.message : String(error), this.settings.redisUrl);
     if (/NOGROUP/.test(message)) {
