@@ -213,6 +213,15 @@ describe('bridge: idempotency', () => {
     assert.equal(await redis.exists(keys.seen('e1')), 0, 'a later delivery of e1 may publish it');
     assert.deepEqual((await readStream(redis, 'T-pubE:out')).map((e) => e.fields), [{ x: '1' }, { b: '2', c: '3' }]);
   });
+
+  it('fields given as a record publish the same entry as the flat array', async () => {
+    const { publisher, source, ids } = await directPublisher('T-pubR:', 2);
+    const flat = ['a', '1', 'é', 'ü', 'e', ''];
+    assert.equal(await publisher.publish([{ source, id: ids[0]!, dest: 'T-pubR:record', fields: { a: '1', é: 'ü', e: '' } }, { source, id: ids[1]!, dest: 'T-pubR:flat', fields: flat }]), 'PP');
+    const [record, array] = [await redis.xrange('T-pubR:record', '-', '+'), await redis.xrange('T-pubR:flat', '-', '+')];
+    assert.deepEqual(record.map(([, f]) => f), [flat]);
+    assert.deepEqual(array.map(([, f]) => f), [flat]);
+  });
 });
 
 describe('bridge: bad input', () => {
