@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import * as bus from './bus-payloads.js';
-import { client, drained, readStream, startBridge, waitFor } from './harness.js';
+import { client, drained, groupInfo, readStream, startBridge, waitFor } from './harness.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -393,7 +393,7 @@ describe('bridge: stopping while entries stream in', () => {
       await pipeline.exec();
     };
     // Keep entries arriving while the bridge stops, so a read is always outstanding.
-    await waitFor('the group', async () => ((await redis.xinfo('GROUPS', key).catch(() => [])) as unknown[]).length > 0);
+    await waitFor('the group', async () => (await groupInfo(redis, key, GROUP)) !== undefined);
     for (let i = 0; i < 20; i++) await writeSome(25);
     await waitFor('the bridge to be publishing', async () => (await redis.xlen('stop:market.raw.SIM.EUR/USD')) >= 100);
     const stopping = bridge.stop();
@@ -402,8 +402,7 @@ describe('bridge: stopping while entries stream in', () => {
 
     const [pending] = (await redis.xpending(key, GROUP)) as [number];
     assert.equal(pending, 0, 'nothing the bridge read is left pending');
-    const groups = (await redis.xinfo('GROUPS', key)) as unknown[][];
-    const group = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [String(g[2 * i]), g[2 * i + 1]]))).find((g) => g['name'] === GROUP)!;
+    const group = (await groupInfo(redis, key, GROUP))!;
     const delivered = (await redis.xrange(key, '-', String(group['last-delivered-id']))).length;
     const published = await readStream(redis, 'stop:market.raw.SIM.EUR/USD');
     assert.ok(delivered >= 100, `the bridge was reading when it stopped (${delivered} entries delivered)`);
