@@ -363,7 +363,7 @@ export class BridgeDaemon {
           return { raw, item: baseItem(raw), meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
         case 'raw': {
           const fields = ['source', raw.stream, 'id', raw.id, 'topic', entry.topic, 'type', routing.type || entry.declaredType, 'encoding', decoded.encoding, 'payload', entry.payloadBytes];
-          return { raw, item: { ...baseItem(raw), dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
+          return { raw, item: { source: raw.stream, id: raw.id, dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
         }
         case 'domain': {
           const { record } = routing;
@@ -376,7 +376,7 @@ export class BridgeDaemon {
       // Keep the entry's own fields (payload bytes untouched) so it can be inspected or replayed.
       const fields: (string | Buffer)[] = ['source', raw.stream, 'id', raw.id, 'reason', reason];
       for (let i = 0; i + 1 < raw.fields.length; i += 2) fields.push(`entry.${raw.fields[i]!.toString('latin1')}`, raw.fields[i + 1]!);
-      return { raw, item: { ...baseItem(raw), dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
+      return { raw, item: { source: raw.stream, id: raw.id, dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
     }
   }
 
@@ -462,7 +462,7 @@ export class BridgeDaemon {
   }
 }
 
-/** An item that only acknowledges `raw` (until a destination and fields are added). */
+/** An item that only acknowledges `raw` (heartbeats). */
 function baseItem(raw: RawEntry): PublishItem {
   return { source: raw.stream, id: raw.id };
 }
