@@ -24,10 +24,9 @@
  *   node dist/bench/bridge-bench.js   (BENCH_RUNS=3 BENCH_EVENTS=200000 BENCH_RATE=10000 BENCH_SECONDS=5
  *                                      BENCH_WARMUP_SECONDS=2 BENCH_BATCH=1000)
  */
-import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
@@ -37,7 +36,7 @@ import { busKey, encodePayload, quoteTick } from '../test/bridge/bus-payloads.js
 import { type PacedProducerJob, XADD_AND_TIME, producePaced } from './paced-bus-producer.js';
 import { decodePayload } from '../src/bridge/bus-entry.js';
 import { compareStreamIds } from '../src/bridge/stream-id.js';
-import { median } from './measure.js';
+import { median, percentile, redisBenchmark, wallMs } from './measure.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -49,17 +48,12 @@ const WARMUP = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
 const SCALING = process.env['BENCH_SCALING'] !== '0';
 const STREAMS = 4;
-const execFileAsync = promisify(execFile);
 
 /** redis-benchmark XADD rate: `pipelined` = one client, 16 in flight; otherwise its defaults (50 clients, no pipelining). */
 async function xaddCeiling(server: RedisServer, redis: Redis, pipelined: boolean): Promise<number | undefined> {
   const shape = pipelined ? ['-P', '16', '-c', '1'] : [];
   try {
-    const { stdout } = await execFileAsync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(server.port), '-n', '200000', ...shape, '-q', '--csv', 'XADD', 'bench:ceiling', '*', 'f', 'v']);
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    return Number(line.split(',')[1]?.replace(/"/g, ''));
-  } catch {
-    return undefined;
+    return (await redisBenchmark(server.port, [...shape, 'XADD', 'bench:ceiling', '*', 'f', 'v'], 200_000))?.[0];
   } finally {
     await redis.del('bench:ceiling');
   }
@@ -174,8 +168,6 @@ interface ProducerJob {
   readonly total: number;
 }
 
-const wallMs = () => performance.timeOrigin + performance.now();
-
 async function startProducer(redis: Redis, job: ProducerJob): Promise<Float64Array> {
   const sha = (await redis.script('LOAD', XADD_AND_TIME)) as string;
   const paced: PacedProducerJob = { port: Number(new URL(job.url).port), sha, key: job.key, total: job.total, rate: RATE };
@@ -245,8 +237,7 @@ interface Percentiles {
 
 function percentiles(latencies: number[]): Percentiles {
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1)! };
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1)! };
 }
 
 interface Latency {
@@ -264,9 +255,15 @@ interface GcPauses {
 
 /** Every GC pause of this process's main thread (wall-clock start, duration), for the latency report. */
 const gcPauses: [number, number][] = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcPauses.push([performance.timeOrigin + entry.startTime, entry.duration]);
-}).observe({ entryTypes: ['gc'] });
+
+/** Records GC pauses into gcPauses: only a latency part needs them (measurePart). */
+function observeGcPauses(): PerformanceObserver {
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push([performance.timeOrigin + entry.startTime, entry.duration]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return observer;
+}
 
 function gcWithin(fromMs: number, toMs: number): GcPauses {
   const inside = gcPauses.filter(([at]) => at >= fromMs && at <= toMs).map(([, ms]) => ms);
@@ -344,11 +341,13 @@ function inFreshProcess(part: LatencyPart, url: string, run: number): Promise<La
 }
 
 async function measurePart(part: LatencyPart, url: string, run: number): Promise<void> {
+  const gc = observeGcPauses();
   const redis = new Redis(url);
   try {
     const result = part === 'latency' ? await latency(url, redis, run) : await floorLatency(url, redis, run);
     await new Promise<void>((resolve, reject) => process.send!(result, (error: Error | null) => (error ? reject(error) : resolve())));
   } finally {
+    gc.disconnect();
     redis.disconnect();
   }
 }

@@ -21,7 +21,7 @@ import { Catalog } from '../src/catalog/catalog.js';
 import { createDemoCatalog } from '../src/cli/demo-catalog.js';
 import { frameRowToJson } from '../src/model/frame-rows.js';
 import { isoToNs } from '../src/model/time.js';
-import { median } from './measure.js';
+import { median, percentile } from './measure.js';
 import { REPO_ROOT } from './repo-root.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -34,10 +34,6 @@ interface Load {
   readonly p50: number;
   readonly p99: number;
   readonly perSecond: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 /** Runs `call` from `clients` concurrent loops for `seconds`; latencies in ms. */

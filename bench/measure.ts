@@ -1,4 +1,4 @@
-/** Small helpers for benchmarks: medians, timing, RSS sampling, running the Python anchors. */
+/** Small helpers for benchmarks: medians, percentiles, timing, redis-benchmark, running the Python anchors. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,28 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile `p` (0..1] of ascending `sorted`. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Wall clock in ms since the epoch, sub-millisecond (comparable across threads and with Redis TIME). */
+export const wallMs = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Requests/s per test of `redis-benchmark -n requests ...args` against 127.0.0.1:`port`, or
+ * undefined when the tool is missing or fails.
+ */
+export async function redisBenchmark(port: number, args: readonly string[], requests = 100_000): Promise<number[] | undefined> {
+  try {
+    const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-q', '--csv', ...args]);
+    // CSV: a header, then "test","rps",... per test.
+    return stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]?.replace(/"/g, '')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `fn` `runs` times and returns the seconds of each run. */

@@ -15,6 +15,7 @@
  */
 import { connect } from 'node:net';
 import { encodePayload, quoteTick } from '../test/bridge/bus-payloads.js';
+import { wallMs } from './measure.js';
 
 /** XADD as the bus does it, returning Redis's TIME at the insertion in microseconds. */
 export const XADD_AND_TIME = "redis.call('XADD', KEYS[1], '*', unpack(ARGV)) local t = redis.call('TIME') return t[1] * 1000000 + t[2]";
@@ -28,8 +29,6 @@ export interface PacedProducerJob {
   /** Events per second. */
   readonly rate: number;
 }
-
-const wallMs = () => performance.timeOrigin + performance.now();
 
 /** Writes `job.total` entries at `job.rate`/s; returns each entry's insertion time (ms since the epoch), in stream order. */
 export async function producePaced(job: PacedProducerJob): Promise<Float64Array> {

@@ -7,21 +7,18 @@
  *
  *   node dist/bench/redis-coordination.js      (BENCH_RUNS runs of BENCH_SECONDS each, median)
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { LeaseCoordinator } from '../src/coordination/backfill-lease.js';
 import { LuaScript } from '../src/coordination/lua-script.js';
 import { closeCoordinatorRedis, createCoordinatorRedis } from '../src/coordination/redis-connection.js';
 import { SharedTokenBucket } from '../src/coordination/token-bucket.js';
 import { TAKE_TOKENS } from '../src/coordination/token-bucket-lua.js';
-import { type RedisServer, startRedis } from '../test/helpers/redis-server.js';
-import { median } from './measure.js';
+import { startRedis } from '../test/helpers/redis-server.js';
+import { median, redisBenchmark } from './measure.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 1);
 const IN_FLIGHT = [1, 64];
-const execFileAsync = promisify(execFile);
 
 /** Runs `op` from `inFlight` loops for SECONDS; returns operations per second (median of RUNS). */
 async function rate(inFlight: number, op: () => Promise<unknown>): Promise<number> {
@@ -43,17 +40,6 @@ async function rate(inFlight: number, op: () => Promise<unknown>): Promise<numbe
   return median(rates);
 }
 
-/** Requests/s per test of `redis-benchmark ...args` (50 clients), or undefined when the tool is missing. */
-async function redisBenchmark(server: RedisServer, args: string[]): Promise<number[] | undefined> {
-  try {
-    const { stdout } = await execFileAsync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(server.port), '-n', '100000', '-q', '--csv', ...args]);
-    // CSV: a header, then "test","rps",... per test.
-    return stdout.trim().split('\n').slice(1).map((line) => Number(line.split(',')[1]?.replace(/"/g, '')));
-  } catch {
-    return undefined;
-  }
-}
-
 const format = (perSecond: number) => `${(perSecond / 1000).toFixed(1)} k/s`;
 
 async function main(): Promise<void> {
@@ -62,9 +48,9 @@ async function main(): Promise<void> {
   const plain = new Redis(server.url);
   const redis = createCoordinatorRedis(server.url);
   try {
-    const tool = await redisBenchmark(server, ['-t', 'ping,set']);
+    const tool = await redisBenchmark(server.port, ['-t', 'ping,set']);
     await plain.script('LOAD', TAKE_TOKENS.source);
-    const script = await redisBenchmark(server, ['EVALSHA', TAKE_TOKENS.sha, '2', 'bench:rb', 'bench:rb:cooldown', '1e12', '1e12', '1']);
+    const script = await redisBenchmark(server.port, ['EVALSHA', TAKE_TOKENS.sha, '2', 'bench:rb', 'bench:rb:cooldown', '1e12', '1e12', '1']);
     if (tool && script) {
       // The script's own server-side ceiling: what no client could beat.
       console.log(`redis-benchmark (50 clients, C): PING ${format(tool[1] ?? 0)}, SET ${format(tool[2] ?? 0)}, take-tokens EVALSHA ${format(script[0] ?? 0)}`);

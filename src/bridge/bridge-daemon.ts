@@ -127,6 +127,8 @@ export class BridgeDaemon {
   private inFlight: Promise<void>[] = [];
   /** The next XREADGROUP, sent before the current batch is processed (see iterate). */
   private readAhead: Promise<RawEntry[]> | undefined;
+  /** A read-ahead dropped by failed(): it may still be served after the failure. */
+  private droppedRead: Promise<RawEntry[]> | undefined;
 
   constructor(
     settings: Partial<BridgeSettings> & { redisUrl: string },
@@ -200,6 +202,10 @@ export class BridgeDaemon {
       this.timers.scan = now + this.settings.scanIntervalMs;
     }
     if (!this.ownPendingRead) {
+      // Let a dropped read finish first: what it delivers is then re-read as our own pending
+      // entries here, instead of waiting for claimIdle (claimMinIdleMs).
+      await this.droppedRead?.catch(() => {});
+      this.droppedRead = undefined;
       await this.processOwnPending();
       this.ownPendingRead = true;
     }
@@ -357,7 +363,7 @@ export class BridgeDaemon {
           return { raw, item: baseItem(raw), meta: { kind: 'heartbeat', entryId: raw.id, source: raw.stream } };
         case 'raw': {
           const fields = ['source', raw.stream, 'id', raw.id, 'topic', entry.topic, 'type', routing.type || entry.declaredType, 'encoding', decoded.encoding, 'payload', entry.payloadBytes];
-          return { raw, item: { ...baseItem(raw), dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
+          return { raw, item: { source: raw.stream, id: raw.id, dest: this.keys.raw, fields }, meta: { kind: 'raw', entryId: raw.id, source: raw.stream } };
         }
         case 'domain': {
           const { record } = routing;
@@ -370,7 +376,7 @@ export class BridgeDaemon {
       // Keep the entry's own fields (payload bytes untouched) so it can be inspected or replayed.
       const fields: (string | Buffer)[] = ['source', raw.stream, 'id', raw.id, 'reason', reason];
       for (let i = 0; i + 1 < raw.fields.length; i += 2) fields.push(`entry.${raw.fields[i]!.toString('latin1')}`, raw.fields[i + 1]!);
-      return { raw, item: { ...baseItem(raw), dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
+      return { raw, item: { source: raw.stream, id: raw.id, dest: this.keys.dead, fields }, meta: { kind: 'dead', entryId: raw.id, source: raw.stream } };
     }
   }
 
@@ -418,7 +424,10 @@ export class BridgeDaemon {
     // Batches sent before the failure may or may not have run: their entries are either acked
     // or still pending for us, so read our own pending entries again once Redis is back.
     this.inFlight = [];
-    this.readAhead = undefined; // what it delivered is pending for us: re-read below
+    // What the read-ahead delivered is pending for us: re-read once it settled (iterate). Kept
+    // when none is set, in case an earlier one was not awaited yet.
+    this.droppedRead = this.readAhead ?? this.droppedRead;
+    this.readAhead = undefined;
     this.ownPendingRead = false;
     const message = redact(error instanceof Error ? error.message : String(error), this.settings.redisUrl);
     if (/NOGROUP/.test(message)) {
@@ -453,7 +462,7 @@ export class BridgeDaemon {
   }
 }
 
-/** An item that only acknowledges `raw` (until a destination and fields are added). */
+/** An item that only acknowledges `raw` (heartbeats). */
 function baseItem(raw: RawEntry): PublishItem {
   return { source: raw.stream, id: raw.id };
 }

@@ -109,7 +109,7 @@ export async function getFlags(client: Redis, keys: BridgeKeys): Promise<FlagVal
   });
 }
 
-export type AuditEntry = StreamEntry;
+type AuditEntry = StreamEntry;
 
 /** The last `count` entries of a stream (audit:flags, nautilus:mode:acks), oldest first. */
 export async function lastEntries(client: Redis, stream: string, count: number): Promise<AuditEntry[]> {

@@ -49,6 +49,8 @@ export function redisUrlFlag(value: string | undefined): string {
   return url;
 }
 
+const MAX_DURATION_MS = 24 * 86_400_000;
+
 const DURATION: DurationGrammar = { units: ['ms', 's', 'm', 'h', 'd'], bareUnit: 'ms' };
 
 /** Parses `250ms`, `30s`, `5m`, `24h`, `7d`, or plain milliseconds, into milliseconds. */
@@ -105,6 +107,8 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
   });
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { min: 0, max: 65_535 });
   const durationMs = msFlag('duration', values.duration);
+  // setTimeout takes at most 2^31-1 ms (~24.8 days); Node runs a longer one after 1 ms.
+  if (durationMs !== undefined && durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be at most 24d, was "${values.duration}"`);
 
   const daemon = new BridgeDaemon(settings);
   // Handlers go in before anything is printed: whoever waits for a line may signal at once.

@@ -22,4 +22,12 @@ describe('seamless bridge: bad flags', () => {
       assert.equal(result.out, '');
     });
   }
+
+  it('a --duration longer than a timer can wait: exit 2 and the bound', async () => {
+    // Without the check Node clamps the timer to 1 ms and the bridge stops at once.
+    const result = await run('bridge', '--redis', 'redis://127.0.0.1:1', '--duration', '25d');
+    assert.equal(result.code, 2, result.err);
+    assert.match(result.err, /--duration must be at most 24d, was "25d"/);
+    assert.equal(result.out, '');
+  });
 });

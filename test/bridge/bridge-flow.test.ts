@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import * as bus from './bus-payloads.js';
-import { client, drained, readStream, startBridge, waitFor } from './harness.js';
+import { client, drained, groupInfo, readStream, startBridge, waitFor } from './harness.js';
 
 let server: RedisServer;
 let redis: Redis;
@@ -142,6 +142,20 @@ describe('bridge: every event type, both encodings, both layouts', () => {
   }
 });
 
+/** A BatchPublisher for consumer 'c1' of group 'g', and `count` entries pending for it on a source stream of `prefix`. */
+async function directPublisher(prefix: string, count: number) {
+  const { BatchPublisher } = await import('../../src/bridge/publisher.js');
+  const { BridgeKeys } = await import('../../src/bridge/keys.js');
+  const keys = new BridgeKeys(prefix);
+  const source = `trader-${prefix}stream:data.quotes.SIM.X`;
+  await redis.xgroup('CREATE', source, 'g', '0', 'MKSTREAM');
+  for (let i = 0; i < count; i++) await redis.xadd(source, '*', 'topic', 'x', 'payload', String(i));
+  await redis.xreadgroup('GROUP', 'g', 'c1', 'COUNT', count, 'STREAMS', source, '>');
+  const ids = (await redis.xrange(source, '-', '+')).map(([id]) => id);
+  const publisher = new BatchPublisher(redis, keys, { group: 'g', consumer: 'c1', maxLen: 0, maxAgeMs: 0, seenTtlSeconds: 60, fillsTrimmedByArchiver: false });
+  return { publisher, keys, source, ids };
+}
+
 describe('bridge: idempotency', () => {
   it('re-delivering the same entries (group rewound, fill re-sent) publishes each fill and order event once', async () => {
     const trader = 'T-idem';
@@ -169,16 +183,8 @@ describe('bridge: idempotency', () => {
   });
 
   it('an entry that is no longer pending for this consumer is not published again', async () => {
-    const { BatchPublisher } = await import('../../src/bridge/publisher.js');
-    const { BridgeKeys } = await import('../../src/bridge/keys.js');
-    const keys = new BridgeKeys('T-pub:');
-    const source = 'trader-T-pub:stream:data.quotes.SIM.X';
-    await redis.xgroup('CREATE', source, 'g', '0', 'MKSTREAM');
-    await redis.xadd(source, '*', 'topic', 'x', 'payload', 'y');
-    await redis.xreadgroup('GROUP', 'g', 'c1', 'COUNT', 10, 'STREAMS', source, '>');
-    const id = (await redis.xrange(source, "-", "+"))[0]![0];
-    const publisher = new BatchPublisher(redis, keys, { group: 'g', consumer: 'c1', maxLen: 0, maxAgeMs: 0, seenTtlSeconds: 60, fillsTrimmedByArchiver: false });
-    const item = { source, id, dest: 'T-pub:out', fields: ['a', '1'] };
+    const { publisher, source, ids: [id] } = await directPublisher('T-pub:', 1);
+    const item = { source, id: id!, dest: 'T-pub:out', fields: ['a', '1'] };
     assert.equal(await publisher.publish([item]), 'P');
     assert.equal(await publisher.publish([item]), 'N', 'already acknowledged: nothing happens');
     // Claimed by another consumer meanwhile: the first one must not publish it.
@@ -188,6 +194,33 @@ describe('bridge: idempotency', () => {
     await redis.xclaim(source, 'g', 'c2', 0, id2);
     assert.equal(await publisher.publish([{ ...item, id: id2 }]), 'N');
     assert.equal(await redis.xlen('T-pub:out'), 1);
+  });
+
+  it('an XADD that fails dead-letters that entry with its fields, forgets its event id, and publishes the rest of the batch', async () => {
+    const { publisher, keys, source, ids } = await directPublisher('T-pubE:', 3);
+    await redis.set('T-pubE:bad', 'x'); // a string key: XADD to it fails with WRONGTYPE
+    const statuses = await publisher.publish([
+      { source, id: ids[0]!, dest: 'T-pubE:out', fields: ['x', '1'] },
+      { source, id: ids[1]!, dest: 'T-pubE:bad', eventId: 'e1', fields: ['a', '1'] },
+      { source, id: ids[2]!, dest: 'T-pubE:out', fields: ['b', '2', 'c', '3'] },
+    ]);
+    assert.equal(statuses, 'PEP');
+    const dead = await readStream(redis, keys.dead);
+    assert.equal(dead.length, 1);
+    const { reason, ...letter } = dead[0]!.fields;
+    assert.match(reason!, /publishing to T-pubE:bad failed: WRONGTYPE/);
+    assert.deepEqual(letter, { source, id: ids[1], a: '1' }, "the entry's own fields follow the reason");
+    assert.equal(await redis.exists(keys.seen('e1')), 0, 'a later delivery of e1 may publish it');
+    assert.deepEqual((await readStream(redis, 'T-pubE:out')).map((e) => e.fields), [{ x: '1' }, { b: '2', c: '3' }]);
+  });
+
+  it('fields given as a record publish the same entry as the flat array', async () => {
+    const { publisher, source, ids } = await directPublisher('T-pubR:', 2);
+    const flat = ['a', '1', 'é', 'ü', 'e', ''];
+    assert.equal(await publisher.publish([{ source, id: ids[0]!, dest: 'T-pubR:record', fields: { a: '1', é: 'ü', e: '' } }, { source, id: ids[1]!, dest: 'T-pubR:flat', fields: flat }]), 'PP');
+    const [record, array] = [await redis.xrange('T-pubR:record', '-', '+'), await redis.xrange('T-pubR:flat', '-', '+')];
+    assert.deepEqual(record.map(([, f]) => f), [flat]);
+    assert.deepEqual(array.map(([, f]) => f), [flat]);
   });
 });
 
@@ -360,7 +393,7 @@ describe('bridge: stopping while entries stream in', () => {
       await pipeline.exec();
     };
     // Keep entries arriving while the bridge stops, so a read is always outstanding.
-    await waitFor('the group', async () => ((await redis.xinfo('GROUPS', key).catch(() => [])) as unknown[]).length > 0);
+    await waitFor('the group', async () => (await groupInfo(redis, key, GROUP)) !== undefined);
     for (let i = 0; i < 20; i++) await writeSome(25);
     await waitFor('the bridge to be publishing', async () => (await redis.xlen('stop:market.raw.SIM.EUR/USD')) >= 100);
     const stopping = bridge.stop();
@@ -369,8 +402,7 @@ describe('bridge: stopping while entries stream in', () => {
 
     const [pending] = (await redis.xpending(key, GROUP)) as [number];
     assert.equal(pending, 0, 'nothing the bridge read is left pending');
-    const groups = (await redis.xinfo('GROUPS', key)) as unknown[][];
-    const group = groups.map((g) => Object.fromEntries(Array.from({ length: g.length / 2 }, (_, i) => [String(g[2 * i]), g[2 * i + 1]]))).find((g) => g['name'] === GROUP)!;
+    const group = (await groupInfo(redis, key, GROUP))!;
     const delivered = (await redis.xrange(key, '-', String(group['last-delivered-id']))).length;
     const published = await readStream(redis, 'stop:market.raw.SIM.EUR/USD');
     assert.ok(delivered >= 100, `the bridge was reading when it stopped (${delivered} entries delivered)`);

@@ -41,8 +41,7 @@ export { waitFor } from '../helpers/wait-for.js';
 /** Waits until the group has no pending entries and nothing is left to deliver on `keys`. */
 export async function drained(client: Redis, group: string, keys: readonly string[]): Promise<boolean> {
   for (const key of keys) {
-    const groups = (await client.xinfo('GROUPS', key).catch(() => [])) as unknown[][];
-    const info = groups.map((g) => Object.fromEntries(chunk(g))).find((g) => g['name'] === group);
+    const info = await groupInfo(client, key, group);
     if (!info) return false;
     const length = await client.xlen(key);
     if (Number(info['pending']) !== 0) return false;
@@ -50,6 +49,12 @@ export async function drained(client: Redis, group: string, keys: readonly strin
     if (length > 0 && info['last-delivered-id'] !== last) return false;
   }
   return true;
+}
+
+/** XINFO GROUPS of `key` for `group` as a record (pending, last-delivered-id, …); undefined when there is none. */
+export async function groupInfo(client: Redis, key: string, group: string): Promise<Record<string, unknown> | undefined> {
+  const groups = (await client.xinfo('GROUPS', key).catch(() => [])) as unknown[][];
+  return groups.map((g) => Object.fromEntries(chunk(g))).find((g) => g['name'] === group);
 }
 
 function chunk(list: unknown[]): [string, unknown][] {

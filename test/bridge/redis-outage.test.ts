@@ -67,3 +67,37 @@ for (const appendonly of [true, false]) {
     });
   });
 }
+
+describe('redis outage (publish connection only)', () => {
+  it('entries a dropped read-ahead delivered are published at once, not after the claim threshold', { timeout: 30_000 }, async () => {
+    const server = await startRedis();
+    // A long block keeps the read-ahead waiting on the reader connection while the publish
+    // connection fails; flags are read every iteration so that failure surfaces right away.
+    const bridge = startBridge({ redisUrl: server.url, blockMs: 3000, flagsIntervalMs: 0 });
+    const redis = client(server.url);
+    try {
+      await writeFills(server, 0, 1);
+      await waitFor('the first fill', async () => (await publishedFills(server)).length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the read-ahead is blocking now
+      await redis.call('CLIENT', 'KILL', 'ID', String(await publishClientId(redis)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await writeFills(server, 1, 2); // served by the blocking read; its publish fails
+      await waitFor('the fill after the failure', async () => (await publishedFills(server)).length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writeFills(server, 2, 3); // served by the read dropped after the failure
+      await waitFor('the fill delivered to the dropped read', async () => (await publishedFills(server)).length === 3, 5000);
+      assert.ok((await bridge.daemon.metrics.count('nautilus_bridge_redis_errors')) >= 1, 'the publish connection did fail');
+    } finally {
+      redis.disconnect();
+      await bridge.stop();
+      await server.stop();
+    }
+  });
+});
+
+async function publishClientId(redis: ReturnType<typeof client>): Promise<number> {
+  const list = (await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string;
+  const line = list.split('\n').find((l) => / name=seamless-bridge /.test(l));
+  assert.ok(line, 'the publish connection is listed');
+  return Number(/\bid=(\d+)/.exec(line)![1]);
+}
