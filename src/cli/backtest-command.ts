@@ -21,6 +21,7 @@ import { RunStore, checkId, defaultStateDir } from '../nodes/run-store.js';
 import { NodeSupervisor } from '../nodes/supervisor.js';
 import { UsageError, type VerbValues, catalogPath, intFlag, parseVerbArgs, positional } from './args.js';
 import { type Output, printTable } from './output.js';
+import { StopSignals } from './stop-signals.js';
 
 export const BACKTEST_USAGE = `backtest verbs (records and results under --state DIR, default $SEAMLESS_STATE_DIR or <catalog>/.seamless):
   backtest run <config> [--catalog PATH] [--name N] [--json]
@@ -79,7 +80,7 @@ async function configArg(positionals: string[]) {
 }
 
 /**
- * Opens supervisor + service; Ctrl-C and the end of the command stop the nodes this command
+ * Opens supervisor + service; Ctrl-C (or SIGTERM) and the end of the command stop the nodes this command
  * started. The supervisor also re-attaches the nodes a gateway on the same state folder runs:
  * those are left running.
  */
@@ -93,13 +94,13 @@ async function openService(values: Values, stateDir: string) {
     await supervisor.close();
     throw error;
   }
-  const onSignal = (): void => {
+  const stop = new StopSignals();
+  stop.signal.addEventListener('abort', () => {
     process.stderr.write('seamless: stopping nodes (Ctrl-C again kills)\n');
     for (const id of supervisor.spawnedLive()) void supervisor.stop(id).catch(() => {});
-  };
-  process.once('SIGINT', onSignal);
+  }, { once: true });
   const close = async (): Promise<void> => {
-    process.off('SIGINT', onSignal);
+    stop.dispose();
     await supervisor.close({ stopNodes: 'spawned' });
   };
   return { supervisor, service, close };

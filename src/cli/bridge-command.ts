@@ -15,6 +15,7 @@ import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../c
 import { type DurationGrammar, NS_PER_MS } from '../model/time.js';
 import { UsageError, choiceFlag, durationFlag, intFlag, parseVerbArgs } from './args.js';
 import { type Output, printTable } from './output.js';
+import { StopSignals } from './stop-signals.js';
 
 export const BRIDGE_USAGE = `bridge (NautilusTrader message bus on Redis → domain streams; docs/bridge.md):
   seamless bridge --redis URL [--streams KEY|PATTERN ...] [--metrics-port N]
@@ -111,12 +112,9 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
   if (durationMs !== undefined && durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be at most 24d, was "${values.duration}"`);
 
   const daemon = new BridgeDaemon(settings);
-  // Handlers go in before anything is printed: whoever waits for a line may signal at once.
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const timer = durationMs === undefined ? undefined : setTimeout(onSignal, durationMs);
+  // Before anything is printed (see StopSignals).
+  const stop = new StopSignals();
+  const timer = durationMs === undefined ? undefined : setTimeout(() => stop.stop('duration reached'), durationMs);
   let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     if (metricsPort !== undefined) {
@@ -126,8 +124,7 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     await daemon.run(stop.signal);
   } finally {
     if (timer) clearTimeout(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await server?.close();
     await daemon.close();
   }
