@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { replaceFile, writeSynced } from '../seamless/durable-write.js';
+import { readTextIfExists, replaceFile, writeSynced } from '../seamless/durable-write.js';
 import { NodeError } from './errors.js';
 import { type NodeRecord, nodeRecordSchema } from './node-record.js';
 
@@ -133,13 +133,8 @@ export class RunStore {
    */
   async loadGrid(id: string): Promise<unknown | undefined> {
     const path = this.gridPath(id);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readTextIfExists(path);
+    if (text === undefined) return undefined;
     try {
       return JSON.parse(text);
     } catch (error) {

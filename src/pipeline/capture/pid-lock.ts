@@ -11,7 +11,8 @@
  * - release removes the lock only while it still holds this process's pid.
  */
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, rename, rm, writeFile } from 'node:fs/promises';
+import { readTextIfExists } from '../../seamless/durable-write.js';
 import { CaptureError } from './errors.js';
 
 /** Takes the lock at `path` (its folder must exist); returns the release function. */
@@ -63,19 +64,14 @@ async function linkIfAbsent(from: string, to: string): Promise<boolean> {
 }
 
 async function releaseIfMine(path: string, mine: string): Promise<void> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const text = await readTextIfExists(path);
   if (text === mine) await rm(path, { force: true });
 }
 
 /** The pid in a lock file, undefined when it is gone; content that is no pid reads as 0 (stale). */
 async function pidIn(path: string): Promise<number | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   const pid = Number(text.trim());
   return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
 }
