@@ -1,0 +1,104 @@
+/**
+ * Runs the WebAssembly row-group walker (built from `wasm/footer-walk.ts` into
+ * `footer-walk.wasm` beside this module) on a footer. A fast path for cold processes: when
+ * the module is missing or the walker gives up, callers use the JavaScript walker, which
+ * decides every footer the same way (see the walker's file comment).
+ */
+import { readFileSync } from 'node:fs';
+
+/** What the walk found, in the layout of footer-read's FooterIndex. */
+export interface WalkedRowGroups {
+  /** Offset in the footer just after the row group list. */
+  readonly end: number;
+  /** Column chunks noted (the arrays hold `capacity`). */
+  readonly used: number;
+  readonly chunkAt: Uint32Array;
+  readonly statisticsAt: Uint32Array;
+  /** Per chunk: 8-byte min and max as [minLow, minHigh, maxLow, maxHigh]. */
+  readonly statisticsWords: Uint32Array;
+  /** Per chunk: 1 when both min and max are 8 bytes. */
+  readonly statisticsPresent: Uint8Array;
+  readonly groupFirst: Uint32Array;
+  readonly groupColumns: Uint32Array;
+  readonly numRows: Float64Array;
+  readonly totalByteSize: Float64Array;
+}
+
+/** The little of WebAssembly used here (the project's `lib` has no WebAssembly types). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+interface WalkerExports {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  walkRowGroups(
+    base: number, end: number, at: number, count: number, capacity: number,
+    chunkAt: number, statsAt: number, statWords: number, statPresent: number,
+    groupFirst: number, groupColumns: number, numRows: number, totalByteSize: number,
+  ): number;
+}
+
+/** Footers above this stay with JavaScript, so the module's memory stays small. */
+const MAX_FOOTER = 64 << 20;
+const PAGE = 64 * 1024;
+
+/** undefined: not loaded yet; null: not available (walks fall back to JavaScript). */
+let walker: WalkerExports | null | undefined;
+
+function loadWalker(): WalkerExports | null {
+  if (walker === undefined) {
+    try {
+      const bytes = readFileSync(new URL('./footer-walk.wasm', import.meta.url));
+      walker = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as WalkerExports;
+    } catch {
+      walker = null;
+    }
+  }
+  return walker;
+}
+
+/** True when the WebAssembly walker is built and loads (the tests check the built tree has it). */
+export function footerWalkerAvailable(): boolean {
+  return loadWalker() !== null;
+}
+
+/**
+ * Walks `count` row groups of `footer` starting at `at`, with room for `capacity` column
+ * chunks; returns undefined when the walker is unavailable or gives up.
+ */
+export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number, capacity: number): WalkedRowGroups | undefined {
+  const w = footer.length <= MAX_FOOTER ? loadWalker() : null;
+  if (!w) return undefined;
+  // Layout: footer at 0, then the outputs, each 16-byte aligned.
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const chunkAt = align(footer.length);
+  const statsAt = chunkAt + align(capacity * 4);
+  const statWords = statsAt + align(capacity * 4);
+  const statPresent = statWords + capacity * 16;
+  const groupFirst = statPresent + align(capacity);
+  const groupColumns = groupFirst + align(count * 4);
+  const numRows = groupColumns + align(count * 4);
+  const totalByteSize = numRows + count * 8;
+  const needed = totalByteSize + count * 8;
+  const have = w.memory.buffer.byteLength;
+  if (needed > have) w.memory.grow(Math.ceil((needed - have) / PAGE));
+  new Uint8Array(w.memory.buffer, 0, footer.length).set(footer);
+  const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize);
+  if (end < 0) return undefined;
+  const memory = w.memory.buffer;
+  const firsts = new Uint32Array(memory, groupFirst, count).slice();
+  const columns = new Uint32Array(memory, groupColumns, count).slice();
+  return {
+    end,
+    used: count === 0 ? 0 : firsts[count - 1]! + columns[count - 1]!,
+    chunkAt: new Uint32Array(memory, chunkAt, capacity).slice(),
+    statisticsAt: new Uint32Array(memory, statsAt, capacity).slice(),
+    statisticsWords: new Uint32Array(memory, statWords, capacity * 4).slice(),
+    statisticsPresent: new Uint8Array(memory, statPresent, capacity).slice(),
+    groupFirst: firsts,
+    groupColumns: columns,
+    numRows: new Float64Array(memory, numRows, count).slice(),
+    totalByteSize: new Float64Array(memory, totalByteSize, count).slice(),
+  };
+}
