@@ -19,7 +19,7 @@ import type { ColumnValues } from './parquet/column-read.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
 import { requiredMetadataKeys } from './schemas.js';
-import { type TsWindow, rangeMissesWindow } from './ts-window.js';
+import { type TsWindow, rangeInsideWindow, rangeMissesWindow } from './ts-window.js';
 
 type ColumnDecoder = (values: ColumnValues, rows: number) => unknown;
 
@@ -90,12 +90,25 @@ export function rowGroupTsRange(file: ParquetFile, plan: FileDecoding, index: nu
   return { min: readU64(stats.min), max: readU64(stats.max) };
 }
 
-/** For row groups `[from, to)`: 1 where its `ts_init` statistics show it has no row inside the window. */
-export function rowGroupsMissingWindow(file: ParquetFile, plan: FileDecoding, window: TsWindow, from: number, to: number): Uint8Array {
+/** Where a row group stands against a window, by its `ts_init` statistics. */
+export const enum WindowFit {
+  /** Some rows may be inside (or there are no statistics): decode and trim. */
+  Overlaps = 0,
+  /** No row is inside: skip it unread. */
+  Misses = 1,
+  /** Every row is inside: no trimming needed. */
+  Inside = 2,
+}
+
+/** For row groups `[from, to)`: how each fits the window (see WindowFit). */
+export function rowGroupsAgainstWindow(file: ParquetFile, plan: FileDecoding, window: TsWindow, from: number, to: number): Uint8Array {
   const { words, present } = file.statisticsWords(plan.tsInitColumn, from, to);
-  const misses = new Uint8Array(present.length);
-  for (let g = 0; g < present.length; g++) misses[g] = present[g] && rangeMissesWindow(window, words, g * 4) ? 1 : 0;
-  return misses;
+  const fits = new Uint8Array(present.length);
+  for (let g = 0; g < present.length; g++) {
+    if (!present[g]) continue;
+    fits[g] = rangeMissesWindow(window, words, g * 4) ? WindowFit.Misses : rangeInsideWindow(window, words, g * 4) ? WindowFit.Inside : WindowFit.Overlaps;
+  }
+  return fits;
 }
 
 /** Little-endian u64 from 8 bytes, without a DataView per call (thousands of row groups). */

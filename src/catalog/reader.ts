@@ -13,7 +13,7 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import { type Frame, type MarketDataType, allocFrame, copyRows, sliceFrame, tsInitOf } from '../model/frames.js';
 import { type MarketDataDescriptor, resolveDataType } from './data-types.js';
 import { CatalogError } from './errors.js';
-import { type FileDecoding, decodeRowGroup, planFileDecoding, rowGroupsMissingWindow } from './frame-decode.js';
+import { type FileDecoding, WindowFit, decodeRowGroup, planFileDecoding, rowGroupsAgainstWindow } from './frame-decode.js';
 import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
@@ -74,7 +74,7 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
   const file = await openCatalogFile(path);
   try {
     const plan = await planFileDecoding(file, type, options.width);
-    const { groups, loading } = selectRowGroups(file, plan, options);
+    const { groups, inside, loading } = selectRowGroups(file, plan, options);
     await loading;
     await file.prefetch(groups); // no I/O when `loading` already covered them
     let next = groups.length > 0 ? decode(file, plan, groups[0]!) : undefined;
@@ -83,7 +83,7 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
       next = i + 1 < groups.length ? decode(file, plan, groups[i + 1]!) : undefined;
       // Avoid an unhandled rejection if the consumer stops before awaiting `next`.
       next?.catch(() => {});
-      const trimmed = trimToWindow(current, options);
+      const trimmed = inside.has(groups[i]!) ? current : trimToWindow(current, options);
       if (trimmed.length > 0) yield trimmed;
     }
   } finally {
@@ -100,29 +100,34 @@ function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<
 }
 
 /**
- * Returns the row groups whose `ts_init` statistics meet the window. A window's groups are
- * usually one run in the middle of a day file: statistics are checked a block of row groups
- * at a time, and as soon as that run ends its bytes start loading (`loading`) while the
- * remaining blocks are checked.
+ * Returns the row groups whose `ts_init` statistics meet the window, and those of them that
+ * lie wholly inside it (their rows need no trimming). A window's groups are usually one run
+ * in the middle of a day file: statistics are checked a block of row groups at a time, and
+ * as soon as that run ends its bytes start loading (`loading`) while the remaining blocks
+ * are checked.
  */
-function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): { groups: number[]; loading?: Promise<void> } {
+function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): { groups: number[]; inside: Set<number>; loading?: Promise<void> } {
   const window = start === undefined && end === undefined ? undefined : tsWindow(start, end);
   const count = file.meta.rowGroups.length;
   const groups: number[] = [];
+  const inside = new Set<number>();
   let loading: Promise<void> | undefined;
   for (let from = 0; from < count; from += PRUNE_BLOCK) {
     const to = Math.min(count, from + PRUNE_BLOCK);
-    const misses = window ? rowGroupsMissingWindow(file, plan, window, from, to) : undefined;
+    const fits = window ? rowGroupsAgainstWindow(file, plan, window, from, to) : undefined;
     for (let i = from; i < to; i++) {
       if (file.meta.rowGroups[i]!.numRows === 0) continue;
-      if (!misses?.[i - from]) groups.push(i);
-      else if (!loading && groups.length > 0) {
+      const fit = fits?.[i - from] ?? WindowFit.Overlaps;
+      if (fit !== WindowFit.Misses) {
+        groups.push(i);
+        if (fit === WindowFit.Inside) inside.add(i);
+      } else if (!loading && groups.length > 0) {
         loading = file.prefetch(groups.slice());
         loading.catch(() => {}); // awaited by the caller, unless a later block throws first
       }
     }
   }
-  return loading ? { groups, loading } : { groups };
+  return loading ? { groups, inside, loading } : { groups, inside };
 }
 
 /** Row groups whose statistics are checked at a time (see selectRowGroups). */

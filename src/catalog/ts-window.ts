@@ -46,3 +46,12 @@ export function rangeMissesWindow(w: TsWindow, words: Uint32Array, at: number): 
   const minAtOrAfterEnd = minHigh > w.endHigh || (minHigh === w.endHigh && words[at]! >= w.endLow);
   return maxBeforeStart || minAtOrAfterEnd;
 }
+
+/** True when every u64 in `[min, max]` (words as in rangeMissesWindow) is inside the window. */
+export function rangeInsideWindow(w: TsWindow, words: Uint32Array, at: number): boolean {
+  const minHigh = words[at + 1]!;
+  const maxHigh = words[at + 3]!;
+  const minAtOrAfterStart = minHigh > w.startHigh || (minHigh === w.startHigh && words[at]! >= w.startLow);
+  const maxBeforeEnd = maxHigh < w.endHigh || (maxHigh === w.endHigh && words[at + 2]! < w.endLow);
+  return minAtOrAfterStart && maxBeforeEnd;
+}
