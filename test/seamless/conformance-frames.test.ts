@@ -88,6 +88,15 @@ describe('conformance over frames', () => {
     assert.equal(proof.verdict(clean, 0.1), 'clean');
   });
 
+  it('time going backwards at the seam of two frames is seen', () => {
+    const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000_000n, width: 16 });
+    damage(frame, 50, 'backwards');
+    const frames = split(frame, [50]);
+    const proof = streamed(frames);
+    assert.equal(proof.verdict(frames, 0.1), 'doubtful');
+    assert.equal(checkConformanceFrames(series, frames, {}, {}, proof).report.rules['quote_order']?.count, 1);
+  });
+
   // Tiny 128-bit prices (1e-5 at scale 1e16 is 2^36.5 raw) put the spread in the low words.
   it('a wide spread between tiny 16-byte prices is not proven clean', () => {
     const frame = rawQuotes(16, [[200n << 32n, (222n << 32n) - 1n]]);
