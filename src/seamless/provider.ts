@@ -10,7 +10,7 @@
  * - SEAMLESS: AUTO_BACKFILL plus the rows of the live tail after what history holds.
  */
 import type { CoverageLedger } from './coverage-ledger.js';
-import { type ConformanceReport, checkConformanceFrames } from './conformance/index.js';
+import { type ConformanceReport, DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformanceFrames } from './conformance/index.js';
 import type { BackfillCoordinator } from './backfill-coordinator.js';
 import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
@@ -226,10 +226,14 @@ export class SeamlessProvider {
     const { covered, answered, fill, pending } = ensured;
     let downgrade = ensured.downgrade;
 
-    const stored = window ? await sla.measure('storage', () => this.readStored(series, window)) : [];
+    const withLive = strategy === 'SEAMLESS' && this.live !== undefined;
+    // Quotes are proven clean frame by frame as they arrive; live rows would be merged in
+    // afterwards, so then the merged frame is checked instead.
+    const proof = series.dataType === 'quote_tick' && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO) : undefined;
+    const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
-    if (strategy === 'SEAMLESS' && this.live && window) {
+    if (withLive && window) {
       // The tail may fill what storage lacks, including ranges the venue has not published yet.
       const tailPart = missingRanges(covered, window);
       const tail = this.tailFor(series);
@@ -241,7 +245,7 @@ export class SeamlessProvider {
 
     // Live rows may fill holes anywhere, so they are merged in ts order with the stored ones.
     const merged = live ? joinFrames([...stored, live]) : undefined;
-    const checked = checkConformanceFrames(series, merged ? [sortByTs(merged)] : stored, this.config.conformance);
+    const checked = checkConformanceFrames(series, merged ? [sortByTs(merged)] : stored, this.config.conformance, {}, proof);
     this.metrics.conformance(series.nodeId, checked.report);
     if (checked.report.blocked) {
       throw new SeamlessError('SEAMLESS_CONFORMANCE_BLOCKED', `${series.nodeId} ${formatRange(range)}: ${describeBlocked(checked.report)}; the rules are set to block — fix the data or set them to warn/drop`, { report: checked.report });
@@ -318,14 +322,18 @@ export class SeamlessProvider {
     return { covered, answered, missing, fill, pending, downgrade };
   }
 
-  /** Stored rows of a window, frame by frame as the source decodes them. */
-  private async readStored(series: Series, window: TimeRange): Promise<SeriesFrame[]> {
+  /** Stored rows of a window, frame by frame as the source decodes them, each shown to `proof`. */
+  private async readStored(series: Series, window: TimeRange, proof?: StreamProof): Promise<SeriesFrame[]> {
     if (!this.storage.stream) {
       const frame = await this.storage.fetch(series, window);
+      if (frame) proof?.add(frame);
       return frame ? [frame] : [];
     }
     const frames: SeriesFrame[] = [];
-    for await (const frame of this.storage.stream(series, window)) frames.push(frame);
+    for await (const frame of this.storage.stream(series, window)) {
+      proof?.add(frame);
+      frames.push(frame);
+    }
     return frames;
   }
 

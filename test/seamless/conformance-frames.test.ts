@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PRICE_UNDEF } from '../../src/model/fixed-point.js';
-import { type Frame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
+import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
+import { type Frame, allocFrame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
-import { checkConformance, checkConformanceFrames } from '../../src/seamless/conformance/index.js';
+import { StreamProof, checkConformance, checkConformanceFrames } from '../../src/seamless/conformance/index.js';
+import { quotesCertainlyClean } from '../../src/seamless/conformance/quote-fast-path.js';
 import { joinFrames } from '../../src/seamless/frame-select.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 
@@ -60,11 +61,117 @@ describe('conformance over frames', () => {
           damage(frame, row, defect);
         }
         const config = { quote_crossed: action, quote_size: action, quote_spread: action, quote_order: action, quote_non_finite: action };
-        const ours = checkConformanceFrames(series, split(frame, cuts), config);
+        const frames = split(frame, cuts);
         const engine = checkConformance(series, frame, config);
+        const ours = checkConformanceFrames(series, frames, config);
         assert.deepEqual(ours.report, engine.report);
         assert.deepEqual(joinFrames(ours.frames), engine.frame);
+        // The same frames proven one by one as they stream in.
+        const proven = checkConformanceFrames(series, frames, config, {}, streamed(frames));
+        assert.deepEqual(proven.report, engine.report);
+        assert.deepEqual(joinFrames(proven.frames), engine.frame);
       },
     ), { numRuns: 200 });
   });
+
+  it('a proof of other frames is not taken for these', () => {
+    const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000n, width: 16 });
+    const clean = split(frame, [50]);
+    const proof = streamed(clean);
+    const copies = clean.map((f) => sliceFrame(f, 0, f.length));
+    damage(copies[0]!, 10, 'crossed');
+    const result = checkConformanceFrames(series, copies, {}, {}, proof);
+    assert.equal(result.report.rules['quote_crossed']?.count, 1);
+    assert.equal(proof.verdict(copies, 0.1), undefined);
+    assert.equal(proof.verdict(clean, 0.2), undefined);
+    assert.equal(proof.verdict(clean.slice(1), 0.1), undefined);
+    assert.equal(proof.verdict(clean, 0.1), 'clean');
+  });
+
+  it('time going backwards at the seam of two frames is seen', () => {
+    const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000_000n, width: 16 });
+    damage(frame, 50, 'backwards');
+    const frames = split(frame, [50]);
+    const proof = streamed(frames);
+    assert.equal(proof.verdict(frames, 0.1), 'doubtful');
+    assert.equal(checkConformanceFrames(series, frames, {}, {}, proof).report.rules['quote_order']?.count, 1);
+  });
+
+  // Tiny 128-bit prices (1e-5 at scale 1e16 is 2^36.5 raw) put the spread in the low words.
+  it('a wide spread between tiny 16-byte prices is not proven clean', () => {
+    const frame = rawQuotes(16, [[200n << 32n, (222n << 32n) - 1n]]);
+    assert.equal(quotesCertainlyClean([frame], 0.1), false);
+    assert.equal(checkConformanceFrames(series, [frame]).report.rules['quote_spread']?.count, 1);
+  });
+
+  it('on arbitrary raws, "certainly clean" means the engine flags nothing', () => {
+    let clean = 0;
+    fc.assert(fc.property(fc.constantFrom(8 as const, 16 as const).chain((width) => fc.tuple(fc.constant(width), fc.array(quoteRow(width), { minLength: 1, maxLength: 4 }))), ([width, rows]) => {
+      const bits = width === 8 ? 64n : 128n;
+      const wrap = (raw: bigint) => BigInt.asIntN(Number(bits), raw);
+      const frame = rawQuotes(width, rows.map(([bid, ask, bidSize, askSize, back]) => [wrap(bid), wrap(ask), BigInt.asUintN(Number(bits), bidSize), BigInt.asUintN(Number(bits), askSize), back]));
+      if (!quotesCertainlyClean([frame], 0.1)) return;
+      clean++;
+      const report = checkConformance(series, frame).report;
+      assert.deepEqual(report.rules, {});
+    }), { numRuns: 2000 });
+    assert.ok(clean > 100, `only ${clean} of 2000 random frames were proven clean; the property has no teeth`);
+  });
 });
+
+/** A proof built as the provider builds it, frame by frame. */
+function streamed(frames: readonly Frame<'quote_tick'>[]): StreamProof {
+  const proof = new StreamProof('quote_tick', 0.1);
+  for (const frame of frames) proof.add(frame);
+  return proof;
+}
+
+/** Quotes from raw (bid, ask[, bid size, ask size, ts step back]) rows, one second apart. */
+function rawQuotes(width: FixedWidth, rows: ReadonlyArray<readonly [bigint, bigint, bigint?, bigint?, boolean?]>): Frame<'quote_tick'> {
+  const frame = allocFrame('quote_tick', width, rows.length, META);
+  const c = frame.columns;
+  let ts = 1_704_153_600_000_000_000n;
+  rows.forEach(([bid, ask, bidSize = 10n ** 12n, askSize = 10n ** 12n, back = false], i) => {
+    setFixedRaw(c.bid_price, i, bid);
+    setFixedRaw(c.ask_price, i, ask);
+    setFixedRaw(c.bid_size, i, bidSize);
+    setFixedRaw(c.ask_size, i, askSize);
+    ts += back ? -1n : 1_000_000_000n;
+    c.ts_event[i] = ts;
+    c.ts_init[i] = ts;
+  });
+  return frame;
+}
+
+/**
+ * Near-clean quote rows: prices of any magnitude and sign, spreads around the 10 % limit,
+ * sentinels with a price just inside the spread limit beside them, odd and sentinel sizes.
+ */
+function quoteRow(width: FixedWidth) {
+  const bits = BigInt(width * 8);
+  const magnitude = fc.integer({ min: 0, max: width * 8 - 1 }).chain((n) => fc.bigInt({ min: 0n, max: 1n << BigInt(n) }));
+  const price = fc.tuple(magnitude, fc.boolean()).map(([m, negative]) => (negative ? -m : m));
+  // spread / mid = 0.1 at spread = |bid| * 2 / 19; jitter it in absolute and relative terms.
+  const spread = (bid: bigint) => fc.oneof(
+    fc.bigInt({ min: -2n, max: 1n << 40n }),
+    fc.tuple(fc.bigInt({ min: -(1n << 34n), max: 1n << 34n }), fc.integer({ min: -3, max: 3 })).map(([k, rel]) => {
+      const abs = bid < 0n ? -bid : bid;
+      return (abs * 2n) / 19n + k + (abs * BigInt(rel)) / 10n ** 9n;
+    }),
+  );
+  const prices = price.chain((bid) => fc.tuple(fc.constant(bid), spread(bid).map((d) => bid + d)));
+  // An UNDEF ask or an ERROR bid with the other price within the spread limit of it.
+  const near = fc.bigInt({ min: 1n, max: 1n << (bits - 5n) });
+  const sentinels = fc.oneof(
+    near.map((d): [bigint, bigint] => [PRICE_UNDEF[width] - d, PRICE_UNDEF[width]]),
+    near.map((d): [bigint, bigint] => [PRICE_ERROR[width], PRICE_ERROR[width] + d]),
+  );
+  const size = fc.oneof(
+    { arbitrary: fc.constantFrom(0n, QUANTITY_UNDEF[width]), weight: 1 },
+    { arbitrary: fc.bigInt({ min: 1n, max: 1n << 40n }), weight: 8 },
+    { arbitrary: fc.bigInt({ min: 0n, max: (1n << bits) - 1n }), weight: 3 },
+  );
+  const back = fc.integer({ min: 0, max: 39 }).map((x) => x === 0);
+  return fc.tuple(fc.oneof({ arbitrary: prices, weight: 9 }, { arbitrary: sentinels, weight: 1 }), size, size, back)
+    .map(([[bid, ask], bidSize, askSize, stepBack]) => [bid, ask, bidSize, askSize, stepBack] as const);
+}

@@ -10,6 +10,7 @@ import { type ConformanceReport, EMPTY_REPORT, nonFiniteMask, runRules } from '.
 import { resolveConformanceConfig, rulesOf } from './rules.js';
 import { type Frame, concatFrames } from '../../model/frames.js';
 import { quotesCertainlyClean } from './quote-fast-path.js';
+import type { StreamProof } from './stream-proof.js';
 
 export interface ConformanceOptions {
   /** quote_spread flags spread / mid above this; default 0.1. */
@@ -67,19 +68,24 @@ export function checkConformance<F extends SeriesFrame>(
  * Conformance over a run of frames in `ts_init` order (what storage streams), without
  * joining them when the data is clean: quote frames proven clean by the fused pass come
  * back as they are. Otherwise the frames are joined and checked as one.
+ *
+ * `proof`, built while the frames were read, stands in for the fused pass when it covers
+ * exactly these frames (unchanged since), so they are not swept a second time.
  */
 export function checkConformanceFrames(
   series: Series,
   frames: readonly SeriesFrame[],
   config: ConformanceConfig = {},
   options: ConformanceOptions = {},
+  proof?: StreamProof,
 ): { frames: SeriesFrame[]; report: ConformanceReport } {
   const present = frames.filter((f) => f.length > 0);
   if (present.length === 0) return { frames: [], report: checkConformance(series, undefined, config, options).report };
   if (series.dataType === 'quote_tick' && present.every((f) => f.type === 'quote_tick')) {
     resolveConformanceConfig(series.dataType, config);
     const { maxSpreadRatio } = checkOptions(options);
-    if (quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio)) {
+    const verdict = proof?.verdict(present, maxSpreadRatio) ?? (quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio) ? 'clean' : 'doubtful');
+    if (verdict === 'clean') {
       const rows = present.reduce((sum, f) => sum + f.length, 0);
       return { frames: present, report: { rowsIn: rows, rowsOut: rows, rules: {}, blocked: false } };
     }
