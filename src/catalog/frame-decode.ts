@@ -19,7 +19,7 @@ import type { ColumnValues } from './parquet/column-read.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
 import { requiredMetadataKeys } from './schemas.js';
-import { type TsWindow, rangeInsideWindow, rangeMissesWindow } from './ts-window.js';
+import { type TsWindow, classifyRanges } from './ts-window.js';
 
 type ColumnDecoder = (values: ColumnValues, rows: number) => unknown;
 
@@ -104,10 +104,7 @@ export const enum WindowFit {
 export function rowGroupsAgainstWindow(file: ParquetFile, plan: FileDecoding, window: TsWindow, from: number, to: number): Uint8Array {
   const { words, present } = file.statisticsWords(plan.tsInitColumn, from, to);
   const fits = new Uint8Array(present.length);
-  for (let g = 0; g < present.length; g++) {
-    if (!present[g]) continue;
-    fits[g] = rangeMissesWindow(window, words, g * 4) ? WindowFit.Misses : rangeInsideWindow(window, words, g * 4) ? WindowFit.Inside : WindowFit.Overlaps;
-  }
+  classifyRanges(window, words, present, fits); // its 1 and 2 are WindowFit.Misses and WindowFit.Inside
   return fits;
 }
 

@@ -38,20 +38,28 @@ export function markInWindow(words: Uint32Array, w: TsWindow, inside: Uint8Array
   return count;
 }
 
-/** True when no u64 in `[min, max]`, given as words [minLow, minHigh, maxLow, maxHigh] at `words[at..]`, is inside the window. */
-export function rangeMissesWindow(w: TsWindow, words: Uint32Array, at: number): boolean {
-  const minHigh = words[at + 1]!;
-  const maxHigh = words[at + 3]!;
-  const maxBeforeStart = maxHigh < w.startHigh || (maxHigh === w.startHigh && words[at + 2]! < w.startLow);
-  const minAtOrAfterEnd = minHigh > w.endHigh || (minHigh === w.endHigh && words[at]! >= w.endLow);
-  return maxBeforeStart || minAtOrAfterEnd;
-}
-
-/** True when every u64 in `[min, max]` (words as in rangeMissesWindow) is inside the window. */
-export function rangeInsideWindow(w: TsWindow, words: Uint32Array, at: number): boolean {
-  const minHigh = words[at + 1]!;
-  const maxHigh = words[at + 3]!;
-  const minAtOrAfterStart = minHigh > w.startHigh || (minHigh === w.startHigh && words[at]! >= w.startLow);
-  const maxBeforeEnd = maxHigh < w.endHigh || (maxHigh === w.endHigh && words[at + 2]! < w.endLow);
-  return minAtOrAfterStart && maxBeforeEnd;
+/**
+ * For each range `g` with `present[g]` set — [minLow, minHigh, maxLow, maxHigh] at
+ * `words[4g..]` — sets `fits[g]` to 1 when no u64 in it is inside the window, 2 when all
+ * are, and leaves 0 otherwise. One loop with the comparisons inline: pruning a day file
+ * runs it over 2,000 row groups in a process that still interprets.
+ */
+export function classifyRanges(w: TsWindow, words: Uint32Array, present: Uint8Array, fits: Uint8Array): void {
+  const { startHigh, startLow, endHigh, endLow } = w;
+  for (let g = 0, at = 0; g < present.length; g++, at += 4) {
+    if (!present[g]) continue;
+    const minLow = words[at]!;
+    const minHigh = words[at + 1]!;
+    const maxLow = words[at + 2]!;
+    const maxHigh = words[at + 3]!;
+    const maxBeforeStart = maxHigh < startHigh || (maxHigh === startHigh && maxLow < startLow);
+    const minAtOrAfterEnd = minHigh > endHigh || (minHigh === endHigh && minLow >= endLow);
+    if (maxBeforeStart || minAtOrAfterEnd) {
+      fits[g] = 1;
+      continue;
+    }
+    const minAtOrAfterStart = minHigh > startHigh || (minHigh === startHigh && minLow >= startLow);
+    const maxBeforeEnd = maxHigh < endHigh || (maxHigh === endHigh && maxLow < endLow);
+    if (minAtOrAfterStart && maxBeforeEnd) fits[g] = 2;
+  }
 }

@@ -232,9 +232,10 @@ class FooterIndex {
   chunkAt: Uint32Array;
   statisticsAt: Uint32Array;
   used = 0;
-  /** Per row group: its first chunk and how many it has. */
+  /** Per row group: its first chunk, how many it has, and its total_byte_size. */
   groupFirst: Uint32Array;
   groupColumns: Uint32Array;
+  groupBytes: Float64Array;
   /** Per chunk, when the WebAssembly walker filled the index: 8-byte min/max words and whether present. */
   chunkStatisticsWords: Uint32Array | undefined;
   chunkStatisticsPresent: Uint8Array | undefined;
@@ -249,6 +250,7 @@ class FooterIndex {
     this.statisticsAt = new Uint32Array(capacity);
     this.groupFirst = new Uint32Array(groups);
     this.groupColumns = new Uint32Array(groups);
+    this.groupBytes = new Float64Array(groups);
   }
 
   /**
@@ -298,23 +300,30 @@ class FooterIndex {
   }
 }
 
-/** A row group whose column metadata is decoded on first use; its chunks are `[first, first + count)` of the index. */
+/**
+ * A row group whose column metadata is decoded on first use. It keeps only its number and
+ * row count: a day file makes 2,000 of them while the JIT is cold, where every field a
+ * constructor sets costs.
+ */
 class LazyRowGroup implements RowGroupMeta {
   private decoded: ColumnChunkMeta[] | undefined;
 
   constructor(
     private readonly index: FooterIndex,
-    private readonly first: number,
-    private readonly count: number,
-    readonly totalByteSize: number,
+    private readonly group: number,
     readonly numRows: number,
   ) {}
 
+  get totalByteSize(): number {
+    return this.index.groupBytes[this.group]!;
+  }
+
   get columns(): ColumnChunkMeta[] {
     if (!this.decoded) {
-      const { footer, chunkAt, leafPaths } = this.index;
+      const { footer, chunkAt, leafPaths, groupFirst, groupColumns } = this.index;
+      const first = groupFirst[this.group]!;
       const decoded: ColumnChunkMeta[] = [];
-      for (let i = 0; i < this.count; i++) decoded.push(readColumnChunk(new ThriftCursor(footer, chunkAt[this.first + i]!), leafPaths[i] ?? [`column ${i}`], i));
+      for (let i = 0; i < groupColumns[this.group]!; i++) decoded.push(readColumnChunk(new ThriftCursor(footer, chunkAt[first + i]!), leafPaths[i] ?? [`column ${i}`], i));
       this.decoded = decoded;
     }
     return this.decoded;
@@ -322,10 +331,10 @@ class LazyRowGroup implements RowGroupMeta {
 
   columnStatistics(column: number): Statistics | undefined {
     if (this.decoded) return this.decoded[column]?.statistics;
-    const at = column < this.count ? this.index.statisticsAt[this.first + column]! : 0;
-    return at === 0 ? undefined : readStatistics(this.index.footer, at);
+    const { statisticsAt, groupFirst, groupColumns, footer } = this.index;
+    const at = column < groupColumns[this.group]! ? statisticsAt[groupFirst[this.group]! + column]! : 0;
+    return at === 0 ? undefined : readStatistics(footer, at);
   }
-
 }
 
 /**
@@ -346,9 +355,11 @@ function readRowGroups(index: FooterIndex, at: number, out: RowGroupMeta[], fast
     index.used = walked.used;
     index.groupFirst = walked.groupFirst;
     index.groupColumns = walked.groupColumns;
+    index.groupBytes = walked.totalByteSize;
     index.chunkStatisticsWords = walked.statisticsWords;
     index.chunkStatisticsPresent = walked.statisticsPresent;
-    for (let g = 0; g < count; g++) out.push(new LazyRowGroup(index, walked.groupFirst[g]!, walked.groupColumns[g]!, walked.totalByteSize[g]!, walked.numRows[g]!));
+    const { numRows } = walked;
+    for (let g = 0; g < count; g++) out.push(new LazyRowGroup(index, g, numRows[g]!));
     return walked.end;
   }
   const statistics: StructNote = { path: STATISTICS_PATH, found: 0 };
@@ -401,7 +412,8 @@ function readRowGroups(index: FooterIndex, at: number, out: RowGroupMeta[], fast
     if (columns < 0) throw new ThriftError('a row group has no column list');
     index.groupFirst[g] = first;
     index.groupColumns[g] = columns;
-    out.push(new LazyRowGroup(index, first, columns, totalByteSize, numRows));
+    index.groupBytes[g] = totalByteSize;
+    out.push(new LazyRowGroup(index, g, numRows));
   }
   return pos;
 }
