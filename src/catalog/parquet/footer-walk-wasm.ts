@@ -4,7 +4,7 @@
  * the module is missing or the walker gives up, callers use the JavaScript walker, which
  * decides every footer the same way (see the walker's file comment).
  */
-import { readFileSync } from 'node:fs';
+import { type WasmMemory, align16, ensureMemory, wasmExports } from './wasm-module.js';
 
 /** What the walk found, in the layout of footer-read's FooterIndex. */
 export interface WalkedRowGroups {
@@ -24,14 +24,8 @@ export interface WalkedRowGroups {
   readonly totalByteSize: Float64Array;
 }
 
-/** The little of WebAssembly used here (the project's `lib` has no WebAssembly types). */
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
 interface WalkerExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   walkRowGroups(
     base: number, end: number, at: number, count: number, capacity: number,
     chunkAt: number, statsAt: number, statWords: number, statPresent: number,
@@ -41,21 +35,9 @@ interface WalkerExports {
 
 /** Footers above this stay with JavaScript, so the module's memory stays small. */
 const MAX_FOOTER = 64 << 20;
-const PAGE = 64 * 1024;
-
-/** undefined: not loaded yet; null: not available (walks fall back to JavaScript). */
-let walker: WalkerExports | null | undefined;
 
 function loadWalker(): WalkerExports | null {
-  if (walker === undefined) {
-    try {
-      const bytes = readFileSync(new URL('./footer-walk.wasm', import.meta.url));
-      walker = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as WalkerExports;
-    } catch {
-      walker = null;
-    }
-  }
-  return walker;
+  return wasmExports<WalkerExports>('footer-walk');
 }
 
 /** True when the WebAssembly walker is built and loads (the tests check the built tree has it). */
@@ -71,18 +53,15 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
   const w = footer.length <= MAX_FOOTER ? loadWalker() : null;
   if (!w) return undefined;
   // Layout: footer at 0, then the outputs, each 16-byte aligned.
-  const align = (n: number) => Math.ceil(n / 16) * 16;
-  const chunkAt = align(footer.length);
-  const statsAt = chunkAt + align(capacity * 4);
-  const statWords = statsAt + align(capacity * 4);
+  const chunkAt = align16(footer.length);
+  const statsAt = chunkAt + align16(capacity * 4);
+  const statWords = statsAt + align16(capacity * 4);
   const statPresent = statWords + capacity * 16;
-  const groupFirst = statPresent + align(capacity);
-  const groupColumns = groupFirst + align(count * 4);
-  const numRows = groupColumns + align(count * 4);
+  const groupFirst = statPresent + align16(capacity);
+  const groupColumns = groupFirst + align16(count * 4);
+  const numRows = groupColumns + align16(count * 4);
   const totalByteSize = numRows + count * 8;
-  const needed = totalByteSize + count * 8;
-  const have = w.memory.buffer.byteLength;
-  if (needed > have) w.memory.grow(Math.ceil((needed - have) / PAGE));
+  ensureMemory(w.memory, totalByteSize + count * 8);
   new Uint8Array(w.memory.buffer, 0, footer.length).set(footer);
   const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize);
   if (end < 0) return undefined;

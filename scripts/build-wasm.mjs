@@ -1,0 +1,23 @@
+// Compiles the AssemblyScript fast paths (`src/**/wasm/*.ts`) into `.wasm` files beside the
+// modules that load them in dist (e.g. src/catalog/parquet/wasm/footer-walk.ts →
+// dist/src/catalog/parquet/footer-walk.wasm). Run by `npm run build` after tsc.
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const asc = join(root, 'node_modules', '.bin', 'asc');
+
+function* wasmSources(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* wasmSources(path);
+    else if (entry.name.endsWith('.ts') && basename(dirname(path)) === 'wasm') yield path;
+  }
+}
+
+for (const source of wasmSources(join(root, 'src'))) {
+  const out = join(root, 'dist', relative(root, dirname(dirname(source))), source.slice(dirname(source).length + 1).replace(/\.ts$/, '.wasm'));
+  execFileSync(asc, [source, '--optimize', '--runtime', 'stub', '--noAssert', '--outFile', out], { stdio: 'inherit' });
+}

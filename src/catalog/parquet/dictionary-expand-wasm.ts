@@ -1,0 +1,41 @@
+/**
+ * Runs the WebAssembly dictionary expander (built from `wasm/dictionary-expand.ts`) on one
+ * data page. A fast path: when the module is missing or it refuses the page, callers use
+ * the JavaScript expander, which decides every page the same way and words the errors.
+ */
+import { type WasmMemory, align16, ensureMemory, wasmExports } from './wasm-module.js';
+
+interface ExpanderExports {
+  memory: WasmMemory;
+  expandDictionaryPage(indexAt: number, indexEnd: number, bitWidth: number, count: number, dictAt: number, dictCount: number, words: number, outAt: number): number;
+}
+
+/** Dictionaries above this stay with JavaScript, so the module's memory stays small. */
+const MAX_DICTIONARY = 16 << 20;
+
+/** The dictionary now in the module's memory at 0, so the pages of one column chunk copy it once. */
+let residentDictionary: Uint8Array | undefined;
+
+/**
+ * Writes the `width`-byte dictionary entries of `count` hybrid-encoded indices
+ * (`page[offset, end)`, `bitWidth` bits) to `out` from value `at`; false when the fast
+ * path is unavailable or refuses the page (nothing written then).
+ */
+export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number): boolean {
+  const dictionaryBytes = dictionaryCount * width;
+  if (dictionaryBytes > MAX_DICTIONARY || dictionary.length < dictionaryBytes) return false;
+  const x = wasmExports<ExpanderExports>('dictionary-expand');
+  if (!x) return false;
+  const indexAt = align16(dictionaryBytes);
+  const outAt = align16(indexAt + (end - offset));
+  ensureMemory(x.memory, outAt + count * width);
+  const memory = new Uint8Array(x.memory.buffer);
+  if (residentDictionary !== dictionary) {
+    memory.set(dictionary.subarray(0, dictionaryBytes), 0);
+    residentDictionary = dictionary;
+  }
+  memory.set(page.subarray(offset, end), indexAt);
+  if (x.expandDictionaryPage(indexAt, indexAt + (end - offset), bitWidth, count, 0, dictionaryCount, width >> 2, outAt) !== 0) return false;
+  out.set(memory.subarray(outAt, outAt + count * width), at * width);
+  return true;
+}

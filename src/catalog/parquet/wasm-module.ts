@@ -1,0 +1,45 @@
+/**
+ * Loads the WebAssembly fast paths built beside this module (`npm run build` compiles
+ * `wasm/*.ts` with AssemblyScript). Each is loaded once per process on first use; a module
+ * that is missing or fails to load is reported as null and callers use their JavaScript path.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The little of WebAssembly used here (the project's `lib` has no WebAssembly types). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+/** A module's linear memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+const PAGE = 64 * 1024;
+const loaded = new Map<string, unknown>();
+
+/** The exports of `<name>.wasm`, or null when it is not available. */
+export function wasmExports<T extends { memory: WasmMemory }>(name: string): T | null {
+  if (!loaded.has(name)) {
+    try {
+      const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
+      loaded.set(name, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports);
+    } catch {
+      loaded.set(name, null);
+    }
+  }
+  return loaded.get(name) as T | null;
+}
+
+/** Grows `memory` to hold at least `bytes`. */
+export function ensureMemory(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+/** Rounds up to a multiple of 16 (where each region of a module's memory starts). */
+export function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}

@@ -1,0 +1,93 @@
+/*
+ * AssemblyScript, compiled to dictionary-expand.wasm by `npm run build` (see footer-walk.ts
+ * for why WebAssembly and how it is built). Expands one dictionary-encoded data page of
+ * 4-, 8- or 16-byte values: hybrid RLE / bit-packed indices in, dictionary entries out.
+ *
+ * A fast path only: on anything wrong (an index past the dictionary, a run past the page)
+ * it returns -1 and the caller runs the JavaScript expander, which throws the exact error.
+ * For every page it accepts, its output equals the JavaScript expander's (tested).
+ *
+ * Memory: the caller copies the page's index bytes to [indexAt, indexEnd), the dictionary
+ * to `dictAt` and gets `count` values at `outAt`.
+ */
+
+/** Byte `p` of a run ending at `end`; bytes past a truncated run read as 0, as in rle.ts. */
+function byteAt(p: u32, end: u32): u64 {
+  return p < end ? <u64>load<u8>(p) : 0;
+}
+
+/** Copies dictionary entry `index` (`words` u32 words) to output value `i`. */
+// @ts-ignore: decorator
+@inline function copyEntry(dictAt: u32, index: u32, words: u32, outAt: u32, i: u32): void {
+  const from = dictAt + ((index * words) << 2);
+  const to = outAt + ((i * words) << 2);
+  if (words == 4) {
+    store<u64>(to, load<u64>(from));
+    store<u64>(to + 8, load<u64>(from + 8));
+  } else if (words == 2) store<u64>(to, load<u64>(from));
+  else store<u32>(to, load<u32>(from));
+}
+
+export function expandDictionaryPage(indexAt: u32, indexEnd: u32, bitWidth: u32, count: u32, dictAt: u32, dictCount: u32, words: u32, outAt: u32): i32 {
+  if (bitWidth > 32) return -1;
+  if (bitWidth == 0) {
+    if (count > 0 && dictCount == 0) return -1;
+    for (let i: u32 = 0; i < count; i++) copyEntry(dictAt, 0, words, outAt, i);
+    return 0;
+  }
+  const byteWidth = (bitWidth + 7) >> 3;
+  const mask: u64 = (<u64>1 << bitWidth) - 1;
+  let pos = indexAt;
+  let written: u32 = 0;
+  while (written < count) {
+    // Run header: a varint of at most 6 bytes (rle.ts refuses longer).
+    let header: u64 = 0;
+    let shift: u64 = 0;
+    for (;;) {
+      if (pos >= indexEnd) return -1;
+      const b = load<u8>(pos);
+      pos++;
+      header |= (<u64>(b & 0x7f)) << shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 35) return -1;
+    }
+    if ((header & 1) == 0) {
+      const runLength = header >> 1;
+      if (pos + byteWidth > indexEnd) return -1;
+      let value: u64 = 0;
+      for (let k: u32 = 0; k < byteWidth; k++) value |= (<u64>load<u8>(pos + k)) << (k << 3);
+      pos += byteWidth;
+      if (value >= <u64>dictCount) return -1;
+      const left = <u64>(count - written);
+      const take = <u32>(runLength < left ? runLength : left);
+      for (let i: u32 = 0; i < take; i++) copyEntry(dictAt, <u32>value, words, outAt, written + i);
+      written += take;
+    } else {
+      const groups = header >> 1;
+      const byteCount = groups * <u64>bitWidth;
+      const valueCount = groups * 8;
+      let runEnd: u32 = indexEnd;
+      if (<u64>pos + byteCount <= <u64>indexEnd) runEnd = pos + <u32>byteCount;
+      else if (<u64>written + ((<u64>(indexEnd - pos) * 8) / <u64>bitWidth) < <u64>count) return -1; // a truncated last run must still hold every value
+      const left = <u64>(count - written);
+      const take = <u32>(valueCount < left ? valueCount : left);
+      for (let i: u32 = 0, bit: u64 = 0; i < take; i++, bit += bitWidth) {
+        const p = pos + <u32>(bit >> 3);
+        let window: u64;
+        if (p + 8 <= runEnd) window = load<u64>(p);
+        else {
+          window = 0;
+          for (let k: u32 = 0; k < 8; k++) window |= byteAt(p + k, runEnd) << (<u64>k << 3);
+        }
+        const index = (window >> (bit & 7)) & mask;
+        if (index >= <u64>dictCount) return -1;
+        copyEntry(dictAt, <u32>index, words, outAt, written + i);
+      }
+      written += take;
+      if (<u64>pos + byteCount > <u64>0xffffffff) return -1;
+      pos += <u32>byteCount;
+    }
+  }
+  return 0;
+}
