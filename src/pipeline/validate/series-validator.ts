@@ -92,8 +92,7 @@ export class SeriesValidator {
         this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset);
         break;
       case 'bar':
-        scanBars(frame, started.bars!, started.spikes, started.negative, sink);
-        this.scanPrecisions(frame);
+        scanBars(frame, started.bars!, started.spikes, started.negative, this.precisionOf(frame), sink);
         break;
       case 'order_book_delta': {
         const size = rawView(frame.columns.size);
