@@ -30,11 +30,11 @@ function oracle(prices: readonly number[], window: number, mads: number, step: n
 }
 
 /** Walks `base` by `moves`, asserts the detector's verdicts equal the oracle's, and returns them. */
-function detectorAgreesWithOracle(moves: readonly number[], window: number, mads: number, base: number): boolean[] {
+function detectorAgreesWithOracle(moves: readonly number[], window: number, mads: number, base: number, step = 1): boolean[] {
   let price = base;
   const prices = moves.map((m) => (price += m));
-  const detector = new SpikeDetector(window, mads, 1);
-  const expected = oracle(prices, window, mads, 1);
+  const detector = new SpikeDetector(window, mads, step);
+  const expected = oracle(prices, window, mads, step);
   assert.deepEqual(prices.map((p) => detector.push(p)), expected);
   return expected;
 }
@@ -67,6 +67,28 @@ describe('validate properties', () => {
       { numRuns: 150 },
     );
     assert.ok(spikes > 50 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
+  });
+
+  it('spike detector = brute force on walks whose volatility changes, with far jumps and large magnitudes (tier 2 grid)', () => {
+    // The grid's cells are a quarter MAD wide around the median it was laid out at: calm and
+    // wild stretches change the MAD under it, far jumps land in its clamped edge cells, and
+    // bases near 2^60 or below zero make every cell and edge a rounded float.
+    let spikes = 0;
+    let calm = 0;
+    const stretch = fc.tuple(fc.constantFrom(1, 30, 1000, 50_000), fc.integer({ min: 20, max: 200 }));
+    const walk = fc.array(stretch, { minLength: 1, maxLength: 6 }).chain((stretches) =>
+      fc.tuple(...stretches.map(([scale, length]) => fc.array(fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -scale, max: scale }) }, { weight: 1, arbitrary: fc.integer({ min: -1e6, max: 1e6 }).map((x) => x * scale) }), { minLength: length, maxLength: length }))),
+    );
+    const base = fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.constantFrom(2 ** 60, -(2 ** 60), 1e15));
+    // Small k puts many prices near the threshold, where a loose or wrong bound shows.
+    const mads = fc.oneof(fc.integer({ min: 2, max: 12 }), fc.double({ min: 0.3, max: 3, noNaN: true }));
+    fc.assert(
+      fc.property(walk, fc.integer({ min: 3, max: 120 }), mads, base, fc.constantFrom(1, 7, 1000), (parts, window, k, start, step) => {
+        for (const spike of detectorAgreesWithOracle(parts.flat(), window, k, start, step)) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 150 },
+    );
+    assert.ok(spikes > 1000 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
   });
 
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {
