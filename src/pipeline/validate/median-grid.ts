@@ -3,7 +3,7 @@
  * one width g, which bound the median and the MAD from a few counts — O(1) per price, no
  * sorting, and valid for as long as the prices stay in the grid's range.
  *
- * Cells: cell(x) = ⌊(x − origin) / g⌋, clamped to [0, CELLS − 1], is monotone in x (every
+ * Cells: cell(x) = ⌊(x − origin) / g⌋, clamped to [0, cellCount − 1], is monotone in x (every
  * float step rounds monotonically), so the sorted window has its prices in cell order and
  * its r-th smallest lies in the cell where the running count passes r. Two pointers follow
  * the cells of the median's two middle ranks as prices come and go.
@@ -17,12 +17,14 @@
  * spike. The exact test lays the grid out afresh (origin, g = MAD / 4) when they cannot.
  */
 
-const CELLS = 1024;
+/** Most cells; small windows take fewer (a layout clears them all). */
+const MAX_CELLS = 1024;
 const NORMAL_MAD = 1.4826;
 const MIN_SCALE_RATIO = 1e-4;
 
 export class MedianGrid {
-  private readonly counts = new Int32Array(CELLS);
+  private readonly cellCount: number;
+  private readonly counts: Int32Array;
   /** Each ring slot's cell, from when its price came (the ring is the detector's). */
   private readonly cells: Int32Array;
   private origin = 0;
@@ -48,6 +50,8 @@ export class MedianGrid {
     private readonly maxPending: number,
   ) {
     this.cells = new Int32Array(ringLength);
+    this.cellCount = Math.min(MAX_CELLS, 32 * window);
+    this.counts = new Int32Array(this.cellCount);
     this.rankLo = (window - 1) >> 1;
     this.rankHi = window >> 1;
     this.madRank = window & 1 ? (window >> 1) + 1 : window >> 1;
@@ -55,7 +59,7 @@ export class MedianGrid {
 
   private cell(x: number): number {
     const v = Math.floor((x - this.origin) * this.inverse);
-    return v < 0 ? 0 : v >= CELLS ? CELLS - 1 : v;
+    return v < 0 ? 0 : v >= this.cellCount ? this.cellCount - 1 : v;
   }
 
   /**
@@ -69,7 +73,7 @@ export class MedianGrid {
     }
     const jl = this.cellLo;
     const jh = this.cellHi;
-    if (jl === 0 || jh === CELLS - 1) return false; // an edge cell is unbounded
+    if (jl === 0 || jh === this.cellCount - 1) return false; // an edge cell is unbounded
     const g = this.width;
     const lo = this.origin + jl * g - this.delta;
     const hi = this.origin + (jh + 1) * g + this.delta;
@@ -79,7 +83,7 @@ export class MedianGrid {
     const c = this.counts;
     let near = 0;
     for (let j = jl; j <= jh; j++) near += c[j]!;
-    for (let w = 1; jl - w >= 0 && jh + w < CELLS; w++) {
+    for (let w = 1; jl - w >= 0 && jh + w < this.cellCount; w++) {
       near += c[jl - w]! + c[jh + w]!;
       if (near >= this.madRank) return false;
       if (deviation <= mads * (NORMAL_MAD * (w * g - 2 * this.delta))) return true;
@@ -133,8 +137,8 @@ export class MedianGrid {
     const g = Math.max(0.25 * mad, 1e-6 * Math.abs(median), step);
     this.width = g;
     this.inverse = 1 / g;
-    this.origin = median - (CELLS / 2) * g;
-    this.delta = (Math.abs(this.origin) + 2 * CELLS * g) * 2 ** -46;
+    this.origin = median - (this.cellCount >> 1) * g;
+    this.delta = (Math.abs(this.origin) + 2 * this.cellCount * g) * 2 ** -46;
     const c = this.counts;
     c.fill(0);
     for (let k = 0, at = first; k < this.window; k++, at = at + 1 === ring.length ? 0 : at + 1) {
