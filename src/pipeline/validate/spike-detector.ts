@@ -11,7 +11,7 @@
  * The verdict is exact, but most prices never need the median, in three tiers:
  * 1. The median lies between the window's lowest and highest price, and σ ≥ floor, so a
  *    price within k × floor of both ends cannot be a spike. The ends come cheaply from a
- *    superset of the window: min/max per block of BLOCK prices, plus the block being
+ *    superset of the window: min/max per block of `blockSize` prices, plus the block being
  *    filled. Busy, calm ticks almost never go further.
  * 2. Counts of the window's prices in a grid of cells a quarter MAD wide bound the median
  *    and the MAD from a few counts (median-grid.ts). Bar closes, which move more than k
@@ -31,7 +31,6 @@ import { SortedWindow } from './sorted-window.js';
 
 const NORMAL_MAD = 1.4826;
 const MIN_SCALE_RATIO = 1e-4;
-const BLOCK = 16;
 /** Prices the ring keeps beyond the window, for catching up the grid and the sorted copy. */
 const HISTORY = 64;
 
@@ -43,6 +42,7 @@ export class SpikeDetector {
   /** Prices pushed so far. */
   private total = 0;
   // Tier 1: bounds of a superset of the window, and the reach they allow.
+  private readonly blockSize: number;
   private readonly blockMin: Float64Array;
   private readonly blockMax: Float64Array;
   private block = 0;
@@ -70,7 +70,10 @@ export class SpikeDetector {
     this.ring = new Float64Array(window + HISTORY);
     this.grid = new MedianGrid(window, this.ring.length, HISTORY);
     this.sorted = new SortedWindow(window, HISTORY);
-    const blocks = Math.ceil(window / BLOCK);
+    // Filing a block costs a pass over all blocks: long blocks make that rare, at the price
+    // of a superset up to two blocks longer than the window.
+    this.blockSize = Math.min(64, Math.max(16, window >> 1));
+    const blocks = Math.ceil(window / this.blockSize);
     this.blockMin = new Float64Array(blocks).fill(Infinity);
     this.blockMax = new Float64Array(blocks).fill(-Infinity);
   }
@@ -95,7 +98,7 @@ export class SpikeDetector {
       this.currentMax = p;
       if (p > this.high) this.widen(this.low, p);
     }
-    if (++this.inBlock === BLOCK) this.completeBlock();
+    if (++this.inBlock === this.blockSize) this.completeBlock();
     return spike;
   }
 
