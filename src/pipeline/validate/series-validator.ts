@@ -3,7 +3,7 @@
  * by frame, carrying every check's state across frames and files, so a fault at a file
  * boundary (a trade id gap, time going backwards, a missing bar) is found like any other.
  *
- * Per frame: rows per UTC day, the time checks, the type's value checks, trade ids, and
+ * Per frame: the time checks (with rows per UTC day), the type's value checks, trade ids, and
  * the declared precision of every fixed column, each a tight loop over typed arrays.
  */
 import { barStepNs } from '../../model/bar-step.js';
@@ -18,7 +18,7 @@ import { PrecisionCheck } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
 import { SpikeDetector } from './spike-detector.js';
-import { TimeState, countRowsPerDay, scanTimes } from './time-checks.js';
+import { TimeState, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
 import { TradeIdTracker } from './trade-ids.js';
 import { NegativeSizeTest, scanPrecision } from './value-checks.js';
@@ -81,8 +81,7 @@ export class SeriesValidator {
     const c = frame.columns as unknown as { ts_init: BigUint64Array; ts_event: BigUint64Array };
     sink.frame(findings, c.ts_init, this.offset);
     if (this.fileDeclared === undefined) this.checkDeclared(frame, started.declared);
-    countRowsPerDay(c.ts_init, findings);
-    scanTimes(c.ts_init, c.ts_event, started.time, sink, this.tieHandler(frame));
+    scanTimes(c.ts_init, c.ts_event, started.time, sink, findings, this.tieHandler(frame));
     switch (frame.type) {
       case 'quote_tick':
         scanQuotes(frame, started.spikes, started.negative, this.precisionOf(frame), sink);
