@@ -1,9 +1,10 @@
 /**
  * Bar checks in one pass: sentinels, OHLC invariants (high ≥ open, close, low; low ≤ open,
  * close), negative volume (zero is a quiet bar, not a fault), declared precision of the five
- * fixed columns, spikes of the close, and the spacing of consecutive bars against the bar
- * step: a multiple above one step means bars are missing (bar_gap), anything else is off
- * the grid (bar_spacing). Equal ts_init is bar_duplicate, found by the time checks.
+ * fixed columns, and the spacing of consecutive bars against the bar step: a multiple above
+ * one step means bars are missing (bar_gap), anything else is off the grid (bar_spacing).
+ * Equal ts_init is bar_duplicate, found by the time checks. Spikes of the close are tested
+ * after the loop, from the closes it kept (spike-batch.ts).
  *
  * The loop reads 32-bit words directly (see quote-checks.ts): top words decide sentinels
  * and negative volume, and one float per raw serves the OHLC order, the precision test and
@@ -15,7 +16,7 @@ import { type RawView, compareRaw, isSentinelAt, rawView } from '../../seamless/
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { PrecisionCheck } from './precision-check.js';
 import type { SpikeDetector } from './spike-detector.js';
-import { spikeValues } from './spike-values.js';
+import { type SpikeBatch, reportSpikes } from './spike-batch.js';
 import type { NegativeSizeTest } from './value-checks.js';
 
 const TWO_32 = 4294967296;
@@ -32,7 +33,7 @@ export class BarSpacingState {
   constructor(readonly stepNs: number | undefined) {}
 }
 
-export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: SpikeDetector, negative: NegativeSizeTest, precision: Precision, sink: FrameSink): void {
+export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: SpikeDetector, batch: SpikeBatch, negative: NegativeSizeTest, precision: Precision, sink: FrameSink): void {
   const c = frame.columns;
   const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
   const o = views[0].words;
@@ -49,6 +50,10 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
   // Drift is reported column by column after the loop, in the order a scan per column found it.
   const drift: Drift = [[], [], [], [], []];
   const step = spacing.stepNs;
+  batch.begin(frame.length);
+  const closes = batch.prices;
+  const closeRows = batch.rows;
+  let closeCount = 0;
   // Helpers live outside this function: a closure would move the loop's variables to the heap.
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     if (step !== undefined) {
@@ -90,8 +95,11 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
     if (!price.surely(lf, l[base]!)) drifted(price, views, 2, i, drift);
     if (!price.surely(cf, cl[base]!)) drifted(price, views, 3, i, drift);
     if (!size.surely(vf, v[base]!)) drifted(size, views, 4, i, drift);
-    if (spikes.push(cf)) sink.add('price_spike', i, spikeValues('close', cf, spikes, frame.width));
+    closes[closeCount] = cf;
+    closeRows[closeCount++] = i;
   }
+  batch.count = closeCount;
+  reportSpikes(batch, spikes, 'close', frame.width, sink);
   for (let k = 0; k < 5; k++) {
     const check = k === 4 ? size : price;
     for (const i of drift[k]!) sink.add('precision_drift', i, { column: NAMES[k]!, value: rawText(views[k]!, i), declared_precision: String(check.precision) });

@@ -17,6 +17,7 @@ import type { ResolvedOptions } from './options.js';
 import { PrecisionCheck } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
+import { SpikeBatch } from './spike-batch.js';
 import { SpikeDetector } from './spike-detector.js';
 import { TimeState, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
@@ -34,6 +35,7 @@ interface Started {
   readonly declared: Declared;
   readonly time: TimeState;
   readonly spikes: SpikeDetector;
+  readonly batch: SpikeBatch;
   readonly negative: NegativeSizeTest;
   readonly bars: BarSpacingState | undefined;
 }
@@ -91,7 +93,7 @@ export class SeriesValidator {
         this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset);
         break;
       case 'bar':
-        scanBars(frame, started.bars!, started.spikes, started.negative, this.precisionOf(frame), sink);
+        scanBars(frame, started.bars!, started.spikes, started.batch, started.negative, this.precisionOf(frame), sink);
         break;
       case 'order_book_delta': {
         const size = rawView(frame.columns.size);
@@ -118,6 +120,7 @@ export class SeriesValidator {
       declared,
       time: new TimeState(maxLag, gaps),
       spikes: new SpikeDetector(options.spikeWindow, options.spikeMads, priceStep),
+      batch: new SpikeBatch(),
       negative: new NegativeSizeTest(frame.width),
       bars: frame.type === 'bar' ? new BarSpacingState(step) : undefined,
     };
