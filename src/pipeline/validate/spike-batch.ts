@@ -28,8 +28,6 @@ export class SpikeBatch {
 
 /** Tests the batch's prices in order and reports each spike as `what` (the price's name) at its row. */
 export function reportSpikes(batch: SpikeBatch, spikes: SpikeDetector, what: string, width: FixedWidth, sink: FrameSink): void {
-  const { prices, rows, count } = batch;
-  for (let k = 0; k < count; k++) {
-    if (spikes.push(prices[k]!)) sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width));
-  }
+  const { prices, rows } = batch;
+  spikes.pushAll(prices, batch.count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
 }

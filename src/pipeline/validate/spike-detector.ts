@@ -12,7 +12,8 @@
  * 1. The median lies between the window's lowest and highest price, and σ ≥ floor, so a
  *    price within k × floor of both ends cannot be a spike. The ends come cheaply from a
  *    superset of the window: min/max per block of `blockSize` prices, plus the block being
- *    filled. Busy, calm ticks almost never go further.
+ *    filled. Busy, calm ticks almost never go further. Where it keeps missing, it rests:
+ *    for a while its upkeep is skipped and its blocks are rebuilt from the ring after.
  * 2. Counts of the window's prices in a grid of cells a quarter MAD wide bound the median
  *    and the MAD from a few counts (median-grid.ts). Bar closes, which move more than k
  *    basis points within a window, mostly stop here: the grid holds as long as the MAD
@@ -31,6 +32,9 @@ import { SortedWindow } from './sorted-window.js';
 
 const NORMAL_MAD = 1.4826;
 const MIN_SCALE_RATIO = 1e-4;
+/** In `pushAll`, tier 1 rests for REST prices after MISS_LIMIT misses in a row (bar closes miss it all the time). */
+const MISS_LIMIT = 64;
+const REST = 4096;
 /** Prices the ring keeps beyond the window, for catching up the grid and the sorted copy. */
 const HISTORY = 64;
 
@@ -52,6 +56,9 @@ export class SpikeDetector {
   private low = Infinity;
   private high = -Infinity;
   private reachLimit = Infinity;
+  /** Tier 1's misses in a row, and the prices left while it rests (then its blocks are stale). */
+  private misses = 0;
+  private resting = 0;
   // Tier 2.
   private readonly grid: MedianGrid;
   // Tier 3: the sorted window as it was after `sortedAt` prices.
@@ -120,6 +127,62 @@ export class SpikeDetector {
     this.inBlock = 0;
     this.currentMin = Infinity;
     this.currentMax = -Infinity;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let b = 0; b < blocks; b++) {
+      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
+      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
+    }
+    this.widen(min, max);
+  }
+
+  /**
+   * `push` for each of `count` prices in order, calling `spiked(k)` for each spike (with
+   * lastMedian and lastScale set). Here tier 1 may rest (see MISS_LIMIT): a separate loop,
+   * so `push`, inlined into the tick loops, stays small.
+   */
+  pushAll(prices: Float64Array, count: number, spiked: (k: number) => void): void {
+    for (let k = 0; k < count; k++) {
+      const p = prices[k]!;
+      if (this.resting > 0) {
+        // Resting starts after misses, so the window is full.
+        if (this.beyondReach(p)) spiked(k);
+        this.ring[this.next] = p;
+        this.next = this.next + 1 === this.ring.length ? 0 : this.next + 1;
+        this.total++;
+        if (--this.resting === 0) this.rebuildBlocks();
+        continue;
+      }
+      const missed = this.count === this.window && (p - this.low > this.high - p ? p - this.low : this.high - p) > this.reachLimit;
+      if (this.push(p)) spiked(k);
+      this.misses = missed ? this.misses + 1 : 0;
+      if (this.misses === MISS_LIMIT) this.resting = REST;
+    }
+  }
+
+  /** Tier 1 back from rest: its blocks are the last prices of the ring, the partial block empty. */
+  private rebuildBlocks(): void {
+    const blocks = this.blockMin.length;
+    const length = this.ring.length;
+    // blocks × blockSize < window + blockSize <= the ring; slots never written hold 0, which only widens the bounds.
+    let at = this.next - blocks * this.blockSize;
+    if (at < 0) at += length;
+    for (let b = 0; b < blocks; b++) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = 0; k < this.blockSize; k++, at = at + 1 === length ? 0 : at + 1) {
+        const x = this.ring[at]!;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      this.blockMin[b] = min;
+      this.blockMax[b] = max;
+    }
+    this.block = 0; // the oldest
+    this.inBlock = 0;
+    this.currentMin = Infinity;
+    this.currentMax = -Infinity;
+    this.misses = 0;
     let min = Infinity;
     let max = -Infinity;
     for (let b = 0; b < blocks; b++) {
