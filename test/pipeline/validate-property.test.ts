@@ -156,6 +156,23 @@ describe('validate properties', () => {
     assert.ok(verdicts.true > 500 && verdicts.false > 500, JSON.stringify(verdicts));
   });
 
+  it('the below-2^53 precision test agrees with isRawAtPrecision', () => {
+    const verdicts = { true: 0, false: 0 };
+    fc.assert(
+      fc.property(fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 0, max: 16 }), fc.bigInt({ min: -(2n ** 53n) + 1n, max: 2n ** 53n - 1n }), fc.integer({ min: -3, max: 3 }), fc.boolean(), (w, p, seed, nudge, multiple) => {
+        const precision = Math.min(p, fixedPrecisionOf(w));
+        const unit = pow10(fixedPrecisionOf(w) - precision);
+        let raw = multiple ? (seed / unit) * unit + BigInt(nudge) : seed;
+        if (raw >= 2n ** 53n || raw <= -(2n ** 53n)) raw = seed;
+        const expected = isRawAtPrecision(raw, precision, w);
+        assert.equal(new PrecisionCheck(w, precision).exactBelow53(Number(raw)), expected, `raw ${raw} precision ${precision} width ${w}`);
+        verdicts[`${expected}`]++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(verdicts.true > 500 && verdicts.false > 500, JSON.stringify(verdicts));
+  });
+
   const TYPES = ['quote_tick', 'trade_tick', 'bar'] as const;
 
   /** The price the spike check follows (quote mid, trade price, bar close), in price steps. */

@@ -86,15 +86,25 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
     const cf = wide ? (((ct | 0) * TWO_32 + cl[base + 2]!) * TWO_32 + cl[base + 1]!) * TWO_32 + cl[base]! : (ct | 0) * TWO_32 + cl[base]!;
     const vf = wide ? ((vt * TWO_32 + v[base + 2]!) * TWO_32 + v[base + 1]!) * TWO_32 + v[base]! : vt * TWO_32 + v[base]!;
     // A float order broken proves the raws' broken; floats equal at 2^53 or beyond may hide one.
-    if (!(hf >= of && hf >= cf && hf >= lf && of >= lf && cf >= lf) || ((hf === of || hf === cf || hf === lf || of === lf || cf === lf) && !(hf < TWO_53 && lf > -TWO_53) && !ohlcOrdered(views, i))) {
+    const ordered = hf >= of && hf >= cf && hf >= lf && of >= lf && cf >= lf;
+    if (!ordered || ((hf === of || hf === cf || hf === lf || of === lf || cf === lf) && !(hf < TWO_53 && lf > -TWO_53) && !ohlcOrdered(views, i))) {
       sink.add('bar_ohlc', i, shown(views, i));
     }
     if (vt >= maxTop && negative.negativeAt(views[4], i)) sink.add('size_negative', i, shown(views, i));
-    if (!price.surely(of, o[base]!)) drifted(price, views, 0, i, drift);
-    if (!price.surely(hf, h[base]!)) drifted(price, views, 1, i, drift);
-    if (!price.surely(lf, l[base]!)) drifted(price, views, 2, i, drift);
-    if (!price.surely(cf, cl[base]!)) drifted(price, views, 3, i, drift);
-    if (!size.surely(vf, v[base]!)) drifted(size, views, 4, i, drift);
+    if (ordered && hf < TWO_53 && lf > -TWO_53 && vf < TWO_53) {
+      // Floats below 2^53 are the raws themselves: the exact test is one rounding (precision-check.ts).
+      if (!price.exactBelow53(of)) drifted(price, views, 0, i, drift);
+      if (!price.exactBelow53(hf)) drifted(price, views, 1, i, drift);
+      if (!price.exactBelow53(lf)) drifted(price, views, 2, i, drift);
+      if (!price.exactBelow53(cf)) drifted(price, views, 3, i, drift);
+      if (!size.exactBelow53(vf)) drifted(size, views, 4, i, drift);
+    } else {
+      if (!price.surely(of, o[base]!)) drifted(price, views, 0, i, drift);
+      if (!price.surely(hf, h[base]!)) drifted(price, views, 1, i, drift);
+      if (!price.surely(lf, l[base]!)) drifted(price, views, 2, i, drift);
+      if (!price.surely(cf, cl[base]!)) drifted(price, views, 3, i, drift);
+      if (!size.surely(vf, v[base]!)) drifted(size, views, 4, i, drift);
+    }
     closes[closeCount] = cf;
     closeRows[closeCount++] = i;
   }
