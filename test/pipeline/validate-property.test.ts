@@ -29,13 +29,19 @@ function oracle(prices: readonly number[], window: number, mads: number, step: n
   });
 }
 
-/** Walks `base` by `moves`, asserts the detector's verdicts equal the oracle's, and returns them. */
-function detectorAgreesWithOracle(moves: readonly number[], window: number, mads: number, base: number): boolean[] {
+/** Walks `base` by `moves`, asserts the detector's verdicts (push and pushAll) equal the oracle's, and returns them. */
+function detectorAgreesWithOracle(moves: readonly number[], window: number, mads: number, base: number, step = 1): boolean[] {
   let price = base;
   const prices = moves.map((m) => (price += m));
-  const detector = new SpikeDetector(window, mads, 1);
-  const expected = oracle(prices, window, mads, 1);
+  const detector = new SpikeDetector(window, mads, step);
+  const expected = oracle(prices, window, mads, step);
   assert.deepEqual(prices.map((p) => detector.push(p)), expected);
+  // The same prices through pushAll (where tier 1 may rest), in frames of 1000.
+  const batched = new SpikeDetector(window, mads, step);
+  const all = Float64Array.from(prices);
+  const got = prices.map(() => false);
+  for (let start = 0; start < all.length; start += 1000) batched.pushAll(all.subarray(start), Math.min(1000, all.length - start), (k) => (got[start + k] = true));
+  assert.deepEqual(got, expected);
   return expected;
 }
 
@@ -69,6 +75,63 @@ describe('validate properties', () => {
     assert.ok(spikes > 50 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
   });
 
+  it('spike detector = brute force on walks whose volatility changes, with far jumps and large magnitudes (tier 2 grid)', () => {
+    // The grid's cells are a quarter MAD wide around the median it was laid out at: calm and
+    // wild stretches change the MAD under it, far jumps land in its clamped edge cells, and
+    // bases near 2^60 or below zero make every cell and edge a rounded float.
+    let spikes = 0;
+    let calm = 0;
+    const stretch = fc.tuple(fc.constantFrom(1, 30, 1000, 50_000), fc.integer({ min: 20, max: 200 }));
+    const walk = fc.array(stretch, { minLength: 1, maxLength: 6 }).chain((stretches) =>
+      fc.tuple(...stretches.map(([scale, length]) => fc.array(fc.oneof({ weight: 30, arbitrary: fc.integer({ min: -scale, max: scale }) }, { weight: 1, arbitrary: fc.integer({ min: -1e6, max: 1e6 }).map((x) => x * scale) }), { minLength: length, maxLength: length }))),
+    );
+    const base = fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.constantFrom(2 ** 60, -(2 ** 60), 1e15));
+    // Small k puts many prices near the threshold, where a loose or wrong bound shows.
+    const mads = fc.oneof(fc.integer({ min: 2, max: 12 }), fc.double({ min: 0.3, max: 3, noNaN: true }));
+    fc.assert(
+      fc.property(walk, fc.integer({ min: 3, max: 120 }), mads, base, fc.constantFrom(1, 7, 1000), (parts, window, k, start, step) => {
+        for (const spike of detectorAgreesWithOracle(parts.flat(), window, k, start, step)) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 150 },
+    );
+    assert.ok(spikes > 1000 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
+  });
+
+  it('spike detector = brute force over long series where tier 1 rests and comes back (its blocks rebuilt from the ring)', () => {
+    // Tier 1 rests after 64 misses in a row and comes back 4096 prices later: volatile
+    // stretches (bar-like, every price misses it) alternate with calm ones that it clears,
+    // with spikes in both, so its rebuilt bounds decide prices the oracle checks.
+    let spikes = 0;
+    let calm = 0;
+    const stretch = fc.tuple(fc.constantFrom(2, 3000), fc.integer({ min: 1500, max: 5000 }), fc.integer({ min: 0, max: 2 ** 31 }));
+    fc.assert(
+      fc.property(fc.array(stretch, { minLength: 2, maxLength: 4 }), fc.integer({ min: 20, max: 150 }), fc.integer({ min: 3, max: 10 }), (stretches, window, mads) => {
+        const moves: number[] = [];
+        for (const [scale, length, seed] of stretches) {
+          let state = seed;
+          for (let k = 0; k < length; k++) {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            const u = state / 2 ** 32;
+            moves.push(k % 997 === 500 ? Math.round((u - 0.5) * 400 * scale) : Math.round((u - 0.5) * 2 * scale));
+          }
+        }
+        for (const spike of detectorAgreesWithOracle(moves, window, mads, 10_000_000)) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 6 },
+    );
+    assert.ok(spikes > 5 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
+    // Tier 1 starts resting at price 113 (64 misses of the 300 bar-like moves) and comes back
+    // at 4209. From price 4152 on, 7 prices in 10 sit D above the level of the 3 others and of
+    // all before (MAD 0): each low one is a spike, though the window's minimum. At 4209 the
+    // ring's oldest slots hold only the low level, so bounds rebuilt from anything but the
+    // window's own prices would let tier 1 clear price 4209, a low one.
+    const moves = Array.from({ length: 300 }, (_, k) => ((k * 7919) % 6001) - 3000);
+    while (moves.length < 4152) moves.push(0);
+    for (let k = 0; moves.length < 5000; k++) moves.push(k % 10 === 0 ? 100_000 : k % 10 === 7 ? -100_000 : 0);
+    const verdicts = detectorAgreesWithOracle(moves, 50, 3, 10_000_000);
+    assert.ok(verdicts.slice(4209, 4230).some(Boolean));
+  });
+
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {
     const width = fc.constantFrom<FixedWidth>(8, 16);
     const verdicts = { true: 0, false: 0 };
@@ -86,6 +149,23 @@ describe('validate properties', () => {
         const check = new PrecisionCheck(w, precision);
         const expected = isRawAtPrecision(raw, precision, w);
         assert.equal(check.atPrecision(rawView(column), 0), expected, `raw ${raw} precision ${precision} width ${w}`);
+        verdicts[`${expected}`]++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(verdicts.true > 500 && verdicts.false > 500, JSON.stringify(verdicts));
+  });
+
+  it('the below-2^53 precision test agrees with isRawAtPrecision', () => {
+    const verdicts = { true: 0, false: 0 };
+    fc.assert(
+      fc.property(fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 0, max: 16 }), fc.bigInt({ min: -(2n ** 53n) + 1n, max: 2n ** 53n - 1n }), fc.integer({ min: -3, max: 3 }), fc.boolean(), (w, p, seed, nudge, multiple) => {
+        const precision = Math.min(p, fixedPrecisionOf(w));
+        const unit = pow10(fixedPrecisionOf(w) - precision);
+        let raw = multiple ? (seed / unit) * unit + BigInt(nudge) : seed;
+        if (raw >= 2n ** 53n || raw <= -(2n ** 53n)) raw = seed;
+        const expected = isRawAtPrecision(raw, precision, w);
+        assert.equal(new PrecisionCheck(w, precision).exactBelow53(Number(raw)), expected, `raw ${raw} precision ${precision} width ${w}`);
         verdicts[`${expected}`]++;
       }),
       { numRuns: 3000 },

@@ -70,6 +70,15 @@ export class PrecisionCheck {
     return d < TWO_31 && d > -TWO_31;
   }
 
+  /**
+   * The exact verdict for a raw whose float `v` is exact (|v| < 2^53): for a multiple, v × (1/10^k)
+   * is within ¼ of the quotient, which times 10^k is v again; for any other raw no integer
+   * times 10^k is v (a product beyond 2^53 rounds to 2^53 or more, beyond |v|).
+   */
+  exactBelow53(v: number): boolean {
+    return Math.round(v * this.inverse) * this.divisor === v;
+  }
+
   /** The exact (BigInt) verdict for raw `i`. */
   exactAt(view: RawView, i: number): boolean {
     return isRawAtPrecision(rawAt(view, i), this.precision, this.width);

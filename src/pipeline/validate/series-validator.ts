@@ -3,7 +3,7 @@
  * by frame, carrying every check's state across frames and files, so a fault at a file
  * boundary (a trade id gap, time going backwards, a missing bar) is found like any other.
  *
- * Per frame: rows per UTC day, the time checks, the type's value checks, trade ids, and
+ * Per frame: the time checks (with rows per UTC day), the type's value checks, trade ids, and
  * the declared precision of every fixed column, each a tight loop over typed arrays.
  */
 import { barStepNs } from '../../model/bar-step.js';
@@ -17,8 +17,9 @@ import type { ResolvedOptions } from './options.js';
 import { PrecisionCheck } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
+import { SpikeBatch } from './spike-batch.js';
 import { SpikeDetector } from './spike-detector.js';
-import { TimeState, countRowsPerDay, scanTimes } from './time-checks.js';
+import { TimeState, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
 import { TradeIdTracker } from './trade-ids.js';
 import { NegativeSizeTest, scanPrecision } from './value-checks.js';
@@ -34,6 +35,7 @@ interface Started {
   readonly declared: Declared;
   readonly time: TimeState;
   readonly spikes: SpikeDetector;
+  readonly batch: SpikeBatch;
   readonly negative: NegativeSizeTest;
   readonly bars: BarSpacingState | undefined;
 }
@@ -81,8 +83,7 @@ export class SeriesValidator {
     const c = frame.columns as unknown as { ts_init: BigUint64Array; ts_event: BigUint64Array };
     sink.frame(findings, c.ts_init, this.offset);
     if (this.fileDeclared === undefined) this.checkDeclared(frame, started.declared);
-    countRowsPerDay(c.ts_init, findings);
-    scanTimes(c.ts_init, c.ts_event, started.time, sink, this.tieHandler(frame));
+    scanTimes(c.ts_init, c.ts_event, started.time, sink, findings, this.tieHandler(frame));
     switch (frame.type) {
       case 'quote_tick':
         scanQuotes(frame, started.spikes, started.negative, this.precisionOf(frame), sink);
@@ -92,8 +93,7 @@ export class SeriesValidator {
         this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset);
         break;
       case 'bar':
-        scanBars(frame, started.bars!, started.spikes, started.negative, sink);
-        this.scanPrecisions(frame);
+        scanBars(frame, started.bars!, started.spikes, started.batch, started.negative, this.precisionOf(frame), sink);
         break;
       case 'order_book_delta': {
         const size = rawView(frame.columns.size);
@@ -120,6 +120,7 @@ export class SeriesValidator {
       declared,
       time: new TimeState(maxLag, gaps),
       spikes: new SpikeDetector(options.spikeWindow, options.spikeMads, priceStep),
+      batch: new SpikeBatch(),
       negative: new NegativeSizeTest(frame.width),
       bars: frame.type === 'bar' ? new BarSpacingState(step) : undefined,
     };

@@ -1,16 +1,7 @@
 /**
- * A sorted copy of a rolling window of prices, for the spike test's exact median and MAD,
- * and what a copy a few prices old still proves about the window of now.
- *
- * Rank bounds: replace j values of a multiset A (sorted S) to get B. Then the r-th smallest
- * of B (0-based) lies between S[r − j] and S[r + j]: dropping j values moves an order
- * statistic up by at most j ranks, adding j moves it down by at most j. So a snapshot j
- * prices old brackets today's median by S[low − j] and S[high + j].
- *
- * The same argument bounds the MAD from below: the q values nearest to any centre c span
- * at most 2·d_q(c) (d_q: the q-th smallest distance to c), and q − j of them were already
- * in A, so d_q(B, c) ≥ shorth_{q−j}(A) / 2, where shorth_r is the shortest span of r
- * consecutive values of S. That holds for every centre, so for the median too.
+ * A sorted copy of a rolling window of prices, for the spike test's exact median and MAD:
+ * brought up to date when the test needs it, by one merge of the prices that came and went
+ * since (or a fresh sort when too many did).
  */
 
 /** A sorted window of `size` prices. */
@@ -92,41 +83,6 @@ export class SortedWindow {
   mad(median: number): number {
     const half = this.size >> 1;
     return this.size & 1 ? kthDistance(this.values, median, half + 1) : (kthDistance(this.values, median, half) + kthDistance(this.values, median, half + 1)) / 2;
-  }
-
-  /**
-   * Writes the `count` smallest-but-`q` distances to `median` (this window's median):
-   * `out[j]` = the (q − j)-th smallest |x − median|, j < count, as floats rounded to nearest.
-   * Walks the two sorted runs of distances outwards from the middle: O(q).
-   */
-  distancesBelow(median: number, q: number, count: number, out: Float64Array): void {
-    const s = this.values;
-    let left = (this.size - 1) >> 1; // the left run: median − s[left], left decreasing
-    let right = left + 1; // the right run: s[right] − median, right increasing
-    for (let k = 1; k <= q; k++) {
-      const l = left >= 0 ? median - s[left]! : Infinity;
-      const r = right < this.size ? s[right]! - median : Infinity;
-      let d: number;
-      if (l <= r) {
-        d = l;
-        left--;
-      } else {
-        d = r;
-        right++;
-      }
-      if (k > q - count) out[q - k] = d;
-    }
-  }
-
-  /** The shortest span of `r` consecutive values (r ≥ 1), as a float rounded to nearest. */
-  shorth(r: number): number {
-    const s = this.values;
-    let best = Infinity;
-    for (let a = 0, b = r - 1; b < this.size; a++, b++) {
-      const span = s[b]! - s[a]!;
-      if (span < best) best = span;
-    }
-    return best;
   }
 }
 

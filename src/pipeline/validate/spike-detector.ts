@@ -11,41 +11,42 @@
  * The verdict is exact, but most prices never need the median, in three tiers:
  * 1. The median lies between the window's lowest and highest price, and σ ≥ floor, so a
  *    price within k × floor of both ends cannot be a spike. The ends come cheaply from a
- *    superset of the window: min/max per block of BLOCK prices, plus the block being
- *    filled. Busy, calm ticks almost never go further.
- * 2. A sorted copy of the window a few prices old (SortedWindow) still brackets the median
- *    between two of its order statistics and bounds the MAD from below by a shortest span
- *    (see sorted-window.ts); a price within k × σ of both brackets, σ from those bounds,
- *    cannot be a spike. Bar closes, which move more than k basis points within a window,
- *    mostly stop here.
- * 3. Otherwise the copy is brought up to date (one merge of the prices that came and went
- *    since, kept in a ring `history` prices longer than the window, or a fresh sort) and
- *    the exact median and, if still in doubt, the MAD decide. A fresh copy serves tier 2
- *    for the next `maxPending` prices.
+ *    superset of the window: min/max per block of `blockSize` prices, plus the block being
+ *    filled. Busy, calm ticks almost never go further. Where it keeps missing, it rests:
+ *    for a while its upkeep is skipped and its blocks are rebuilt from the ring after.
+ * 2. Counts of the window's prices in a grid of cells a quarter MAD wide bound the median
+ *    and the MAD from a few counts (median-grid.ts). Bar closes, which move more than k
+ *    basis points within a window, mostly stop here: the grid holds as long as the MAD
+ *    keeps its size and the prices stay in its range.
+ * 3. Otherwise a sorted copy of the window is brought up to date (one merge of the prices
+ *    that came and went since, kept in a ring HISTORY prices longer than the window, or a
+ *    fresh sort), the exact median and MAD decide, and the grid is laid out afresh.
  *
  * Prices are floats of the unscaled raws: the test is a ratio, so the fixed-point scale
  * cancels, and float rounding cannot matter at the size of a spike. The tiers' bounds hold
- * for the float computation of tier 3 itself (every step rounds monotonically; the MAD
- * bound is shrunk by a few ulps), so the shortcuts never change a verdict.
+ * for the float computation of tier 3 itself (every step rounds monotonically), so the
+ * shortcuts never change a verdict.
  */
+import { MedianGrid } from './median-grid.js';
 import { SortedWindow } from './sorted-window.js';
 
 const NORMAL_MAD = 1.4826;
 const MIN_SCALE_RATIO = 1e-4;
-const BLOCK = 16;
-/** Shrinks the float shortest span below the exact one, and the MAD's rounded distances (1 − 2^-50). */
-const MAD_BOUND_SHRINK = 1 - 2 ** -50;
-/** Absolute margin, relative to the operands, for a difference of rounded distances. */
-const ROUNDING_MARGIN = 2 ** -50;
+/** In `pushAll`, tier 1 rests for REST prices after MISS_LIMIT misses in a row (bar closes miss it all the time). */
+const MISS_LIMIT = 64;
+const REST = 4096;
+/** Prices the ring keeps beyond the window, for catching up the grid and the sorted copy. */
+const HISTORY = 64;
 
 export class SpikeDetector {
-  /** The last `window + history` prices; price number t is at t mod its length. */
+  /** The last `window + HISTORY` prices; price number t is at t mod its length. */
   private readonly ring: Float64Array;
   private count = 0;
   private next = 0;
   /** Prices pushed so far. */
   private total = 0;
   // Tier 1: bounds of a superset of the window, and the reach they allow.
+  private readonly blockSize: number;
   private readonly blockMin: Float64Array;
   private readonly blockMax: Float64Array;
   private block = 0;
@@ -55,15 +56,14 @@ export class SpikeDetector {
   private low = Infinity;
   private high = -Infinity;
   private reachLimit = Infinity;
-  // Tier 2: the sorted window as it was after `sortedAt` prices, and per j <= maxPending
-  // prices since, a bracket of the median and the largest deviation that is surely no spike.
+  /** Tier 1's misses in a row, and the prices left while it rests (then its blocks are stale). */
+  private misses = 0;
+  private resting = 0;
+  // Tier 2.
+  private readonly grid: MedianGrid;
+  // Tier 3: the sorted window as it was after `sortedAt` prices.
   private readonly sorted: SortedWindow;
   private sortedAt = -Infinity;
-  private readonly maxPending: number;
-  private readonly bracketLow: Float64Array;
-  private readonly bracketHigh: Float64Array;
-  private readonly clearReach: Float64Array;
-  private readonly distances: Float64Array;
   /** The median and σ of the last spike found (for its report line). */
   lastMedian = 0;
   lastScale = 0;
@@ -74,17 +74,13 @@ export class SpikeDetector {
     /** One price step of the declared precision, in raw units. */
     private readonly step: number,
   ) {
-    // Bounds from a copy j prices old loosen with j: (n − 1) / 4 keeps the median's bracket
-    // within the middle half; 4√n caps it for long windows, where a merge costs O(n).
-    this.maxPending = Math.min((window - 1) >> 2, Math.floor(2 * Math.sqrt(window)));
-    const history = Math.max(2 * this.maxPending, 32);
-    this.bracketLow = new Float64Array(this.maxPending + 1);
-    this.bracketHigh = new Float64Array(this.maxPending + 1);
-    this.clearReach = new Float64Array(this.maxPending + 1);
-    this.distances = new Float64Array(this.maxPending + 1);
-    this.ring = new Float64Array(window + history);
-    this.sorted = new SortedWindow(window, history);
-    const blocks = Math.ceil(window / BLOCK);
+    this.ring = new Float64Array(window + HISTORY);
+    this.grid = new MedianGrid(window, this.ring.length, HISTORY);
+    this.sorted = new SortedWindow(window, HISTORY);
+    // Filing a block costs a pass over all blocks: long blocks make that rare, at the price
+    // of a superset up to two blocks longer than the window.
+    this.blockSize = Math.min(64, Math.max(16, window >> 1));
+    const blocks = Math.ceil(window / this.blockSize);
     this.blockMin = new Float64Array(blocks).fill(Infinity);
     this.blockMax = new Float64Array(blocks).fill(-Infinity);
   }
@@ -109,7 +105,7 @@ export class SpikeDetector {
       this.currentMax = p;
       if (p > this.high) this.widen(this.low, p);
     }
-    if (++this.inBlock === BLOCK) this.completeBlock();
+    if (++this.inBlock === this.blockSize) this.completeBlock();
     return spike;
   }
 
@@ -140,78 +136,86 @@ export class SpikeDetector {
     this.widen(min, max);
   }
 
+  /**
+   * `push` for each of `count` prices in order, calling `spiked(k)` for each spike (with
+   * lastMedian and lastScale set). Here tier 1 may rest (see MISS_LIMIT): a separate loop,
+   * so `push`, inlined into the tick loops, stays small.
+   */
+  pushAll(prices: Float64Array, count: number, spiked: (k: number) => void): void {
+    for (let k = 0; k < count; k++) {
+      const p = prices[k]!;
+      if (this.resting > 0) {
+        // Resting starts after misses, so the window is full.
+        if (this.beyondReach(p)) spiked(k);
+        this.ring[this.next] = p;
+        this.next = this.next + 1 === this.ring.length ? 0 : this.next + 1;
+        this.total++;
+        if (--this.resting === 0) this.rebuildBlocks();
+        continue;
+      }
+      const missed = this.count === this.window && (p - this.low > this.high - p ? p - this.low : this.high - p) > this.reachLimit;
+      if (this.push(p)) spiked(k);
+      this.misses = missed ? this.misses + 1 : 0;
+      if (this.misses === MISS_LIMIT) this.resting = REST;
+    }
+  }
+
+  /** Tier 1 back from rest: its blocks are the last prices of the ring, the partial block empty. */
+  private rebuildBlocks(): void {
+    const blocks = this.blockMin.length;
+    const length = this.ring.length;
+    // blocks × blockSize < window + blockSize <= the ring; slots never written hold 0, which only widens the bounds.
+    let at = this.next - blocks * this.blockSize;
+    if (at < 0) at += length;
+    for (let b = 0; b < blocks; b++) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = 0; k < this.blockSize; k++, at = at + 1 === length ? 0 : at + 1) {
+        const x = this.ring[at]!;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      this.blockMin[b] = min;
+      this.blockMax[b] = max;
+    }
+    this.block = 0; // the oldest
+    this.inBlock = 0;
+    this.currentMin = Infinity;
+    this.currentMax = -Infinity;
+    this.misses = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let b = 0; b < blocks; b++) {
+      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
+      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
+    }
+    this.widen(min, max);
+  }
+
   /** Tiers 2 and 3, for a price tier 1 could not clear. */
   private beyondReach(p: number): boolean {
-    const pending = this.total - this.sortedAt;
-    if (pending <= this.maxPending && this.clearedBySnapshot(p, pending)) return false;
-    this.catchUp(pending);
+    if (this.grid.clears(p, this.ring, this.next, this.total, this.mads, this.step)) return false;
     return this.exact(p);
   }
 
-  /** Tier 2: true when the sorted copy, `pending` prices old, proves `p` is no spike. */
-  private clearedBySnapshot(p: number, pending: number): boolean {
-    // The median is in [low, high], so |p − median| is at most the larger distance to either.
-    const deviation = Math.max(Math.abs(p - this.bracketLow[pending]!), Math.abs(p - this.bracketHigh[pending]!));
-    return deviation <= this.clearReach[pending]!;
-  }
-
-  /** Brings the sorted copy up to the current window (`pending` prices came and went since) and renews tier 2's table. */
-  private catchUp(pending: number): void {
+  /** Tier 3: brings the sorted copy up to the current window, tests `p` exactly, and lays the grid out afresh. */
+  private exact(p: number): boolean {
     const length = this.ring.length;
     const first = (this.next - this.window + length) % length; // the oldest price of the window
+    const pending = this.total - this.sortedAt;
     // A merge needs the prices that left still in the ring, and none that came and left since.
     if (pending > length - this.window || pending > this.window) {
       this.sorted.rebuild(this.ring, first);
     } else if (pending > 0) {
-      const out = (first - pending + length) % length;
-      const into = (this.next - pending + length) % length;
-      this.sorted.merge(this.ring, pending, out, into);
+      this.sorted.merge(this.ring, pending, (first - pending + length) % length, (this.next - pending + length) % length);
     }
     this.sortedAt = this.total;
-    this.renewTable();
-  }
-
-  /**
-   * For j = 0 … maxPending further replacements: the median's bracket (sorted-window.ts),
-   * a lower bound L_j of the MAD, and the reach k × max(1.4826 L_j, floor_j) within which
-   * a price is surely no spike. L_j is the larger of
-   * - shorth_{q − J} / 2 (q: the MAD's rank, J = maxPending), and
-   * - d_{q − j}(median now) − δ_j: the MAD is d_q around the future median c, at least
-   *   d_{q − j}(c) of today's window, and moving the centre from today's median to c,
-   *   both in the bracket, changes every distance by at most δ_j (the bracket's larger
-   *   half-width).
-   * Both are rounded down by far more than the float error of their few operations, so
-   * the float MAD of tier 3 is at least L_j.
-   */
-  private renewTable(): void {
-    const s = this.sorted.values;
-    const n = this.window;
-    const pendingMax = this.maxPending;
-    const q = (n + 1) >> 1;
     const median = this.sorted.median();
-    this.sorted.distancesBelow(median, q, pendingMax + 1, this.distances);
-    const shorthBound = 0.5 * this.sorted.shorth(q - pendingMax) * MAD_BOUND_SHRINK;
-    for (let j = 0; j <= pendingMax; j++) {
-      const low = s[((n - 1) >> 1) - j]!;
-      const high = s[(n >> 1) + j]!;
-      const d = this.distances[j]!;
-      const delta = Math.max(median - low, high - median);
-      const madLow = Math.max(shorthBound, d - delta - (d + delta) * ROUNDING_MARGIN);
-      const nearest = low > 0 ? low : high < 0 ? -high : 0;
-      const floor = Math.max(this.step, MIN_SCALE_RATIO * nearest);
-      this.bracketLow[j] = low;
-      this.bracketHigh[j] = high;
-      this.clearReach[j] = this.mads * Math.max(NORMAL_MAD * madLow, floor);
-    }
-  }
-
-  /** Tier 3: the exact test of `p` against the current window (the sorted copy is up to date). */
-  private exact(p: number): boolean {
-    const median = this.sorted.median();
+    const mad = this.sorted.mad(median);
+    this.grid.layOut(median, mad, this.step, this.sorted.values, this.ring, first, this.total);
     const deviation = Math.abs(p - median);
     const floor = Math.max(this.step, MIN_SCALE_RATIO * Math.abs(median));
-    if (deviation <= this.mads * floor) return false;
-    const scale = Math.max(NORMAL_MAD * this.sorted.mad(median), floor);
+    const scale = Math.max(NORMAL_MAD * mad, floor);
     if (deviation <= this.mads * scale) return false;
     this.lastMedian = median;
     this.lastScale = scale;

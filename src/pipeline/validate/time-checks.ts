@@ -2,7 +2,7 @@
  * The checks every data type shares, on ts_init and ts_event, in one pass over their
  * 32-bit words (reading a BigUint64Array element allocates a BigInt, so the loop never
  * does): ts_init order, ties (handed to the type's duplicate check), suspected gaps, and
- * ts_event/ts_init skew. Also counts rows per UTC day for the report.
+ * ts_event/ts_init skew. The same pass counts rows per UTC day for the report.
  */
 import { NS_PER_DAY } from '../../model/time.js';
 import type { FileFindings } from './report.js';
@@ -31,17 +31,25 @@ function wordsToNs(hi: number, lo: number): bigint {
 }
 
 /**
- * Scans one frame. `onTie(i)` runs for a row whose ts_init equals the latest one before it
- * (row i − 1, or the last row of the previous frame when i is 0).
+ * Scans one frame, and adds its rows to their UTC days in `findings`. `onTie(i)` runs for a
+ * row whose ts_init equals the latest one before it (row i − 1, or the last row of the
+ * previous frame when i is 0).
  */
-export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state: TimeState, sink: FrameSink, onTie?: (i: number) => void): void {
+export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state: TimeState, sink: FrameSink, findings: FileFindings, onTie?: (i: number) => void): void {
   const ti = new Uint32Array(tsInit.buffer, tsInit.byteOffset, tsInit.length * 2);
   const te = new Uint32Array(tsEvent.buffer, tsEvent.byteOffset, tsEvent.length * 2);
   const { gaps, maxLagNs } = state;
   let { started, maxHi, maxLo } = state;
+  // Rows per day: a run of rows in one day [start, end), as words; one BigInt division per run.
+  const day = new DayRun(findings);
+  let { startHi, startLo, endHi, endLo } = day;
   for (let i = 0, w = 0; i < tsInit.length; i++, w += 2) {
     const lo = ti[w]!;
     const hi = ti[w + 1]!;
+    if (hi < startHi || (hi === startHi && lo < startLo) || hi > endHi || (hi === endHi && lo >= endLo)) {
+      day.begin(tsInit, i);
+      ({ startHi, startLo, endHi, endLo } = day);
+    }
     if (started && (hi < maxHi || (hi === maxHi && lo < maxLo))) {
       sink.add('ts_init_order', i, { ts_init: tsInit[i]!.toString(), latest_before: wordsToNs(maxHi, maxLo).toString() });
     } else {
@@ -65,27 +73,37 @@ export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state
   state.started = started;
   state.maxHi = maxHi;
   state.maxLo = maxLo;
+  day.end(tsInit.length);
 }
 
-/** Adds the frame's rows to their UTC days: one BigInt division per run of same-day rows. */
-export function countRowsPerDay(tsInit: BigUint64Array, findings: FileFindings): void {
-  const words = new Uint32Array(tsInit.buffer, tsInit.byteOffset, tsInit.length * 2);
-  let i = 0;
-  while (i < tsInit.length) {
+/** The UTC day of the current run of rows, which `scanTimes` adds to the report when it ends. */
+class DayRun {
+  startHi = 0;
+  startLo = 0;
+  // Empty until the first row: every row is past it.
+  endHi = -1;
+  endLo = 0;
+  private index = 0;
+  private first = 0;
+
+  constructor(private readonly findings: FileFindings) {}
+
+  /** Row `i` is outside the current day: the run so far is counted and row i's day begins. */
+  begin(tsInit: BigUint64Array, i: number): void {
+    this.end(i);
     const day = tsInit[i]! / NS_PER_DAY;
     const start = day * NS_PER_DAY;
     const end = start + NS_PER_DAY;
-    const sHi = Number(start >> 32n);
-    const sLo = Number(start & 0xffffffffn);
-    const eHi = Number(end >> 32n);
-    const eLo = Number(end & 0xffffffffn);
-    let j = i + 1;
-    for (let w = 2 * j; j < tsInit.length; j++, w += 2) {
-      const lo = words[w]!;
-      const hi = words[w + 1]!;
-      if (hi < sHi || (hi === sHi && lo < sLo) || hi > eHi || (hi === eHi && lo >= eLo)) break;
-    }
-    findings.addRows(Number(day), j - i);
-    i = j;
+    this.startHi = Number(start >> 32n);
+    this.startLo = Number(start & 0xffffffffn);
+    this.endHi = Number(end >> 32n);
+    this.endLo = Number(end & 0xffffffffn);
+    this.index = Number(day);
+    this.first = i;
+  }
+
+  /** Counts the run's rows up to row `i` (exclusive). */
+  end(i: number): void {
+    if (i > this.first) this.findings.addRows(this.index, i - this.first);
   }
 }

@@ -11,12 +11,6 @@ import type { PrecisionCheck } from './precision-check.js';
 
 const TWO_32 = 4294967296;
 
-/** True when raw `i` may be a sentinel: prices' top word 0x7FFFFFFF/0x80000000, sizes' 0xFFFFFFFF. */
-export function maybeSentinel(view: RawView, i: number): boolean {
-  const top = view.words[i * view.stride + view.stride - 1]!;
-  return view.signed ? top === 0x7fffffff || top === 0x80000000 : top === 0xffffffff;
-}
-
 /**
  * Sizes are unsigned on disk, so a negative size written through them wraps to the top of
  * the range, above the largest raw NautilusTrader accepts (QUANTITY_RAW_MAX).

@@ -1,0 +1,33 @@
+/**
+ * The spike test of one frame as a pass of its own: a scan loop stores each row's price
+ * here, and `reportSpikes` pushes them through the detector afterwards. Inlined into the bar
+ * loop, where every close goes past tier 1, the detector crowded out the loop's other
+ * inlined tests (V8 inlines by size) and cost more than the two passes together. (Quotes and
+ * trades, which tier 1 clears, gain nothing from it: they push inline.)
+ */
+import type { FixedWidth } from '../../model/fixed-point.js';
+import type { FrameSink } from './finding-sink.js';
+import type { SpikeDetector } from './spike-detector.js';
+import { spikeValues } from './spike-values.js';
+
+/** Prices and their frame rows, reused from frame to frame of a series. */
+export class SpikeBatch {
+  prices = new Float64Array(0);
+  rows = new Int32Array(0);
+  count = 0;
+
+  /** Makes room for `length` prices and empties the batch. */
+  begin(length: number): void {
+    if (this.prices.length < length) {
+      this.prices = new Float64Array(length);
+      this.rows = new Int32Array(length);
+    }
+    this.count = 0;
+  }
+}
+
+/** Tests the batch's prices in order and reports each spike as `what` (the price's name) at its row. */
+export function reportSpikes(batch: SpikeBatch, spikes: SpikeDetector, what: string, width: FixedWidth, sink: FrameSink): void {
+  const { prices, rows } = batch;
+  spikes.pushAll(prices, batch.count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
+}
