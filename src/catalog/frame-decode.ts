@@ -124,7 +124,7 @@ function frameMeta(type: MarketDataType, metadata: Map<string, string>, path: st
   const precision = (key: string): number => {
     const text = metadata.get(key)!;
     const value = Number(text);
-    if (!/^\d+$/.test(text) || value > 16) throw new CatalogError('CATALOG_METADATA', `${path}: metadata "${key}" must be an integer 0..16, was "${text}"`, { path });
+    if (!isDigits(text) || value > 16) throw new CatalogError('CATALOG_METADATA', `${path}: metadata "${key}" must be an integer 0..16, was "${text}"`, { path });
     return value;
   };
   const barType = metadata.get('bar_type');
@@ -135,6 +135,16 @@ function frameMeta(type: MarketDataType, metadata: Map<string, string>, path: st
     sizePrecision: precision('size_precision'),
     ...(type === 'bar' && barType !== undefined ? { barType } : {}),
   };
+}
+
+/** True for a non-empty run of ASCII digits (a loop: a regular expression costs a cold read ~0.5 ms to compile). */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function instrumentOfBarType(barType: string): string {

@@ -6,7 +6,7 @@
  * only notes where each column chunk and its statistics start; a row group's column
  * metadata is decoded on first use, and pruning reads just the statistics it asks for.
  */
-import { type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type LogicalType, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
+import { type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type LogicalType, PhysicalType, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { walkRowGroupsFast } from './footer-walk-wasm.js';
 import { CompactType, ThriftError } from './thrift.js';
 import { type StructNote, ThriftCursor, readVarint, skipValue, skipVarint, unzigzag } from './thrift-read.js';
@@ -236,9 +236,13 @@ class FooterIndex {
   groupFirst: Uint32Array;
   groupColumns: Uint32Array;
   groupBytes: Float64Array;
-  /** Per chunk, when the WebAssembly walker filled the index: 8-byte min/max words and whether present. */
+  /**
+   * Per chunk, when the WebAssembly walker filled the index: 8-byte min/max words and
+   * whether present, for the columns whose bit is set in `wordColumns`.
+   */
   chunkStatisticsWords: Uint32Array | undefined;
   chunkStatisticsPresent: Uint8Array | undefined;
+  wordColumns = 0;
 
   constructor(
     readonly footer: Uint8Array,
@@ -264,7 +268,7 @@ class FooterIndex {
     const present = new Uint8Array(to - from);
     const known = this.chunkStatisticsWords;
     const knownPresent = this.chunkStatisticsPresent;
-    if (known && knownPresent) {
+    if (known && knownPresent && (column >= 32 || ((this.wordColumns >>> column) & 1) === 1)) {
       for (let g = from; g < to; g++) {
         const k = this.groupFirst[g]! + column;
         if (column >= this.groupColumns[g]! || knownPresent[k] === 0) continue;
@@ -348,7 +352,7 @@ class LazyRowGroup implements RowGroupMeta {
 function readRowGroups(index: FooterIndex, at: number, out: RowGroupMeta[], fast: boolean): number {
   const { footer } = index;
   const count = index.groupFirst.length;
-  const walked = fast ? walkRowGroupsFast(footer, at, count, index.chunkAt.length) : undefined;
+  const walked = fast ? walkRowGroupsFast(footer, at, count, index.chunkAt.length, index.wordColumns) : undefined;
   if (walked) {
     index.chunkAt = walked.chunkAt;
     index.statisticsAt = walked.statisticsAt;
@@ -418,6 +422,13 @@ function readRowGroups(index: FooterIndex, at: number, out: RowGroupMeta[], fast
   return pos;
 }
 
+/** Bit i set when leaf column i (of the first 32) is INT64. */
+function int64Columns(schema: SchemaElement[]): number {
+  let mask = 0;
+  for (let i = 1; i < schema.length && i <= 32; i++) if (schema[i]!.type === PhysicalType.INT64) mask |= 1 << (i - 1);
+  return mask >>> 0;
+}
+
 function grow(array: Uint32Array, least: number): Uint32Array {
   const grown = new Uint32Array(Math.max(least, array.length * 2));
   grown.set(array);
@@ -447,6 +458,9 @@ export function decodeFileMeta(bytes: Uint8Array, { fastWalk = true }: { fastWal
       case 4: {
         const { size } = c.list();
         const index = new FooterIndex(bytes, leafPaths, size);
+        // Statistics words are what pruning asks for, of INT64 columns (ts_init); a cold open
+        // saves walking the other columns' statistics (they are still read on request).
+        index.wordColumns = int64Columns(meta.schema);
         c.offset = readRowGroups(index, c.offset, meta.rowGroups, fastWalk);
         meta.statisticsWords = (column, from, to) => index.statisticsWords(column, from, to);
         break;

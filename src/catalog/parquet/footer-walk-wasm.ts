@@ -16,7 +16,7 @@ export interface WalkedRowGroups {
   readonly statisticsAt: Uint32Array;
   /** Per chunk: 8-byte min and max as [minLow, minHigh, maxLow, maxHigh]. */
   readonly statisticsWords: Uint32Array;
-  /** Per chunk: 1 when both min and max are 8 bytes. */
+  /** Per chunk: 1 when both min and max are 8 bytes (0 too for columns not asked for). */
   readonly statisticsPresent: Uint8Array;
   readonly groupFirst: Uint32Array;
   readonly groupColumns: Uint32Array;
@@ -30,27 +30,28 @@ interface WalkerExports {
     base: number, end: number, at: number, count: number, capacity: number,
     chunkAt: number, statsAt: number, statWords: number, statPresent: number,
     groupFirst: number, groupColumns: number, numRows: number, totalByteSize: number,
+    statisticsColumns: number,
   ): number;
 }
 
 /** Footers above this stay with JavaScript, so the module's memory stays small. */
 const MAX_FOOTER = 64 << 20;
 
-function loadWalker(): WalkerExports | null {
-  return wasmExports<WalkerExports>('footer-walk');
-}
+const walker = wasmExports<WalkerExports>('footer-walk');
 
 /** True when the WebAssembly walker is built and loads (the tests check the built tree has it). */
 export function footerWalkerAvailable(): boolean {
-  return loadWalker() !== null;
+  return walker !== null;
 }
 
 /**
  * Walks `count` row groups of `footer` starting at `at`, with room for `capacity` column
- * chunks; returns undefined when the walker is unavailable or gives up.
+ * chunks; returns undefined when the walker is unavailable or gives up. Statistics words
+ * are taken for the columns (by position in a row group) whose bit is set in
+ * `statisticsColumns`, and for every column from the 33rd on.
  */
-export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number, capacity: number): WalkedRowGroups | undefined {
-  const w = footer.length <= MAX_FOOTER ? loadWalker() : null;
+export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number, capacity: number, statisticsColumns = 0xffffffff): WalkedRowGroups | undefined {
+  const w = footer.length <= MAX_FOOTER ? walker : null;
   if (!w) return undefined;
   // Layout: footer at 0, then the outputs, each 16-byte aligned.
   const chunkAt = align16(footer.length);
@@ -63,7 +64,7 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
   const totalByteSize = numRows + count * 8;
   ensureMemory(w.memory, totalByteSize + count * 8);
   new Uint8Array(w.memory.buffer, 0, footer.length).set(footer);
-  const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize);
+  const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize, statisticsColumns);
   if (end < 0) return undefined;
   const memory = w.memory.buffer;
   const firsts = new Uint32Array(memory, groupFirst, count).slice();

@@ -1,7 +1,9 @@
 /**
  * Loads the WebAssembly fast paths built beside this module (`npm run build` compiles
- * `wasm/*.ts` with AssemblyScript). Each is loaded once per process on first use; a module
- * that is missing or fails to load is reported as null and callers use their JavaScript path.
+ * `wasm/*.ts` with AssemblyScript). Each is compiled once per process, when the module that
+ * uses it is imported (compiling code belongs to loading it, not to the first read); a
+ * module that is missing or fails to load is reported as null and callers use their
+ * JavaScript path.
  */
 import { readFileSync } from 'node:fs';
 

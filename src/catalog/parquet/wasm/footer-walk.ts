@@ -127,6 +127,59 @@ function skipValue(pos: u32, type: u32, depth: i32): u32 {
 }
 
 /**
+ * Skips a list: integers and short binaries (a column chunk's encodings and path) inline,
+ * structs (its encoding stats) without going through skipValue; a call per element is what
+ * code compiled without optimisation pays most for.
+ */
+function skipList(pos: u32, depth: i32): u32 {
+  if (depth > MAX_DEPTH) return fail();
+  const limit = end;
+  if (pos >= limit) return fail();
+  const header = <u32>load<u8>(pos);
+  pos++;
+  const element = header & 0x0f;
+  let size = header >> 4;
+  if (size == 15) {
+    pos = readVarint(pos);
+    if (failed) return limit;
+    if (varintValue > <u64>(limit - pos)) return fail();
+    size = <u32>varintValue;
+  }
+  if (size > limit - pos) return fail();
+  if (element >= I16 && element <= I64) {
+    for (let i: u32 = 0; i < size; i++) {
+      let length: u32 = 1;
+      while (pos < limit && load<u8>(pos) >= 0x80 && length < 10) {
+        pos++;
+        length++;
+      }
+      if (pos >= limit || load<u8>(pos) >= 0x80) return fail();
+      pos++;
+    }
+  } else if (element == BINARY) {
+    for (let i: u32 = 0; i < size; i++) {
+      if (pos < limit && load<u8>(pos) < 0x80) pos += 1 + <u32>load<u8>(pos);
+      else pos = skipBinary(pos);
+      if (failed || pos > limit) return fail();
+    }
+  } else if (element == STRUCT) {
+    for (let i: u32 = 0; i < size; i++) {
+      pos = skipStruct(pos, depth + 1, 0);
+      if (failed) return limit;
+    }
+  } else if (element == TRUE || element == FALSE || element == BYTE) {
+    pos += size; // one byte each in a list
+  } else {
+    for (let i: u32 = 0; i < size; i++) {
+      pos = skipValue(pos, element, depth + 1);
+      if (failed) return limit;
+    }
+  }
+  if (pos > limit) return fail();
+  return pos;
+}
+
+/**
  * Skips a struct's fields. `path` 1: the struct is a ColumnChunk, whose field 3 struct is
  * a ColumnMetaData; 2: a ColumnMetaData, whose field 12 struct (statistics) is noted.
  * Integers and short binaries, most of a footer, are skipped inline.
@@ -160,6 +213,8 @@ function skipStruct(pos: u32, depth: i32, path: i32): u32 {
       if (pos > limit) return fail();
     } else if (type == TRUE || type == FALSE) {
       // a struct's booleans live in the field type
+    } else if (type == LIST) {
+      pos = skipList(pos, depth + 1);
     } else if (type == STRUCT && path == 1 && id == 3) {
       pos = skipStruct(pos, depth + 1, 2);
     } else if (type == STRUCT && path == 2 && id == 12) {
@@ -247,8 +302,10 @@ function statisticsWords(pos: u32, out: u32): u32 {
 /**
  * Walks `count` RowGroup structs starting at `pos`. Outputs per column chunk (`capacity`
  * of them): chunkAt and statsAt (u32), statWords (4 × u32) and statPresent (u8); per row
- * group: groupFirst and groupColumns (u32), numRows and totalByteSize (f64). Returns the
- * offset after the list, or -1 (see the file comment).
+ * group: groupFirst and groupColumns (u32), numRows and totalByteSize (f64). Statistics
+ * words are taken for the columns whose bit is set in `statisticsColumns` (and every column
+ * from the 33rd on); the others get statPresent 0. Returns the offset after the list, or -1
+ * (see the file comment).
  */
 export function walkRowGroups(
   footerBase: u32,
@@ -264,6 +321,7 @@ export function walkRowGroups(
   groupColumns: u32,
   numRows: u32,
   totalByteSize: u32,
+  statisticsColumns: u32,
 ): i32 {
   base = footerBase;
   end = footerEnd;
@@ -302,7 +360,8 @@ export function walkRowGroups(
           pos = skipStruct(pos, 1, 1);
           if (failed) return -1;
           store<u32>(statsAt + (used << 2), statsFound == 0 ? 0 : statsFound - base);
-          const present = statsFound == 0 ? 0 : statisticsWords(statsFound, statWords + (used << 4));
+          const wanted = i >= 32 || ((statisticsColumns >> <u32>i) & 1) != 0;
+          const present = statsFound == 0 || !wanted ? 0 : statisticsWords(statsFound, statWords + (used << 4));
           if (failed) return -1;
           store<u8>(statPresent + used, <u8>present);
           used++;
