@@ -47,8 +47,9 @@ function fail(): u32 {
   return end;
 }
 
-/** Returns the offset after the varint at `pos` (at most 10 bytes). */
-function skipVarint(pos: u32): u32 {
+/** Returns the offset after the varint at `pos` (at most 10 bytes). Inlined: integers are most of a footer. */
+// @ts-ignore: decorator
+@inline function skipVarint(pos: u32): u32 {
   const limit = pos + 10;
   while (pos < end) {
     const b = load<u8>(pos);
@@ -148,13 +149,8 @@ function skipList(pos: u32, depth: i32): u32 {
   if (size > limit - pos) return fail();
   if (element >= I16 && element <= I64) {
     for (let i: u32 = 0; i < size; i++) {
-      let length: u32 = 1;
-      while (pos < limit && load<u8>(pos) >= 0x80 && length < 10) {
-        pos++;
-        length++;
-      }
-      if (pos >= limit || load<u8>(pos) >= 0x80) return fail();
-      pos++;
+      pos = skipVarint(pos);
+      if (failed) return limit;
     }
   } else if (element == BINARY) {
     for (let i: u32 = 0; i < size; i++) {
@@ -201,13 +197,7 @@ function skipStruct(pos: u32, depth: i32, path: i32): u32 {
       id = fieldId;
     }
     if (type >= I16 && type <= I64) {
-      let length: u32 = 1;
-      while (pos < limit && load<u8>(pos) >= 0x80 && length < 10) {
-        pos++;
-        length++;
-      }
-      if (pos >= limit || load<u8>(pos) >= 0x80) return fail();
-      pos++;
+      pos = skipVarint(pos);
     } else if (type == BINARY && pos < limit && load<u8>(pos) < 0x80) {
       pos += 1 + <u32>load<u8>(pos);
       if (pos > limit) return fail();
