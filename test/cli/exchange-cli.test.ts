@@ -16,8 +16,12 @@ const NODE = 'ohlcv:binance:BTC/USDT:1m';
 
 describe('seamless fetch / stream against an exchange', () => {
   let sim: BinanceSim;
-  // A whole hour that closed at least a day ago, on the simulator's (real-time) clock.
-  const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 24 * 3_600_000;
+  // A whole hour that closed at least a day ago, on the simulator's (real-time) clock, and
+  // that lies inside one backfill chunk: chunks sit on a fixed epoch grid of 1,000 bars, and
+  // about one hour in 25 straddles a grid line (then two chunks are fetched, rightly).
+  const CHUNK = 1000 * MINUTE;
+  let hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 24 * 3_600_000;
+  while (Math.floor(hour / CHUNK) !== Math.floor((hour + 59 * MINUTE) / CHUNK)) hour -= 3_600_000;
   const start = new Date(hour).toISOString();
   const end = new Date(hour + 60 * MINUTE).toISOString();
 
