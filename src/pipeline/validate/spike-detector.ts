@@ -118,6 +118,17 @@ export class SpikeDetector {
     this.reachLimit = this.mads * floor;
   }
 
+  /** Sets the bounds to the extremes of the completed blocks. */
+  private widenToBlocks(): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let b = 0; b < this.blockMin.length; b++) {
+      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
+      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
+    }
+    this.widen(min, max);
+  }
+
   /** Files the current block's extremes and recomputes the extremes of the completed blocks. */
   private completeBlock(): void {
     const blocks = this.blockMin.length;
@@ -127,13 +138,7 @@ export class SpikeDetector {
     this.inBlock = 0;
     this.currentMin = Infinity;
     this.currentMax = -Infinity;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let b = 0; b < blocks; b++) {
-      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
-      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
-    }
-    this.widen(min, max);
+    this.widenToBlocks();
   }
 
   /**
@@ -183,13 +188,7 @@ export class SpikeDetector {
     this.currentMin = Infinity;
     this.currentMax = -Infinity;
     this.misses = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let b = 0; b < blocks; b++) {
-      if (this.blockMin[b]! < min) min = this.blockMin[b]!;
-      if (this.blockMax[b]! > max) max = this.blockMax[b]!;
-    }
-    this.widen(min, max);
+    this.widenToBlocks();
   }
 
   /** Tiers 2 and 3, for a price tier 1 could not clear. */
