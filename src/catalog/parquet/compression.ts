@@ -32,10 +32,14 @@ const NATIVE_SNAPPY_FIRST_PAGES = 64;
 let snappyPages = 0;
 
 function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
-  // The native decoder allocates what the page's own length prefix claims: only pages whose
-  // prefix matches the page header (and is small) go there, so a corrupt page cannot ask it
-  // for gigabytes.
-  if (snappyPages < NATIVE_SNAPPY_FIRST_PAGES && uncompressedSize <= WASM_SNAPPY_MAX_PAGE && snappyLengthPrefix(input) === uncompressedSize) {
+  // A snappy block starts with its own uncompressed length. It must agree with the page
+  // header: hysnappy fills the header's length whatever the block holds (the rest would be
+  // stale memory, not an error), and the native decoder allocates what the block claims.
+  const claimed = snappyLengthPrefix(input);
+  if (claimed !== uncompressedSize) {
+    throw new CompressionError(`snappy block says ${claimed < 0 ? 'an unreadable length' : `${claimed} bytes`}, the page header ${uncompressedSize}`);
+  }
+  if (snappyPages < NATIVE_SNAPPY_FIRST_PAGES && uncompressedSize <= WASM_SNAPPY_MAX_PAGE) {
     snappyPages++;
     const output = snappy.uncompressSync(input, { asBuffer: true }) as Buffer;
     // A Buffer may sit in a shared pool; callers keep a page as a column only when it owns its buffer.
