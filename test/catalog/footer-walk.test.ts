@@ -7,18 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Catalog } from '../../src/catalog/catalog.js';
 import { decodeFileMeta } from '../../src/catalog/parquet/footer-read.js';
 import { footerWalkerAvailable, walkRowGroupsFast } from '../../src/catalog/parquet/footer-walk-wasm.js';
 import type { FileMeta } from '../../src/catalog/parquet/format.js';
 import { ThriftCursor } from '../../src/catalog/parquet/thrift-read.js';
 import { ThriftWriter } from '../../src/catalog/parquet/thrift.js';
-import { FIXTURES, tempDir } from '../helpers/paths.js';
-import { prng, randomFrame } from '../helpers/random-frames.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { fixtureFiles, ownWriterFiles } from '../helpers/sample-files.js';
 
 function footerOf(file: Uint8Array): Uint8Array {
   const length = new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(file.length - 8, true);
@@ -198,28 +196,9 @@ describe('WebAssembly footer walker', () => {
   });
 
   it('walks every fixture and every file of our writer, and readers see exactly what the JavaScript walker gives them', async () => {
-    const files: Array<[string, Uint8Array]> = [];
-    for (const width of ['64-bit', '128-bit']) {
-      for (const name of ['bars.parquet', 'trades.parquet', 'quotes.parquet', 'deltas.parquet', 'quotes-3-groups-filter-query.parquet']) {
-        files.push([`${width}/${name}`, readFileSync(join(FIXTURES, width, name))]);
-      }
-    }
-    const dir = await tempDir('seamless-footer-walk-');
-    try {
-      const rand = prng(7);
-      for (const type of ['bar', 'quote_tick', 'trade_tick', 'order_book_delta'] as const) {
-        for (const width of [8, 16] as const) {
-          const catalog = await Catalog.open(join(dir.path, `${type}-${width}`), { width });
-          const meta = { instrumentId: 'EUR/USD.SIM', pricePrecision: 2, sizePrecision: 3, ...(type === 'bar' ? { barType: 'EUR/USD.SIM-1-MINUTE-BID-EXTERNAL' } : {}) };
-          const written = await catalog.write(randomFrame(type, rand, { width, rows: 12_000, startNs: 1_600_000_000_000_000_000n, meta }));
-          files.push([`seamless/${type}-${width}`, await readFile(written.path)]);
-        }
-      }
-    } finally {
-      await dir.remove();
-    }
-    for (const [name, file] of files) {
-      const footer = footerOf(file);
+    const files = [...fixtureFiles(), ...(await ownWriterFiles({ seed: 7, rows: 12_000 }))];
+    for (const { name, bytes } of files) {
+      const footer = footerOf(bytes);
       const { at, count } = rowGroupList(footer);
       assert.ok(walkRowGroupsFast(footer, at, count, count * 64), `${name}: the fast walker gave up on a real file`);
       assertSameView(footer, name);

@@ -4,47 +4,21 @@
  * decode or fail with our typed errors — never another exception, a hang or a crash.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { readFile as readBytes } from 'node:fs/promises';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Catalog } from '../../src/catalog/catalog.js';
 import { CatalogError } from '../../src/catalog/errors.js';
 import { decodeRowGroup, planFileDecoding } from '../../src/catalog/frame-decode.js';
 import { memorySource } from '../../src/catalog/parquet/byte-source.js';
 import { ParquetFile, ParquetFileError } from '../../src/catalog/parquet/file-reader.js';
 import type { MarketDataType } from '../../src/model/frames.js';
-import { FIXTURES, tempDir } from '../helpers/paths.js';
-import { prng, randomFrame } from '../helpers/random-frames.js';
+import { prng } from '../helpers/random-frames.js';
+import { type SampleFile, fixtureFiles, ownWriterFiles } from '../helpers/sample-files.js';
 
 const ITERATIONS = Number(process.env['SEAMLESS_FUZZ_ITERATIONS'] ?? 4000);
-const FILES: Array<[string, MarketDataType]> = [
-  ['bars.parquet', 'bar'],
-  ['trades.parquet', 'trade_tick'],
-  ['quotes.parquet', 'quote_tick'],
-  ['deltas.parquet', 'order_book_delta'],
-  ['quotes-3-groups-filter-query.parquet', 'quote_tick'],
-];
-export const originals: Array<{ name: string; type: MarketDataType; bytes: Uint8Array }> = ['64-bit', '128-bit'].flatMap((w) =>
-  FILES.map(([name, type]) => ({ name: `${w}/${name}`, type, bytes: readFileSync(join(FIXTURES, w, name)) })),
-);
+/** The fixtures, and (before the tests) snappy files of our own writer: every type, dictionary and PLAIN pages. */
+export const originals: SampleFile[] = fixtureFiles();
 
-/** Adds snappy files of our own writer (the fixtures are all ZSTD): every type, dictionary and PLAIN pages. */
 async function addOwnFiles(): Promise<void> {
-  const dir = await tempDir('seamless-fuzz-');
-  try {
-    const rand = prng(99);
-    for (const type of ['bar', 'quote_tick', 'trade_tick', 'order_book_delta'] as const) {
-      for (const width of [8, 16] as const) {
-        const catalog = await Catalog.open(join(dir.path, `${type}-${width}`), { width });
-        const meta = { instrumentId: 'EUR/USD.SIM', pricePrecision: 2, sizePrecision: 3, ...(type === 'bar' ? { barType: 'EUR/USD.SIM-1-MINUTE-BID-EXTERNAL' } : {}) };
-        const written = await catalog.write(randomFrame(type, rand, { width, rows: 7000, startNs: 1_600_000_000_000_000_000n, meta, distinct: width === 8 ? 5 : 7000 }));
-        originals.push({ name: `seamless/${type}-${width}`, type, bytes: await readBytes(written.path) });
-      }
-    }
-  } finally {
-    await dir.remove();
-  }
+  originals.push(...(await ownWriterFiles({ seed: 99, rows: 7000, distinct: 5 })));
 }
 
 export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {

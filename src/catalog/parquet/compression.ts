@@ -14,6 +14,7 @@ import { snappyUncompressor } from 'hysnappy';
 import snappy from 'snappy';
 import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { Codec } from './format.js';
+import { readVarint } from './thrift-read.js';
 
 export type CompressionName = 'snappy' | 'zstd' | 'gzip' | 'none';
 
@@ -35,28 +36,23 @@ function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
   // A snappy block starts with its own uncompressed length. It must agree with the page
   // header: hysnappy fills the header's length whatever the block holds (the rest would be
   // stale memory, not an error), and the native decoder allocates what the block claims.
-  const claimed = snappyLengthPrefix(input);
+  let claimed: number;
+  try {
+    claimed = readVarint(input, 0);
+  } catch {
+    claimed = -1;
+  }
   if (claimed !== uncompressedSize) {
     throw new CompressionError(`snappy block says ${claimed < 0 ? 'an unreadable length' : `${claimed} bytes`}, the page header ${uncompressedSize}`);
   }
-  if (snappyPages < NATIVE_SNAPPY_FIRST_PAGES && uncompressedSize <= WASM_SNAPPY_MAX_PAGE) {
+  if (uncompressedSize > WASM_SNAPPY_MAX_PAGE) return jsSnappy(input, uncompressedSize);
+  if (snappyPages < NATIVE_SNAPPY_FIRST_PAGES) {
     snappyPages++;
     const output = snappy.uncompressSync(input, { asBuffer: true }) as Buffer;
     // A Buffer may sit in a shared pool; callers keep a page as a column only when it owns its buffer.
     return output.byteOffset === 0 && output.byteLength === output.buffer.byteLength ? output : Uint8Array.from(output);
   }
-  return uncompressedSize <= WASM_SNAPPY_MAX_PAGE ? wasmSnappy(input, uncompressedSize) : jsSnappy(input, uncompressedSize);
-}
-
-/** The uncompressed length a raw snappy block starts with (a varint of at most 5 bytes), or -1. */
-function snappyLengthPrefix(input: Uint8Array): number {
-  let length = 0;
-  for (let i = 0; i < 5 && i < input.length; i++) {
-    const b = input[i]!;
-    length += (b & 0x7f) * 2 ** (7 * i);
-    if (b < 0x80) return length;
-  }
-  return -1;
+  return wasmSnappy(input, uncompressedSize);
 }
 
 function jsSnappy(input: Uint8Array, uncompressedSize: number): Uint8Array {

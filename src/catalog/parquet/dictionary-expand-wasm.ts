@@ -3,7 +3,7 @@
  * data page. A fast path: when the module is missing or it refuses the page, callers use
  * the JavaScript expander, which decides every page the same way and words the errors.
  */
-import { type WasmMemory, align16, ensureMemory, wasmExports } from './wasm-module.js';
+import { type WasmMemory, align16, ensureMemory, wasmLoader } from './wasm-module.js';
 
 interface ExpanderExports {
   memory: WasmMemory;
@@ -13,7 +13,7 @@ interface ExpanderExports {
 /** Dictionaries above this stay with JavaScript, so the module's memory stays small. */
 const MAX_DICTIONARY = 16 << 20;
 
-const expander = wasmExports<ExpanderExports>('dictionary-expand');
+const expander = wasmLoader<ExpanderExports>('dictionary-expand');
 
 /** The dictionary now in the module's memory at 0, so the pages of one column chunk copy it once. */
 let residentDictionary: Uint8Array | undefined;
@@ -26,7 +26,7 @@ let residentDictionary: Uint8Array | undefined;
 export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number): boolean {
   const dictionaryBytes = dictionaryCount * width;
   if (dictionaryBytes > MAX_DICTIONARY || dictionary.length < dictionaryBytes) return false;
-  const x = expander;
+  const x = expander();
   if (!x) return false;
   const indexAt = align16(dictionaryBytes);
   const outAt = align16(indexAt + (end - offset));

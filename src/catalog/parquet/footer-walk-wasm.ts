@@ -4,7 +4,7 @@
  * the module is missing or the walker gives up, callers use the JavaScript walker, which
  * decides every footer the same way (see the walker's file comment).
  */
-import { type WasmMemory, align16, ensureMemory, wasmExports } from './wasm-module.js';
+import { type WasmMemory, align16, ensureMemory, wasmLoader } from './wasm-module.js';
 
 /** What the walk found, in the layout of footer-read's FooterIndex. */
 export interface WalkedRowGroups {
@@ -37,11 +37,11 @@ interface WalkerExports {
 /** Footers above this stay with JavaScript, so the module's memory stays small. */
 const MAX_FOOTER = 64 << 20;
 
-const walker = wasmExports<WalkerExports>('footer-walk');
+const walker = wasmLoader<WalkerExports>('footer-walk');
 
 /** True when the WebAssembly walker is built and loads (the tests check the built tree has it). */
 export function footerWalkerAvailable(): boolean {
-  return walker !== null;
+  return walker() !== null;
 }
 
 /**
@@ -51,7 +51,7 @@ export function footerWalkerAvailable(): boolean {
  * `statisticsColumns`, and for every column from the 33rd on.
  */
 export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number, capacity: number, statisticsColumns = 0xffffffff): WalkedRowGroups | undefined {
-  const w = footer.length <= MAX_FOOTER ? walker : null;
+  const w = footer.length <= MAX_FOOTER ? walker() : null;
   if (!w) return undefined;
   // Layout: footer at 0, then the outputs, each 16-byte aligned.
   const chunkAt = align16(footer.length);

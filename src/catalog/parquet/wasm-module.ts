@@ -1,9 +1,8 @@
 /**
  * Loads the WebAssembly fast paths built beside this module (`npm run build` compiles
- * `wasm/*.ts` with AssemblyScript). Each is compiled once per process, when the module that
- * uses it is imported (compiling code belongs to loading it, not to the first read); a
- * module that is missing or fails to load is reported as null and callers use their
- * JavaScript path.
+ * `wasm/*.ts` with AssemblyScript). Each is compiled on first use, so a process that never
+ * reads Parquet pays nothing at start-up; a module that is missing or fails to load is
+ * reported as null and callers use their JavaScript path.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,19 +19,21 @@ export interface WasmMemory {
 }
 
 const PAGE = 64 * 1024;
-const loaded = new Map<string, unknown>();
 
-/** The exports of `<name>.wasm`, or null when it is not available. */
-export function wasmExports<T extends { memory: WasmMemory }>(name: string): T | null {
-  if (!loaded.has(name)) {
-    try {
-      const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
-      loaded.set(name, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports);
-    } catch {
-      loaded.set(name, null);
+/** A loader for `<name>.wasm`: compiles it on the first call, then returns the same exports (null when not available). */
+export function wasmLoader<T extends { memory: WasmMemory }>(name: string): () => T | null {
+  let exports: T | null | undefined;
+  return () => {
+    if (exports === undefined) {
+      try {
+        const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
+        exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as T;
+      } catch {
+        exports = null;
+      }
     }
-  }
-  return loaded.get(name) as T | null;
+    return exports;
+  };
 }
 
 /** Grows `memory` to hold at least `bytes`. */
