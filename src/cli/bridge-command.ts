@@ -15,7 +15,7 @@ import { closeCoordinatorRedis, createCoordinatorRedis, ensureReady } from '../c
 import { type DurationGrammar, NS_PER_MS } from '../model/time.js';
 import { UsageError, choiceFlag, durationFlag, intFlag, parseVerbArgs } from './args.js';
 import { type Output, printTable } from './output.js';
-import { StopSignals } from './stop-signals.js';
+import { StopSignals, checkedDuration } from './stop-signals.js';
 
 export const BRIDGE_USAGE = `bridge (NautilusTrader message bus on Redis → domain streams; docs/bridge.md):
   seamless bridge --redis URL [--streams KEY|PATTERN ...] [--metrics-port N]
@@ -49,8 +49,6 @@ export function redisUrlFlag(value: string | undefined): string {
   if (!url) throw new UsageError('--redis URL is required (or set REDIS_URL), e.g. --redis redis://127.0.0.1:6379');
   return url;
 }
-
-const MAX_DURATION_MS = 24 * 86_400_000;
 
 const DURATION: DurationGrammar = { units: ['ms', 's', 'm', 'h', 'd'], bareUnit: 'ms' };
 
@@ -107,14 +105,12 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     archive: values['no-archive'] ? false : undefined,
   });
   const metricsPort = intFlag('metrics-port', values['metrics-port'], { min: 0, max: 65_535 });
-  const durationMs = msFlag('duration', values.duration);
-  // setTimeout takes at most 2^31-1 ms (~24.8 days); Node runs a longer one after 1 ms.
-  if (durationMs !== undefined && durationMs > MAX_DURATION_MS) throw new UsageError(`--duration must be at most 24d, was "${values.duration}"`);
+  const durationMs = checkedDuration(msFlag('duration', values.duration), values.duration);
 
   const daemon = new BridgeDaemon(settings);
   // Before anything is printed (see StopSignals).
   const stop = new StopSignals();
-  const timer = durationMs === undefined ? undefined : setTimeout(() => stop.stop('duration reached'), durationMs);
+  stop.stopAfter(durationMs);
   let server: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     if (metricsPort !== undefined) {
@@ -123,7 +119,6 @@ async function runDaemon(argv: string[], out: Output): Promise<number> {
     }
     await daemon.run(stop.signal);
   } finally {
-    if (timer) clearTimeout(timer);
     stop.dispose();
     await server?.close();
     await daemon.close();

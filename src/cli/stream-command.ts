@@ -12,7 +12,7 @@ import { UsageError, choiceFlag, parseVerbArgs, positional, timeFlag } from './a
 import { PROVIDER_FLAGS, providerFromFlags } from './history-commands.js';
 import { HISTORY_USAGE } from './history-usage.js';
 import type { Output } from './output.js';
-import { StopSignals } from './stop-signals.js';
+import { StopSignals, checkedDuration } from './stop-signals.js';
 
 export async function runStream(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parseVerbArgs(argv, {
@@ -29,11 +29,11 @@ export async function runStream(argv: string[], out: Output): Promise<number> {
   const strategy = choiceFlag('strategy', values.strategy, STRATEGIES) ?? 'SEAMLESS';
   const format = choiceFlag('format', values.format, ['ndjson', 'csv'] as const) ?? 'ndjson';
   const maxRows = positiveInt('max-rows', values['max-rows']);
-  const durationMs = positiveInt('duration', values.duration);
+  const durationMs = checkedDuration(positiveInt('duration', values.duration), values.duration);
 
   const provider = await providerFromFlags(values, strategy);
   const stop = new StopSignals();
-  const timer = durationMs === undefined ? undefined : setTimeout(() => stop.stop('duration reached'), durationMs);
+  stop.stopAfter(durationMs);
   let rows = 0;
   try {
     const type = provider.symbology.series(nodeId).dataType;
@@ -60,7 +60,6 @@ export async function runStream(argv: string[], out: Output): Promise<number> {
     if (stop.signal.aborted) return 0;
     throw error;
   } finally {
-    if (timer) clearTimeout(timer);
     stop.dispose();
     await provider.close();
   }

@@ -112,6 +112,10 @@ describe('seamless fetch / stream against an exchange', () => {
     const badRows = await run('stream', 'tick:binance:BTC/USDT', '--from', start, '--catalog', catalog, '--max-rows', '0');
     assert.equal(badRows.code, 2);
     assert.match(badRows.err, /--max-rows must be a whole number > 0, was "0"/);
+    // Longer than a Node timer can wait (it would fire after 1 ms and stop the stream at once).
+    const tooLong = await run('stream', 'tick:binance:BTC/USDT', '--from', start, '--catalog', catalog, '--duration', '3000000000');
+    assert.equal(tooLong.code, 2);
+    assert.match(tooLong.err, /--duration must be at most 24d, was "3000000000"/);
     const noLive = await run('stream', 'tick:binance:BTC/USDT', '--from', start, '--catalog', catalog, '--strategy', 'PARTIAL');
     assert.equal(noLive.code, 1);
     assert.match(noLive.err, /has no live feed.*SEAMLESS_BAD_CONFIG/);

@@ -93,11 +93,12 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
     if (vt >= maxTop && negative.negativeAt(views[4], i)) sink.add('size_negative', i, shown(views, i));
     if (ordered && hf < TWO_53 && lf > -TWO_53 && vf < TWO_53) {
       // Floats below 2^53 are the raws themselves: the exact test is one rounding (precision-check.ts).
-      if (!price.exactBelow53(of)) drifted(price, views, 0, i, drift);
-      if (!price.exactBelow53(hf)) drifted(price, views, 1, i, drift);
-      if (!price.exactBelow53(lf)) drifted(price, views, 2, i, drift);
-      if (!price.exactBelow53(cf)) drifted(price, views, 3, i, drift);
-      if (!size.exactBelow53(vf)) drifted(size, views, 4, i, drift);
+      // Its verdict is final, so a drifted row is filed as it is (no second, BigInt test).
+      if (!price.exactBelow53(of)) drift[0]!.push(i);
+      if (!price.exactBelow53(hf)) drift[1]!.push(i);
+      if (!price.exactBelow53(lf)) drift[2]!.push(i);
+      if (!price.exactBelow53(cf)) drift[3]!.push(i);
+      if (!size.exactBelow53(vf)) drift[4]!.push(i);
     } else {
       if (!price.surely(of, o[base]!)) drifted(price, views, 0, i, drift);
       if (!price.surely(hf, h[base]!)) drifted(price, views, 1, i, drift);
@@ -108,8 +109,7 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
     closes[closeCount] = cf;
     closeRows[closeCount++] = i;
   }
-  batch.count = closeCount;
-  reportSpikes(batch, spikes, 'close', frame.width, sink);
+  reportSpikes(batch, closeCount, spikes, 'close', frame.width, sink);
   for (let k = 0; k < 5; k++) {
     const check = k === 4 ? size : price;
     for (const i of drift[k]!) sink.add('precision_drift', i, { column: NAMES[k]!, value: rawText(views[k]!, i), declared_precision: String(check.precision) });

@@ -17,10 +17,10 @@
  * spike. The exact test lays the grid out afresh (origin, g = MAD / 4) when they cannot.
  */
 
+import { NORMAL_MAD, scaleFloor } from './spike-scale.js';
+
 /** Most cells; small windows take fewer (a layout clears them all). */
 const MAX_CELLS = 1024;
-const NORMAL_MAD = 1.4826;
-const MIN_SCALE_RATIO = 1e-4;
 
 export class MedianGrid {
   private readonly cellCount: number;
@@ -78,7 +78,7 @@ export class MedianGrid {
     const lo = this.origin + jl * g - this.delta;
     const hi = this.origin + (jh + 1) * g + this.delta;
     const deviation = p - lo > hi - p ? p - lo : hi - p;
-    const floor = Math.max(step, MIN_SCALE_RATIO * (lo > 0 ? lo : hi < 0 ? -hi : 0));
+    const floor = scaleFloor(step, lo > 0 ? lo : hi < 0 ? -hi : 0);
     if (deviation <= mads * floor) return true;
     const c = this.counts;
     let near = 0;

@@ -14,20 +14,18 @@ import { spikeValues } from './spike-values.js';
 export class SpikeBatch {
   prices = new Float64Array(0);
   rows = new Int32Array(0);
-  count = 0;
 
-  /** Makes room for `length` prices and empties the batch. */
+  /** Makes room for `length` prices (the scan fills them from index 0). */
   begin(length: number): void {
     if (this.prices.length < length) {
       this.prices = new Float64Array(length);
       this.rows = new Int32Array(length);
     }
-    this.count = 0;
   }
 }
 
-/** Tests the batch's prices in order and reports each spike as `what` (the price's name) at its row. */
-export function reportSpikes(batch: SpikeBatch, spikes: SpikeDetector, what: string, width: FixedWidth, sink: FrameSink): void {
+/** Tests the batch's first `count` prices in order and reports each spike as `what` (the price's name) at its row. */
+export function reportSpikes(batch: SpikeBatch, count: number, spikes: SpikeDetector, what: string, width: FixedWidth, sink: FrameSink): void {
   const { prices, rows } = batch;
-  spikes.pushAll(prices, batch.count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
+  spikes.pushAll(prices, count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
 }

@@ -29,9 +29,8 @@
  */
 import { MedianGrid } from './median-grid.js';
 import { SortedWindow } from './sorted-window.js';
+import { NORMAL_MAD, scaleFloor } from './spike-scale.js';
 
-const NORMAL_MAD = 1.4826;
-const MIN_SCALE_RATIO = 1e-4;
 /** In `pushAll`, tier 1 rests for REST prices after MISS_LIMIT misses in a row (bar closes miss it all the time). */
 const MISS_LIMIT = 64;
 const REST = 4096;
@@ -114,8 +113,7 @@ export class SpikeDetector {
     this.low = low;
     this.high = high;
     const nearest = low > 0 ? low : high < 0 ? -high : 0;
-    const floor = MIN_SCALE_RATIO * nearest > this.step ? MIN_SCALE_RATIO * nearest : this.step;
-    this.reachLimit = this.mads * floor;
+    this.reachLimit = this.mads * scaleFloor(this.step, nearest);
   }
 
   /** Sets the bounds to the extremes of the completed blocks. */
@@ -213,8 +211,7 @@ export class SpikeDetector {
     const mad = this.sorted.mad(median);
     this.grid.layOut(median, mad, this.step, this.sorted.values, this.ring, first, this.total);
     const deviation = Math.abs(p - median);
-    const floor = Math.max(this.step, MIN_SCALE_RATIO * Math.abs(median));
-    const scale = Math.max(NORMAL_MAD * mad, floor);
+    const scale = Math.max(NORMAL_MAD * mad, scaleFloor(this.step, Math.abs(median)));
     if (deviation <= this.mads * scale) return false;
     this.lastMedian = median;
     this.lastScale = scale;

@@ -32,14 +32,13 @@ export class StreamProof {
   }
 
   /**
-   * 'clean' or 'doubtful' when `frames` (empty ones aside) are exactly the frames added, in
+   * 'clean' or 'doubtful' when `frames` (the non-empty ones, as checkConformanceFrames passes them) are exactly the frames added, in
    * order, under the same spread ratio; undefined when this proof says nothing about them.
    */
   verdict(frames: readonly SeriesFrame[], maxSpreadRatio: number): 'clean' | 'doubtful' | undefined {
     if (maxSpreadRatio !== this.maxSpreadRatio) return undefined;
     let j = 0;
     for (const frame of frames) {
-      if (frame.length === 0) continue;
       if (this.#frames[j] !== frame) return undefined;
       j++;
     }
