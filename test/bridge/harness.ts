@@ -1,7 +1,7 @@
 /** Running the bridge in-process against a test redis-server, and reading what it wrote. */
 import { Redis } from 'ioredis';
 import { BridgeDaemon, type BridgeHooks, type BridgeSettings } from '../../src/bridge/bridge-daemon.js';
-import { fieldsOf } from '../../src/bridge/stream-read.js';
+import { type StreamEntry, fieldsOf } from '../../src/bridge/stream-read.js';
 
 export interface RunningBridge {
   readonly daemon: BridgeDaemon;
@@ -26,10 +26,6 @@ export function startBridge(settings: Partial<BridgeSettings> & { redisUrl: stri
   };
 }
 
-export interface StreamEntry {
-  readonly id: string;
-  readonly fields: Record<string, string>;
-}
 
 export async function readStream(client: Redis, key: string): Promise<StreamEntry[]> {
   const entries = await client.xrange(key, '-', '+');

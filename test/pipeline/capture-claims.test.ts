@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CaptureError } from '../../src/pipeline/capture/errors.js';
 import { SeriesClaims, claimPath, seriesClaimsDir } from '../../src/pipeline/capture/series-claims.js';
+import { runToExit } from '../gateway/gateway-process.js';
 import { withLiveProcess } from '../helpers/live-process.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
@@ -145,18 +146,6 @@ describe('seamless capture: two processes, one catalog', () => {
     'capture', '--exchange', 'binance', '--symbols', symbols, '--channels', 'trades', '--catalog', join(dir.path, 'catalog'),
     '--wal', join(dir.path, wal), '--exchange-url', sim.restUrl, '--exchange-ws-url', sim.wsUrl,
   ];
-
-  async function runToExit(argv: string[]): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'seamless'), ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // A capture that is not refused runs until stopped: give it 20 s, then stop it.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-    clearTimeout(timer);
-    return { code, stderr };
-  }
 
   /** Starts a capture child and resolves once it logged "started". */
   async function startCapture(symbols: string, wal: string): Promise<{ child: ChildProcess; exited: Promise<number | null>; stderr: () => string }> {

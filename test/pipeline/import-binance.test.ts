@@ -293,6 +293,9 @@ describe('import binance', { timeout: TIMEOUT }, () => {
     const klines = await run('import', 'binance', ...common, '--type', 'klines', '--start', '2024-12-30', '--end', '2024-12-30');
     assert.equal(klines.code, 2, klines.err);
     assert.match(klines.err, /--type klines needs --interval \(e\.g\. 1m\)/);
+    const reversed = await run('import', 'binance', ...common, '--type', 'trades', '--start', '2024-12-31', '--end', '2024-12-30');
+    assert.equal(reversed.code, 2, reversed.err);
+    assert.match(reversed.err, /--end 2024-12-30 is before --start 2024-12-31/);
 
     // A file holding the first hour of 12-30 only: that day is reported partial, not touched.
     const meta: FrameMeta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 5 };
