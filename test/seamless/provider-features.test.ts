@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
-import { BAR_NODE, DAY0, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { syntheticQuotes } from '../../src/model/synthetic-market.js';
+import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 
 describe('provider features', () => {
@@ -31,6 +32,24 @@ describe('provider features', () => {
     assert.equal(dropped.meta.conformance.rules['bar_ohlc']?.dropped, 1);
     assert.equal(dropped.meta.conformance.rules['bar_ohlc']?.samples.length, 1);
     assert.match(await dropping.provider.metrics.text(), /seamless_conformance_flags_total\{node_id="ohlcv:binance:BTC\/USDT:1m",rule="bar_ohlc",action="drop"\} 1/);
+  });
+
+  it('quotes from storage are proven clean frame by frame as they stream, and a crossed one among them is still caught', async () => {
+    // 12,000 quotes, 100 ms apart: the catalog stores 5,000-row groups, so storage streams three frames.
+    const quotes = syntheticQuotes({ meta: META, start: DAY0, count: 12_000, stepNs: 100_000_000n });
+    const window = { start: DAY0, end: tsInitOf(quotes)[11_999]! + 1n }; // what the file name covers
+    const clean = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    await clean.storage.write(quotes);
+    const ok = await clean.provider.fetch('quote:binance:BTC/USDT', window);
+    assert.equal(ok.meta.rows, 12_000);
+    assert.deepEqual(ok.meta.conformance.rules, {});
+
+    // One crossed quote in the second frame (row 7,000): the streamed proof must not vouch for it.
+    const dirty = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    setFixedRaw(quotes.columns.bid_price, 7_000, fixedRawAt(quotes.columns.ask_price, 7_000) + 1n);
+    await dirty.storage.write(quotes);
+    const flagged = await dirty.provider.fetch('quote:binance:BTC/USDT', window);
+    assert.equal(flagged.meta.conformance.rules['quote_crossed']?.count, 1);
   });
 
   it('stabilisation holds back only bars closing within the last N intervals, never closed history', async () => {
