@@ -1,6 +1,7 @@
-// Compiles the AssemblyScript fast paths (`src/**/wasm/*.ts`) into `.wasm` files beside the
-// modules that load them in dist (e.g. src/catalog/parquet/wasm/footer-walk.ts →
-// dist/src/catalog/parquet/footer-walk.wasm). Run by `npm run build` after tsc.
+// Compiles the AssemblyScript fast paths into `.wasm` files beside the modules that load them
+// in dist: each `src/**/wasm/kernels.ts` is an entry that re-exports the kernels of its folder
+// (src/catalog/parquet/wasm/kernels.ts → dist/src/catalog/parquet/kernels.wasm). Run by
+// `npm run build` after tsc.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -13,7 +14,7 @@ function* wasmSources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* wasmSources(path);
-    else if (entry.name.endsWith('.ts') && basename(dirname(path)) === 'wasm') yield path;
+    else if (entry.name === 'kernels.ts' && basename(dirname(path)) === 'wasm') yield path;
   }
 }
 

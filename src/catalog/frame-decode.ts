@@ -102,9 +102,9 @@ export const enum WindowFit {
 
 /** For row groups `[from, to)`: how each fits the window (see WindowFit). */
 export function rowGroupsAgainstWindow(file: ParquetFile, plan: FileDecoding, window: TsWindow, from: number, to: number): Uint8Array {
-  const { words, present } = file.statisticsWords(plan.tsInitColumn, from, to);
-  const fits = new Uint8Array(present.length);
-  classifyRanges(window, words, present, fits); // its 1 and 2 are WindowFit.Misses and WindowFit.Inside
+  const { words, present, first, stride } = file.statisticsWords(plan.tsInitColumn, from, to);
+  const fits = new Uint8Array(to - from);
+  classifyRanges(window, words, present, first, stride, fits); // its 1 and 2 are WindowFit.Misses and WindowFit.Inside
   return fits;
 }
 

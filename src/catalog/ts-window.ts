@@ -4,6 +4,8 @@
  * bigint from statistics bytes allocates, which a fresh process (interpreted, no escape
  * analysis yet) pays for on every row and every row group of a window read.
  */
+import { markInWindowFast } from './parquet/u64-window-wasm.js';
+
 export interface TsWindow {
   readonly startHigh: number;
   readonly startLow: number;
@@ -20,12 +22,25 @@ export function tsWindow(start: bigint | undefined, end: bigint | undefined): Ts
   return { startHigh: Number(from / WORD), startLow: Number(from % WORD), endHigh: Number(to / WORD), endLow: Number(to % WORD) };
 }
 
+/** Runs this long go to the WebAssembly marker: a fresh process would interpret the loop below. */
+const FAST_MARK_FROM = 256;
+
 /**
  * Sets `inside[i]` to 1 for each u64 inside the window (`words` holds them as little-endian
- * word pairs) and returns how many are. The comparisons are inline: a fresh process runs
- * this interpreted for its first rows, where a call per row costs.
+ * word pairs) and returns how many are. Long runs (a row group at a window's edge) are
+ * marked by WebAssembly when it is available; the loop here gives the same answer.
  */
 export function markInWindow(words: Uint32Array, w: TsWindow, inside: Uint8Array): number {
+  const { startHigh, startLow, endHigh, endLow } = w;
+  if (words.length >= 2 * FAST_MARK_FROM) {
+    const marked = markInWindowFast(words, startHigh, startLow, endHigh, endLow, inside);
+    if (marked !== undefined) return marked;
+  }
+  return markInWindowLoop(words, w, inside);
+}
+
+/** The JavaScript marker (comparisons inline: a call per row costs while the process interprets). */
+export function markInWindowLoop(words: Uint32Array, w: TsWindow, inside: Uint8Array): number {
   const { startHigh, startLow, endHigh, endLow } = w;
   let count = 0;
   for (let i = 0, k = 0; k < words.length; i++, k += 2) {
@@ -39,15 +54,17 @@ export function markInWindow(words: Uint32Array, w: TsWindow, inside: Uint8Array
 }
 
 /**
- * For each range `g` with `present[g]` set — [minLow, minHigh, maxLow, maxHigh] at
- * `words[4g..]` — sets `fits[g]` to 1 when no u64 in it is inside the window, 2 when all
- * are, and leaves 0 otherwise. One loop with the comparisons inline: pruning a day file
- * runs it over 2,000 row groups in a process that still interprets.
+ * For each of the `fits.length` ranges: range `g` is at `k = first + g * stride`, present
+ * when `present[k]` is set, as [minLow, minHigh, maxLow, maxHigh] at `words[4k..]` (the
+ * layout of ColumnStatisticsWords). Sets `fits[g]` to 1 when no u64 in it is inside the
+ * window, 2 when all are, and leaves 0 otherwise. One loop with the comparisons inline:
+ * pruning a day file runs it over 2,000 row groups in a process that still interprets.
  */
-export function classifyRanges(w: TsWindow, words: Uint32Array, present: Uint8Array, fits: Uint8Array): void {
+export function classifyRanges(w: TsWindow, words: Uint32Array, present: Uint8Array, first: number, stride: number, fits: Uint8Array): void {
   const { startHigh, startLow, endHigh, endLow } = w;
-  for (let g = 0, at = 0; g < present.length; g++, at += 4) {
-    if (!present[g]) continue;
+  for (let g = 0, k = first; g < fits.length; g++, k += stride) {
+    if (!present[k]) continue;
+    const at = 4 * k;
     const minLow = words[at]!;
     const minHigh = words[at + 1]!;
     const maxLow = words[at + 2]!;

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { expandDictionaryPageFast } from '../../src/catalog/parquet/dictionary-expand-wasm.js';
 import { expandDictionaryPage } from '../../src/catalog/parquet/dictionary-gather.js';
 import { encodeHybrid } from '../../src/catalog/parquet/rle.js';
+import { markInWindowFast } from '../../src/catalog/parquet/u64-window-wasm.js';
 
 type Outcome = { bytes: string } | { error: string };
 
@@ -72,6 +73,19 @@ describe('WebAssembly dictionary expander', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('copies a column chunk\'s dictionary again after another kernel wrote the shared memory', () => {
+    // The pages of one column chunk share a dictionary left in the kernels' memory; the other
+    // kernels (footer walk, window marker) write that memory from byte 0 between such pages.
+    const dictionary = Uint8Array.from({ length: 16 * 40 }, (_, i) => (i * 37 + 11) & 0xff);
+    const values = Uint32Array.from({ length: 500 }, (_, i) => (i * 7) % 40);
+    const page = encodeHybrid(values, values.length, 6);
+    const expected = javascript(page, 6, values.length, dictionary, 40, 16);
+    assert.deepEqual(webAssembly(page, 6, values.length, dictionary, 40, 16), expected);
+    const scribble = Uint32Array.from({ length: 2 * 4096 }, (_, i) => Math.imul(i, 2654435761) >>> 0);
+    assert.notEqual(markInWindowFast(scribble, 0, 0, 0x1_0000_0000, 0, new Uint8Array(4096)), undefined, 'the window marker is part of the same module');
+    assert.deepEqual(webAssembly(page, 6, values.length, dictionary, 40, 16), expected, 'expanded from a dictionary the other kernel overwrote');
   });
 
   it('on truncated, damaged or out-of-range pages, agrees or refuses (never accepts what JavaScript rejects)', () => {

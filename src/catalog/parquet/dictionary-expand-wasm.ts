@@ -1,9 +1,9 @@
 /**
- * Runs the WebAssembly dictionary expander (built from `wasm/dictionary-expand.ts`) on one
- * data page. A fast path: when the module is missing or it refuses the page, callers use
+ * Runs the WebAssembly dictionary expander (`wasm/dictionary-expand.ts`, part of kernels.wasm)
+ * on one data page. A fast path: when the module is missing or it refuses the page, callers use
  * the JavaScript expander, which decides every page the same way and words the errors.
  */
-import { type WasmMemory, align16, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
 
 interface ExpanderExports {
   memory: WasmMemory;
@@ -13,9 +13,12 @@ interface ExpanderExports {
 /** Dictionaries above this stay with JavaScript, so the module's memory stays small. */
 const MAX_DICTIONARY = 16 << 20;
 
-const expander = wasmLoader<ExpanderExports>('dictionary-expand');
+const expander = wasmLoader<ExpanderExports>('kernels');
 
-/** The dictionary now in the module's memory at 0, so the pages of one column chunk copy it once. */
+/**
+ * The dictionary left in the kernels' memory at 0, so the pages of one column chunk copy it
+ * once; valid only while no other kernel has written the memory since (claimMemory).
+ */
 let residentDictionary: Uint8Array | undefined;
 
 /**
@@ -32,7 +35,7 @@ export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: 
   const outAt = align16(indexAt + (end - offset));
   ensureMemory(x.memory, outAt + count * width);
   const memory = new Uint8Array(x.memory.buffer);
-  if (residentDictionary !== dictionary) {
+  if (!claimMemory(expander) || residentDictionary !== dictionary) {
     memory.set(dictionary.subarray(0, dictionaryBytes), 0);
     residentDictionary = dictionary;
   }

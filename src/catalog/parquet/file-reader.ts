@@ -197,7 +197,7 @@ export class ParquetFile {
       groups.forEach((group, g) => {
         present[g] = statisticsAsWords(group.columnStatistics ? group.columnStatistics(column) : group.columns[column]?.statistics, words, g * 4) ? 1 : 0;
       });
-      return { words, present };
+      return { words, present, first: 0, stride: 1 };
     } catch (error) {
       throw new ParquetFileError(this.name, `row group statistics are corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
     }

@@ -243,6 +243,8 @@ class FooterIndex {
   chunkStatisticsWords: Uint32Array | undefined;
   chunkStatisticsPresent: Uint8Array | undefined;
   wordColumns = 0;
+  /** The column count of every row group when the walker found them all equal, else -1. */
+  uniformColumns = -1;
 
   constructor(
     readonly footer: Uint8Array,
@@ -264,11 +266,16 @@ class FooterIndex {
    * a process that still interprets, where a chain of calls per group costs milliseconds.
    */
   statisticsWords(column: number, from: number, to: number): ColumnStatisticsWords {
-    const words = new Uint32Array((to - from) * 4);
-    const present = new Uint8Array(to - from);
     const known = this.chunkStatisticsWords;
     const knownPresent = this.chunkStatisticsPresent;
-    if (known && knownPresent && (column >= 32 || ((this.wordColumns >>> column) & 1) === 1)) {
+    const walked = known && knownPresent && (column >= 32 || ((this.wordColumns >>> column) & 1) === 1);
+    if (walked && column < this.uniformColumns) {
+      // Every row group has the same columns, so this column's chunks sit at a fixed stride.
+      return { words: known, present: knownPresent, first: from * this.uniformColumns + column, stride: this.uniformColumns };
+    }
+    const words = new Uint32Array((to - from) * 4);
+    const present = new Uint8Array(to - from);
+    if (walked) {
       for (let g = from; g < to; g++) {
         const k = this.groupFirst[g]! + column;
         if (column >= this.groupColumns[g]! || knownPresent[k] === 0) continue;
@@ -279,7 +286,7 @@ class FooterIndex {
         words[at + 3] = known[k * 4 + 3]!;
         present[g - from] = 1;
       }
-      return { words, present };
+      return { words, present, first: 0, stride: 1 };
     }
     const bytes = this.footer;
     for (let g = from; g < to; g++) {
@@ -293,7 +300,7 @@ class FooterIndex {
       }
       present[g - from] = 1;
     }
-    return { words, present };
+    return { words, present, first: 0, stride: 1 };
   }
 
   /** Makes room for `columns` more chunks (only a corrupt footer outgrows the schema's leaf count). */
@@ -362,6 +369,7 @@ function readRowGroups(index: FooterIndex, at: number, out: RowGroupMeta[], fast
     index.groupBytes = walked.totalByteSize;
     index.chunkStatisticsWords = walked.statisticsWords;
     index.chunkStatisticsPresent = walked.statisticsPresent;
+    index.uniformColumns = walked.uniformColumns;
     const { numRows } = walked;
     for (let g = 0; g < count; g++) out.push(new LazyRowGroup(index, g, numRows[g]!));
     return walked.end;

@@ -1,10 +1,10 @@
 /**
- * Runs the WebAssembly row-group walker (built from `wasm/footer-walk.ts` into
- * `footer-walk.wasm` beside this module) on a footer. A fast path for cold processes: when
+ * Runs the WebAssembly row-group walker (`wasm/footer-walk.ts`, part of kernels.wasm) on a
+ * footer. A fast path for cold processes: when
  * the module is missing or the walker gives up, callers use the JavaScript walker, which
  * decides every footer the same way (see the walker's file comment).
  */
-import { type WasmMemory, align16, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
 
 /** What the walk found, in the layout of footer-read's FooterIndex. */
 export interface WalkedRowGroups {
@@ -22,10 +22,13 @@ export interface WalkedRowGroups {
   readonly groupColumns: Uint32Array;
   readonly numRows: Float64Array;
   readonly totalByteSize: Float64Array;
+  /** The column count every row group has, or -1 when they differ (or there are none). */
+  readonly uniformColumns: number;
 }
 
 interface WalkerExports {
   memory: WasmMemory;
+  uniformColumns: { value: number };
   walkRowGroups(
     base: number, end: number, at: number, count: number, capacity: number,
     chunkAt: number, statsAt: number, statWords: number, statPresent: number,
@@ -37,9 +40,9 @@ interface WalkerExports {
 /** Footers above this stay with JavaScript, so the module's memory stays small. */
 const MAX_FOOTER = 64 << 20;
 
-const walker = wasmLoader<WalkerExports>('footer-walk');
+const walker = wasmLoader<WalkerExports>('kernels');
 
-/** True when the WebAssembly walker is built and loads (the tests check the built tree has it). */
+/** True when the WebAssembly kernels are built and load (the tests check the built tree has them). */
 export function footerWalkerAvailable(): boolean {
   return walker() !== null;
 }
@@ -62,6 +65,7 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
   const groupColumns = groupFirst + align16(count * 4);
   const numRows = groupColumns + align16(count * 4);
   const totalByteSize = numRows + count * 8;
+  claimMemory(walker);
   ensureMemory(w.memory, totalByteSize + count * 8);
   new Uint8Array(w.memory.buffer, 0, footer.length).set(footer);
   const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize, statisticsColumns);
@@ -80,5 +84,6 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
     groupColumns: columns,
     numRows: new Float64Array(memory, numRows, count).slice(),
     totalByteSize: new Float64Array(memory, totalByteSize, count).slice(),
+    uniformColumns: w.uniformColumns.value,
   };
 }

@@ -60,10 +60,17 @@ export interface RowGroupMeta {
   columnStatistics?(column: number): Statistics | undefined;
 }
 
-/** 8-byte min/max statistics of one column across a range of row groups: words [minLow, minHigh, maxLow, maxHigh] per group, `present` 0 where absent. */
+/**
+ * 8-byte min/max statistics of one column across a range of row groups: the `g`-th group of
+ * the range has words [minLow, minHigh, maxLow, maxHigh] at `words[4k]` and its `present`
+ * flag (0: absent) at `present[k]`, where `k = first + g * stride`. The stride lets a reader
+ * hand out the footer index's own per-chunk arrays instead of copying a column out of them.
+ */
 export interface ColumnStatisticsWords {
   readonly words: Uint32Array;
   readonly present: Uint8Array;
+  readonly first: number;
+  readonly stride: number;
 }
 
 export interface FileMeta {

@@ -1,8 +1,9 @@
 /**
- * Loads the WebAssembly fast paths built beside this module (`npm run build` compiles
- * `wasm/*.ts` with AssemblyScript). Each is compiled on first use, so a process that never
- * reads Parquet pays nothing at start-up; a module that is missing or fails to load is
- * reported as null and callers use their JavaScript path.
+ * Loads the WebAssembly kernels built beside this module (`npm run build` compiles
+ * `wasm/kernels.ts` with AssemblyScript into `kernels.wasm`). The module is compiled on first
+ * use, once per process however many loaders ask for it, so a process that never reads
+ * Parquet pays nothing at start-up; a module that is missing or fails to load is reported as
+ * null and callers use their JavaScript path.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,20 +21,39 @@ export interface WasmMemory {
 
 const PAGE = 64 * 1024;
 
-/** A loader for `<name>.wasm`: compiles it on the first call, then returns the same exports (null when not available). */
+/** Exports by module name (null: not available). */
+const loaded = new Map<string, unknown>();
+
+/** A loader for `<name>.wasm`: compiles it on the first call of any loader of that name, then returns the same exports (null when not available). */
 export function wasmLoader<T extends { memory: WasmMemory }>(name: string): () => T | null {
   let exports: T | null | undefined;
   return () => {
     if (exports === undefined) {
-      try {
-        const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
-        exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as T;
-      } catch {
-        exports = null;
+      if (!loaded.has(name)) {
+        try {
+          const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
+          loaded.set(name, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports);
+        } catch {
+          loaded.set(name, null);
+        }
       }
+      exports = loaded.get(name) as T | null;
     }
     return exports;
   };
+}
+
+let memoryUser: unknown;
+
+/**
+ * Records that `user` is about to write the kernels' shared memory. Returns false when
+ * another user has written it since `user` last did, so whatever `user` left resident
+ * there (the dictionary expander keeps a column chunk's dictionary) must be copied again.
+ */
+export function claimMemory(user: unknown): boolean {
+  const kept = memoryUser === user;
+  memoryUser = user;
+  return kept;
 }
 
 /** Grows `memory` to hold at least `bytes`. */

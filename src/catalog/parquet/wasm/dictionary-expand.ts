@@ -1,6 +1,6 @@
 /*
- * AssemblyScript, compiled to dictionary-expand.wasm by `npm run build` (see footer-walk.ts
- * for why WebAssembly and how it is built). Expands one dictionary-encoded data page of
+ * AssemblyScript, part of kernels.wasm (see kernels.ts, and footer-walk.ts for why
+ * WebAssembly). Expands one dictionary-encoded data page of
  * 4-, 8- or 16-byte values: hybrid RLE / bit-packed indices in, dictionary entries out.
  *
  * A fast path only: on anything wrong (an index past the dictionary, a run past the page)

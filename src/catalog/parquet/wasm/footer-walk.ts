@@ -1,6 +1,6 @@
 /*
- * AssemblyScript, compiled to footer-walk.wasm by `npm run build` (not by tsc: see tsconfig's
- * exclude). Walks the RowGroup list of a Parquet footer (Thrift compact protocol) and notes,
+ * AssemblyScript, part of kernels.wasm (see kernels.ts; built by `npm run build`, not by tsc:
+ * see tsconfig's exclude). Walks the RowGroup list of a Parquet footer (Thrift compact protocol) and notes,
  * per column chunk, where it starts, where its Statistics struct starts, and its 8-byte min
  * and max as words.
  *
@@ -41,6 +41,12 @@ let failed: bool = false;
 let statsFound: u32 = 0;
 /** The value of the last varint read by readVarint. */
 let varintValue: u64 = 0;
+/**
+ * After a walk: the column count every row group has, or -1 when they differ. When all
+ * have the same count, one column's statistics words sit at a fixed stride and pruning
+ * reads them in place instead of copying them out per row group.
+ */
+export let uniformColumns: i32 = -1;
 
 function fail(): u32 {
   failed = true;
@@ -316,6 +322,8 @@ export function walkRowGroups(
   base = footerBase;
   end = footerEnd;
   failed = false;
+  uniformColumns = -1;
+  let uniform: i32 = -2; // -2: no row group yet
   let used: u32 = 0;
   for (let g: u32 = 0; g < count; g++) {
     let columns: i32 = -1;
@@ -368,10 +376,12 @@ export function walkRowGroups(
       }
     }
     if (columns < 0) return -1;
+    uniform = uniform == -2 || uniform == columns ? columns : -1;
     store<u32>(groupFirst + (g << 2), used - <u32>columns);
     store<u32>(groupColumns + (g << 2), <u32>columns);
     store<f64>(numRows + (g << 3), rows);
     store<f64>(totalByteSize + (g << 3), bytes);
   }
+  uniformColumns = uniform == -2 ? -1 : uniform;
   return <i32>(pos - base);
 }

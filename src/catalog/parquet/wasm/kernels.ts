@@ -1,0 +1,9 @@
+/*
+ * AssemblyScript entry, compiled to kernels.wasm by `npm run build`: the catalog's
+ * WebAssembly kernels in one module, so a process reads, compiles and instantiates one
+ * module (about 0.3 ms each in a fresh process) and every kernel works in one memory.
+ * Each kernel lives in its own file; see footer-walk.ts for why WebAssembly at all.
+ */
+export { walkRowGroups, uniformColumns } from './footer-walk';
+export { expandDictionaryPage } from './dictionary-expand';
+export { markInWindow } from './u64-window';
