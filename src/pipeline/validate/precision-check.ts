@@ -11,6 +11,10 @@
  *   proves d = 0, because |d| < 2·10^k < 2^32.
  * - for k > 9 (16-byte raws), d is a multiple of 2^32 below 2·10^16; the float estimate of
  *   d is off by less than 2^28 while |raw| < 2^78, so |estimate| < 2^31 tells 0 from ±j·2^32.
+ * The low-bits test in `surely` only rejects early: the two tests above decide alone, which
+ * lets the scan loops run the test of all their columns with one branch (see quote-checks.ts).
+ * Q is rounded as floor(x + ½), not `Math.round`: its tie fix-up is a branch, and float error
+ * (x a hair above or below Q) decides it at random for every multiple.
  */
 import { type FixedWidth, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../model/fixed-point.js';
 import type { RawView } from '../../seamless/conformance/raw-view.js';
@@ -25,11 +29,16 @@ const V_LIMIT = 2 ** 78;
 export class PrecisionCheck {
   /** Decimal places the raws carry beyond the declared precision. */
   readonly excess: number;
-  private readonly divisor: number;
-  private readonly divisorLow: number;
+  // Public for the scan loops, which hoist them into locals (the fast test of every column at once).
+  /** 10^excess. */
+  readonly divisor: number;
+  /** 10^excess mod 2^32, as an int32. */
+  readonly divisorLow: number;
   private readonly lowMask: number;
-  private readonly inverse: number;
-  private readonly vLimit: number;
+  /** 1 / 10^excess. */
+  readonly inverse: number;
+  /** The fast path holds for |v| below this. */
+  readonly vLimit: number;
 
   constructor(
     readonly width: FixedWidth,
@@ -63,7 +72,7 @@ export class PrecisionCheck {
   surely(v: number, low: number): boolean {
     if (this.excess === 0) return true;
     if ((low & this.lowMask) !== 0 || !(v < this.vLimit && v > -this.vLimit)) return false;
-    const q = Math.round(v * this.inverse);
+    const q = Math.floor(v * this.inverse + 0.5);
     if (Math.imul(q, this.divisorLow) >>> 0 !== low) return false;
     // k <= 9: d ≡ 0 mod 2^32 and |d| < 2^32 already prove d = 0, and the estimate is tiny.
     const d = v - q * this.divisor;

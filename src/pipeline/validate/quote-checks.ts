@@ -17,6 +17,7 @@ import type { PrecisionCheck } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
+const TWO_31 = 2147483648;
 
 export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
   const { price, size } = precision;
@@ -33,6 +34,9 @@ export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, ne
   const stride = wide ? 4 : 2;
   const top = stride - 1;
   const maxTop = negative.maxTop;
+  // The precision checks' constants as locals, for the one-branch fast test below.
+  const { inverse: pInv, divisor: pDiv, divisorLow: pLow, vLimit: pLim } = price;
+  const { inverse: sInv, divisor: sDiv, divisorLow: sLow, vLimit: sLim } = size;
   const shown = (i: number) => ({ bid: rawText(bid, i), ask: rawText(ask, i), bid_size: rawText(bidSize, i), ask_size: rawText(askSize, i) });
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     const bt = b[base + top]!;
@@ -56,10 +60,24 @@ export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, ne
     const asf = wide ? ((ast * TWO_32 + as[base + 2]!) * TWO_32 + as[base + 1]!) * TWO_32 + as[base]! : ast * TWO_32 + as[base]!;
     if (bsf === 0 || asf === 0) sink.add('size_zero', i, shown(i));
     else if ((bst >= maxTop || ast >= maxTop) && (negative.negativeAt(bidSize, i) || negative.negativeAt(askSize, i))) sink.add('size_negative', i, shown(i));
-    if (!price.surely(bf, b[base]!)) reportDrift(price, bid, i, 'bid_price', sink);
-    if (!price.surely(af, a[base]!)) reportDrift(price, ask, i, 'ask_price', sink);
-    if (!size.surely(bsf, bs[base]!)) reportDrift(size, bidSize, i, 'bid_size', sink);
-    if (!size.surely(asf, as[base]!)) reportDrift(size, askSize, i, 'ask_size', sink);
+    // Precision: PrecisionCheck.surely's two deciding tests for all four raws, one branch
+    // (~10 ns/row less than four calls with their own branches); a row failing it takes the
+    // per-column tests, which find the drift or clear the raw exactly.
+    const qb = Math.floor(bf * pInv + 0.5);
+    const qa = Math.floor(af * pInv + 0.5);
+    const qbs = Math.floor(bsf * sInv + 0.5);
+    const qas = Math.floor(asf * sInv + 0.5);
+    const lows = (Math.imul(qb, pLow) ^ b[base]!) | (Math.imul(qa, pLow) ^ a[base]!) | (Math.imul(qbs, sLow) ^ bs[base]!) | (Math.imul(qas, sLow) ^ as[base]!);
+    const db = bf - qb * pDiv;
+    const da = af - qa * pDiv;
+    const dbs = bsf - qbs * sDiv;
+    const das = asf - qas * sDiv;
+    if (lows !== 0 || !(db < TWO_31 && db > -TWO_31 && da < TWO_31 && da > -TWO_31 && dbs < TWO_31 && dbs > -TWO_31 && das < TWO_31 && das > -TWO_31 && bf < pLim && bf > -pLim && af < pLim && af > -pLim && bsf < sLim && asf < sLim)) {
+      if (!price.surely(bf, b[base]!)) reportDrift(price, bid, i, 'bid_price', sink);
+      if (!price.surely(af, a[base]!)) reportDrift(price, ask, i, 'ask_price', sink);
+      if (!size.surely(bsf, bs[base]!)) reportDrift(size, bidSize, i, 'bid_size', sink);
+      if (!size.surely(asf, as[base]!)) reportDrift(size, askSize, i, 'ask_size', sink);
+    }
     const mid = (bf + af) / 2;
     if (spikes.push(mid)) sink.add('price_spike', i, spikeValues('mid', mid, spikes, frame.width));
   }

@@ -12,6 +12,7 @@ import type { PrecisionCheck } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
+const TWO_31 = 2147483648;
 
 export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
   const c = frame.columns;
@@ -24,6 +25,9 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
   const top = stride - 1;
   const maxTop = negative.maxTop;
   const { price, size } = precision;
+  // The precision checks' constants as locals, for the one-branch fast test (see quote-checks.ts).
+  const { inverse: pInv, divisor: pDiv, divisorLow: pLow, vLimit: pLim } = price;
+  const { inverse: sInv, divisor: sDiv, divisorLow: sLow, vLimit: sLim } = size;
   const shown = (i: number) => ({ price: rawText(priceView, i), size: rawText(sizeView, i), trade_id: c.trade_id[i]! });
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     const pt = pw[base + top]!;
@@ -36,8 +40,14 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
     const sf = wide ? ((st * TWO_32 + sw[base + 2]!) * TWO_32 + sw[base + 1]!) * TWO_32 + sw[base]! : st * TWO_32 + sw[base]!;
     if (sf === 0) sink.add('size_zero', i, shown(i));
     else if (st >= maxTop && negative.negativeAt(sizeView, i)) sink.add('size_negative', i, shown(i));
-    if (!price.surely(pf, pw[base]!)) reportDrift(price, priceView, i, 'price', sink);
-    if (!size.surely(sf, sw[base]!)) reportDrift(size, sizeView, i, 'size', sink);
+    const qp = Math.floor(pf * pInv + 0.5);
+    const qs = Math.floor(sf * sInv + 0.5);
+    const dp = pf - qp * pDiv;
+    const ds = sf - qs * sDiv;
+    if (((Math.imul(qp, pLow) ^ pw[base]!) | (Math.imul(qs, sLow) ^ sw[base]!)) !== 0 || !(dp < TWO_31 && dp > -TWO_31 && ds < TWO_31 && ds > -TWO_31 && pf < pLim && pf > -pLim && sf < sLim)) {
+      if (!price.surely(pf, pw[base]!)) reportDrift(price, priceView, i, 'price', sink);
+      if (!size.surely(sf, sw[base]!)) reportDrift(size, sizeView, i, 'size', sink);
+    }
     if (spikes.push(pf)) sink.add('price_spike', i, spikeValues('price', pf, spikes, frame.width));
   }
 }
