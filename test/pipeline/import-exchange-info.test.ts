@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type Socket, createServer } from 'node:net';
 import { ImportError } from '../../src/pipeline/import/errors.js';
 import { readExchangeInfo } from '../../src/pipeline/import/exchange-info.js';
+import { httpGet } from '../../src/pipeline/import/sources.js';
 import { tempDir } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { type BinanceSim, startBinanceSim } from '../support/binance-sim/index.js';
@@ -53,5 +55,26 @@ describe('readExchangeInfo from a URL', () => {
     });
     await assert.rejects(readExchangeInfo(`${sim.restUrl}/api/v3/exchangeInfo`, 'NOSUCHPAIR'), /has no symbol "NOSUCHPAIR"; download it for the right market/);
     await assert.rejects(readExchangeInfo(join(dir.path, 'absent.json'), 'BTCUSDT'), /absent\.json: cannot read it \(ENOENT.*\); give the path of a saved exchangeInfo JSON, or its URL$/);
+  });
+
+  it('gives up on a server that accepts the connection and never answers, saying how long it waited', { timeout: 10_000 }, async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket)); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const url = `http://127.0.0.1:${port}/api/v3/exchangeInfo`;
+    try {
+      const started = performance.now();
+      await assert.rejects(httpGet(url, 'try again later', { timeoutMs: 300 }), (error: unknown) => {
+        assert.ok(error instanceof ImportError);
+        assert.equal(error.code, 'IMPORT_FETCH');
+        assert.equal(error.message, `${url}: request failed (no answer within 0.3 s); try again later`);
+        return true;
+      });
+      assert.ok(performance.now() - started < 5_000, 'the timeout ended the request');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
