@@ -188,7 +188,12 @@ function increasingBy<T>(rows: readonly T[], key: (row: T) => number): T[] {
 
 /** By time, then by id numerically where ids are numbers (the exchange's own order). */
 export function sortTrades(trades: readonly Trade[]): Trade[] {
-  return [...trades].sort((a, b) => (a.timestamp! - b.timestamp!) || compareIds(String(a.id), String(b.id)));
+  return [...trades].sort(compareTrades);
+}
+
+/** Trade order: time, then id (numeric ids by value). */
+export function compareTrades(a: Trade, b: Trade): number {
+  return (a.timestamp! - b.timestamp!) || compareIds(String(a.id), String(b.id));
 }
 
 export function compareIds(a: string, b: string): number {

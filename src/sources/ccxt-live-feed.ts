@@ -24,7 +24,7 @@ import type { FixedWidth } from '../model/fixed-point.js';
 import type { LiveEvent, LiveFeed } from '../seamless/contracts.js';
 import { SeamlessError } from '../seamless/errors.js';
 import type { Series } from '../seamless/series.js';
-import { CcxtBackfiller, compareIds, sortTrades } from './ccxt-backfiller.js';
+import { CcxtBackfiller, compareIds, compareTrades } from './ccxt-backfiller.js';
 
 const MS = 1_000_000n;
 
@@ -175,7 +175,8 @@ class TradeSession implements Session {
   }
 
   async *accept(update: unknown, signal?: AbortSignal): AsyncGenerator<LiveEvent> {
-    const trades = sortTrades((Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number'));
+    // filter makes the copy, so the sort may reorder it in place.
+    const trades = (Array.isArray(update) ? update as Trade[] : []).filter((t) => typeof t?.timestamp === 'number').sort(compareTrades);
     let run: Trade[] = [];
     for (const trade of trades) {
       const id = String(trade.id);
