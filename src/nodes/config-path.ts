@@ -64,5 +64,18 @@ export function setAt(root: JsonValue, path: ConfigPath, value: JsonValue): void
   const last = path[path.length - 1];
   if (typeof last === 'number' && Array.isArray(parent) && last < parent.length) parent[last] = value;
   else if (typeof last === 'string' && isJsonObject(parent)) parent[last] = value;
-  else throw new RangeError(`${formatPath(path)}: ${formatPath(path.slice(0, -1)) || 'the config'} has no such ${typeof last === 'number' ? 'index' : 'mapping'}`);
+  else throw unsettable(path);
+}
+
+/** Throws the RangeError setAt would, without changing `root`, when `path` cannot be set. */
+export function checkSettable(root: JsonValue, path: ConfigPath): void {
+  const parent = getAt(root, path.slice(0, -1));
+  const last = path[path.length - 1];
+  const settable = typeof last === 'number' ? Array.isArray(parent) && last < parent.length : typeof last === 'string' && isJsonObject(parent);
+  if (!settable) throw unsettable(path);
+}
+
+function unsettable(path: ConfigPath): RangeError {
+  const last = path[path.length - 1];
+  return new RangeError(`${formatPath(path)}: ${formatPath(path.slice(0, -1)) || 'the config'} has no such ${typeof last === 'number' ? 'index' : 'mapping'}`);
 }

@@ -8,7 +8,7 @@
  * CLI values are typed the way YAML would type them: `10` is a number, `true` a boolean,
  * `null` null, anything else a string.
  */
-import { type ConfigPath, formatPath, getAt, parsePath, setAt } from './config-path.js';
+import { type ConfigPath, checkSettable, formatPath, getAt, parsePath, setAt } from './config-path.js';
 import { NodeError } from './errors.js';
 import { type JsonObject, type JsonValue, cloneJson, isJsonObject } from './json-value.js';
 
@@ -79,7 +79,7 @@ export function resolveParam(config: JsonObject, param: GridParam): ResolvedPara
     try {
       // An index past the end, or a key under a number or string, cannot be set: say so now
       // rather than fail while expanding the grid.
-      setAt(cloneJson(config), path, null);
+      checkSettable(config, path);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       throw new NodeError('BAD_PARAM', `grid parameter ${param.name}: ${error.message}`);
