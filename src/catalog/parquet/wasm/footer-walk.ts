@@ -48,7 +48,8 @@ let varintValue: u64 = 0;
  */
 export let uniformColumns: i32 = -1;
 
-function fail(): u32 {
+// @ts-ignore: decorator
+@inline function fail(): u32 {
   failed = true;
   return end;
 }
@@ -67,7 +68,8 @@ function fail(): u32 {
 }
 
 /** Reads a varint of at most 7 bytes (below 2^49, exact as a double) into varintValue. */
-function readVarint(pos: u32): u32 {
+// @ts-ignore: decorator
+@inline function readVarint(pos: u32): u32 {
   let result: u64 = 0;
   let shift: u64 = 0;
   while (pos < end && shift < 49) {
@@ -83,13 +85,15 @@ function readVarint(pos: u32): u32 {
   return fail();
 }
 
-function unzigzag(n: u64): i64 {
+// @ts-ignore: decorator
+@inline function unzigzag(n: u64): i64 {
   return <i64>((n >> 1) ^ (0 - (n & 1)));
 }
 
 /** Reads a field header's id (delta or long form) given the previous id; returns the offset after it in `pos`. */
 let fieldId: i32 = 0;
-function readFieldId(pos: u32, header: u32, previous: i32): u32 {
+// @ts-ignore: decorator
+@inline function readFieldId(pos: u32, header: u32, previous: i32): u32 {
   if (header >= 0x10) {
     fieldId = previous + <i32>(header >> 4);
     return pos;
@@ -99,7 +103,13 @@ function readFieldId(pos: u32, header: u32, previous: i32): u32 {
   return pos;
 }
 
-function skipBinary(pos: u32): u32 {
+/** Skips a binary (short ones, most of a footer's, with their one-byte length inline). */
+// @ts-ignore: decorator
+@inline function skipBinary(pos: u32): u32 {
+  if (pos < end && load<u8>(pos) < 0x80) {
+    const after = pos + 1 + <u32>load<u8>(pos);
+    return after > end ? fail() : after;
+  }
   pos = readVarint(pos);
   if (failed) return end;
   const after = <u64>pos + varintValue;
@@ -107,121 +117,80 @@ function skipBinary(pos: u32): u32 {
   return <u32>after;
 }
 
-function skipValue(pos: u32, type: u32, depth: i32): u32 {
+/**
+ * Skips the value of compact `type` at `pos` and returns the offset after it. `path` 1: the
+ * value is a ColumnChunk struct, whose field 3 struct is a ColumnMetaData; 2: a
+ * ColumnMetaData, whose field 12 struct (statistics) is noted in statsFound.
+ *
+ * One recursive function for structs, lists and scalars, with every helper inlined: V8
+ * compiles each hot WebAssembly function again with its optimizing compiler, one background
+ * job per function, while the first walk runs; on two cores five such jobs (the walker split
+ * by kind of value) took much of the walk's own CPU, two leave it more.
+ */
+function skip(pos: u32, type: u32, depth: i32, path: i32): u32 {
   if (depth > MAX_DEPTH) return fail();
+  const limit = end;
+  if (type == STRUCT) {
+    let id: i32 = 0;
+    for (;;) {
+      if (pos >= limit) return fail();
+      const header = <u32>load<u8>(pos);
+      pos++;
+      const fieldType = header & 0x0f;
+      if (fieldType == STOP) return pos;
+      if (header >= 0x10) id += <i32>(header >> 4);
+      else {
+        pos = readVarint(pos);
+        if (failed) return limit;
+        id = <i32>unzigzag(varintValue);
+      }
+      if (fieldType >= I16 && fieldType <= I64) pos = skipVarint(pos);
+      else if (fieldType == BINARY) pos = skipBinary(pos);
+      else if (fieldType == TRUE || fieldType == FALSE) {
+        // a struct's booleans live in the field type
+      } else if (fieldType == STRUCT) {
+        let inner: i32 = 0;
+        if (path == 1 && id == 3) inner = 2;
+        else if (path == 2 && id == 12) statsFound = pos;
+        pos = skip(pos, STRUCT, depth + 1, inner);
+      } else pos = skip(pos, fieldType, depth + 1, 0);
+      if (failed) return limit;
+      if (pos > limit) return fail();
+    }
+  }
+  if (type == LIST || type == SET) {
+    if (pos >= limit) return fail();
+    const header = <u32>load<u8>(pos);
+    pos++;
+    const element = header & 0x0f;
+    let size = header >> 4;
+    if (size == 15) {
+      pos = readVarint(pos);
+      if (failed) return limit;
+      if (varintValue > <u64>(limit - pos)) return fail();
+      size = <u32>varintValue;
+    }
+    if (size > limit - pos) return fail();
+    if (element == TRUE || element == FALSE || element == BYTE) pos += size; // one byte each in a list
+    else if (element >= I16 && element <= I64) {
+      for (let i: u32 = 0; i < size && !failed; i++) pos = skipVarint(pos);
+    } else if (element == BINARY) {
+      for (let i: u32 = 0; i < size && !failed; i++) pos = skipBinary(pos);
+    } else {
+      for (let i: u32 = 0; i < size && !failed; i++) pos = skip(pos, element, depth + 1, 0);
+    }
+    if (failed) return limit;
+    if (pos > limit) return fail();
+    return pos;
+  }
   if (type == BYTE) pos += 1;
   else if (type >= I16 && type <= I64) pos = skipVarint(pos);
   else if (type == DOUBLE) pos += 8;
   else if (type == BINARY) pos = skipBinary(pos);
-  else if (type == LIST || type == SET) {
-    if (pos >= end) return fail();
-    const header = <u32>load<u8>(pos);
-    pos++;
-    const element = header & 0x0f;
-    let size = <u64>(header >> 4);
-    if (size == 15) {
-      pos = readVarint(pos);
-      if (failed) return end;
-      size = varintValue;
-    }
-    if (size > <u64>(end - pos)) return fail();
-    if (element == TRUE || element == FALSE || element == BYTE) pos += <u32>size; // one byte each in a list
-    else for (let i: u64 = 0; i < size && !failed; i++) pos = skipValue(pos, element, depth + 1);
-  } else if (type == STRUCT) pos = skipStruct(pos, depth, 0);
   else return fail(); // maps and unknown types: not in the footers this walks
-  if (pos > end) return fail();
-  return pos;
-}
-
-/**
- * Skips a list: integers and short binaries (a column chunk's encodings and path) inline,
- * structs (its encoding stats) without going through skipValue; a call per element is what
- * code compiled without optimisation pays most for.
- */
-function skipList(pos: u32, depth: i32): u32 {
-  if (depth > MAX_DEPTH) return fail();
-  const limit = end;
-  if (pos >= limit) return fail();
-  const header = <u32>load<u8>(pos);
-  pos++;
-  const element = header & 0x0f;
-  let size = header >> 4;
-  if (size == 15) {
-    pos = readVarint(pos);
-    if (failed) return limit;
-    if (varintValue > <u64>(limit - pos)) return fail();
-    size = <u32>varintValue;
-  }
-  if (size > limit - pos) return fail();
-  if (element >= I16 && element <= I64) {
-    for (let i: u32 = 0; i < size; i++) {
-      pos = skipVarint(pos);
-      if (failed) return limit;
-    }
-  } else if (element == BINARY) {
-    for (let i: u32 = 0; i < size; i++) {
-      if (pos < limit && load<u8>(pos) < 0x80) pos += 1 + <u32>load<u8>(pos);
-      else pos = skipBinary(pos);
-      if (failed || pos > limit) return fail();
-    }
-  } else if (element == STRUCT) {
-    for (let i: u32 = 0; i < size; i++) {
-      pos = skipStruct(pos, depth + 1, 0);
-      if (failed) return limit;
-    }
-  } else if (element == TRUE || element == FALSE || element == BYTE) {
-    pos += size; // one byte each in a list
-  } else {
-    for (let i: u32 = 0; i < size; i++) {
-      pos = skipValue(pos, element, depth + 1);
-      if (failed) return limit;
-    }
-  }
+  if (failed) return limit;
   if (pos > limit) return fail();
   return pos;
-}
-
-/**
- * Skips a struct's fields. `path` 1: the struct is a ColumnChunk, whose field 3 struct is
- * a ColumnMetaData; 2: a ColumnMetaData, whose field 12 struct (statistics) is noted.
- * Integers and short binaries, most of a footer, are skipped inline.
- */
-function skipStruct(pos: u32, depth: i32, path: i32): u32 {
-  if (depth > MAX_DEPTH) return fail();
-  const limit = end;
-  let id: i32 = 0;
-  for (;;) {
-    if (pos >= limit) return fail();
-    const header = <u32>load<u8>(pos);
-    pos++;
-    const type = header & 0x0f;
-    if (type == STOP) return pos;
-    if (header >= 0x10) id += <i32>(header >> 4);
-    else {
-      pos = readFieldId(pos, header, id);
-      if (failed) return limit;
-      id = fieldId;
-    }
-    if (type >= I16 && type <= I64) {
-      pos = skipVarint(pos);
-    } else if (type == BINARY && pos < limit && load<u8>(pos) < 0x80) {
-      pos += 1 + <u32>load<u8>(pos);
-      if (pos > limit) return fail();
-    } else if (type == TRUE || type == FALSE) {
-      // a struct's booleans live in the field type
-    } else if (type == LIST) {
-      pos = skipList(pos, depth + 1);
-    } else if (type == STRUCT && path == 1 && id == 3) {
-      pos = skipStruct(pos, depth + 1, 2);
-    } else if (type == STRUCT && path == 2 && id == 12) {
-      statsFound = pos;
-      pos = skipStruct(pos, depth + 1, 0);
-    } else {
-      pos = skipValue(pos, type, depth + 1);
-    }
-    if (failed) return limit;
-  }
-  return limit;
 }
 
 /**
@@ -230,7 +199,8 @@ function skipStruct(pos: u32, depth: i32, path: i32): u32 {
  * 8 bytes. min_value/max_value (fields 6/5) win over the deprecated min/max (2/1), as in
  * the JavaScript reader.
  */
-function statisticsWords(pos: u32, out: u32): u32 {
+// @ts-ignore: decorator
+@inline function statisticsWords(pos: u32, out: u32): u32 {
   let min: u32 = 0;
   let minLength: u32 = 0;
   let max: u32 = 0;
@@ -275,7 +245,7 @@ function statisticsWords(pos: u32, out: u32): u32 {
       }
       pos += length;
     } else if (type != TRUE && type != FALSE) {
-      pos = skipValue(pos, type, 1);
+      pos = skip(pos, type, 1, 0);
       if (failed) return 0;
     }
   }
@@ -355,7 +325,7 @@ export function walkRowGroups(
         for (let i: i32 = 0; i < columns; i++) {
           store<u32>(chunkAt + (used << 2), pos - base);
           statsFound = 0;
-          pos = skipStruct(pos, 1, 1);
+          pos = skip(pos, STRUCT, 1, 1);
           if (failed) return -1;
           store<u32>(statsAt + (used << 2), statsFound == 0 ? 0 : statsFound - base);
           const wanted = i >= 32 || ((statisticsColumns >> <u32>i) & 1) != 0;
@@ -371,7 +341,7 @@ export function walkRowGroups(
         if (id == 2) bytes = value;
         else rows = value;
       } else if (type != TRUE && type != FALSE) {
-        pos = skipValue(pos, type, 1);
+        pos = skip(pos, type, 1, 0);
         if (failed) return -1;
       }
     }
