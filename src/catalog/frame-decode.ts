@@ -74,7 +74,7 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
 
 /** Decodes row group `index` of `file` into a frame. */
 export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number): Promise<Frame<T>> {
-  const rows = file.meta.rowGroups[index]!.numRows;
+  const rows = file.rowGroupRows(index);
   const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i));
   const columns: Record<string, unknown> = {};
   fieldsOf(plan.type).forEach(([name], i) => {

@@ -108,7 +108,7 @@ function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<
  */
 function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): { groups: number[]; inside: Set<number>; loading?: Promise<void> } {
   const window = start === undefined && end === undefined ? undefined : tsWindow(start, end);
-  const count = file.meta.rowGroups.length;
+  const count = file.rowGroupCount;
   const groups: number[] = [];
   const inside = new Set<number>();
   let loading: Promise<void> | undefined;
@@ -116,7 +116,7 @@ function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: 
     const to = Math.min(count, from + PRUNE_BLOCK);
     const fits = window ? rowGroupsAgainstWindow(file, plan, window, from, to) : undefined;
     for (let i = from; i < to; i++) {
-      if (file.meta.rowGroups[i]!.numRows === 0) continue;
+      if (file.rowGroupRows(i) === 0) continue;
       const fit = fits?.[i - from] ?? WindowFit.Overlaps;
       if (fit !== WindowFit.Misses) {
         groups.push(i);

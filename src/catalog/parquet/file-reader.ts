@@ -6,7 +6,7 @@
 import type { ByteSource } from './byte-source.js';
 import { decodeColumnChunk, type ColumnValues } from './column-read.js';
 import { initCompression } from './compression.js';
-import { Codec, type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type SchemaElement, type Statistics } from './format.js';
+import { Codec, type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { decodeFileMeta, statisticsAsWords } from './footer-read.js';
 import type { ArrowSchemaInfo } from './arrow-schema.js';
 import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
@@ -69,13 +69,30 @@ export class ParquetFile {
     if (!root || columns.some((c) => c.numChildren !== undefined && c.numChildren > 0)) {
       throw new ParquetFileError(source.name, 'has a nested schema; catalog files are flat');
     }
-    for (let i = 0; i < meta.rowGroups.length; i++) {
-      const group = meta.rowGroups[i]!; // indexed, not entries(): no pair per group in a cold process
-      if (group.numRows < 0 || group.numRows > MAX_ROWS_PER_GROUP) {
-        throw new ParquetFileError(source.name, `row group ${i} claims ${group.numRows} rows (more than ${MAX_ROWS_PER_GROUP}); the footer is corrupt — re-write or remove the file`);
+    const file = new ParquetFile(source, meta, columns);
+    for (let i = 0; i < file.rowGroupCount; i++) {
+      const rows = file.rowGroupRows(i);
+      if (rows < 0 || rows > MAX_ROWS_PER_GROUP) {
+        throw new ParquetFileError(source.name, `row group ${i} claims ${rows} rows (more than ${MAX_ROWS_PER_GROUP}); the footer is corrupt — re-write or remove the file`);
       }
     }
-    return new ParquetFile(source, meta, columns);
+    return file;
+  }
+
+  /** How many row groups the file has. */
+  get rowGroupCount(): number {
+    return this.meta.rowGroupRows?.length ?? this.meta.rowGroups.length;
+  }
+
+  /** Rows in row group `index` (which must exist). */
+  rowGroupRows(index: number): number {
+    const rows = this.meta.rowGroupRows;
+    return rows ? rows[index]! : this.meta.rowGroups[index]!.numRows;
+  }
+
+  /** Row group `index`'s metadata, or undefined past the end; decoded footers make only the groups asked for. */
+  rowGroup(index: number): RowGroupMeta | undefined {
+    return this.meta.rowGroupAt ? this.meta.rowGroupAt(index) : this.meta.rowGroups[index];
   }
 
   get name(): string {
@@ -112,7 +129,7 @@ export class ParquetFile {
 
   /** Decodes the given columns (by index) of row group `index` with one read. */
   async readRowGroup(index: number, columnIndices: readonly number[]): Promise<ColumnValues[]> {
-    const group = this.meta.rowGroups[index];
+    const group = this.rowGroup(index);
     if (!group) throw new RangeError(`${this.name}: row group ${index} does not exist`);
     let groupColumns;
     try {
@@ -161,7 +178,7 @@ export class ParquetFile {
     let end = 0;
     try {
       for (const index of indices) {
-        for (const chunk of this.meta.rowGroups[index]?.columns ?? []) {
+        for (const chunk of this.rowGroup(index)?.columns ?? []) {
           start = Math.min(start, chunkOffset(chunk));
           end = Math.max(end, chunkOffset(chunk) + chunk.totalCompressedSize);
         }
@@ -175,7 +192,7 @@ export class ParquetFile {
 
   /** Statistics of one column of one row group, decoding no other column's metadata. */
   columnStatistics(rowGroup: number, column: number): Statistics | undefined {
-    const group = this.meta.rowGroups[rowGroup];
+    const group = this.rowGroup(rowGroup);
     if (!group) return undefined;
     try {
       return group.columnStatistics ? group.columnStatistics(column) : group.columns[column]?.statistics;
@@ -188,7 +205,7 @@ export class ParquetFile {
    * The 8-byte min and max statistics of one column in row groups `[from, to)` (default all),
    * as u32 words (see ColumnStatisticsWords), for pruning thousands of row groups by an INT64 column.
    */
-  statisticsWords(column: number, from = 0, to = this.meta.rowGroups.length): ColumnStatisticsWords {
+  statisticsWords(column: number, from = 0, to = this.rowGroupCount): ColumnStatisticsWords {
     try {
       if (this.meta.statisticsWords) return this.meta.statisticsWords(column, from, to);
       const groups = this.meta.rowGroups.slice(from, to);

@@ -82,6 +82,10 @@ export interface FileMeta {
   createdBy?: string;
   /** Row groups `[from, to)`'s statistics of one column at once (decoded footers provide it). */
   statisticsWords?(column: number, from: number, to: number): ColumnStatisticsWords;
+  /** Rows per row group, without the row group objects (decoded footers provide it). */
+  rowGroupRows?: Float64Array;
+  /** One row group's object, without making the others (decoded footers provide it). */
+  rowGroupAt?(index: number): RowGroupMeta | undefined;
 }
 
 export interface PageHeader {
