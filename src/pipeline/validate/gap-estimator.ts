@@ -21,10 +21,11 @@ const TWO_32 = 4294967296;
 export class GapEstimator {
   /** Deltas above this (ns) are suspected gaps. */
   threshold = Infinity;
-  private readonly block = new Float64Array(BUCKETS);
+  /** Counts of the samples since the last refresh, per bucket (scanTimes files them in place). */
+  readonly block = new Float64Array(BUCKETS);
+  /** Samples until the next refresh: whoever files a sample counts it down and calls `refresh` at 0. */
+  left = WARMUP;
   private readonly recent = new Float64Array(BUCKETS);
-  private inBlock = 0;
-  private nextRefresh = WARMUP;
 
   constructor(
     private readonly factor: number,
@@ -33,21 +34,19 @@ export class GapEstimator {
 
   /** Counts one positive inter-arrival time `delta` (ns, exact below 2^53). */
   add(delta: number): void {
-    // floor(log2(delta)): clz32 truncates its argument to 32 bits, hence the two ranges.
-    const bucket = delta < TWO_32 ? 31 - Math.clz32(delta) : 63 - Math.clz32(delta / TWO_32);
-    this.block[bucket]!++;
-    if (++this.inBlock === this.nextRefresh) this.refresh();
+    this.block[bucketOf(delta)]!++;
+    if (--this.left === 0) this.refresh();
   }
 
-  private refresh(): void {
+  /** Folds the block into the decaying histogram and sets the threshold anew. */
+  refresh(): void {
     let total = 0;
     for (let b = 0; b < BUCKETS; b++) {
       this.recent[b] = this.recent[b]! * 0.5 + this.block[b]!;
       this.block[b] = 0;
       total += this.recent[b]!;
     }
-    this.inBlock = 0;
-    this.nextRefresh = REFRESH;
+    this.left = REFRESH;
     // Walk down from the longest bucket until 1 % of the weight is above.
     let above = 0;
     let b = BUCKETS - 1;
@@ -57,4 +56,9 @@ export class GapEstimator {
     }
     this.threshold = Math.max(this.floorNs, this.factor * 2 ** (b + 1));
   }
+}
+
+/** floor(log2(delta)) for a positive delta: clz32 truncates its argument to 32 bits, hence the two ranges. */
+export function bucketOf(delta: number): number {
+  return delta < TWO_32 ? 31 - Math.clz32(delta) : 63 - Math.clz32(delta / TWO_32);
 }

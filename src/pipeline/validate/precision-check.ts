@@ -39,6 +39,12 @@ export class PrecisionCheck {
   readonly inverse: number;
   /** The fast path holds for |v| below this. */
   readonly vLimit: number;
+  /**
+   * [inverse, divisor, vLimit] for the scan loops' locals. A field holding a small integer in
+   * some instance (divisor 1) is tagged, and V8 checks and unboxes a tagged local at each use
+   * in a loop; a Float64Array element is a plain double once loaded.
+   */
+  readonly constants: Float64Array;
 
   constructor(
     readonly width: FixedWidth,
@@ -54,6 +60,7 @@ export class PrecisionCheck {
     // neighbouring Q still leaves |d| < 2·10^k.
     this.inverse = 1 / this.divisor;
     this.vLimit = Math.min(V_LIMIT, Q_LIMIT * this.divisor);
+    this.constants = Float64Array.of(this.inverse, this.divisor, this.vLimit);
   }
 
   /** True when raw `i` of `view` is a multiple of 10^excess. */

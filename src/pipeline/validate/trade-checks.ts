@@ -26,8 +26,18 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
   const maxTop = negative.maxTop;
   const { price, size } = precision;
   // The precision checks' constants as locals, for the one-branch fast test (see quote-checks.ts).
-  const { inverse: pInv, divisor: pDiv, divisorLow: pLow, vLimit: pLim } = price;
-  const { inverse: sInv, divisor: sDiv, divisorLow: sLow, vLimit: sLim } = size;
+  // Doubles from `constants` and int32s by `| 0`, untagged (see PrecisionCheck.constants):
+  // ~4 ns/row less on quotes than locals taken from the fields.
+  const pk = price.constants;
+  const sk = size.constants;
+  const pInv = pk[0]!;
+  const pDiv = pk[1]!;
+  const pLim = pk[2]!;
+  const sInv = sk[0]!;
+  const sDiv = sk[1]!;
+  const sLim = sk[2]!;
+  const pLow = price.divisorLow | 0;
+  const sLow = size.divisorLow | 0;
   const shown = (i: number) => ({ price: rawText(priceView, i), size: rawText(sizeView, i), trade_id: c.trade_id[i]! });
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     const pt = pw[base + top]!;

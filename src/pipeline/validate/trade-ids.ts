@@ -63,31 +63,42 @@ export class TradeIdTracker {
 
   /** Reads the ids of one frame whose row 0 is file row `offset`. */
   scan(ids: readonly string[], tsInit: BigUint64Array, offset: number): void {
+    // Locals, not fields, per id; the rare paths are methods.
     let previous = this.previous;
-    for (let i = 0; i < ids.length; i++) {
+    let steps = this.steps;
+    const length = ids.length;
+    for (let i = 0; i < length; i++) {
       const id = numericId(ids[i]!);
       if (id !== id) {
         previous = NaN;
         continue;
       }
-      if (!this.sawFirst) {
-        this.sawFirst = true;
-        if (this.lastId === this.lastId) this.boundary = { row: offset + i, ts: tsInit[i]!, previous: this.lastId, id };
-      }
       if (previous === previous) {
-        this.steps++;
-        if (id - previous !== 1 && !this.overflow) {
-          this.buffered.push({ row: offset + i, ts: tsInit[i]!, previous, id });
-          if (this.buffered.length > BUFFER_BASE + 0.01 * (this.rowsSeen + i)) {
-            this.overflow = true;
-            this.buffered = [];
-          }
-        }
+        steps++;
+        if (id - previous !== 1 && !this.overflow) this.buffer({ row: offset + i, ts: tsInit[i]!, previous, id }, i);
+      } else if (!this.sawFirst) {
+        // Only an id after none (the file's first, or one after a non-numeric id) can be the first.
+        this.first(offset + i, tsInit[i]!, id);
       }
       previous = id;
     }
     this.previous = previous;
-    this.rowsSeen += ids.length;
+    this.steps = steps;
+    this.rowsSeen += length;
+  }
+
+  private first(row: number, ts: bigint, id: number): void {
+    this.sawFirst = true;
+    if (this.lastId === this.lastId) this.boundary = { row, ts, previous: this.lastId, id };
+  }
+
+  /** Buffers a non-unit step at frame row `i`, or gives up on the file when too many are. */
+  private buffer(step: Step, i: number): void {
+    this.buffered.push(step);
+    if (this.buffered.length > BUFFER_BASE + 0.01 * (this.rowsSeen + i)) {
+      this.overflow = true;
+      this.buffered = [];
+    }
   }
 
   /** Decides the file's verdict and reports its gaps (and the step from the previous file). */
