@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', '.bin', 'asc');
+/** 64 KB pages: 16 MB. */
+const INITIAL_PAGES = 256;
 
 function* wasmSources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -20,5 +22,8 @@ function* wasmSources(dir) {
 
 for (const source of wasmSources(join(root, 'src'))) {
   const out = join(root, 'dist', relative(root, dirname(dirname(source))), source.slice(dirname(source).length + 1).replace(/\.ts$/, '.wasm'));
-  execFileSync(asc, [source, '--optimize', '--runtime', 'stub', '--noAssert', '--outFile', out], { stdio: 'inherit' });
+  // 16 MB of memory from the start (pages are only mapped when touched), so reads never grow
+  // it: growing detaches the memory's ArrayBuffer, and after a detach V8 checks every typed
+  // array access for one (see wasm/snappy-decode.ts).
+  execFileSync(asc, [source, '--optimize', '--runtime', 'stub', '--noAssert', '--initialMemory', String(INITIAL_PAGES), '--outFile', out], { stdio: 'inherit' });
 }

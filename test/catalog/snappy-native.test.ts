@@ -1,6 +1,6 @@
 /**
  * A process's first 64 snappy pages are decoded by the native binding, the rest by
- * hysnappy's WebAssembly (compression.ts). This file runs in a process of its own, so its
+ * the kernels' WebAssembly decoder (compression.ts). This file runs in a process of its own, so its
  * first pages are the native ones: both decoders must give the same bytes for valid pages,
  * and corrupt pages (damaged bodies, lying length prefixes) must end in an error or a
  * rejected length, never a crash or an unbounded allocation.
@@ -66,7 +66,7 @@ describe('snappy: native first pages, WebAssembly after', () => {
   });
 
   it('after the native pages, still refuses a header that claims more than the block holds', () => {
-    // hysnappy would return the header's length, the rest being whatever its memory held.
+    // A decoder filling a buffer of the header's length would leave the rest as whatever its memory held.
     const packed = compress(Codec.SNAPPY, new Uint8Array(1000).fill(7));
     for (let i = 0; i < 70; i++) decompress(Codec.SNAPPY, packed, 1000); // past the native pages, whatever ran before
     assert.throws(() => decompress(Codec.SNAPPY, packed, 2000), /snappy block says 1000 bytes, the page header 2000/);

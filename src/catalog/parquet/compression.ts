@@ -1,41 +1,42 @@
 /**
  * Page compression codecs. Chosen by measurement on 80 KB column pages (2 cores):
- * - snappy decode: hysnappy's WASM decoder (~0.9–1.2 GB/s on catalog pages) beats
- *   hyparquet's pure-JS one (~0.4 GB/s) and the napi binding (~0.23 GB/s, which pays for
- *   Buffer copies). WASM memory never shrinks, so pages over 16 MB (rare: writers cut pages
- *   at ~1 MB) use the JS decoder. Snappy encode: the napi binding (~200 MB/s on
- *   incompressible timestamps, where the JS encoders manage ~70 MB/s).
+ * - snappy decode: our WebAssembly decoder in the catalog's kernels (snappy-decode-wasm.ts),
+ *   in a memory that is never grown for it; hyparquet's pure-JS decoder (~0.4 GB/s) takes
+ *   the pages that do not fit (over ~8 MB: writers cut pages at ~1 MB) and any the kernel
+ *   refuses, and words the errors. (hysnappy's decoder was as fast, but it grows its own
+ *   memory, and that detach slows every typed-array loop of the process: see the kernel.)
+ *   The napi binding takes a process's first pages (below). Snappy encode: the napi binding
+ *   (~200 MB/s on incompressible timestamps, where the JS encoders manage ~70 MB/s).
  * - zstd both ways: @bokuweb/zstd-wasm (~440 MB/s decode), no native build needed.
  * - gzip: node's zlib.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { snappyUncompress } from 'hyparquet';
-import { snappyUncompressor } from 'hysnappy';
 import snappy from 'snappy';
 import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { Codec } from './format.js';
+import { snappyDecodeFast } from './snappy-decode-wasm.js';
 import { readVarint } from './thrift-read.js';
 
 export type CompressionName = 'snappy' | 'zstd' | 'gzip' | 'none';
 
 export const CODEC_OF: Record<CompressionName, number> = { snappy: Codec.SNAPPY, zstd: Codec.ZSTD, gzip: Codec.GZIP, none: Codec.UNCOMPRESSED };
 
-const WASM_SNAPPY_MAX_PAGE = 16 << 20;
-const wasmSnappy = snappyUncompressor();
+/** Pages above this go to the JavaScript decoder: the native one allocates what a block claims. */
+const NATIVE_SNAPPY_MAX_PAGE = 16 << 20;
 /**
- * A process's first snappy pages go to the native binding: hysnappy's WebAssembly runs as
- * baseline code until V8 has optimised it, and a cold 1-minute window read decodes only
- * ~18 pages (measured on 18 pages of 80 KB in fresh processes: native 0.8–0.9 ms,
- * WebAssembly 2–4 ms). From then on hysnappy is the faster one (2.6 against 0.25 GB/s: the
- * binding allocates a Buffer per page).
+ * A process's first snappy pages go to the native binding: WebAssembly runs as baseline
+ * code until V8 has optimised it, and a cold 1-minute window read decodes only ~18 pages
+ * (measured on 18 pages of 80 KB in fresh processes: native 0.8–0.9 ms, WebAssembly 2–4 ms).
+ * From then on WebAssembly is the faster one (the binding allocates a Buffer per page).
  */
 const NATIVE_SNAPPY_FIRST_PAGES = 64;
 let snappyPages = 0;
 
 function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
   // A snappy block starts with its own uncompressed length. It must agree with the page
-  // header: hysnappy fills the header's length whatever the block holds (the rest would be
-  // stale memory, not an error), and the native decoder allocates what the block claims.
+  // header: a decoder writing into a buffer of the header's length could leave stale bytes
+  // past what the block holds, and the native decoder allocates what the block claims.
   let claimed: number;
   try {
     claimed = readVarint(input, 0);
@@ -45,14 +46,14 @@ function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
   if (claimed !== uncompressedSize) {
     throw new CompressionError(`snappy block says ${claimed < 0 ? 'an unreadable length' : `${claimed} bytes`}, the page header ${uncompressedSize}`);
   }
-  if (uncompressedSize > WASM_SNAPPY_MAX_PAGE) return jsSnappy(input, uncompressedSize);
+  if (uncompressedSize > NATIVE_SNAPPY_MAX_PAGE) return jsSnappy(input, uncompressedSize);
   if (snappyPages < NATIVE_SNAPPY_FIRST_PAGES) {
     snappyPages++;
     const output = snappy.uncompressSync(input, { asBuffer: true }) as Buffer;
     // A Buffer may sit in a shared pool; callers keep a page as a column only when it owns its buffer.
     return output.byteOffset === 0 && output.byteLength === output.buffer.byteLength ? output : Uint8Array.from(output);
   }
-  return wasmSnappy(input, uncompressedSize);
+  return snappyDecodeFast(input, uncompressedSize) ?? jsSnappy(input, uncompressedSize);
 }
 
 function jsSnappy(input: Uint8Array, uncompressedSize: number): Uint8Array {

@@ -1,0 +1,99 @@
+/**
+ * The WebAssembly snappy decoder (kernels.wasm) against the native binding (Google's C++
+ * snappy): every valid block decodes to the same bytes, including back-references that
+ * overlap their own output at every short period; on damaged or truncated blocks it either
+ * gives exactly what the native decoder gives or declines (the JavaScript decoder then
+ * decides), never other bytes. It must also never grow the kernels' memory.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import snappy from 'snappy';
+import { snappyDecodeFast } from '../../src/catalog/parquet/snappy-decode-wasm.js';
+import { type WasmMemory, wasmLoader } from '../../src/catalog/parquet/wasm-module.js';
+
+function pack(raw: Uint8Array): Uint8Array {
+  return snappy.compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+}
+
+function native(input: Uint8Array, size: number): string {
+  try {
+    const out = snappy.uncompressSync(Buffer.from(input), { asBuffer: true }) as Buffer;
+    return out.length === size ? `ok ${out.toString('base64')}` : 'error length';
+  } catch {
+    return 'error';
+  }
+}
+
+/** Page-like bytes: runs of one byte, short periodic patterns (overlapping copies), noise. */
+const pageArb = fc
+  .array(
+    fc.oneof(
+      fc.record({ kind: fc.constant('run' as const), length: fc.integer({ min: 1, max: 3000 }), byte: fc.nat(255) }),
+      fc.record({ kind: fc.constant('period' as const), length: fc.integer({ min: 1, max: 3000 }), period: fc.integer({ min: 1, max: 24 }), seed: fc.nat() }),
+      fc.record({ kind: fc.constant('noise' as const), length: fc.integer({ min: 1, max: 3000 }), seed: fc.nat() }),
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => {
+    const chunks = parts.map((p) => {
+      const out = new Uint8Array(p.length);
+      if (p.kind === 'run') out.fill(p.byte);
+      else if (p.kind === 'period') for (let i = 0; i < p.length; i++) out[i] = ((p.seed >>> (i % p.period)) * 2654435761 + i % p.period) & 0xff;
+      else for (let i = 0, s = p.seed | 1; i < p.length; i++) out[i] = (s = Math.imul(s ^ (s >>> 13), 0x5bd1e995) ^ i) & 0xff;
+      return out;
+    });
+    return Uint8Array.from(chunks.flatMap((c) => Array.from(c)));
+  });
+
+describe('WebAssembly snappy decoder', () => {
+  it('decodes every valid block to the native decoder\'s bytes', () => {
+    fc.assert(
+      fc.property(pageArb, (raw) => {
+        const out = snappyDecodeFast(pack(raw), raw.length);
+        assert.ok(out, 'declined a valid block');
+        assert.deepEqual(Buffer.from(out), Buffer.from(raw));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on damaged or truncated blocks, gives the native decoder\'s bytes or declines', () => {
+    fc.assert(
+      fc.property(pageArb, fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(255)), { maxLength: 6 }), fc.nat(20), (raw, edits, cut) => {
+        const packed = Uint8Array.from(pack(raw));
+        for (const [where, value] of edits) packed[Math.min(packed.length - 1, Math.floor(where * packed.length))] = value;
+        const input = packed.subarray(0, Math.max(0, packed.length - cut));
+        const out = snappyDecodeFast(input, raw.length);
+        if (out) assert.equal(`ok ${Buffer.from(out).toString('base64')}`, native(input, raw.length), 'accepted a block the native decoder decodes otherwise or rejects');
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('declines back-references to before the output\'s start, and blocks that do not fill the output exactly', () => {
+    const cases: Array<[string, number[], number]> = [
+      ['a copy before any output', [0x04, 0x01, 0x04], 4],
+      ['a copy reaching one byte before the start', [0x06, 0x04, 0x61, 0x62, 0x01, 0x03], 6],
+      ['a 2-byte-offset copy past the start', [0x06, 0x04, 0x61, 0x62, 0x0e, 0x05, 0x00], 6],
+      ['a literal longer than the block', [0x04, 0x0c, 0x61], 4],
+      ['a block shorter than its length', [0x06, 0x04, 0x61, 0x62], 6],
+      ['a copy running past the output', [0x04, 0x00, 0x61, 0x15, 0x01], 4],
+    ];
+    for (const [what, bytes, size] of cases) {
+      assert.equal(snappyDecodeFast(Uint8Array.from(bytes), size), undefined, what);
+      assert.equal(native(Uint8Array.from(bytes), size).startsWith('ok'), false, `the native decoder accepts ${what}`);
+    }
+    // The same shapes, valid: a run from one literal byte, a copy of the first two bytes.
+    assert.deepEqual(Array.from(snappyDecodeFast(Uint8Array.from([0x05, 0x00, 0x61, 0x01, 0x01]), 5)!), [0x61, 0x61, 0x61, 0x61, 0x61]);
+    assert.deepEqual(Array.from(snappyDecodeFast(Uint8Array.from([0x06, 0x04, 0x61, 0x62, 0x01, 0x02]), 6)!), [0x61, 0x62, 0x61, 0x62, 0x61, 0x62]);
+  });
+
+  it('declines a block it cannot hold instead of growing the kernels\' memory', () => {
+    const raw = new Uint8Array(20 << 20).fill(3); // 20 MB: more than the kernels' 16 MB
+    assert.equal(snappyDecodeFast(pack(raw), raw.length), undefined);
+    const small = new Uint8Array(1000).fill(9);
+    assert.deepEqual(snappyDecodeFast(pack(small), small.length), small, 'still decodes what fits');
+    assert.equal(wasmLoader<{ memory: WasmMemory }>('kernels')()!.memory.buffer.byteLength, 16 << 20, 'the kernels\' memory grew');
+  });
+});
