@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', '.bin', 'asc');
-/** 64 KB pages: 16 MB. */
-const INITIAL_PAGES = 256;
+/** 64 KB pages: 1 GB. */
+const MAXIMUM_PAGES = 16384;
 
 function* wasmSources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -22,8 +22,9 @@ function* wasmSources(dir) {
 
 for (const source of wasmSources(join(root, 'src'))) {
   const out = join(root, 'dist', relative(root, dirname(dirname(source))), source.slice(dirname(source).length + 1).replace(/\.ts$/, '.wasm'));
-  // 16 MB of memory from the start (pages are only mapped when touched), so reads never grow
-  // it: growing detaches the memory's ArrayBuffer, and after a detach V8 checks every typed
-  // array access for one (see wasm/snappy-decode.ts).
-  execFileSync(asc, [source, '--optimize', '--runtime', 'stub', '--noAssert', '--initialMemory', String(INITIAL_PAGES), '--outFile', out], { stdio: 'inherit' });
+  // Shared memory: growing a shared WebAssembly memory leaves the old SharedArrayBuffer valid,
+  // where growing a plain one detaches its ArrayBuffer, and after a detach V8 checks every
+  // typed array access of the process for one (see wasm/snappy-decode.ts). A shared memory
+  // needs a maximum; it is only reserved address space until the kernels grow into it.
+  execFileSync(asc, [source, '--optimize', '--runtime', 'stub', '--noAssert', '--enable', 'threads', '--sharedMemory', '--maximumMemory', String(MAXIMUM_PAGES), '--outFile', out], { stdio: 'inherit' });
 }

@@ -3,7 +3,7 @@
  * snappy): every valid block decodes to the same bytes, including back-references that
  * overlap their own output at every short period; on damaged or truncated blocks it either
  * gives exactly what the native decoder gives or declines (the JavaScript decoder then
- * decides), never other bytes. It must also never grow the kernels' memory.
+ * decides), never other bytes. Growing the kernels' memory must detach nothing.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -89,11 +89,14 @@ describe('WebAssembly snappy decoder', () => {
     assert.deepEqual(Array.from(snappyDecodeFast(Uint8Array.from([0x06, 0x04, 0x61, 0x62, 0x01, 0x02]), 6)!), [0x61, 0x62, 0x61, 0x62, 0x61, 0x62]);
   });
 
-  it('declines a block it cannot hold instead of growing the kernels\' memory', () => {
-    const raw = new Uint8Array(20 << 20).fill(3); // 20 MB: more than the kernels' 16 MB
-    assert.equal(snappyDecodeFast(pack(raw), raw.length), undefined);
-    const small = new Uint8Array(1000).fill(9);
-    assert.deepEqual(snappyDecodeFast(pack(small), small.length), small, 'still decodes what fits');
-    assert.equal(wasmLoader<{ memory: WasmMemory }>('kernels')()!.memory.buffer.byteLength, 16 << 20, 'the kernels\' memory grew');
+  it('grows the kernels\' memory for a large page without detaching what views it already had', () => {
+    const memory = wasmLoader<{ memory: WasmMemory }>('kernels')()!.memory;
+    assert.ok(memory.buffer instanceof SharedArrayBuffer, 'the kernels\' memory must be shared: growing a plain one detaches its buffer');
+    const before = new Uint8Array(memory.buffer);
+    const length = before.length;
+    const raw = new Uint8Array(length + (3 << 20)).map((_, i) => (i * 7) & 0xff); // larger than the memory now
+    assert.deepEqual(snappyDecodeFast(pack(raw), raw.length), raw);
+    assert.ok(memory.buffer.byteLength > length, 'the memory grew');
+    assert.equal(before.length, length, 'a view taken before the growth was detached');
   });
 });

@@ -1,10 +1,9 @@
 /**
  * Runs the WebAssembly snappy decoder (`wasm/snappy-decode.ts`, part of kernels.wasm) on one
- * page. A fast path: when the module is missing, the block does not fit the kernels' memory
- * (which is never grown for it, see the kernel's comment) or the kernel finds the block
- * corrupt, callers use the JavaScript decoder, which decides and words the error.
+ * page. A fast path: when the module is missing or the kernel finds the block corrupt,
+ * callers use the JavaScript decoder, which decides and words the error.
  */
-import { type WasmMemory, align16, claimMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
 
 interface SnappyExports {
   memory: WasmMemory;
@@ -23,8 +22,8 @@ export function snappyDecodeFast(input: Uint8Array, size: number): Uint8Array | 
   // The kernel may read up to SLACK bytes past the input (into the output's room) and write
   // as many past the output.
   const outAt = align16(input.length + SLACK);
-  if (outAt + size + SLACK > k.memory.buffer.byteLength) return undefined;
   claimMemory(kernels);
+  ensureMemory(k.memory, outAt + size + SLACK);
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;

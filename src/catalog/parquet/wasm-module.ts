@@ -13,9 +13,9 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: unknown };
 };
 
-/** A module's linear memory. */
+/** A module's linear memory (the kernels' is shared: its buffer is a SharedArrayBuffer). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
 
@@ -56,7 +56,10 @@ export function claimMemory(user: unknown): boolean {
   return kept;
 }
 
-/** Grows `memory` to hold at least `bytes`. */
+/**
+ * Grows `memory` to hold at least `bytes`. The kernels' memory is shared (see
+ * scripts/build-wasm.mjs), so growing it leaves earlier views valid and detaches nothing.
+ */
 export function ensureMemory(memory: WasmMemory, bytes: number): void {
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
