@@ -104,6 +104,72 @@ describe('conformance over frames', () => {
     assert.equal(checkConformanceFrames(series, [frame]).report.rules['quote_spread']?.count, 1);
   });
 
+  // The fast path orders u64 times by their bits read as float64, valid only from 1 to
+  // 0x7FF0000000000000; -0 (2^63), negatives and NaNs must be left to the engine.
+  it('times at or above 2^63, NaN patterns and zero are never proven in order as floats', () => {
+    const cases: bigint[][] = [
+      [1n << 63n, 1n],
+      [5n, (1n << 63n) + 1n, 6n],
+      [0x7ff8000000000000n, 1n],
+      [0x7ff0000000000001n, 0x7ff0000000000000n],
+      [(1n << 64n) - 1n, 2n],
+    ];
+    for (const times of cases) {
+      for (const width of [8, 16] as const) {
+        const frame = rawQuotes(width, times.map(() => [10n ** 12n, 10n ** 12n + 10n ** 9n] as const));
+        times.forEach((t, i) => (frame.columns.ts_init[i] = t));
+        assert.equal(quotesCertainlyClean([frame], 0.1), false, `ts ${times.join(', ')}, width ${width}`);
+        assert.equal(checkConformanceFrames(series, [frame]).report.rules['quote_order']?.count, 1);
+      }
+    }
+    const zero = rawQuotes(16, [[10n ** 12n, 10n ** 12n + 10n ** 9n], [10n ** 12n, 10n ** 12n + 10n ** 9n]]);
+    zero.columns.ts_init.fill(0n);
+    assert.deepEqual(checkConformanceFrames(series, [zero]).report.rules, {});
+  });
+
+  // The loop leaves these to the exact one-row test: a size whose word 1 is 0 or all ones,
+  // and prices closer than 2^-48 relatively (their floats may collapse).
+  it('clean rows the loop leaves to the row test are still proven clean', () => {
+    const tiny = 5n;
+    const onesInWord1 = (0xffffffffn << 32n) | 7n;
+    const rows16: Array<readonly [bigint, bigint, bigint?, bigint?]> = [
+      [10n ** 20n, 10n ** 20n + 10n ** 14n, tiny, onesInWord1],
+      [1n << 100n, (1n << 100n) + 1n],
+      [-(1n << 100n) - 1n, -(1n << 100n)],
+      [10n ** 20n, 10n ** 20n + 10n ** 14n, 1n << 64n, 1n << 96n],
+    ];
+    assert.equal(quotesCertainlyClean([rawQuotes(16, rows16)], 0.1), true);
+    assert.equal(quotesCertainlyClean([rawQuotes(8, [[1n << 60n, (1n << 60n) + 1n], [-(1n << 60n) - 1n, -(1n << 60n)]])], 0.1), true);
+    assert.deepEqual(checkConformanceFrames(series, [rawQuotes(16, rows16)]).report.rules, {});
+  });
+
+  it('defects beside rows left to the row test are seen, and those rows are cleared', () => {
+    const count = 3077;
+    const defects: Defect[] = ['crossed', 'locked', 'zero', 'sentinel', 'wide', 'backwards'];
+    for (const width of [8, 16] as const) {
+      const clean = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count, stepNs: 1_000_000_000n, width });
+      const edges = [1, 1023, 1024, 1025, 2048, count - 1];
+      // Tiny sizes (word 1 zero) send those rows to the row test; the frame stays clean.
+      const tinySizes = sliceFrame(clean, 0, count);
+      for (const row of edges) setFixedRaw(tinySizes.columns.bid_size, row, 3n);
+      assert.equal(quotesCertainlyClean([tinySizes], 0.1), true, `width ${width}`);
+      // The row after one left to the row test is ordered against that row, not the one before.
+      const dip = sliceFrame(tinySizes, 0, count);
+      dip.columns.ts_init[1025] = dip.columns.ts_init[1024]! - 1n;
+      assert.equal(quotesCertainlyClean([dip], 0.1), false, `dip after row 1024, width ${width}`);
+      assert.equal(checkConformance(series, dip).report.rules['quote_order']?.count, 1);
+      for (const row of edges) {
+        for (const defect of defects) {
+          if (defect === 'sentinel' && width === 8) continue;
+          const frame = sliceFrame(tinySizes, 0, count);
+          damage(frame, row, defect);
+          assert.equal(quotesCertainlyClean([frame], 0.1), false, `${defect} at row ${row}, width ${width}`);
+          assert.deepEqual(checkConformanceFrames(series, split(frame, [1027])).report, checkConformance(series, frame).report);
+        }
+      }
+    }
+  });
+
   it('on arbitrary raws, "certainly clean" means the engine flags nothing', () => {
     let clean = 0;
     fc.assert(fc.property(fc.constantFrom(8 as const, 16 as const).chain((width) => fc.tuple(fc.constant(width), fc.array(quoteRow(width), { minLength: 1, maxLength: 4 }))), ([width, rows]) => {

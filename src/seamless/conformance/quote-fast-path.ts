@@ -6,21 +6,22 @@
  * engine, which decides exactly.
  *
  * The loop is bound by typed-array loads (about 1 ns each here), so it reads as few words
- * as the verdict needs: a size's top word and usually one more, a price's four words once.
+ * as the verdict needs: a size's word 1 and rarely more, a price's four words once, and
+ * `ts_init` as one float.
  */
 import type { Frame } from '../../model/frames.js';
 
-const TWO_32 = 4294967296;
-
-/** The last `ts_init` proven in order, as 32-bit words, carried from frame to frame. */
+/**
+ * The last `ts_init` proven in order, carried from frame to frame, as the float whose bits
+ * are that u64 (see "Time order" below on why that orders exactly).
+ */
 export interface OrderState {
-  hi: number;
-  lo: number;
+  last: number;
 }
 
-/** A fresh order state: every u64 time is at or above zero. */
+/** A fresh order state: the least time the loops can prove in order (u64 1). */
 export function orderStart(): OrderState {
-  return { hi: 0, lo: 0 };
+  return { last: Number.MIN_VALUE };
 }
 
 /** The spread limit the loops test against: a hair inside the rule's, never above it. */
@@ -31,18 +32,33 @@ export function spreadLimitOf(maxSpreadRatio: number): number {
 /** True when every row of `frame` is certainly clean; advances `order` past it when so. */
 export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit: number, order: OrderState): boolean {
   const c = frame.columns;
-  const ts = new Uint32Array(c.ts_init.buffer, c.ts_init.byteOffset, c.ts_init.length * 2);
+  const ts = new Float64Array(c.ts_init.buffer, c.ts_init.byteOffset, c.ts_init.length);
   const words = (bytes: Uint8Array) => {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    return new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
+    return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
   };
   const bid = words(c.bid_price.bytes);
   const ask = words(c.ask_price.bytes);
   const bidSize = words(c.bid_size.bytes);
   const askSize = words(c.ask_size.bytes);
-  return frame.width === 16
-    ? clean16(bid, ask, bidSize, askSize, ts, frame.length, spreadLimit, order)
-    : clean8(bid, ask, bidSize, askSize, ts, frame.length, spreadLimit, order);
+  const n = frame.length;
+  const wide = frame.width === 16;
+  let last = order.last;
+  for (let i = 0; i < n;) {
+    // The loop orders rows after its first; the first is ordered here, which also proves it
+    // positive (see "Time order").
+    if (!(ts[i]! >= last)) return false;
+    const cleared = wide ? clean16(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit) : clean8(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit);
+    const stop = cleared < 0 ? n : cleared;
+    if (stop > i) last = ts[stop - 1]!;
+    if (stop === n) break;
+    // A row the loop did not clear: the exact test of that one row decides.
+    if (!(wide ? row16(bid, ask, bidSize, askSize, ts, stop, spreadLimit, last) : row8(bid, ask, bidSize, askSize, ts, stop, spreadLimit, last))) return false;
+    last = ts[stop]!;
+    i = stop + 1;
+  }
+  order.last = last;
+  return true;
 }
 
 /** The fused check over a run of frames in `ts_init` order. */
@@ -52,71 +68,123 @@ export function quotesCertainlyClean(frames: readonly Frame<'quote_tick'>[], max
   return frames.every((frame) => quoteFrameCertainlyClean(frame, limit, order));
 }
 
-// Words are Int32 views: a top word is signed as it is, lower words are read `>>> 0`.
-// Sentinels: prices' top word 0x7FFFFFFF / 0x80000000, sizes' 0xFFFFFFFF (-1).
+// Words are Uint32 views: a price's top word is read `| 0` (signed), the rest as they are
+// (an Int32 view read `>>> 0` had the compiled loop assume words below 2^31, and deopt).
+// Sentinels: prices' top word 0x7FFFFFFF / 0x80000000, sizes' all ones.
+//
+// The loops (`clean16`, `clean8`) return the first row they do not clear, or -1;
+// `row16`/`row8` then decide that row exactly, and the loop resumes after it.
+//
+// Compiled code: V8 compiles the loop while its first call runs, and that call began before
+// V8 kept feedback for the function, so anything before the loop (or after it) had none.
+// Compiled code deopts on an operation without feedback; it did so at the next call, and V8
+// then entered the on-stack code compiled for the first call's loop on every later call
+// (every value tagged, a heap number allocated per row) and never compiled the function
+// again. So the loops do nothing outside the loop but return constants, use each argument
+// as it is inside it, start `prev` at a constant, and run every test on every clean row
+// (an untried branch deopts too). They touch no object; 2^32 is written out (a module
+// `const` was re-read with a hole check per use).
+//
+// Sizes: word 1 neither 0 nor all ones means the raw is neither zero nor the all-ones
+// sentinel (the row test reads the other words).
+//
+// bid < ask on floats: approxRaw's float of a raw is within 3.0001 * 2^-53 of the raw,
+// relatively (exact multiplications by 2^32, three roundings of prefix sums; a prefix is
+// rounded only when it exceeds 2^53), and the difference rounds once more. So a float
+// difference above 2^-48 * (|a| + |b|) proves ask > bid exactly; anything closer goes to the
+// row test, which compares integer words. The loops write 2^-48 out as 3.552713678800501e-15.
+//
+// Time order on one float load: the bits of a u64 from 1 to 0x7FF0000000000000 read as a
+// float64 are a positive number (subnormal, normal or +Infinity), and positive floats
+// order as their bits do. Everything else reads as zero, negative or NaN, and fails
+// `t >= last` against a last that starts at the least positive float, so it is doubtful.
 
-function clean16(bid: Int32Array, ask: Int32Array, bidSize: Int32Array, askSize: Int32Array, ts: Uint32Array, n: number, limit: number, order: OrderState): boolean {
-  let lastHi = order.hi;
-  let lastLo = order.lo;
-  for (let i = 0, k = 0; i < n; i++, k += 4) {
-    // Sizes > 0: word 1 alone decides it for raws from 2^32 to 2^64 (4.3e-7 to 1.8e3 units).
-    const bst = bidSize[k + 3]!;
-    const ast = askSize[k + 3]!;
-    if (bst === -1 || ast === -1) return false;
-    if (bidSize[k + 1] === 0 && (bst | bidSize[k + 2]! | bidSize[k]!) === 0) return false;
-    if (askSize[k + 1] === 0 && (ast | askSize[k + 2]! | askSize[k]!) === 0) return false;
-    const bt = bid[k + 3]!;
-    const at = ask[k + 3]!;
-    if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
-    const b2 = bid[k + 2]! >>> 0;
-    const a2 = ask[k + 2]! >>> 0;
-    const b1 = bid[k + 1]! >>> 0;
-    const a1 = ask[k + 1]! >>> 0;
-    const b0 = bid[k]! >>> 0;
-    const a0 = ask[k]! >>> 0;
-    // bid < ask exactly, on integer words from the top (floats of 128 bits may collapse).
-    if (!(bt < at || (bt === at && (b2 < a2 || (b2 === a2 && (b1 < a1 || (b1 === a1 && b0 < a0))))))) return false;
-    // The spread in the engine's own floats (approxRaw, all 128 bits), tested a hair inside
-    // its limit: passing here means the engine's `spread > ratio * |mid|` is false.
-    const b = ((bt * TWO_32 + b2) * TWO_32 + b1) * TWO_32 + b0;
-    const a = ((at * TWO_32 + a2) * TWO_32 + a1) * TWO_32 + a0;
-    if (a - b > limit * Math.abs((a + b) / 2)) return false;
-    const lo = ts[2 * i]!;
-    const hi = ts[2 * i + 1]!;
-    if (hi < lastHi || (hi === lastHi && lo < lastLo)) return false;
-    lastHi = hi;
-    lastLo = lo;
+function clean16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, from: number, count: number, spreadLimit: number): number {
+  let prev = 0;
+  for (let j = 0; j < count; j++) {
+    const i = from + j;
+    const k = i << 2;
+    const bs1 = bidSize[k + 1]!;
+    const as1 = askSize[k + 1]!;
+    if (bs1 === 0 || bs1 === 0xffffffff || as1 === 0 || as1 === 0xffffffff) return i;
+    const bt = bid[k + 3]! | 0;
+    const at = ask[k + 3]! | 0;
+    if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return i;
+    // approxRaw's floats (all 128 bits), so the spread test below is the engine's own.
+    const b = ((bt * 4294967296 + bid[k + 2]!) * 4294967296 + bid[k + 1]!) * 4294967296 + bid[k]!;
+    const a = ((at * 4294967296 + ask[k + 2]!) * 4294967296 + ask[k + 1]!) * 4294967296 + ask[k]!;
+    const d = a - b;
+    // The spread tested a hair inside its limit: passing means the engine's `spread > ratio * |mid|` is false.
+    if (!(d > 3.552713678800501e-15 /* 2^-48 */ * (Math.abs(a) + Math.abs(b))) || d > spreadLimit * Math.abs((a + b) / 2)) return i;
+    const t = ts[i]!;
+    if (!(t >= prev)) return i;
+    prev = t;
   }
-  order.hi = lastHi;
-  order.lo = lastLo;
-  return true;
+  return -1;
 }
 
-function clean8(bid: Int32Array, ask: Int32Array, bidSize: Int32Array, askSize: Int32Array, ts: Uint32Array, n: number, limit: number, order: OrderState): boolean {
-  let lastHi = order.hi;
-  let lastLo = order.lo;
-  for (let i = 0, k = 0; i < n; i++, k += 2) {
+function clean8(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, from: number, count: number, spreadLimit: number): number {
+  let prev = 0;
+  for (let j = 0; j < count; j++) {
+    const i = from + j;
+    const k = i << 1;
     const bst = bidSize[k + 1]!;
     const ast = askSize[k + 1]!;
-    if (bst === -1 || ast === -1) return false;
-    if ((bst | bidSize[k]!) === 0 || (ast | askSize[k]!) === 0) return false;
-    const bt = bid[k + 1]!;
-    const at = ask[k + 1]!;
-    if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
-    const b0 = bid[k]! >>> 0;
-    const a0 = ask[k]! >>> 0;
-    if (!(bt < at || (bt === at && b0 < a0))) return false;
+    if (bst === 0xffffffff || ast === 0xffffffff || (bst | bidSize[k]!) === 0 || (ast | askSize[k]!) === 0) return i;
+    const bt = bid[k + 1]! | 0;
+    const at = ask[k + 1]! | 0;
+    if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return i;
     // approxRaw's floats for 8-byte raws.
-    const b = bt * TWO_32 + b0;
-    const a = at * TWO_32 + a0;
-    if (a - b > limit * Math.abs((a + b) / 2)) return false;
-    const lo = ts[2 * i]!;
-    const hi = ts[2 * i + 1]!;
-    if (hi < lastHi || (hi === lastHi && lo < lastLo)) return false;
-    lastHi = hi;
-    lastLo = lo;
+    const b = bt * 4294967296 + bid[k]!;
+    const a = at * 4294967296 + ask[k]!;
+    const d = a - b;
+    if (!(d > 3.552713678800501e-15 /* 2^-48 */ * (Math.abs(a) + Math.abs(b))) || d > spreadLimit * Math.abs((a + b) / 2)) return i;
+    const t = ts[i]!;
+    if (!(t >= prev)) return i;
+    prev = t;
   }
-  order.hi = lastHi;
-  order.lo = lastLo;
-  return true;
+  return -1;
+}
+
+/** Row `i` of 16-byte raws, every rule exactly (prices and sizes on integer words). */
+function row16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, i: number, limit: number, last: number): boolean {
+  const k = 4 * i;
+  for (const size of [bidSize, askSize]) {
+    const top = size[k + 3]!;
+    if (top === 0xffffffff || (top | size[k + 2]! | size[k + 1]! | size[k]!) === 0) return false;
+  }
+  const bt = bid[k + 3]! | 0;
+  const at = ask[k + 3]! | 0;
+  if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
+  const b2 = bid[k + 2]!;
+  const a2 = ask[k + 2]!;
+  const b1 = bid[k + 1]!;
+  const a1 = ask[k + 1]!;
+  const b0 = bid[k]!;
+  const a0 = ask[k]!;
+  // bid < ask exactly, on integer words from the top (floats of 128 bits may collapse).
+  if (!(bt < at || (bt === at && (b2 < a2 || (b2 === a2 && (b1 < a1 || (b1 === a1 && b0 < a0))))))) return false;
+  const b = ((bt * 4294967296 + b2) * 4294967296 + b1) * 4294967296 + b0;
+  const a = ((at * 4294967296 + a2) * 4294967296 + a1) * 4294967296 + a0;
+  if (a - b > limit * Math.abs((a + b) / 2)) return false;
+  return ts[i]! >= last;
+}
+
+/** Row `i` of 8-byte raws, every rule exactly. */
+function row8(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, i: number, limit: number, last: number): boolean {
+  const k = 2 * i;
+  for (const size of [bidSize, askSize]) {
+    const top = size[k + 1]!;
+    if (top === 0xffffffff || (top | size[k]!) === 0) return false;
+  }
+  const bt = bid[k + 1]! | 0;
+  const at = ask[k + 1]! | 0;
+  if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
+  const b0 = bid[k]!;
+  const a0 = ask[k]!;
+  if (!(bt < at || (bt === at && b0 < a0))) return false;
+  const b = bt * 4294967296 + b0;
+  const a = at * 4294967296 + a0;
+  if (a - b > limit * Math.abs((a + b) / 2)) return false;
+  return ts[i]! >= last;
 }
