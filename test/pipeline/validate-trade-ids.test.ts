@@ -30,6 +30,44 @@ const file = fc
     return moves.map((m) => (typeof m === 'string' ? m : String((id = Math.max(0, id + m)))));
   });
 
+/**
+ * Ids around the blocks of 1,000 that trade-ids.ts reads from three digits: runs crossing
+ * block ends and lengths (…999 → …1000), jumps of ±k·1000 + 1 (the last three digits still
+ * one up, the prefix not), and ids of the expected length with a character of the prefix or
+ * of the last three changed (to another digit, ":" just above "9", "/" just below "0" or a
+ * letter), or zero-padded.
+ */
+const blockFile = fc
+  .tuple(
+    fc.oneof(fc.integer({ min: 0, max: 2 ** 30 }).map((k) => k * 1000 + 700), fc.integer({ min: 1, max: 14 }).map((k) => 10 ** k - 150)),
+    fc.array(
+      fc.oneof(
+        { weight: 500, arbitrary: fc.constant<Move>({ step: 1 }) },
+        { weight: 2, arbitrary: fc.integer({ min: -3, max: 3 }).filter((k) => k !== 0).map<Move>((k) => ({ step: k * 1000 + 1 })) },
+        { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.constantFrom(...'0123456789:/a')).map<Move>(([at, ch]) => ({ at, ch, last: false })) },
+        { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom(':', '/', 'a', '5')).map<Move>(([at, ch]) => ({ at, ch, last: true })) },
+        { weight: 1, arbitrary: fc.constant<Move>({ pad: true }) },
+      ),
+      { minLength: 0, maxLength: 600 },
+    ),
+  )
+  .map(([first, moves]) => {
+    let id = first;
+    return moves.map((m) => {
+      id = Math.max(0, id + ('step' in m ? m.step : 1));
+      const text = String(id);
+      if ('pad' in m) return `0${text}`;
+      if ('step' in m) return text;
+      // A character of the prefix (all but the last three) or of the last three.
+      const prefix = text.length - 3;
+      if (m.last ? text.length < 3 : prefix <= 0) return text;
+      const at = m.last ? prefix + (m.at % 3) : m.at % prefix;
+      return text.slice(0, at) + m.ch + text.slice(at + 1);
+    });
+  });
+
+type Move = { step: number } | { at: number; ch: string; last: boolean } | { pad: true };
+
 function plainId(text: string): number {
   return /^[0-9]{1,15}$/.test(text) ? Number(text) : NaN;
 }
@@ -92,5 +130,53 @@ describe('validate trade ids: gaps = the rule computed plainly', () => {
     );
     // Not vacuous: many files report gaps or steps back.
     assert.ok(reported > 100, `reported ${reported}`);
+  });
+
+  it('over ids around blocks of 1,000: runs, prefix jumps and changed characters, cut into frames at random', () => {
+    let reported = 0;
+    fc.assert(
+      fc.property(fc.array(blockFile, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 5 }), (files, cuts) => {
+        const expected = oracle(files);
+        assert.deepEqual(tracked(files, cuts), expected);
+        reported += (expected as Array<{ days: unknown[] }>).reduce((n, r) => n + r.days.length, 0);
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(reported > 100, `reported ${reported}`);
+  });
+
+  it('on hand-made ids that the three-digit reading must not take for a unit step', () => {
+    // Each sits inside a sequential file, so its gaps are reported; [ids before, the case].
+    const cases: string[][] = [
+      ['123459', '12345:'], // ":" is 10 as a digit: 4·100 + 5·10 + 10 = 460
+      ['123458', '123459', '1234:0'],
+      ['123456', '124457'], // the last three one up, the prefix not
+      ['123456', '122457'],
+      ['123456', '12a457', '123458'],
+      ['129999', '130000', '129999', '12:000', '130005'], // 129999: the same length, one below the block of 130000
+      ['129998', '129999', '130000', '130001'],
+      ['999998', '999999', '1000000', '1000001'],
+      ['000998', '000999', '001000', '1001'],
+    ];
+    for (const ids of cases) {
+      const first = Number(ids[0]!.replace(/[^0-9]/g, '')) - 200;
+      const before = Array.from({ length: 200 }, (_, k) => String(Math.max(0, first + k)));
+      const last = plainId(ids[ids.length - 1]!);
+      const after = Array.from({ length: 200 }, (_, k) => String((last === last ? last : 2e6) + 1 + k));
+      const files = [[...before, ...ids, ...after]];
+      const expected = oracle(files);
+      for (const cuts of [[], [200], [201], [199, 202], [203]]) assert.deepEqual(tracked(files, cuts), expected, `${ids.join(' ')} cut at ${cuts.join(',')}`);
+    }
+  });
+
+  it('counts the steps of a run read again in full once', () => {
+    // 123456 → 124457 looks like a unit step by the last three digits; the run up to 124999 is
+    // read again in full. Seven jumps in 651 steps: not sequential (at most 6), nothing reported.
+    const ids = [...Array.from({ length: 101 }, (_, k) => String(123356 + k)), ...Array.from({ length: 543 }, (_, k) => String(124457 + k))];
+    for (let k = 0; k < 6; k++) ids.push(String(Number(ids[ids.length - 1]) + 2));
+    const files = [ids];
+    const expected = oracle(files);
+    assert.deepEqual((expected as Array<{ days: unknown[] }>)[0]!.days, []);
+    for (const cuts of [[], [101], [300], [640]]) assert.deepEqual(tracked(files, cuts), expected, `cut at ${cuts.join(',')}`);
   });
 });
