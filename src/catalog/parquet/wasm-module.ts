@@ -13,9 +13,9 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: unknown };
 };
 
-/** A module's linear memory (the kernels' is shared: its buffer is a SharedArrayBuffer). */
+/** A module's linear memory. */
 export interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
+  readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
 
@@ -57,8 +57,9 @@ export function claimMemory(user: unknown): boolean {
 }
 
 /**
- * Grows `memory` to hold at least `bytes`. The kernels' memory is shared (see
- * scripts/build-wasm.mjs), so growing it leaves earlier views valid and detaches nothing.
+ * Grows `memory` to hold at least `bytes`. Growing detaches the memory's ArrayBuffer, which
+ * slows typed arrays process-wide (see scripts/build-wasm.mjs): the kernels' memory starts
+ * large enough that the usual reads never get here.
  */
 export function ensureMemory(memory: WasmMemory, bytes: number): void {
   const have = memory.buffer.byteLength;

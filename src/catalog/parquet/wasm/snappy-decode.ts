@@ -2,11 +2,11 @@
  * AssemblyScript, part of kernels.wasm (see kernels.ts). Decodes one snappy block (a
  * Parquet page) — the raw format: a varint length, then literals and back-references.
  *
- * Why our own, in the kernels' memory: hysnappy grows a plain WebAssembly memory of its own,
- * and growing a plain memory detaches its ArrayBuffer; the first detach anywhere in a process
- * makes V8 check every typed array access of optimised JavaScript for detachment from then on
- * (measured: the validation loop over 2 M quotes, 52 → 45 ns/row without it). The kernels'
- * memory is shared, and growing a shared memory detaches nothing.
+ * Why our own, in the kernels' memory: hysnappy grows a WebAssembly memory of its own on its
+ * first page, and growing a memory detaches its ArrayBuffer; the first detach anywhere in a
+ * process makes V8 check every typed array access of optimised JavaScript for detachment from
+ * then on (measured: the validation loop over 2 M quotes, 52 → 45 ns/row without it). The
+ * kernels' memory starts large enough for the usual pages (see scripts/build-wasm.mjs).
  *
  * Strict: every length and offset is checked, the output must come out exactly `size` bytes
  * and the input must be used up; anything else returns a negative code and the caller
