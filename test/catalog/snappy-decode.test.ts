@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import snappy from 'snappy';
 import { snappyDecodeFast } from '../../src/catalog/parquet/snappy-decode-wasm.js';
-import { type WasmMemory, wasmLoader } from '../../src/catalog/parquet/wasm-module.js';
+import { type WasmMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
 
 function pack(raw: Uint8Array): Uint8Array {
   return snappy.compressSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
@@ -90,7 +90,7 @@ describe('WebAssembly snappy decoder', () => {
   });
 
   it('decodes a 1 MB page in the memory the kernels start with, and grows it only for larger ones', () => {
-    const memory = wasmLoader<{ memory: WasmMemory }>('kernels')()!.memory;
+    const memory = loadKernels<{ memory: WasmMemory }>()!.memory;
     const start = memory.buffer.byteLength;
     assert.equal(start, 2 << 20, 'the kernels start with 2 MB (growing detaches the memory\'s buffer)');
     const page = new Uint8Array(1 << 20).map((_, i) => (i * 7) & 0xff);

@@ -3,7 +3,7 @@
  * on one data page. A fast path: when the module is missing or it refuses the page, callers use
  * the JavaScript expander, which decides every page the same way and words the errors.
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 interface ExpanderExports {
   memory: WasmMemory;
@@ -13,7 +13,6 @@ interface ExpanderExports {
 /** Dictionaries above this stay with JavaScript, so the module's memory stays small. */
 const MAX_DICTIONARY = 16 << 20;
 
-const expander = wasmLoader<ExpanderExports>('kernels');
 
 /**
  * The dictionary left in the kernels' memory at 0, so the pages of one column chunk copy it
@@ -29,13 +28,13 @@ let residentDictionary: Uint8Array | undefined;
 export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number): boolean {
   const dictionaryBytes = dictionaryCount * width;
   if (dictionaryBytes > MAX_DICTIONARY || dictionary.length < dictionaryBytes) return false;
-  const x = expander();
+  const x = loadKernels<ExpanderExports>();
   if (!x) return false;
   const indexAt = align16(dictionaryBytes);
   const outAt = align16(indexAt + (end - offset));
   ensureMemory(x.memory, outAt + count * width);
   const memory = new Uint8Array(x.memory.buffer);
-  if (!claimMemory(expander) || residentDictionary !== dictionary) {
+  if (!claimMemory(expandDictionaryPageFast) || residentDictionary !== dictionary) {
     memory.set(dictionary.subarray(0, dictionaryBytes), 0);
     residentDictionary = dictionary;
   }

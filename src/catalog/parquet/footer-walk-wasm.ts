@@ -4,7 +4,7 @@
  * the module is missing or the walker gives up, callers use the JavaScript walker, which
  * decides every footer the same way (see the walker's file comment).
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 /** What the walk found, in the layout of footer-read's FooterIndex. */
 export interface WalkedRowGroups {
@@ -40,11 +40,10 @@ interface WalkerExports {
 /** Footers above this stay with JavaScript, so the module's memory stays small. */
 const MAX_FOOTER = 64 << 20;
 
-const walker = wasmLoader<WalkerExports>('kernels');
 
 /** True when the WebAssembly kernels are built and load (the tests check the built tree has them). */
 export function footerWalkerAvailable(): boolean {
-  return walker() !== null;
+  return loadKernels<WalkerExports>() !== null;
 }
 
 /**
@@ -54,7 +53,7 @@ export function footerWalkerAvailable(): boolean {
  * `statisticsColumns`, and for every column from the 33rd on.
  */
 export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number, capacity: number, statisticsColumns = 0xffffffff): WalkedRowGroups | undefined {
-  const w = footer.length <= MAX_FOOTER ? walker() : null;
+  const w = footer.length <= MAX_FOOTER ? loadKernels<WalkerExports>() : null;
   if (!w) return undefined;
   // Layout: footer at 0, then the outputs, each 16-byte aligned.
   const chunkAt = align16(footer.length);
@@ -65,7 +64,7 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
   const groupColumns = groupFirst + align16(count * 4);
   const numRows = groupColumns + align16(count * 4);
   const totalByteSize = numRows + count * 8;
-  claimMemory(walker);
+  claimMemory(walkRowGroupsFast);
   ensureMemory(w.memory, totalByteSize + count * 8);
   new Uint8Array(w.memory.buffer, 0, footer.length).set(footer);
   const end = w.walkRowGroups(0, footer.length, at, count, capacity, chunkAt, statsAt, statWords, statPresent, groupFirst, groupColumns, numRows, totalByteSize, statisticsColumns);

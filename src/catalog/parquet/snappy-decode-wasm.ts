@@ -3,27 +3,26 @@
  * page. A fast path: when the module is missing or the kernel finds the block corrupt,
  * callers use the JavaScript decoder, which decides and words the error.
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 interface SnappyExports {
   memory: WasmMemory;
   snappyDecode(inAt: number, inEnd: number, outAt: number, size: number): number;
+  /** Bytes the kernel may read past the input and write past the output. */
+  SLACK: { value: number };
 }
 
-const kernels = wasmLoader<SnappyExports>('kernels');
-
-/** SLACK in wasm/snappy-decode.ts. */
-const SLACK = 16;
 
 /** The `size` bytes the snappy block `input` holds, in a new array; undefined when the fast path declines (see above). */
 export function snappyDecodeFast(input: Uint8Array, size: number): Uint8Array | undefined {
-  const k = kernels();
+  const k = loadKernels<SnappyExports>();
   if (!k) return undefined;
-  // The kernel may read up to SLACK bytes past the input (into the output's room) and write
-  // as many past the output.
-  const outAt = align16(input.length + SLACK);
-  claimMemory(kernels);
-  ensureMemory(k.memory, outAt + size + SLACK);
+  // The kernel may read up to its SLACK bytes past the input (into the output's room) and
+  // write as many past the output.
+  const slack = k.SLACK.value;
+  const outAt = align16(input.length + slack);
+  claimMemory(snappyDecodeFast);
+  ensureMemory(k.memory, outAt + size + slack);
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;

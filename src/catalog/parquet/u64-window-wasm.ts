@@ -3,14 +3,13 @@
  * run of little-endian u64 values. A fast path for the row groups at a window's edges: when
  * the module is missing, callers use their JavaScript loop, which gives the same answer.
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, wasmLoader } from './wasm-module.js';
+import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 interface MarkerExports {
   memory: WasmMemory;
   markInWindow(valuesAt: number, count: number, startHigh: number, startLow: number, endHigh: number, endLow: number, open: number, flagsAt: number): number;
 }
 
-const marker = wasmLoader<MarkerExports>('kernels');
 
 /** Above this, runs stay with JavaScript, so the module's memory stays small. */
 const MAX_VALUES = 1 << 20;
@@ -22,10 +21,10 @@ const MAX_VALUES = 1 << 20;
  */
 export function markInWindowFast(words: Uint32Array, startHigh: number, startLow: number, endHigh: number, endLow: number, inside: Uint8Array): number | undefined {
   const count = words.length >>> 1;
-  const m = count <= MAX_VALUES ? marker() : null;
+  const m = count <= MAX_VALUES ? loadKernels<MarkerExports>() : null;
   if (!m) return undefined;
   const flagsAt = align16(count * 8);
-  claimMemory(marker);
+  claimMemory(markInWindowFast);
   ensureMemory(m.memory, flagsAt + count);
   new Uint32Array(m.memory.buffer, 0, count * 2).set(words.subarray(0, count * 2));
   const open = endHigh >= 0x1_0000_0000 ? 1 : 0;

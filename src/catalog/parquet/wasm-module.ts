@@ -1,9 +1,8 @@
 /**
  * Loads the WebAssembly kernels built beside this module (`npm run build` compiles
  * `wasm/kernels.ts` with AssemblyScript into `kernels.wasm`). The module is compiled on first
- * use, once per process however many loaders ask for it, so a process that never reads
- * Parquet pays nothing at start-up; a module that is missing or fails to load is reported as
- * null and callers use their JavaScript path.
+ * use, so a process that never reads Parquet pays nothing at start-up; a module that is
+ * missing or fails to load is reported as null and callers use their JavaScript path.
  */
 import { readFileSync } from 'node:fs';
 
@@ -21,26 +20,20 @@ export interface WasmMemory {
 
 const PAGE = 64 * 1024;
 
-/** Exports by module name (null: not available). */
-const loaded = new Map<string, unknown>();
+/** The kernels' exports once loaded; null when not available. */
+let kernels: unknown;
 
-/** A loader for `<name>.wasm`: compiles it on the first call of any loader of that name, then returns the same exports (null when not available). */
-export function wasmLoader<T extends { memory: WasmMemory }>(name: string): () => T | null {
-  let exports: T | null | undefined;
-  return () => {
-    if (exports === undefined) {
-      if (!loaded.has(name)) {
-        try {
-          const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
-          loaded.set(name, new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports);
-        } catch {
-          loaded.set(name, null);
-        }
-      }
-      exports = loaded.get(name) as T | null;
+/** The kernels' exports (each caller types the ones it uses), compiled on the first call; null when not available. */
+export function loadKernels<T extends { memory: WasmMemory }>(): T | null {
+  if (kernels === undefined) {
+    try {
+      const bytes = readFileSync(new URL('./kernels.wasm', import.meta.url));
+      kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    } catch {
+      kernels = null;
     }
-    return exports;
-  };
+  }
+  return kernels as T | null;
 }
 
 let memoryUser: unknown;

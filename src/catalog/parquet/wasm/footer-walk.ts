@@ -138,12 +138,9 @@ function skip(pos: u32, type: u32, depth: i32, path: i32): u32 {
       pos++;
       const fieldType = header & 0x0f;
       if (fieldType == STOP) return pos;
-      if (header >= 0x10) id += <i32>(header >> 4);
-      else {
-        pos = readVarint(pos);
-        if (failed) return limit;
-        id = <i32>unzigzag(varintValue);
-      }
+      pos = readFieldId(pos, header, id);
+      if (failed) return limit;
+      id = fieldId;
       if (fieldType >= I16 && fieldType <= I64) pos = skipVarint(pos);
       else if (fieldType == BINARY) pos = skipBinary(pos);
       else if (fieldType == TRUE || fieldType == FALSE) {

@@ -7,4 +7,4 @@
 export { walkRowGroups, uniformColumns } from './footer-walk';
 export { expandDictionaryPage } from './dictionary-expand';
 export { markInWindow } from './u64-window';
-export { snappyDecode } from './snappy-decode';
+export { snappyDecode, SLACK } from './snappy-decode';

@@ -16,9 +16,10 @@
 /**
  * Bytes the decoder may write past the output and read past the input (short literals and
  * copies move 8 or 16 bytes at a time; what lands past a copy is overwritten by the next).
- * The caller leaves this much room after the output; the input is followed by the output.
+ * The caller leaves this much room after the output; the input is followed by the output
+ * (exported, so the caller reads it from here).
  */
-const SLACK: u32 = 16;
+export const SLACK: u32 = 16;
 
 /** Decodes the block at [inAt, inEnd) into `size` bytes at `outAt`; 0, or -1 when the block is corrupt. */
 export function snappyDecode(inAt: u32, inEnd: u32, outAt: u32, size: u32): i32 {
