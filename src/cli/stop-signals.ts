@@ -8,7 +8,7 @@
 import { UsageError } from './args.js';
 
 /** The longest --duration a verb takes: setTimeout waits at most 2^31-1 ms (~24.8 days) and runs a longer one after 1 ms. */
-export const MAX_DURATION_MS = 24 * 86_400_000;
+const MAX_DURATION_MS = 24 * 86_400_000;
 
 export class StopSignals {
   readonly #controller = new AbortController();
@@ -40,7 +40,7 @@ export class StopSignals {
     if (!this.#controller.signal.aborted) this.#controller.abort(new Error(reason));
   }
 
-  /** Stops after `ms` (a verb's --duration), when given; `durationMs` checks the bound at parse time. */
+  /** Stops after `ms` (a verb's --duration), when given; `checkedDuration` checks the bound at parse time. */
   stopAfter(ms: number | undefined): void {
     if (ms !== undefined) this.#timer = setTimeout(() => this.stop('duration reached'), ms);
   }

@@ -3,7 +3,7 @@
  * `engine.strategies[0].config.fast_ema_period`. The same text format as python/node_check.py
  * prints, so findings from both sides look alike.
  */
-import type { JsonValue } from './json-value.js';
+import type { JsonObject, JsonValue } from './json-value.js';
 import { isJsonObject } from './json-value.js';
 
 export type ConfigPath = ReadonlyArray<string | number>;
@@ -60,19 +60,23 @@ export function getAt(root: JsonValue, path: ConfigPath): JsonValue | undefined 
  * Throws RangeError naming the first missing step.
  */
 export function setAt(root: JsonValue, path: ConfigPath, value: JsonValue): void {
-  const parent = getAt(root, path.slice(0, -1));
-  const last = path[path.length - 1];
-  if (typeof last === 'number' && Array.isArray(parent) && last < parent.length) parent[last] = value;
-  else if (typeof last === 'string' && isJsonObject(parent)) parent[last] = value;
-  else throw unsettable(path);
+  const parent = settableParent(root, path);
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent)) parent[last as number] = value;
+  else parent[last as string] = value;
 }
 
 /** Throws the RangeError setAt would, without changing `root`, when `path` cannot be set. */
 export function checkSettable(root: JsonValue, path: ConfigPath): void {
+  settableParent(root, path);
+}
+
+/** The array or object that holds `path`'s last step, or the RangeError that it cannot be set. */
+function settableParent(root: JsonValue, path: ConfigPath): JsonValue[] | JsonObject {
   const parent = getAt(root, path.slice(0, -1));
   const last = path[path.length - 1];
-  const settable = typeof last === 'number' ? Array.isArray(parent) && last < parent.length : typeof last === 'string' && isJsonObject(parent);
-  if (!settable) throw unsettable(path);
+  if (typeof last === 'number' ? Array.isArray(parent) && last < parent.length : typeof last === 'string' && isJsonObject(parent)) return parent as JsonValue[] | JsonObject;
+  throw unsettable(path);
 }
 
 function unsettable(path: ConfigPath): RangeError {

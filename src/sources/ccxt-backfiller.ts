@@ -187,7 +187,7 @@ function increasingBy<T>(rows: readonly T[], key: (row: T) => number): T[] {
 }
 
 /** By time, then by id numerically where ids are numbers (the exchange's own order). */
-export function sortTrades(trades: readonly Trade[]): Trade[] {
+function sortTrades(trades: readonly Trade[]): Trade[] {
   return [...trades].sort(compareTrades);
 }
 

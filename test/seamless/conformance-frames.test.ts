@@ -88,6 +88,17 @@ describe('conformance over frames', () => {
     assert.equal(proof.verdict(clean, 0.1), 'clean');
   });
 
+  it('a clean proof of exactly these frames is taken as it is, without checking them again', () => {
+    // The provider relies on this to check each frame once, as it streams: a frame changed
+    // in place after it was proven is (wrongly, here on purpose) still reported clean.
+    const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000n, width: 16 });
+    const frames = split(frame, [50]);
+    const proof = streamed(frames);
+    damage(frames[1]!, 10, 'crossed');
+    assert.deepEqual(checkConformanceFrames(series, frames, {}, {}, proof).report.rules, {});
+    assert.equal(checkConformanceFrames(series, frames).report.rules['quote_crossed']?.count, 1, 'without the proof the damage is seen');
+  });
+
   it('time going backwards at the seam of two frames is seen', () => {
     const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000_000n, width: 16 });
     damage(frame, 50, 'backwards');

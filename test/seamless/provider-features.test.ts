@@ -42,6 +42,7 @@ describe('provider features', () => {
     await clean.storage.write(quotes);
     const ok = await clean.provider.fetch('quote:binance:BTC/USDT', window);
     assert.equal(ok.meta.rows, 12_000);
+    assert.equal(ok.frames.length, 3, 'storage streamed the row groups as frames of their own');
     assert.deepEqual(ok.meta.conformance.rules, {});
 
     // One crossed quote in the second frame (row 7,000): the streamed proof must not vouch for it.

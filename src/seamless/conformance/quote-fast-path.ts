@@ -6,10 +6,11 @@
  * engine, which decides exactly.
  *
  * The loop is bound by typed-array loads (about 1 ns each here), so it reads as few words
- * as the verdict needs: a size's word 1 and rarely more, a price's four words once, and
- * `ts_init` as one float.
+ * as the verdict needs: for 16-byte raws a size's word 1 and rarely more, a price's four
+ * words once (8-byte raws: both words of each), and `ts_init` as one float.
  */
 import type { Frame } from '../../model/frames.js';
+import { rawView } from './raw-view.js';
 
 /**
  * The last `ts_init` proven in order, carried from frame to frame, as the float whose bits
@@ -33,14 +34,10 @@ export function spreadLimitOf(maxSpreadRatio: number): number {
 export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit: number, order: OrderState): boolean {
   const c = frame.columns;
   const ts = new Float64Array(c.ts_init.buffer, c.ts_init.byteOffset, c.ts_init.length);
-  const words = (bytes: Uint8Array) => {
-    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
-  };
-  const bid = words(c.bid_price.bytes);
-  const ask = words(c.ask_price.bytes);
-  const bidSize = words(c.bid_size.bytes);
-  const askSize = words(c.ask_size.bytes);
+  const bid = rawView(c.bid_price).words;
+  const ask = rawView(c.ask_price).words;
+  const bidSize = rawView(c.bid_size).words;
+  const askSize = rawView(c.ask_size).words;
   const n = frame.length;
   const wide = frame.width === 16;
   let last = order.last;
@@ -52,7 +49,7 @@ export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit
     const stop = cleared < 0 ? n : cleared;
     if (stop > i) last = ts[stop - 1]!;
     if (stop === n) break;
-    // A row the loop did not clear: the exact test of that one row decides.
+    // A row the loop did not clear: the integer test of that one row decides, or leaves the frame to the engine.
     if (!(wide ? row16(bid, ask, bidSize, askSize, ts, stop, spreadLimit, last) : row8(bid, ask, bidSize, askSize, ts, stop, spreadLimit, last))) return false;
     last = ts[stop]!;
     i = stop + 1;
@@ -73,7 +70,7 @@ export function quotesCertainlyClean(frames: readonly Frame<'quote_tick'>[], max
 // Sentinels: prices' top word 0x7FFFFFFF / 0x80000000, sizes' all ones.
 //
 // The loops (`clean16`, `clean8`) return the first row they do not clear, or -1;
-// `row16`/`row8` then decide that row exactly, and the loop resumes after it.
+// `row16`/`row8` then test that row on integer words (false: doubtful), and the loop resumes after it.
 //
 // Compiled code: V8 compiles the loop while its first call runs, and that call began before
 // V8 kept feedback for the function, so anything before the loop (or after it) had none.
@@ -146,13 +143,16 @@ function clean8(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSiz
   return -1;
 }
 
-/** Row `i` of 16-byte raws, every rule exactly (prices and sizes on integer words). */
+/**
+ * Row `i` of 16-byte raws, every rule on integer words; conservative like the loops (a top
+ * word that could belong to a sentinel is doubtful), so false leaves the frame to the engine.
+ */
 function row16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, i: number, limit: number, last: number): boolean {
   const k = 4 * i;
-  for (const size of [bidSize, askSize]) {
-    const top = size[k + 3]!;
-    if (top === 0xffffffff || (top | size[k + 2]! | size[k + 1]! | size[k]!) === 0) return false;
-  }
+  const bst = bidSize[k + 3]!;
+  const ast = askSize[k + 3]!;
+  if (bst === 0xffffffff || ast === 0xffffffff) return false;
+  if ((bst | bidSize[k + 2]! | bidSize[k + 1]! | bidSize[k]!) === 0 || (ast | askSize[k + 2]! | askSize[k + 1]! | askSize[k]!) === 0) return false;
   const bt = bid[k + 3]! | 0;
   const at = ask[k + 3]! | 0;
   if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
@@ -170,13 +170,12 @@ function row16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize
   return ts[i]! >= last;
 }
 
-/** Row `i` of 8-byte raws, every rule exactly. */
+/** Row `i` of 8-byte raws, the same way as row16. */
 function row8(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, i: number, limit: number, last: number): boolean {
   const k = 2 * i;
-  for (const size of [bidSize, askSize]) {
-    const top = size[k + 1]!;
-    if (top === 0xffffffff || (top | size[k]!) === 0) return false;
-  }
+  const bst = bidSize[k + 1]!;
+  const ast = askSize[k + 1]!;
+  if (bst === 0xffffffff || ast === 0xffffffff || (bst | bidSize[k]!) === 0 || (ast | askSize[k]!) === 0) return false;
   const bt = bid[k + 1]! | 0;
   const at = ask[k + 1]! | 0;
   if (bt === 0x7fffffff || bt === -0x80000000 || at === 0x7fffffff || at === -0x80000000) return false;
