@@ -90,7 +90,7 @@ describe('validate bars', () => {
           const [report] = validateFiles('bar', [[frame]], { spikeWindow: 100_000 });
           const got: Record<string, string[]> = {};
           for (const day of report!.days) {
-            for (const tally of day.checks) got[tally.check] = tally.examples.map((e) => (tally.check === 'precision_drift' ? `${e.row}:${e.values['column']}` : `${e.row}`));
+            for (const tally of day.checks) (got[tally.check] ??= []).push(...tally.examples.map((e) => (tally.check === 'precision_drift' ? `${e.row}:${e.values['column']}` : `${e.row}`)));
           }
           assert.deepEqual(got, expected(rows, width));
           for (const [check, list] of Object.entries(got)) seen[check] = (seen[check] ?? 0) + list.length;

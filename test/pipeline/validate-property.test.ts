@@ -130,6 +130,11 @@ describe('validate properties', () => {
     for (let k = 0; moves.length < 5000; k++) moves.push(k % 10 === 0 ? 100_000 : k % 10 === 7 ? -100_000 : 0);
     const verdicts = detectorAgreesWithOracle(moves, 50, 3, 10_000_000);
     assert.ok(verdicts.slice(4209, 4230).some(Boolean));
+    // Tier 1 really rests here (else the rebuild above went untested).
+    let level = 10_000_000;
+    const resting = new SpikeDetector(50, 3, 1);
+    resting.pushAll(Float64Array.from(moves.slice(0, 200), (m) => (level += m)), 200, () => {});
+    assert.ok((resting as unknown as { resting: number }).resting > 0, 'tier 1 did not rest after 64 misses in a row');
   });
 
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {

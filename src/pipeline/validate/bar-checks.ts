@@ -14,10 +14,10 @@
 import type { Frame } from '../../model/frames.js';
 import { type RawView, compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
-import type { PrecisionCheck } from './precision-check.js';
+import type { PrecisionCheck, PrecisionPair } from './precision-check.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { type SpikeBatch, reportSpikes } from './spike-batch.js';
-import type { NegativeSizeTest } from './value-checks.js';
+import { type NegativeSizeTest, addDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 const TWO_53 = 2 ** 53;
@@ -33,7 +33,7 @@ export class BarSpacingState {
   constructor(readonly stepNs: number | undefined) {}
 }
 
-export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: SpikeDetector, batch: SpikeBatch, negative: NegativeSizeTest, precision: Precision, sink: FrameSink): void {
+export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: SpikeDetector, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
   const c = frame.columns;
   const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
   const o = views[0].words;
@@ -112,7 +112,7 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
   reportSpikes(batch, closeCount, spikes, 'close', frame.width, sink);
   for (let k = 0; k < 5; k++) {
     const check = k === 4 ? size : price;
-    for (const i of drift[k]!) sink.add('precision_drift', i, { column: NAMES[k]!, value: rawText(views[k]!, i), declared_precision: String(check.precision) });
+    for (const i of drift[k]!) addDrift(check, views[k]!, i, NAMES[k]!, sink);
   }
 }
 
@@ -120,10 +120,6 @@ export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
 type Views = [RawView, RawView, RawView, RawView, RawView];
 /** Per column, the rows off the declared precision. */
 type Drift = number[][];
-interface Precision {
-  readonly price: PrecisionCheck;
-  readonly size: PrecisionCheck;
-}
 
 function shown(views: Views, i: number): Record<string, string> {
   return { open: rawText(views[0], i), high: rawText(views[1], i), low: rawText(views[2], i), close: rawText(views[3], i), volume: rawText(views[4], i) };
@@ -135,7 +131,7 @@ function drifted(check: PrecisionCheck, views: Views, k: number, i: number, drif
 }
 
 /** A row with a sentinel is reported as such (its other columns' precision still counts); false when none is. */
-function sentinelRow(views: Views, i: number, precision: Precision, drift: Drift, sink: FrameSink): boolean {
+function sentinelRow(views: Views, i: number, precision: PrecisionPair, drift: Drift, sink: FrameSink): boolean {
   if (!views.some((view) => isSentinelAt(view, i))) return false;
   sink.add('sentinel', i, shown(views, i));
   for (let k = 0; k < 5; k++) {

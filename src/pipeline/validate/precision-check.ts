@@ -29,16 +29,15 @@ const V_LIMIT = 2 ** 78;
 export class PrecisionCheck {
   /** Decimal places the raws carry beyond the declared precision. */
   readonly excess: number;
-  // Public for the scan loops, which hoist them into locals (the fast test of every column at once).
   /** 10^excess. */
-  readonly divisor: number;
-  /** 10^excess mod 2^32, as an int32. */
+  private readonly divisor: number;
+  /** 10^excess mod 2^32, as an int32; public, with `constants`, for the scan loops' one-branch test. */
   readonly divisorLow: number;
   private readonly lowMask: number;
   /** 1 / 10^excess. */
-  readonly inverse: number;
+  private readonly inverse: number;
   /** The fast path holds for |v| below this. */
-  readonly vLimit: number;
+  private readonly vLimit: number;
   /**
    * [inverse, divisor, vLimit] for the scan loops' locals. A field holding a small integer in
    * some instance (divisor 1) is tagged, and V8 checks and unboxes a tagged local at each use
@@ -99,4 +98,10 @@ export class PrecisionCheck {
   exactAt(view: RawView, i: number): boolean {
     return isRawAtPrecision(rawAt(view, i), this.precision, this.width);
   }
+}
+
+/** The checks of a tick or bar frame's price and size columns. */
+export interface PrecisionPair {
+  readonly price: PrecisionCheck;
+  readonly size: PrecisionCheck;
 }

@@ -13,13 +13,13 @@ import { compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/ra
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { spikeValues } from './spike-values.js';
-import type { PrecisionCheck } from './precision-check.js';
+import type { PrecisionPair } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 const TWO_31 = 2147483648;
 
-export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
+export function scanQuotes(frame: Frame<'quote_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
   const { price, size } = precision;
   const c = frame.columns;
   const bid = rawView(c.bid_price);

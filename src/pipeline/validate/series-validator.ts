@@ -14,7 +14,7 @@ import { BarSpacingState, scanBars } from './bar-checks.js';
 import { FrameSink, rawText } from './finding-sink.js';
 import { GapEstimator } from './gap-estimator.js';
 import type { ResolvedOptions } from './options.js';
-import { PrecisionCheck } from './precision-check.js';
+import { PrecisionCheck, type PrecisionPair } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
 import { SpikeBatch } from './spike-batch.js';
@@ -171,7 +171,7 @@ export class SeriesValidator {
   }
 
   /** The precision checks of a frame's declared price and size precisions. */
-  private precisionOf(frame: Frame): { price: PrecisionCheck; size: PrecisionCheck } {
+  private precisionOf(frame: Frame): PrecisionPair {
     return { price: this.check(frame.width, frame.meta.pricePrecision), size: this.check(frame.width, frame.meta.sizePrecision) };
   }
 

@@ -8,13 +8,13 @@ import { isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { SpikeDetector } from './spike-detector.js';
 import { spikeValues } from './spike-values.js';
-import type { PrecisionCheck } from './precision-check.js';
+import type { PrecisionPair } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 const TWO_31 = 2147483648;
 
-export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: { price: PrecisionCheck; size: PrecisionCheck }, sink: FrameSink): void {
+export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
   const c = frame.columns;
   const priceView = rawView(c.price);
   const sizeView = rawView(c.size);

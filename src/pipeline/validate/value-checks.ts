@@ -33,7 +33,11 @@ export class NegativeSizeTest {
 
 /** Reports raw `i` as precision drift unless the exact test clears it (the fast test could not). */
 export function reportDrift(check: PrecisionCheck, view: RawView, i: number, column: string, sink: FrameSink): void {
-  if (check.exactAt(view, i)) return;
+  if (!check.exactAt(view, i)) addDrift(check, view, i, column, sink);
+}
+
+/** Files raw `i` of `column` as off its declared precision. */
+export function addDrift(check: PrecisionCheck, view: RawView, i: number, column: string, sink: FrameSink): void {
   sink.add('precision_drift', i, { column, value: rawText(view, i), declared_precision: String(check.precision) });
 }
 
@@ -65,7 +69,7 @@ export function scanPrecision(view: RawView, check: PrecisionCheck, column: stri
         ok = check.surely((((signed ? top | 0 : top) * TWO_32 + w2) * TWO_32 + w1) * TWO_32 + low, low) || check.exactAt(view, i) || isSentinelAt(view, i);
       }
     }
-    if (!ok) sink.add('precision_drift', i, { column, value: rawText(view, i), declared_precision: String(check.precision) });
+    if (!ok) addDrift(check, view, i, column, sink);
     previousOk = ok;
   }
 }
