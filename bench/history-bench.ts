@@ -57,17 +57,33 @@ async function main(): Promise<void> {
   const end = DAY_START + 2n * DAY;
   const provider = await buildProvider(config(data.root), { clock: () => end + DAY });
 
-  // 1. Serving from storage vs the raw catalog read of the same rows (interleaved runs).
+  // 1. Serving from storage vs the raw catalog read of the same rows: warm-up pairs first,
+  // then interleaved pairs; the overhead is the median of each pair's ratio, which cancels
+  // the drift of a shared machine between pairs better than a ratio of two medians.
+  for (let i = 0; i < 2; i++) {
+    await rawRead(catalog, end);
+    await provider.fetch(QUOTE_NODE, { start: DAY_START, end }, { noCache: true });
+  }
+  const pairs = Math.max(2 * RUNS + 1, 11);
   const raw: number[] = [];
   const served: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const rawCpu = process.cpuUsage();
     raw.push(...(await timeRuns(1, () => rawRead(catalog, end))));
+    const rawUsed = process.cpuUsage(rawCpu);
+    const servedCpu = process.cpuUsage();
     served.push(...(await timeRuns(1, () => provider.fetch(QUOTE_NODE, { start: DAY_START, end }, { noCache: true }))));
+    const servedUsed = process.cpuUsage(servedCpu);
+    ratios.push(served[i]! / raw[i]! - 1);
+    cpuRatios.push((servedUsed.user + servedUsed.system) / (rawUsed.user + rawUsed.system) - 1);
   }
   const rows = (await provider.fetch(QUOTE_NODE, { start: DAY_START, end }, { noCache: true })).meta.rows;
   if (rows !== ROWS) throw new Error(`fetch served ${rows} rows, expected ${ROWS}`);
-  const overhead = median(served) / median(raw) - 1;
-  console.log(`serving ${ROWS.toLocaleString()} quotes from storage: ${(median(served) * 1000).toFixed(1)} ms | anchor raw catalog read of the same rows, kept ${(median(raw) * 1000).toFixed(1)} ms | ${(overhead * 100).toFixed(1)} % added | target <= 10 %`);
+  const sortedRatios = [...ratios].sort((a, b) => a - b);
+  const quartile = (q: number) => (sortedRatios[Math.floor(q * (sortedRatios.length - 1))]! * 100).toFixed(1);
+  console.log(`serving ${ROWS.toLocaleString()} quotes from storage: ${(median(served) * 1000).toFixed(1)} ms | anchor raw catalog read of the same rows, kept ${(median(raw) * 1000).toFixed(1)} ms | ${(median(ratios) * 100).toFixed(1)} % added (median of ${pairs} interleaved pairs; quartiles ${quartile(0.25)} to ${quartile(0.75)} %; CPU time ${(median(cpuRatios) * 100).toFixed(1)} %) | target <= 10 %`);
 
   // 2. A cache hit for one day of 1-minute bars.
   const barsRoot = join(DATA, 'bars-1440');

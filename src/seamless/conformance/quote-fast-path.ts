@@ -5,9 +5,12 @@
  * quote, a zero size, time going backwards) returns false and the caller runs the rule
  * engine, which decides exactly.
  *
- * The loop is bound by typed-array loads (about 1 ns each here), so it reads as few words
- * as the verdict needs: for 16-byte raws a size's word 1 and rarely more, a price's four
- * words once (8-byte raws: both words of each), and `ts_init` as one float.
+ * The loop is bound by typed-array loads and float work (a few ns a row on the 2-core
+ * machine), so it does as little per row as the verdict needs. The spread rule is settled
+ * for a whole band of prices at once (`bandAround`): a quote whose bid and ask both lie in
+ * the band cannot be wider than the limit, so a row costs two compares and no float
+ * arithmetic for it. Rows outside the band, or that the band loop does not clear, go to an
+ * exact one-row test, and the band moves to the price there.
  */
 import type { Frame } from '../../model/frames.js';
 import { rawView } from './raw-view.js';
@@ -30,6 +33,18 @@ export function spreadLimitOf(maxSpreadRatio: number): number {
   return maxSpreadRatio * (1 - 1e-9);
 }
 
+/**
+ * Band loop runs a frame may take (each ends at a row it leaves to the row test) before its
+ * remaining rows go to the loops that test the spread on every row: prices that keep leaving
+ * the band (a crash within seconds) or whose spread is below a band loop's resolution
+ * (16-byte raws closer than 2^32) would otherwise cost a row test each.
+ */
+const MAX_BAND_RUNS = 16;
+/** The band's proof needs float rounding far inside the limit's margin; tighter limits use the per-row loops. */
+const MIN_BANDED_LIMIT = 1e-6;
+/** Band bounds stay exact integers as floats. */
+const MAX_EXACT = 2 ** 53 - 1;
+
 /** True when every row of `frame` is certainly clean; advances `order` past it when so. */
 export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit: number, order: OrderState): boolean {
   const c = frame.columns;
@@ -41,11 +56,21 @@ export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit
   const n = frame.length;
   const wide = frame.width === 16;
   let last = order.last;
+  let bandRuns = 0;
   for (let i = 0; i < n;) {
     // The loop orders rows after its first; the first is ordered here, which also proves it
     // positive (see "Time order").
     if (!(ts[i]! >= last)) return false;
-    const cleared = wide ? clean16(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit) : clean8(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit);
+    const lo = Math.ceil(bandUnits(bid, i, wide) * (1 - spreadLimit / 4));
+    const hi = bandTop(lo, spreadLimit);
+    const banded = bandRuns < MAX_BAND_RUNS && spreadLimit >= MIN_BANDED_LIMIT && lo >= 1 && hi > lo;
+    let cleared: number;
+    if (banded) {
+      bandRuns++;
+      cleared = wide ? band16(bid, ask, bidSize, askSize, ts, i, n - i, lo, hi) : band8(bid, ask, bidSize, askSize, ts, i, n - i, lo, hi);
+    } else {
+      cleared = wide ? clean16(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit) : clean8(bid, ask, bidSize, askSize, ts, i, n - i, spreadLimit);
+    }
     const stop = cleared < 0 ? n : cleared;
     if (stop > i) last = ts[stop - 1]!;
     if (stop === n) break;
@@ -56,6 +81,27 @@ export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit
   }
   order.last = last;
   return true;
+}
+
+/**
+ * A price of row `i` in the band loops' units: for 16-byte raws its bits 32 to 95 (the
+ * raw's floor over 2^32, when its top word is 0), for 8-byte raws the raw itself; both
+ * as unsigned words, so a negative raw reads as a huge number.
+ */
+function bandUnits(words: Uint32Array, i: number, wide: boolean): number {
+  return wide ? words[4 * i + 2]! * 4294967296 + words[4 * i + 1]! : words[2 * i + 1]! * 4294967296 + words[2 * i]!;
+}
+
+/**
+ * The top of the band that starts at `lo` (units, an integer >= 1): the largest `hi` with
+ * `hi + 1 - lo <= limit * lo`, a thousandth inside it, at most 2^53 - 1. Why it proves the
+ * spread: a quote with `lo <= bid units < ask units <= hi` has, in raws (unit u = 2^32 or 1),
+ * `ask - bid < (hi + 1 - lo) * u <= limit * lo * u <= limit * bid <= limit * mid`. The
+ * thousandth dwarfs the engine's float rounding (about 2^-50 of a price) for any limit of at
+ * least MIN_BANDED_LIMIT, so the engine's `spread > ratio * |mid|` is false too.
+ */
+function bandTop(lo: number, limit: number): number {
+  return Math.min(MAX_EXACT, Math.floor(lo * (1 + limit * 0.999) - 1));
 }
 
 /** The fused check over a run of frames in `ts_init` order. */
@@ -95,6 +141,50 @@ export function quotesCertainlyClean(frames: readonly Frame<'quote_tick'>[], max
 // float64 are a positive number (subnormal, normal or +Infinity), and positive floats
 // order as their bits do. Everything else reads as zero, negative or NaN, and fails
 // `t >= last` against a last that starts at the least positive float, so it is doubtful.
+
+// The band loops (`band16`, `band8`): a row is cleared when both sizes pass the word test
+// above ("Sizes"), both prices' units lie in [lo, hi] (16-byte raws: with a top word of 0, which also
+// excludes sentinels and negatives; 8-byte raws: sentinels and negatives read as units far
+// above any hi), bid units < ask units (exact integers below 2^53: for 16-byte raws a
+// smaller unit means a smaller raw, whatever the low words hold), and time is in order.
+// The spread needs no per-row test: see bandTop. They follow the compiled-code rules above.
+
+function band16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, from: number, count: number, lo: number, hi: number): number {
+  let prev = 0;
+  for (let j = 0; j < count; j++) {
+    const i = from + j;
+    const k = i << 2;
+    const bs1 = bidSize[k + 1]!;
+    const as1 = askSize[k + 1]!;
+    if (bs1 === 0 || bs1 === 0xffffffff || as1 === 0 || as1 === 0xffffffff) return i;
+    if ((bid[k + 3]! | ask[k + 3]!) !== 0) return i;
+    const b = bid[k + 2]! * 4294967296 + bid[k + 1]!;
+    const a = ask[k + 2]! * 4294967296 + ask[k + 1]!;
+    if (!(b >= lo && a > b && a <= hi)) return i;
+    const t = ts[i]!;
+    if (!(t >= prev)) return i;
+    prev = t;
+  }
+  return -1;
+}
+
+function band8(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, from: number, count: number, lo: number, hi: number): number {
+  let prev = 0;
+  for (let j = 0; j < count; j++) {
+    const i = from + j;
+    const k = i << 1;
+    const bst = bidSize[k + 1]!;
+    const ast = askSize[k + 1]!;
+    if (bst === 0xffffffff || ast === 0xffffffff || (bst | bidSize[k]!) === 0 || (ast | askSize[k]!) === 0) return i;
+    const b = bid[k + 1]! * 4294967296 + bid[k]!;
+    const a = ask[k + 1]! * 4294967296 + ask[k]!;
+    if (!(b >= lo && a > b && a <= hi)) return i;
+    const t = ts[i]!;
+    if (!(t >= prev)) return i;
+    prev = t;
+  }
+  return -1;
+}
 
 function clean16(bid: Uint32Array, ask: Uint32Array, bidSize: Uint32Array, askSize: Uint32Array, ts: Float64Array, from: number, count: number, spreadLimit: number): number {
   let prev = 0;
