@@ -7,7 +7,7 @@
  *
  * The loop is bound by typed-array loads and float work (a few ns a row on the 2-core
  * machine), so it does as little per row as the verdict needs. The spread rule is settled
- * for a whole band of prices at once (`bandAround`): a quote whose bid and ask both lie in
+ * for a whole band of prices at once (`bandTop`): a quote whose bid and ask both lie in
  * the band cannot be wider than the limit, so a row costs two compares and no float
  * arithmetic for it. Rows outside the band, or that the band loop does not clear, go to an
  * exact one-row test, and the band moves to the price there.
