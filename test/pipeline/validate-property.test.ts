@@ -240,4 +240,29 @@ describe('validate properties', () => {
     );
     assert.ok(walkSpikes < 40, `planted series should rarely hold other spikes, held ${walkSpikes}`);
   });
+
+  // Sentinel rows are left out of the spike test (bars and trades batch their prices with
+  // the rows they came from): a spike a few rows after a sentinel must be reported at its
+  // own row, and the rows between must not shift.
+  it('a spike a few rows after a sentinel row is reported at its own row', () => {
+    const sentinel = PLANTS.find((p) => p.check === 'sentinel')!;
+    const spike = PLANTS.find((p) => p.check === 'price_spike')!;
+    const { spikeWindow, spikeMads } = resolveOptions({});
+    let planted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...TYPES), fc.constantFrom<FixedWidth>(8, 16), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 300, max: 390 }), fc.integer({ min: 1, max: 5 }), (type, width, seed, row, after) => {
+        const withSentinel = sentinel.apply(cleanFrame(type, width, 400, seed), row);
+        const withSpike = spike.apply(withSentinel.frame, row + after);
+        const series = spikeSeries(withSpike.frame as AnyFrame);
+        const rows = series.map((_, i) => i).filter((i) => i !== row);
+        const spikes = oracle(rows.map((i) => series[i]!), spikeWindow, spikeMads, 1).flatMap((isSpike, k) => (isSpike ? [`price_spike@${rows[k]}`] : []));
+        // The oracle, which never sees the sentinel row, must agree that the plant is a spike.
+        if (!spikes.includes(`price_spike@${row + after}`)) return;
+        planted++;
+        assert.deepEqual(findings(validateFiles(type, [[withSpike.frame]])), [`sentinel@${row}`, ...spikes].sort());
+      }),
+      { numRuns: 60 },
+    );
+    assert.ok(planted > 40, `only ${planted} of 60 plants were spikes by definition; the property has no teeth`);
+  });
 });

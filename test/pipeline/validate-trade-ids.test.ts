@@ -179,4 +179,31 @@ describe('validate trade ids: gaps = the rule computed plainly', () => {
     assert.deepEqual((expected as Array<{ days: unknown[] }>)[0]!.days, []);
     for (const cuts of [[], [101], [300], [640]]) assert.deepEqual(tracked(files, cuts), expected, `cut at ${cuts.join(',')}`);
   });
+
+  // The bound on memory (see trade-ids.ts): non-unit steps are buffered until the file's
+  // verdict, and a file whose buffer outgrows 10,000 + 1 % of the rows read so far is given up
+  // as not sequential, even if enough unit steps after would have made the plain rule say
+  // sequential. Below that bound the tracker is the plain rule.
+  it('gives a file up as not sequential once its jumps outgrow 10,000 + 1 % of its rows, and not before', () => {
+    // `jumps` steps of +2 first, then a long run of +1: the plain rule calls both files sequential.
+    const build = (jumps: number, run: number) => {
+      let id = 5_000_000;
+      const ids = [String(id)];
+      for (let k = 0; k < jumps; k++) ids.push(String((id += 2)));
+      for (let k = 0; k < run; k++) ids.push(String(++id));
+      return ids;
+    };
+    const gaps = (reports: unknown[]) => (reports as Array<{ days: Array<{ checks: Array<{ check: string; count: number }> }> }>)
+      .flatMap((r) => r.days.flatMap((d) => d.checks))
+      .reduce((n, t) => n + (t.check === 'trade_id_gap' ? t.count : 0), 0);
+    const within = [build(9_900, 1_000_000)];
+    assert.equal(gaps(oracle(within)), 9_900);
+    assert.deepEqual(tracked(within, [4_000, 600_000]), oracle(within));
+    const beyond = [build(10_300, 1_100_000)];
+    assert.equal(gaps(oracle(beyond)), 10_300, 'the plain rule calls this file sequential');
+    for (const cuts of [[], [5_000, 10_200]]) assert.equal(gaps(tracked(beyond, cuts)), 0, `cut at ${cuts.join(',')}: the buffer bound gives the file up`);
+    // The next file's first step is not checked against a file given up.
+    const next = String(5_000_000 + 2 * 10_300 + 1_100_000 + 5);
+    assert.equal(gaps(tracked([...beyond, [next, String(Number(next) + 1)]], [])), 0);
+  });
 });
