@@ -18,6 +18,7 @@ import { CatalogError } from './errors.js';
 import type { ColumnValues } from './parquet/column-read.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
+import { QUOTE_FACT_COLUMNS, QuoteFacts } from './quote-facts.js';
 import { requiredMetadataKeys } from './schemas.js';
 import { type TsWindow, classifyRanges } from './ts-window.js';
 
@@ -30,6 +31,8 @@ export interface FileDecoding<T extends MarketDataType = MarketDataType> {
   readonly meta: FrameMeta;
   readonly tsInitColumn: number;
   readonly decoders: ColumnDecoder[];
+  /** Quote files whose checked columns hold their values as stored (no decimal or unit conversion): facts apply (quote-facts.ts). */
+  readonly quoteFacts: boolean;
 }
 
 /** Checks a file's schema and metadata against `type` and prepares its column decoders. */
@@ -40,12 +43,14 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
     throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: has ${file.columns.length} columns, a ${type} file has ${fields.length} (${fields.map(([n]) => n).join(', ')}); is it in the right folder?`, { path });
   }
   let width: FixedWidth | undefined;
+  const stored: boolean[] = [];
   const decoders = fields.map(([name, kind], index) => {
     const element = file.columns[index]!;
     if (element.name !== name) {
       throw new CatalogError('CATALOG_CORRUPT_FILE', `${path}: column ${index} is "${element.name}", a ${type} file has "${name}" there; the file does not follow the Nautilus schema`, { path });
     }
-    const { decoder, fixedWidth } = columnDecoder(element, kind, path);
+    const { decoder, fixedWidth, asStored } = columnDecoder(element, kind, path);
+    stored[index] = asStored === true;
     if (fixedWidth !== undefined) {
       if (width !== undefined && width !== fixedWidth) {
         throw new CatalogError('CATALOG_WIDTH_MISMATCH', `${path}: column "${name}" is ${fixedWidth} bytes wide, earlier columns are ${width}`, { path });
@@ -69,18 +74,25 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
     throw new CatalogError('CATALOG_CORRUPT_FILE', (error as Error).message, { path, cause: error });
   }
   const meta = frameMeta(type, metadata, path);
-  return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders };
+  const quoteFacts = type === 'quote_tick' && Object.values(QUOTE_FACT_COLUMNS).every((column) => stored[column]);
+  return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders, quoteFacts };
 }
 
-/** Decodes row group `index` of `file` into a frame. */
-export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number): Promise<Frame<T>> {
+/**
+ * Decodes row group `index` of `file` into a frame. `quoteFacts`: take the facts that let a
+ * clean quote frame be proven without a pass over it (quote-facts.ts).
+ */
+export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, quoteFacts = false): Promise<Frame<T>> {
   const rows = file.rowGroupRows(index);
-  const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i));
+  const facts = quoteFacts && plan.quoteFacts ? QuoteFacts.start(plan.width, rows) : undefined;
+  const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i), facts?.probes());
   const columns: Record<string, unknown> = {};
   fieldsOf(plan.type).forEach(([name], i) => {
     columns[name] = plan.decoders[i]!(values[i]!, rows);
   });
-  return { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: columns as Frame<T>['columns'] };
+  const frame: Frame<T> = { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: columns as Frame<T>['columns'] };
+  facts?.markIfClean(frame);
+  return frame;
 }
 
 /** Reads `ts_init` min/max of a row group from its statistics, if present. */
@@ -153,7 +165,8 @@ function instrumentOfBarType(barType: string): string {
   return parts.slice(0, Math.max(1, parts.length - 4)).join('-');
 }
 
-function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): { decoder: ColumnDecoder; fixedWidth?: FixedWidth } {
+/** A column's decoder; `asStored` when the frame column holds the decoded values unchanged. */
+function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): { decoder: ColumnDecoder; fixedWidth?: FixedWidth; asStored?: boolean } {
   const wrong = (expected: string) =>
     new CatalogError('CATALOG_CORRUPT_FILE', `${path}: column "${element.name}" is physical type ${element.type}${element.typeLength ? `(${element.typeLength})` : ''}, expected ${expected}`, { path });
   switch (kind) {
@@ -168,7 +181,7 @@ function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): 
       }
       const width = element.typeLength;
       if (width !== 8 && width !== 16) throw new CatalogError('CATALOG_WIDTH_MISMATCH', `${path}: column "${element.name}" is ${width} bytes wide; Nautilus raws are 8 or 16 bytes`, { path });
-      return { decoder: (values) => ({ kind, width, bytes: (values as { bytes: Uint8Array }).bytes }), fixedWidth: width };
+      return { decoder: (values) => ({ kind, width, bytes: (values as { bytes: Uint8Array }).bytes }), fixedWidth: width, asStored: true };
     }
     case 'u64': {
       if (element.type !== PhysicalType.INT64) throw wrong('INT64');
@@ -181,6 +194,7 @@ function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): 
           if (factor !== 1n) for (let i = 0; i < out.length; i++) out[i] = out[i]! * factor;
           return out;
         },
+        asStored: factor === 1n,
       };
     }
     case 'u8': {

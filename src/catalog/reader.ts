@@ -28,6 +28,11 @@ export interface ReadOptions {
   readonly width?: FixedWidth;
   /** Rows per frame produced by the k-way merge of overlapping files. */
   readonly mergeBatchRows?: number;
+  /**
+   * Take facts while decoding quotes that let the conformance check prove a clean frame
+   * without a pass over it (quote-facts.ts); about 2 ns a row.
+   */
+  readonly quoteFacts?: boolean;
 }
 
 /** Returns the market data descriptor for a type name, or throws CATALOG_UNKNOWN_TYPE. */
@@ -77,10 +82,11 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
     const { groups, inside, loading } = selectRowGroups(file, plan, options);
     await loading;
     await file.prefetch(groups); // no I/O when `loading` already covered them
-    let next = groups.length > 0 ? decode(file, plan, groups[0]!) : undefined;
+    const facts = options.quoteFacts === true;
+    let next = groups.length > 0 ? decode(file, plan, groups[0]!, facts) : undefined;
     for (let i = 0; i < groups.length; i++) {
       const current = await next!;
-      next = i + 1 < groups.length ? decode(file, plan, groups[i + 1]!) : undefined;
+      next = i + 1 < groups.length ? decode(file, plan, groups[i + 1]!, facts) : undefined;
       // Avoid an unhandled rejection if the consumer stops before awaiting `next`.
       next?.catch(() => {});
       const trimmed = inside.has(groups[i]!) ? current : trimToWindow(current, options);
@@ -92,8 +98,8 @@ export async function* readFile<T extends MarketDataType>(path: string, type: T,
   }
 }
 
-function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number): Promise<Frame<T>> {
-  return decodeRowGroup(file, plan, index).catch((error: unknown) => {
+function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, quoteFacts: boolean): Promise<Frame<T>> {
+  return decodeRowGroup(file, plan, index, quoteFacts).catch((error: unknown) => {
     if (error instanceof CatalogError) throw error;
     throw new CatalogError('CATALOG_CORRUPT_FILE', `${(error as Error).message}`, { path: file.name, cause: error });
   });

@@ -6,6 +6,15 @@
 import type { Series, SeriesFrame } from './series.js';
 import type { TimeRange } from './time-range.js';
 
+/** What a storage tier may do while it streams rows for the provider. */
+export interface StorageStreamOptions {
+  /**
+   * The provider proves every quote frame it serves clean: a tier that can take facts for
+   * that while it decodes (the catalog: quote-facts.ts) may, so the proof needs no pass over the rows.
+   */
+  readonly quoteFacts?: boolean;
+}
+
 /** A place that already has data: the memory cache, the catalog, QuestDB. */
 export interface DataSource {
   readonly name: string;
@@ -14,7 +23,7 @@ export interface DataSource {
   /** The rows of `range` this source holds, or undefined when it holds none. */
   fetch(series: Series, range: TimeRange): Promise<SeriesFrame | undefined>;
   /** The rows of `range` frame by frame, for replays that must not hold it all at once. */
-  stream?(series: Series, range: TimeRange): AsyncIterable<SeriesFrame>;
+  stream?(series: Series, range: TimeRange, options?: StorageStreamOptions): AsyncIterable<SeriesFrame>;
   /** Cheaper than `coverage` where the source can answer directly. */
   isAvailable?(series: Series, range: TimeRange): Promise<boolean>;
 }

@@ -330,7 +330,7 @@ export class SeamlessProvider {
       return frame ? [frame] : [];
     }
     const frames: SeriesFrame[] = [];
-    for await (const frame of this.storage.stream(series, window)) {
+    for await (const frame of this.storage.stream(series, window, { quoteFacts: proof !== undefined })) {
       proof?.add(frame);
       frames.push(frame);
     }

@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import { concatFrames } from '../model/frames.js';
-import type { WritableSource } from '../seamless/contracts.js';
+import type { StorageStreamOptions, WritableSource } from '../seamless/contracts.js';
 import type { Series, SeriesFrame } from '../seamless/series.js';
 import { coveredBy, coverageOnGrid, tsWindow } from '../seamless/series-window.js';
 import type { TimeRange } from '../seamless/time-range.js';
@@ -34,8 +34,8 @@ export class CatalogSource implements WritableSource {
   }
 
   /** Streams the rows of `range` frame by frame, for replays that must not hold it all. */
-  async *stream(series: Series, range: TimeRange): AsyncGenerator<SeriesFrame> {
-    for await (const frame of this.catalog.read(series.dataType, series.identifier, tsWindow(series, range))) {
+  async *stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}): AsyncGenerator<SeriesFrame> {
+    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), quoteFacts: options.quoteFacts === true })) {
       if (frame.length > 0) yield frame;
     }
   }

@@ -29,6 +29,19 @@ export interface StringValues {
 
 export type ColumnValues = FixedValues | StringValues;
 
+/**
+ * Sees a column's values page by page while they sit in the catalog kernels' memory, just
+ * decompressed (PLAIN pages) or expanded (dictionary pages), before they are copied out: for
+ * facts taken without another pass over the values (see ../quote-facts.ts). Fixed-width
+ * REQUIRED columns only.
+ */
+export interface PageProbe {
+  /** Values `[at, at + count)` of the chunk lie at byte `offset` of the kernels' memory. */
+  inKernelMemory(offset: number, count: number, at: number): void;
+  /** Some values never were in the kernels' memory (JavaScript or native decoders, another codec, nulls): no facts for this chunk. */
+  missed(): void;
+}
+
 /** Thrown for pages that are malformed or use an encoding this codec does not read. */
 export class ColumnDecodeError extends Error {
   override name = 'ColumnDecodeError';
@@ -56,11 +69,14 @@ type Dictionary = { kind: 'fixed'; bytes: Uint8Array; count: number } | { kind: 
 
 /**
  * Decodes `rowCount` values from `chunk`, which holds the column chunk's pages
- * back to back (starting at its dictionary page when it has one).
+ * back to back (starting at its dictionary page when it has one). `probe` sees the values
+ * where the WebAssembly paths decode them (see PageProbe).
  */
-export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, codec: number, rowCount: number): ColumnValues {
+export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, codec: number, rowCount: number, probe?: PageProbe): ColumnValues {
   const width = physicalWidth(element);
   const optional = element.repetition === Repetition.OPTIONAL;
+  const probing = probe !== undefined && width > 0 && !optional;
+  if (probe && !probing) probe.missed();
   if (element.repetition === Repetition.REPEATED) {
     throw new ColumnDecodeError(`column "${element.name}" is REPEATED; only flat columns are supported`);
   }
@@ -106,6 +122,14 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
     let offset = 0;
     let defined = pageValues;
     let pageNulls: Uint32Array | undefined;
+    // The probe sees the page's values if a WebAssembly path decodes them; a PLAIN page is
+    // its values (REQUIRED: no levels) when it holds enough bytes for them.
+    let probed = false;
+    const seen = probing ? (at: number) => {
+      probed = true;
+      probe!.inKernelMemory(at, pageValues, written);
+    } : undefined;
+    const seenPlain = seen !== undefined && header.encoding === Encoding.PLAIN ? seen : undefined;
 
     if (header.type === PageType.DATA_PAGE_V2) {
       const levelBytes = (header.repLevelsLength ?? 0) + (header.defLevelsLength ?? 0);
@@ -117,9 +141,10 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         pageNulls = levels;
       }
       const valuesBody = body.subarray(levelBytes);
-      page = header.isCompressed === false ? valuesBody : decompress(codec, valuesBody, header.uncompressedSize - levelBytes);
+      const size = header.uncompressedSize - levelBytes;
+      page = header.isCompressed === false ? valuesBody : decompress(codec, valuesBody, size, size >= pageValues * width ? seenPlain : undefined);
     } else {
-      page = decompress(codec, body, header.uncompressedSize);
+      page = decompress(codec, body, header.uncompressedSize, header.uncompressedSize >= pageValues * width ? seenPlain : undefined);
       if (optional) {
         if (page.length < 4) throw new ColumnDecodeError(`column "${element.name}": page too short for definition levels`);
         const length = page[0]! | (page[1]! << 8) | (page[2]! << 16) | (page[3]! << 24);
@@ -145,6 +170,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
       // One PLAIN page holding the whole chunk (the common case: writers cut pages at ~1 MB)
       // that decompression just produced is already the packed column: keep it, no copy.
       if (dense && header.encoding === Encoding.PLAIN && pageValues === rowCount && offset === 0 && page.length === rowCount * width && page !== body && ownsBuffer(page)) {
+        if (probing && !probed) probe!.missed();
         fixedOut = page;
         written += pageValues;
         continue;
@@ -178,7 +204,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         const bitWidth = page[offset] ?? 0;
         if (dictionary.kind === 'fixed') {
           try {
-            expandDictionaryPage(page, offset + 1, page.length, bitWidth, defined, dictionary, width, outFixed!, target);
+            expandDictionaryPage(page, offset + 1, page.length, bitWidth, defined, dictionary, width, outFixed!, target, true, seen);
           } catch (error) {
             if (error instanceof DictionaryIndexError) throw new ColumnDecodeError(`column "${element.name}": ${error.message}`);
             throw error;
@@ -198,6 +224,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         throw new ColumnDecodeError(`column "${element.name}" uses encoding ${header.encoding}, which this reader does not decode (PLAIN and dictionary are supported)`);
     }
 
+    if (probing && !probed) probe!.missed();
     if (!dense) {
       let k = 0;
       for (let i = 0; i < pageValues; i++) {

@@ -33,7 +33,7 @@ const SNAPPY_MAX_PAGE = 16 << 20;
 const NATIVE_SNAPPY_FIRST_PAGES = 64;
 let snappyPages = 0;
 
-function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
+function snappyDecode(input: Uint8Array, uncompressedSize: number, seen?: (offset: number) => void): Uint8Array {
   // A snappy block starts with its own uncompressed length. It must agree with the page
   // header: a decoder writing into a buffer of the header's length could leave stale bytes
   // past what the block holds, and the native decoder allocates what the block claims.
@@ -53,7 +53,7 @@ function snappyDecode(input: Uint8Array, uncompressedSize: number): Uint8Array {
     // A Buffer may sit in a shared pool; callers keep a page as a column only when it owns its buffer.
     return output.byteOffset === 0 && output.byteLength === output.buffer.byteLength ? output : Uint8Array.from(output);
   }
-  return snappyDecodeFast(input, uncompressedSize) ?? jsSnappy(input, uncompressedSize);
+  return snappyDecodeFast(input, uncompressedSize, seen) ?? jsSnappy(input, uncompressedSize);
 }
 
 function jsSnappy(input: Uint8Array, uncompressedSize: number): Uint8Array {
@@ -78,15 +78,19 @@ export class CompressionError extends Error {
   override name = 'CompressionError';
 }
 
-/** Decompresses one page body into exactly `uncompressedSize` bytes. */
-export function decompress(codec: number, input: Uint8Array, uncompressedSize: number): Uint8Array {
+/**
+ * Decompresses one page body into exactly `uncompressedSize` bytes. `seen` gets the offset
+ * in the catalog kernels' memory where the bytes were decompressed, when they were (the
+ * WebAssembly snappy path), before they are copied out.
+ */
+export function decompress(codec: number, input: Uint8Array, uncompressedSize: number, seen?: (offset: number) => void): Uint8Array {
   let output: Uint8Array;
   switch (codec) {
     case Codec.UNCOMPRESSED:
       output = input;
       break;
     case Codec.SNAPPY:
-      output = snappyDecode(input, uncompressedSize);
+      output = snappyDecode(input, uncompressedSize, seen);
       break;
     case Codec.ZSTD:
       if (!zstdLoaded) throw new CompressionError('zstd is not initialised: await initCompression() first');

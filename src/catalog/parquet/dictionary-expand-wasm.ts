@@ -23,9 +23,10 @@ let residentDictionary: Uint8Array | undefined;
 /**
  * Writes the `width`-byte dictionary entries of `count` hybrid-encoded indices
  * (`page[offset, end)`, `bitWidth` bits) to `out` from value `at`; false when the fast
- * path is unavailable or refuses the page (nothing written then).
+ * path is unavailable or refuses the page (nothing written then). `seen` gets the offset in
+ * the kernels' memory where the values were expanded, before they are copied out.
  */
-export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number): boolean {
+export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number, seen?: (offset: number) => void): boolean {
   const dictionaryBytes = dictionaryCount * width;
   if (dictionaryBytes > MAX_DICTIONARY || dictionary.length < dictionaryBytes) return false;
   const x = loadKernels<ExpanderExports>();
@@ -40,6 +41,7 @@ export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: 
   }
   memory.set(page.subarray(offset, end), indexAt);
   if (x.expandDictionaryPage(indexAt, indexAt + (end - offset), bitWidth, count, 0, dictionaryCount, width >> 2, outAt) !== 0) return false;
+  seen?.(outAt);
   out.set(memory.subarray(outAt, outAt + count * width), at * width);
   return true;
 }

@@ -4,7 +4,7 @@
  * ParquetFileError that names the file and says what to do.
  */
 import type { ByteSource } from './byte-source.js';
-import { decodeColumnChunk, type ColumnValues } from './column-read.js';
+import { decodeColumnChunk, type ColumnValues, type PageProbe } from './column-read.js';
 import { initCompression } from './compression.js';
 import { Codec, type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { decodeFileMeta, statisticsAsWords } from './footer-read.js';
@@ -127,8 +127,12 @@ export class ParquetFile {
     return this.arrowSchemaCache;
   }
 
-  /** Decodes the given columns (by index) of row group `index` with one read. */
-  async readRowGroup(index: number, columnIndices: readonly number[]): Promise<ColumnValues[]> {
+  /**
+   * Decodes the given columns (by index) of row group `index` with one read; `probes[i]`, if
+   * any, sees column `columnIndices[i]` as it is decoded (see PageProbe). The columns decode
+   * one after another, in the order given, with nothing else in between.
+   */
+  async readRowGroup(index: number, columnIndices: readonly number[], probes?: ReadonlyArray<PageProbe | undefined>): Promise<ColumnValues[]> {
     const group = this.rowGroup(index);
     if (!group) throw new RangeError(`${this.name}: row group ${index} does not exist`);
     let groupColumns;
@@ -160,7 +164,7 @@ export class ParquetFile {
       const element = this.columns[c]!;
       const from = chunkOffset(chunk) - start;
       try {
-        return decodeColumnChunk(bytes.subarray(from, from + chunk.totalCompressedSize), element, chunk.codec, group.numRows);
+        return decodeColumnChunk(bytes.subarray(from, from + chunk.totalCompressedSize), element, chunk.codec, group.numRows, probes?.[i]);
       } catch (error) {
         throw new ParquetFileError(this.name, `row group ${index}, column "${element.name}": ${(error as Error).message}; the file is corrupt — re-write or remove it`, { cause: error });
       }

@@ -13,8 +13,12 @@ interface SnappyExports {
 }
 
 
-/** The `size` bytes the snappy block `input` holds, in a new array; undefined when the fast path declines (see above). */
-export function snappyDecodeFast(input: Uint8Array, size: number): Uint8Array | undefined {
+/**
+ * The `size` bytes the snappy block `input` holds, in a new array; undefined when the fast
+ * path declines (see above). `seen` gets the offset in the kernels' memory where they were
+ * decoded, before they are copied out.
+ */
+export function snappyDecodeFast(input: Uint8Array, size: number, seen?: (offset: number) => void): Uint8Array | undefined {
   const k = loadKernels<SnappyExports>();
   if (!k) return undefined;
   // The kernel may read up to its SLACK bytes past the input (into the output's room) and
@@ -26,5 +30,6 @@ export function snappyDecodeFast(input: Uint8Array, size: number): Uint8Array | 
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;
+  seen?.(outAt);
   return memory.slice(outAt, outAt + size);
 }

@@ -49,12 +49,27 @@ export function claimMemory(user: unknown): boolean {
   return kept;
 }
 
+/** The highest byte a kernel asked for (ensureMemory) since resetHighWater. */
+let highWater = 0;
+
+/** Starts watching how high the kernels write (the quote facts keep data above what pages use). */
+export function resetHighWater(): void {
+  highWater = 0;
+}
+
+/** The highest byte a kernel asked for since resetHighWater. */
+export function kernelHighWater(): number {
+  return highWater;
+}
+
 /**
- * Grows `memory` to hold at least `bytes`. Growing detaches the memory's ArrayBuffer, which
- * slows typed arrays process-wide (see scripts/build-wasm.mjs): the kernels' memory starts
- * large enough that the usual reads never get here.
+ * Grows `memory` to hold at least `bytes`, which every kernel call asks for before it writes.
+ * Growing detaches the memory's ArrayBuffer, which slows typed arrays process-wide (see
+ * scripts/build-wasm.mjs): the kernels' memory starts large enough that the usual reads
+ * never get here.
  */
 export function ensureMemory(memory: WasmMemory, bytes: number): void {
+  if (bytes > highWater) highWater = bytes;
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }

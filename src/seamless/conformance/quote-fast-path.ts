@@ -12,6 +12,7 @@
  * arithmetic for it. Rows outside the band, or that the band loop does not clear, go to an
  * exact one-row test, and the band moves to the price there.
  */
+import { quoteMarkOf } from '../../catalog/quote-facts.js';
 import type { Frame } from '../../model/frames.js';
 import { rawView } from './raw-view.js';
 
@@ -90,6 +91,24 @@ export function quoteFrameCertainlyClean(frame: Frame<'quote_tick'>, spreadLimit
  */
 function bandUnits(words: Uint32Array, i: number, wide: boolean): number {
   return wide ? words[4 * i + 2]! * 4294967296 + words[4 * i + 1]! : words[2 * i + 1]! * 4294967296 + words[2 * i]!;
+}
+
+/**
+ * True (advancing `order`) for a frame decoded with quote facts (src/catalog/quote-facts.ts)
+ * whose mark puts all its prices in one band [least bid, greatest ask]: the facts are the
+ * band loops' tests, taken while the frame was decoded, so every row passes them and only
+ * the order against the frames before is left. Only for a frame just read from storage (the
+ * provider's StreamProof): the mark says nothing about a frame changed since.
+ */
+export function markedClean(frame: Frame<'quote_tick'>, spreadLimit: number, order: OrderState): boolean {
+  const mark = quoteMarkOf(frame);
+  if (mark === undefined || spreadLimit < MIN_BANDED_LIMIT || frame.length === 0) return false;
+  const lo = mark.leastBid;
+  if (!(lo >= 1 && lo <= MAX_EXACT && mark.greatestAsk <= bandTop(lo, spreadLimit))) return false;
+  const ts = new Float64Array(frame.columns.ts_init.buffer, frame.columns.ts_init.byteOffset, frame.length);
+  if (!(ts[0]! >= order.last)) return false;
+  order.last = ts[frame.length - 1]!;
+  return true;
 }
 
 /**

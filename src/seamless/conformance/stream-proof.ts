@@ -1,7 +1,8 @@
 /**
  * A clean-proof built frame by frame while storage streams them, so each frame (about
  * 400 KB of quotes) is checked right after it is decoded, while it is still in cache, and
- * not in a second pass over all rows after the read.
+ * not in a second pass over all rows after the read. A frame the catalog decoded with quote
+ * facts (src/catalog/quote-facts.ts) is proven by its mark, with no pass over it at all.
  *
  * It only ever vouches for the exact frames it was given, in order: `checkConformanceFrames`
  * accepts it for those and nothing else. Only quotes have a fused proof; any other type is
@@ -9,7 +10,7 @@
  */
 import type { Frame } from '../../model/frames.js';
 import type { SeriesFrame } from '../series.js';
-import { type OrderState, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
+import { type OrderState, markedClean, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
 
 export class StreamProof {
   readonly maxSpreadRatio: number;
@@ -24,11 +25,16 @@ export class StreamProof {
     this.#clean = dataType === 'quote_tick';
   }
 
-  /** Checks the next frame of the stream; after the first doubt it only records frames. */
+  /**
+   * Checks the next frame of the stream, just read from storage (a frame decoded with quote
+   * facts is proven by its mark, see markedClean); after the first doubt it only records frames.
+   */
   add(frame: SeriesFrame): void {
     if (frame.length === 0) return;
     this.#frames.push(frame);
-    if (this.#clean) this.#clean = frame.type === 'quote_tick' && quoteFrameCertainlyClean(frame as Frame<'quote_tick'>, this.#limit, this.#order);
+    if (!this.#clean) return;
+    const quotes = frame as Frame<'quote_tick'>;
+    this.#clean = frame.type === 'quote_tick' && (markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order));
   }
 
   /**

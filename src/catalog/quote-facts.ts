@@ -1,0 +1,151 @@
+/**
+ * Facts about a quote row group, taken while its columns are decoded: each page's values are
+ * looked at where the WebAssembly decoders leave them (PageProbe), so proving the rows clean
+ * afterwards costs no pass over them. Asked for by the history API, which proves every quote
+ * frame it serves (src/seamless/conformance/quote-fast-path.ts); a plain read takes none.
+ *
+ * A frame gets a mark (quoteMarkOf) when every value of its five checked columns went through
+ * the kernels (wasm/quote-facts.ts) and:
+ * - every row's bid units are below its ask units (16-byte raws: both prices' top words 0);
+ * - every size passes the fast path's word test (16-byte: word 1 neither 0 nor all ones;
+ *   8-byte: not 0, top word not all ones);
+ * - `ts_init` never decreases and stays within 1 .. 0x7FF0000000000000.
+ * The mark holds the least bid and greatest ask units, so the checker can place the whole
+ * frame in one band of prices (quote-fast-path.ts, bandTop) for any spread limit. Units: a
+ * 16-byte raw's bits 32 to 95, an 8-byte raw itself, as signed integers.
+ *
+ * Memory: the bids' units wait for the asks at KEYS_AT of the kernels' memory, above what the
+ * pages of a row group of up to MAX_ROWS rows use; every kernel asks ensureMemory for the top
+ * of what it writes, so a row group whose pages reach that far simply gets no mark.
+ */
+import type { FixedWidth } from '../model/fixed-point.js';
+import type { PageProbe } from './parquet/column-read.js';
+import { type WasmMemory, kernelHighWater, loadKernels, resetHighWater } from './parquet/wasm-module.js';
+
+interface FactKernels {
+  memory: WasmMemory;
+  priceKeys16(valuesAt: number, count: number, keysAt: number): number;
+  priceKeys8(valuesAt: number, count: number, keysAt: number): number;
+  askAboveBid16(valuesAt: number, count: number, keysAt: number, rangeAt: number): number;
+  askAboveBid8(valuesAt: number, count: number, keysAt: number, rangeAt: number): number;
+  sizesPlausible16(valuesAt: number, count: number): number;
+  sizesPlausible8(valuesAt: number, count: number): number;
+  timesInOrder(valuesAt: number, count: number, last: number): number;
+}
+
+/** Rows a row group may have for facts: the bids' units take 8 bytes a row. */
+const MAX_ROWS = 1 << 16;
+const KEYS_AT = 1 << 20;
+/** The least bid and greatest ask units (two i64), just above the keys. */
+const RANGE_AT = KEYS_AT + MAX_ROWS * 8;
+
+/** What a marked frame's rows were found to be (see the file comment). */
+export interface QuoteMark {
+  /** The least bid, in units; an integer when below 2^53. */
+  readonly leastBid: number;
+  /** The greatest ask, in units. */
+  readonly greatestAsk: number;
+}
+
+const marks = new WeakMap<object, QuoteMark>();
+
+/** The mark of a frame decoded with quote facts, if its rows earned one. */
+export function quoteMarkOf(frame: object): QuoteMark | undefined {
+  return marks.get(frame);
+}
+
+/** Column positions of a quote file (by the Nautilus schema), in decoding order. */
+export const QUOTE_FACT_COLUMNS = { bidPrice: 0, askPrice: 1, bidSize: 2, askSize: 3, tsInit: 5 } as const;
+
+/** Collects one row group's facts from its column probes, then marks its frame. */
+export class QuoteFacts {
+  private failed = false;
+  private bidRows = 0;
+  private askRows = 0;
+  private bidSizeRows = 0;
+  private askSizeRows = 0;
+  private timeRows = 0;
+  /** The last `ts_init` seen, as the float whose bits it is (the first must be at least 1). */
+  private lastTime = Number.MIN_VALUE;
+
+  private constructor(
+    private readonly k: FactKernels,
+    private readonly width: FixedWidth,
+    private readonly rows: number,
+  ) {}
+
+  /** Facts for a row group of `rows` rows, or undefined when none can be taken (no kernels, too many rows). */
+  static start(width: FixedWidth, rows: number): QuoteFacts | undefined {
+    if (rows < 1 || rows > MAX_ROWS) return undefined;
+    const k = loadKernels<FactKernels>();
+    if (!k || k.memory.buffer.byteLength < RANGE_AT + 16) return undefined;
+    return new QuoteFacts(k, width, rows);
+  }
+
+  /** The probes for the file's columns, by position (ts_event gets none). */
+  probes(): Array<PageProbe | undefined> {
+    const probes: Array<PageProbe | undefined> = [];
+    probes[QUOTE_FACT_COLUMNS.bidPrice] = this.probe((offset, count, at) => this.bids(offset, count, at));
+    probes[QUOTE_FACT_COLUMNS.askPrice] = this.probe((offset, count, at) => this.asks(offset, count, at));
+    probes[QUOTE_FACT_COLUMNS.bidSize] = this.probe((offset, count, at) => this.sizes(offset, count, at, 'bid'));
+    probes[QUOTE_FACT_COLUMNS.askSize] = this.probe((offset, count, at) => this.sizes(offset, count, at, 'ask'));
+    probes[QUOTE_FACT_COLUMNS.tsInit] = this.probe((offset, count, at) => this.times(offset, count, at));
+    return probes;
+  }
+
+  /** Marks `frame` when every fact holds for all its rows. */
+  markIfClean(frame: object): void {
+    const all = this.rows;
+    if (this.failed || this.bidRows !== all || this.askRows !== all || this.bidSizeRows !== all || this.askSizeRows !== all || this.timeRows !== all) return;
+    const range = new DataView(this.k.memory.buffer, RANGE_AT, 16);
+    marks.set(frame, { leastBid: Number(range.getBigInt64(0, true)), greatestAsk: Number(range.getBigInt64(8, true)) });
+  }
+
+  private probe(take: (offset: number, count: number, at: number) => void): PageProbe {
+    return {
+      inKernelMemory: (offset, count, at) => {
+        // The values must lie below the facts' own memory, which they are about to share.
+        if (this.failed || offset + count * this.width > KEYS_AT || at + count > this.rows) this.failed = true;
+        else take(offset, count, at);
+      },
+      missed: () => {
+        this.failed = true;
+      },
+    };
+  }
+
+  private bids(offset: number, count: number, at: number): void {
+    if (at !== this.bidRows) return void (this.failed = true);
+    // From the first bids on, nothing may write at or above KEYS_AT until the asks are done.
+    if (at === 0) resetHighWater();
+    const keysAt = KEYS_AT + at * 8;
+    if ((this.width === 16 ? this.k.priceKeys16(offset, count, keysAt) : this.k.priceKeys8(offset, count, keysAt)) !== 0) this.failed = true;
+    this.bidRows += count;
+  }
+
+  private asks(offset: number, count: number, at: number): void {
+    if (at !== this.askRows || at + count > this.bidRows || kernelHighWater() > KEYS_AT) return void (this.failed = true);
+    if (at === 0) {
+      const range = new DataView(this.k.memory.buffer, RANGE_AT, 16);
+      range.setBigInt64(0, 0x7fffffffffffffffn, true);
+      range.setBigInt64(8, -0x8000000000000000n, true);
+    }
+    const keysAt = KEYS_AT + at * 8;
+    if ((this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) !== 0) this.failed = true;
+    this.askRows += count;
+  }
+
+  private sizes(offset: number, count: number, at: number, side: 'bid' | 'ask'): void {
+    if (at !== (side === 'bid' ? this.bidSizeRows : this.askSizeRows)) return void (this.failed = true);
+    if ((this.width === 16 ? this.k.sizesPlausible16(offset, count) : this.k.sizesPlausible8(offset, count)) !== 0) this.failed = true;
+    if (side === 'bid') this.bidSizeRows += count;
+    else this.askSizeRows += count;
+  }
+
+  private times(offset: number, count: number, at: number): void {
+    if (at !== this.timeRows) return void (this.failed = true);
+    if (this.k.timesInOrder(offset, count, this.lastTime) !== 0) this.failed = true;
+    this.lastTime = new DataView(this.k.memory.buffer, offset + (count - 1) * 8, 8).getFloat64(0, true);
+    this.timeRows += count;
+  }
+}

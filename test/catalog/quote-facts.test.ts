@@ -1,0 +1,250 @@
+/**
+ * Quote facts (src/catalog/quote-facts.ts): taken while a quote row group is decoded, they
+ * let the history API prove a frame clean without a pass over it. What must hold:
+ * - a read with facts returns exactly the frames a read without them does (the facts' memory
+ *   never touches the values);
+ * - a frame whose mark proves it clean for a spread limit is one the rule engine flags
+ *   nothing in, on random quotes with random defects, 8- and 16-byte raws;
+ * - clean frames do get marks (else the property has no teeth), also over pages that
+ *   pyarrow cuts small and price columns without a dictionary;
+ * - row groups too big for the facts' memory get none and read the same.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { Catalog } from '../../src/catalog/catalog.js';
+import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
+import { type WasmMemory, ensureMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
+import { readFile } from '../../src/catalog/reader.js';
+import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
+import { type Frame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
+import { syntheticQuotes } from '../../src/model/synthetic-market.js';
+import { checkConformance } from '../../src/seamless/conformance/index.js';
+import { markedClean, orderStart, spreadLimitOf } from '../../src/seamless/conformance/quote-fast-path.js';
+import { Symbology } from '../../src/seamless/symbology.js';
+import { tempDir } from '../helpers/paths.js';
+import { peerPython } from '../helpers/python-peer.js';
+
+const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
+const START = 1_704_153_600_000_000_000n;
+const series = new Symbology().series('quote:binance:BTC/USDT');
+const LIMIT = spreadLimitOf(0.1);
+
+async function readAll(path: string, quoteFacts: boolean): Promise<Frame<'quote_tick'>[]> {
+  const frames: Frame<'quote_tick'>[] = [];
+  for await (const frame of readFile(path, 'quote_tick', { quoteFacts })) frames.push(frame);
+  return frames;
+}
+
+async function onlyFile(root: string): Promise<string> {
+  const dir = join(root, 'data', 'quote_tick', META.instrumentId);
+  const { readdir } = await import('node:fs/promises');
+  return join(dir, (await readdir(dir))[0]!);
+}
+
+/** Defects our writer accepts (it refuses rows out of `ts_init` order: pyarrow writes those below). */
+type Defect = 'crossed' | 'locked' | 'wide' | 'zero' | 'sentinel' | 'negative';
+
+function damage(frame: Frame<'quote_tick'>, row: number, defect: Defect): void {
+  const c = frame.columns;
+  const bid = fixedRawAt(c.bid_price, row);
+  const ask = fixedRawAt(c.ask_price, row);
+  switch (defect) {
+    case 'crossed': return setFixedRaw(c.bid_price, row, ask + 1n);
+    case 'locked': return setFixedRaw(c.bid_price, row, ask);
+    case 'wide': return setFixedRaw(c.ask_price, row, bid + bid / 5n);
+    case 'zero': return setFixedRaw(c.ask_size, row, 0n);
+    case 'sentinel': return setFixedRaw(row % 2 ? c.bid_price : c.ask_size, row, row % 2 ? PRICE_UNDEF[frame.width] : QUANTITY_UNDEF[frame.width]);
+    case 'negative': return setFixedRaw(c.bid_price, row, -bid);
+  }
+}
+
+describe('quote facts taken while decoding', () => {
+  let tmp: { path: string; remove: () => Promise<void> };
+  before(async () => {
+    tmp = await tempDir('seamless-quote-facts-');
+    // A process's first 64 snappy pages go to the native decoder, which leaves no facts: use them up.
+    const warm = await Catalog.open(join(tmp.path, 'warm'), { width: 16 });
+    await warm.write(syntheticQuotes({ meta: META, start: START, count: 2_000, stepNs: 1_000_000n, width: 16 }), { rowGroupSize: 100 });
+    await readAll(await onlyFile(join(tmp.path, 'warm')), false);
+  });
+  after(async () => tmp.remove());
+
+  it('on random quotes with random defects: reads equal, and a mark proves only what the engine finds clean', async () => {
+    let proven = 0;
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<FixedWidth>(8, 16),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 2, max: 900 }),
+        fc.integer({ min: 50, max: 400 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom<Defect>('crossed', 'locked', 'wide', 'zero', 'sentinel', 'negative')), { maxLength: 3 }),
+        async (width, seed, count, groupRows, defects) => {
+          const frame = syntheticQuotes({ meta: META, start: START, count, stepNs: 1_000_000n, width, seed });
+          for (const [at, defect] of defects) damage(frame, 1 + (at % (count - 1)), defect);
+          const root = join(tmp.path, `run-${run++}`);
+          await (await Catalog.open(root, { width })).write(frame, { rowGroupSize: groupRows });
+          const path = await onlyFile(root);
+          const plain = await readAll(path, false);
+          const withFacts = await readAll(path, true);
+          assert.deepEqual(withFacts, plain);
+          const order = orderStart();
+          for (const read of withFacts) {
+            if (!quoteMarkOf(read)) continue;
+            if (!markedClean(read, LIMIT, order)) continue;
+            proven++;
+            // The frame alone: order across frames is the proof's to check.
+            assert.deepEqual(checkConformance(series, read).report.rules, {}, `width ${width}, seed ${seed}, defects ${JSON.stringify(defects)}`);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    assert.ok(proven > 100, `only ${proven} frames were proven by their marks; the property has no teeth`);
+  });
+
+  it('a defect in any checked column leaves its row group unproven, the others proven', async () => {
+    // Rows of the third group: its first, middle and last rows (the kernels take rows two at
+    // a time and the last ones alone), in groups of an even and an odd number of rows.
+    const cases = [
+      { groupRows: 200, rows: [400, 450, 597, 598, 599] },
+      { groupRows: 201, rows: [402, 601, 602] },
+    ];
+    for (const width of [8, 16] as const) {
+      for (const defect of ['crossed', 'locked', 'zero', 'sentinel', 'negative'] as const) {
+        for (const { groupRows, rows } of cases) for (const row of rows) {
+          const frame = syntheticQuotes({ meta: META, start: START, count: 1_000, stepNs: 1_000_000n, width, seed: 5 });
+          damage(frame, row, defect);
+          const root = join(tmp.path, `defect-${width}-${defect}-${groupRows}-${row}`);
+          await (await Catalog.open(root, { width })).write(frame, { rowGroupSize: groupRows });
+          const frames = await readAll(await onlyFile(root), true);
+          const order = orderStart();
+          assert.deepEqual(frames.map((f) => markedClean(f, LIMIT, order)), [true, true, false, true, true], `${defect} at ${row}, width ${width}`);
+          // A negative 8-byte price passes the per-row facts; its mark's least bid below 1 is what refuses it.
+          if (!(width === 8 && defect === 'negative')) assert.equal(quoteMarkOf(frames[2]!), undefined, `${defect} at ${row}, width ${width}`);
+        }
+      }
+    }
+  });
+
+  it('a wide quote keeps the row group\'s mark, but the mark cannot place it in one band', async () => {
+    const frame = syntheticQuotes({ meta: META, start: START, count: 400, stepNs: 1_000_000n, width: 16, seed: 9 });
+    damage(frame, 250, 'wide');
+    const root = join(tmp.path, 'wide');
+    await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: 200 });
+    const frames = await readAll(await onlyFile(root), true);
+    const order = orderStart();
+    assert.deepEqual(frames.map((f) => markedClean(f, LIMIT, order)), [true, false]);
+    assert.equal(checkConformance(series, frames[1]!).report.rules['quote_spread']?.count, 1);
+  });
+
+  it('over small pages and price columns without a dictionary (pyarrow): clean frames are proven, one going back in time is not, all read the same', async () => {
+    const script = `
+import sys, pyarrow as pa, pyarrow.parquet as pq, random
+random.seed(7)
+n, width = int(sys.argv[2]), int(sys.argv[3])
+def raw(v): return v.to_bytes(width, 'little', signed=True)
+mid, bids, asks, bs, asz, ts = 4250000, [], [], [], [], []
+scale = 10**14 if width == 16 else 10**7
+for i in range(n):
+    mid += random.randint(-200, 200)
+    bids.append(raw((mid - 1) * scale)); asks.append(raw((mid + 1) * scale))
+    bs.append(raw(random.randint(1, 5000000) * 10**(10 if width == 16 else 3))); asz.append(raw(random.randint(1, 5000000) * 10**(10 if width == 16 else 3)))
+    ts.append(1704153600000000000 + i * 1000000)
+if sys.argv[5] == 'back':
+    for r in (4500, n - 1): ts[r] = ts[r - 1] - 1
+fb = pa.binary(width)
+schema = pa.schema([pa.field('bid_price', fb, False), pa.field('ask_price', fb, False), pa.field('bid_size', fb, False), pa.field('ask_size', fb, False), pa.field('ts_event', pa.uint64(), False), pa.field('ts_init', pa.uint64(), False)],
+    metadata={'instrument_id': 'BTCUSDT.BINANCE', 'price_precision': '2', 'size_precision': '6'})
+table = pa.table([pa.array(bids, fb), pa.array(asks, fb), pa.array(bs, fb), pa.array(asz, fb), pa.array(ts, pa.uint64()), pa.array(ts, pa.uint64())], schema=schema)
+pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use_dictionary=sys.argv[4] == 'dict', compression='snappy')
+`;
+    for (const width of [8, 16] as const) {
+      for (const [dictionary, time] of [['dict', 'sorted'], ['plain', 'sorted'], ['plain', 'back']]) {
+        const path = join(tmp.path, `pyarrow-${width}-${dictionary}-${time}.parquet`);
+        // 7,001 rows: the last group's odd last row is taken alone by the time kernel.
+        await promisify(execFile)(peerPython(), ['-c', script, path, '7001', String(width), dictionary!, time!]);
+        const plain = await readAll(path, false);
+        const withFacts = await readAll(path, true);
+        assert.deepEqual(withFacts, plain);
+        assert.deepEqual(withFacts.map((f) => f.length), [3000, 3000, 1001]);
+        const order = orderStart();
+        const expected = time === 'back' ? [true, false, false] : [true, true, true];
+        assert.deepEqual(withFacts.map((f) => markedClean(f, LIMIT, order)), expected, `width ${width}, ${dictionary}, ${time}`);
+        withFacts.forEach((frame, i) => {
+          const rules = checkConformance(series, frame).report.rules;
+          if (expected[i]) assert.deepEqual(rules, {});
+          else assert.equal(rules['quote_order']?.count, 1);
+        });
+      }
+    }
+  });
+
+  it('row groups too big for the facts\' memory get no mark and read the same', async () => {
+    for (const rows of [60_000, 70_000]) {
+      const frame = syntheticQuotes({ meta: META, start: START, count: rows, stepNs: 1_000_000n, width: 16, seed: 3 });
+      const root = join(tmp.path, `big-${rows}`);
+      await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: rows });
+      const path = await onlyFile(root);
+      const withFacts = await readAll(path, true);
+      assert.deepEqual(withFacts, await readAll(path, false));
+      assert.equal(quoteMarkOf(withFacts[0]!), undefined, `${rows} rows`);
+    }
+  });
+
+  it('a marked frame that starts before the last time proven is not proven', async () => {
+    const frame = syntheticQuotes({ meta: META, start: START, count: 400, stepNs: 1_000_000n, width: 16, seed: 11 });
+    const root = join(tmp.path, 'order');
+    await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: 200 });
+    const [first, second] = await readAll(await onlyFile(root), true);
+    const order = orderStart();
+    assert.equal(markedClean(second!, LIMIT, order), true);
+    assert.equal(markedClean(first!, LIMIT, order), false, 'rows before the ones already proven');
+    // A copy carries no mark: the mark vouches for the frame as decoded, nothing else.
+    assert.equal(markedClean(sliceFrame(first!, 0, first!.length), LIMIT, orderStart()), false);
+  });
+
+  // The collector on its own, with values placed in the kernels' memory by hand: a mark needs
+  // every column seen whole, bids before asks, and nothing written over the bids' keys (1 MB up) in between.
+  it('marks only when every column was seen whole, bids before asks, with nothing written above the keys in between', () => {
+    const memory = loadKernels<{ memory: WasmMemory }>()!.memory;
+    const bytes = new DataView(memory.buffer);
+    const rows = 4;
+    const [BIDS, ASKS, SIZES, TIMES] = [0, 4096, 8192, 12288];
+    new Uint8Array(memory.buffer, 0, TIMES + rows * 8).fill(0);
+    for (let i = 0; i < rows; i++) {
+      bytes.setBigUint64(BIDS + i * 16, BigInt(1000 + i) << 32n, true);
+      bytes.setBigUint64(ASKS + i * 16, BigInt(1002 + i) << 32n, true);
+      bytes.setBigUint64(SIZES + i * 16, 5n << 32n, true);
+      bytes.setBigUint64(TIMES + i * 8, START + BigInt(i), true);
+    }
+    type Step = 'bids' | 'asks' | 'bidSizes' | 'askSizes' | 'times' | 'overwrite' | 'missed';
+    const run = (steps: Step[]) => {
+      const facts = QuoteFacts.start(16, rows)!;
+      const [bid, ask, bidSize, askSize, , time] = facts.probes();
+      for (const step of steps) {
+        if (step === 'bids') bid!.inKernelMemory(BIDS, rows, 0);
+        if (step === 'asks') ask!.inKernelMemory(ASKS, rows, 0);
+        if (step === 'bidSizes') bidSize!.inKernelMemory(SIZES, rows, 0);
+        if (step === 'askSizes') askSize!.inKernelMemory(SIZES, rows, 0);
+        if (step === 'times') time!.inKernelMemory(TIMES, rows, 0);
+        if (step === 'overwrite') ensureMemory(memory, (1 << 20) + 64); // a kernel asking for memory above the keys
+        if (step === 'missed') ask!.missed();
+      }
+      const frame = {};
+      facts.markIfClean(frame);
+      return quoteMarkOf(frame);
+    };
+    const all: Step[] = ['bids', 'asks', 'bidSizes', 'askSizes', 'times'];
+    assert.deepEqual(run(all), { leastBid: 1000, greatestAsk: 1005 });
+    assert.equal(run(['bids', 'overwrite', 'asks', 'bidSizes', 'askSizes', 'times']), undefined, 'keys possibly overwritten');
+    assert.deepEqual(run(['overwrite', 'bids', 'asks', 'bidSizes', 'askSizes', 'times']), { leastBid: 1000, greatestAsk: 1005 }, 'before the keys were written');
+    assert.equal(run(['asks', 'bids', 'bidSizes', 'askSizes', 'times']), undefined, 'asks before bids');
+    for (const left of all) assert.equal(run(all.filter((s) => s !== left)), undefined, `without ${left}`);
+    assert.equal(run([...all, 'missed']), undefined, 'a page decoded elsewhere');
+  });
+});
