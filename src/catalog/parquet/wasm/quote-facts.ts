@@ -45,7 +45,7 @@ export function priceKeys8(valuesAt: u32, count: u32, keysAt: u32): i32 {
 export function askAboveBid16(valuesAt: u32, count: u32, keysAt: u32, rangeAt: u32): i32 {
   let least = i64x2.splat(load<i64>(rangeAt));
   let most = i64x2.splat(load<i64>(rangeAt, 8));
-  let failed = i64x2.splat(0);
+  let below = i64x2.splat(-1);
   let tops = i32x4.splat(0);
   let i: u32 = 0;
   for (; i + 2 < count; i += 2) {
@@ -54,13 +54,13 @@ export function askAboveBid16(valuesAt: u32, count: u32, keysAt: u32, rangeAt: u
     const ask = v128.shuffle<i64>(x, y, 0, 2);
     const bid = v128.load(keysAt + (i << 3));
     tops = v128.or(tops, v128.shuffle<i32>(x, y, 2, 6, 2, 6));
-    failed = v128.or(failed, v128.not(i64x2.lt_s(bid, ask)));
+    below = v128.and(below, i64x2.lt_s(bid, ask));
     least = v128.bitselect(bid, least, i64x2.lt_s(bid, least));
     most = v128.bitselect(ask, most, i64x2.gt_s(ask, most));
   }
   let low = min<i64>(i64x2.extract_lane(least, 0), i64x2.extract_lane(least, 1));
   let high = max<i64>(i64x2.extract_lane(most, 0), i64x2.extract_lane(most, 1));
-  let bad = v128.any_true(failed) || v128.any_true(tops);
+  let bad = !v128.all_true<i64>(below) || v128.any_true(tops);
   for (; i < count; i++) {
     const ask = load<i64>(valuesAt + (i << 4), 4);
     const bid = load<i64>(keysAt + (i << 3));
@@ -77,18 +77,18 @@ export function askAboveBid16(valuesAt: u32, count: u32, keysAt: u32, rangeAt: u
 export function askAboveBid8(valuesAt: u32, count: u32, keysAt: u32, rangeAt: u32): i32 {
   let least = i64x2.splat(load<i64>(rangeAt));
   let most = i64x2.splat(load<i64>(rangeAt, 8));
-  let failed = i64x2.splat(0);
+  let below = i64x2.splat(-1);
   let i: u32 = 0;
   for (; i + 1 < count; i += 2) {
     const ask = v128.load(valuesAt + (i << 3));
     const bid = v128.load(keysAt + (i << 3));
-    failed = v128.or(failed, v128.not(i64x2.lt_s(bid, ask)));
+    below = v128.and(below, i64x2.lt_s(bid, ask));
     least = v128.bitselect(bid, least, i64x2.lt_s(bid, least));
     most = v128.bitselect(ask, most, i64x2.gt_s(ask, most));
   }
   let low = min<i64>(i64x2.extract_lane(least, 0), i64x2.extract_lane(least, 1));
   let high = max<i64>(i64x2.extract_lane(most, 0), i64x2.extract_lane(most, 1));
-  let bad = v128.any_true(failed);
+  let bad = !v128.all_true<i64>(below);
   for (; i < count; i++) {
     const ask = load<i64>(valuesAt + (i << 3));
     const bid = load<i64>(keysAt + (i << 3));
@@ -105,7 +105,14 @@ export function askAboveBid8(valuesAt: u32, count: u32, keysAt: u32, rangeAt: u3
 export function sizesPlausible16(valuesAt: u32, count: u32): i32 {
   let least = i32x4.splat(-1);
   let most = i32x4.splat(0);
-  for (let i: u32 = 0; i < count; i++) {
+  let i: u32 = 0;
+  for (; i + 1 < count; i += 2) {
+    const a = v128.load(valuesAt + (i << 4));
+    const b = v128.load(valuesAt + (i << 4), 16);
+    least = i32x4.min_u(least, i32x4.min_u(a, b));
+    most = i32x4.max_u(most, i32x4.max_u(a, b));
+  }
+  if (i < count) {
     const size = v128.load(valuesAt + (i << 4));
     least = i32x4.min_u(least, size);
     most = i32x4.max_u(most, size);
@@ -139,22 +146,21 @@ export function sizesPlausible8(valuesAt: u32, count: u32): i32 {
 export function timesInOrder(valuesAt: u32, count: u32, last: f64): i32 {
   if (count == 0) return 0;
   let previous = reinterpret<i64>(last);
-  const latest = i64x2.splat(LAST_TIME);
   let prev = i64x2.splat(previous);
-  let failed = i64x2.splat(0);
+  let ordered = i64x2.splat(-1);
   let i: u32 = 0;
   for (; i + 1 < count; i += 2) {
     const ts = v128.load(valuesAt + (i << 3));
-    const ordered = v128.and(i64x2.ge_s(ts, v128.shuffle<i64>(prev, ts, 1, 2)), i64x2.le_s(ts, latest));
-    failed = v128.or(failed, v128.not(ordered));
+    ordered = v128.and(ordered, i64x2.ge_s(ts, v128.shuffle<i64>(prev, ts, 1, 2)));
     prev = ts;
   }
-  let bad = v128.any_true(failed);
+  let bad = !v128.all_true<i64>(ordered);
   previous = i64x2.extract_lane(prev, 1);
   for (; i < count; i++) {
     const t = load<i64>(valuesAt + (i << 3));
-    if (!(t >= previous && t <= LAST_TIME)) bad = true;
+    if (!(t >= previous)) bad = true;
     previous = t;
   }
-  return bad ? 1 : 0;
+  // In order, the last is the greatest (and at least 1, from the first's bound).
+  return bad || previous > LAST_TIME ? 1 : 0;
 }
