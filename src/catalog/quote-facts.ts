@@ -30,14 +30,16 @@ interface FactKernels {
   askAboveBid8(valuesAt: number, count: number, keysAt: number, rangeAt: number): number;
   sizesPlausible16(valuesAt: number, count: number): number;
   sizesPlausible8(valuesAt: number, count: number): number;
-  timesInOrder(valuesAt: number, count: number, last: number): number;
+  timesInOrder(valuesAt: number, count: number, lastAt: number): number;
 }
 
 /** Rows a row group may have for facts: the bids' units take 8 bytes a row. */
 const MAX_ROWS = 1 << 16;
 const KEYS_AT = 1 << 20;
-/** The least bid and greatest ask units (two i64), just above the keys. */
+/** The least bid and greatest ask units (two i64), just above the keys; then the last `ts_init` seen (i64). */
 const RANGE_AT = KEYS_AT + MAX_ROWS * 8;
+const LAST_TIME_AT = RANGE_AT + 16;
+const FACTS_END = LAST_TIME_AT + 8;
 
 /** What a marked frame's rows were found to be (see the file comment). */
 export interface QuoteMark {
@@ -65,8 +67,6 @@ export class QuoteFacts {
   private bidSizeRows = 0;
   private askSizeRows = 0;
   private timeRows = 0;
-  /** The last `ts_init` seen, as the float whose bits it is (the first must be at least 1). */
-  private lastTime = Number.MIN_VALUE;
 
   private constructor(
     private readonly k: FactKernels,
@@ -78,7 +78,7 @@ export class QuoteFacts {
   static start(width: FixedWidth, rows: number): QuoteFacts | undefined {
     if (rows < 1 || rows > MAX_ROWS) return undefined;
     const k = loadKernels<FactKernels>();
-    if (!k || k.memory.buffer.byteLength < RANGE_AT + 16) return undefined;
+    if (!k || k.memory.buffer.byteLength < FACTS_END) return undefined;
     return new QuoteFacts(k, width, rows);
   }
 
@@ -97,8 +97,9 @@ export class QuoteFacts {
   markIfClean(frame: object): void {
     const all = this.rows;
     if (this.failed || this.bidRows !== all || this.askRows !== all || this.bidSizeRows !== all || this.askSizeRows !== all || this.timeRows !== all) return;
-    const range = new DataView(this.k.memory.buffer, RANGE_AT, 16);
-    marks.set(frame, { leastBid: Number(range.getBigInt64(0, true)), greatestAsk: Number(range.getBigInt64(8, true)) });
+    // Two i64 as words (low, high): exact as numbers below 2^53, rounded (never across it) above.
+    const range = new Int32Array(this.k.memory.buffer, RANGE_AT, 4);
+    marks.set(frame, { leastBid: range[1]! * 4294967296 + (range[0]! >>> 0), greatestAsk: range[3]! * 4294967296 + (range[2]! >>> 0) });
   }
 
   private probe(take: (offset: number, count: number, at: number) => void): PageProbe {
@@ -125,11 +126,7 @@ export class QuoteFacts {
 
   private asks(offset: number, count: number, at: number): void {
     if (at !== this.askRows || at + count > this.bidRows || kernelHighWater() > KEYS_AT) return void (this.failed = true);
-    if (at === 0) {
-      const range = new DataView(this.k.memory.buffer, RANGE_AT, 16);
-      range.setBigInt64(0, 0x7fffffffffffffffn, true);
-      range.setBigInt64(8, -0x8000000000000000n, true);
-    }
+    if (at === 0) new Int32Array(this.k.memory.buffer, RANGE_AT, 4).set([-1, 0x7fffffff, 0, -0x80000000]); // i64 max, i64 min
     const keysAt = KEYS_AT + at * 8;
     if ((this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) !== 0) this.failed = true;
     this.askRows += count;
@@ -144,8 +141,9 @@ export class QuoteFacts {
 
   private times(offset: number, count: number, at: number): void {
     if (at !== this.timeRows) return void (this.failed = true);
-    if (this.k.timesInOrder(offset, count, this.lastTime) !== 0) this.failed = true;
-    this.lastTime = new DataView(this.k.memory.buffer, offset + (count - 1) * 8, 8).getFloat64(0, true);
+    // A column's first value must be at least 1.
+    if (at === 0) new Int32Array(this.k.memory.buffer, LAST_TIME_AT, 2).set([1, 0]);
+    if (this.k.timesInOrder(offset, count, LAST_TIME_AT) !== 0) this.failed = true;
     this.timeRows += count;
   }
 }

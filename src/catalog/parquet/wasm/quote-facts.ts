@@ -139,13 +139,13 @@ export function sizesPlausible8(valuesAt: u32, count: u32): i32 {
 }
 
 /**
- * `ts_init` values: 1 unless each is at least the one before (the first at least `last`,
- * the float whose bits are the previous page's last value, or its own) and at most
- * LAST_TIME, as signed 64-bit integers.
+ * `ts_init` values: 1 unless each is at least the one before and at most LAST_TIME, as
+ * signed 64-bit integers. The one before the first is the i64 at `lastAt` (the previous
+ * page's last value, or 1 for a column's first page), where the last value is left.
  */
-export function timesInOrder(valuesAt: u32, count: u32, last: f64): i32 {
+export function timesInOrder(valuesAt: u32, count: u32, lastAt: u32): i32 {
   if (count == 0) return 0;
-  let previous = reinterpret<i64>(last);
+  let previous = load<i64>(lastAt);
   let prev = i64x2.splat(previous);
   let ordered = i64x2.splat(-1);
   let i: u32 = 0;
@@ -161,6 +161,7 @@ export function timesInOrder(valuesAt: u32, count: u32, last: f64): i32 {
     if (!(t >= previous)) bad = true;
     previous = t;
   }
+  store<i64>(lastAt, previous);
   // In order, the last is the greatest (and at least 1, from the first's bound).
   return bad || previous > LAST_TIME ? 1 : 0;
 }
