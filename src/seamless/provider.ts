@@ -10,7 +10,7 @@
  * - SEAMLESS: AUTO_BACKFILL plus the rows of the live tail after what history holds.
  */
 import type { CoverageLedger } from './coverage-ledger.js';
-import { type ConformanceReport, DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformanceFrames } from './conformance/index.js';
+import { type ConformanceReport, DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformanceFrames, provable } from './conformance/index.js';
 import type { BackfillCoordinator } from './backfill-coordinator.js';
 import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
@@ -227,9 +227,9 @@ export class SeamlessProvider {
     let downgrade = ensured.downgrade;
 
     const withLive = strategy === 'SEAMLESS' && this.live !== undefined;
-    // Quotes are proven clean frame by frame as they arrive; live rows would be merged in
+    // Quotes and trades are proven clean frame by frame as they arrive; live rows would be merged in
     // afterwards, so then the merged frame is checked instead.
-    const proof = series.dataType === 'quote_tick' && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO) : undefined;
+    const proof = provable(series.dataType) && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO) : undefined;
     const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
@@ -330,7 +330,7 @@ export class SeamlessProvider {
       return frame ? [frame] : [];
     }
     const frames: SeriesFrame[] = [];
-    for await (const frame of this.storage.stream(series, window, { quoteFacts: proof !== undefined })) {
+    for await (const frame of this.storage.stream(series, window, { quoteFacts: series.dataType === 'quote_tick' && proof !== undefined })) {
       proof?.add(frame);
       frames.push(frame);
     }

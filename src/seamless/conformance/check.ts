@@ -10,7 +10,8 @@ import { type ConformanceReport, EMPTY_REPORT, nonFiniteMask, runRules } from '.
 import { resolveConformanceConfig, rulesOf } from './rules.js';
 import { type Frame, concatFrames } from '../../model/frames.js';
 import { quotesCertainlyClean } from './quote-fast-path.js';
-import type { StreamProof } from './stream-proof.js';
+import { type StreamProof, provable } from './stream-proof.js';
+import { tradesCertainlyClean } from './trade-fast-path.js';
 
 export interface ConformanceOptions {
   /** quote_spread flags spread / mid above this; default 0.1. */
@@ -81,10 +82,11 @@ export function checkConformanceFrames(
 ): { frames: SeriesFrame[]; report: ConformanceReport } {
   const present = frames.filter((f) => f.length > 0);
   if (present.length === 0) return { frames: [], report: checkConformance(series, undefined, config, options).report };
-  if (series.dataType === 'quote_tick' && present.every((f) => f.type === 'quote_tick')) {
+  if (provable(series.dataType) && present.every((f) => f.type === series.dataType)) {
     resolveConformanceConfig(series.dataType, config);
     const { maxSpreadRatio } = checkOptions(options);
-    const verdict = proof?.verdict(present, maxSpreadRatio) ?? (quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio) ? 'clean' : 'doubtful');
+    const fused = () => (series.dataType === 'quote_tick' ? quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio) : tradesCertainlyClean(present as Frame<'trade_tick'>[]));
+    const verdict = proof?.verdict(present, maxSpreadRatio) ?? (fused() ? 'clean' : 'doubtful');
     if (verdict === 'clean') {
       const rows = present.reduce((sum, f) => sum + f.length, 0);
       return { frames: present, report: { rowsIn: rows, rowsOut: rows, rules: {}, blocked: false } };

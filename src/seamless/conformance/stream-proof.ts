@@ -5,24 +5,33 @@
  * facts (src/catalog/quote-facts.ts) is proven by its mark, with no pass over it at all.
  *
  * It only ever vouches for the exact frames it was given, in order: `checkConformanceFrames`
- * accepts it for those and nothing else. Only quotes have a fused proof; any other type is
- * never proven here and goes to the rule engine.
+ * accepts it for those and nothing else. Quotes and trades have fused proofs
+ * (quote-fast-path.ts, trade-fast-path.ts); bars and deltas go to the rule engine.
  */
 import type { Frame } from '../../model/frames.js';
 import type { SeriesFrame } from '../series.js';
 import { type OrderState, markedClean, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
+import { type TradeOrderState, tradeFrameCertainlyClean, tradeOrderStart } from './trade-fast-path.js';
+
+/** The types a stream proof can vouch for. */
+export function provable(dataType: string): boolean {
+  return dataType === 'quote_tick' || dataType === 'trade_tick';
+}
 
 export class StreamProof {
   readonly maxSpreadRatio: number;
   readonly #limit: number;
   readonly #order: OrderState = orderStart();
+  readonly #trades: TradeOrderState = tradeOrderStart();
   readonly #frames: SeriesFrame[] = [];
+  readonly #type: string;
   #clean: boolean;
 
   constructor(dataType: string, maxSpreadRatio: number) {
     this.maxSpreadRatio = maxSpreadRatio;
     this.#limit = spreadLimitOf(maxSpreadRatio);
-    this.#clean = dataType === 'quote_tick';
+    this.#type = dataType;
+    this.#clean = provable(dataType);
   }
 
   /**
@@ -33,8 +42,14 @@ export class StreamProof {
     if (frame.length === 0) return;
     this.#frames.push(frame);
     if (!this.#clean) return;
-    const quotes = frame as Frame<'quote_tick'>;
-    this.#clean = frame.type === 'quote_tick' && (markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order));
+    if (frame.type !== this.#type) {
+      this.#clean = false;
+    } else if (frame.type === 'quote_tick') {
+      const quotes = frame as Frame<'quote_tick'>;
+      this.#clean = markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order);
+    } else {
+      this.#clean = tradeFrameCertainlyClean(frame as Frame<'trade_tick'>, this.#trades);
+    }
   }
 
   /**

@@ -37,6 +37,7 @@ const tradeDuplicateId: ConformanceRule = {
   check(ctx: RuleContext, flags: Uint8Array): number {
     const { keep } = ctx;
     const ids = (ctx.frame as Frame<'trade_tick'>).columns.trade_id;
+    if (strictlyIncreasing(ids, keep)) return 0;
     const seen = new Set<string>();
     let count = 0;
     for (let i = 0; i < keep.length; i++) {
@@ -52,6 +53,23 @@ const tradeDuplicateId: ConformanceRule = {
     return count;
   },
 };
+
+/**
+ * True when the kept rows' ids rise strictly, shorter ids before longer and equal lengths in
+ * string order: a strict order, so no id repeats. Venues that number their trades (Binance,
+ * Bybit) pass with one comparison a row; anything else goes to the set, which a day of trades
+ * costs about 0.5 µs a row.
+ */
+function strictlyIncreasing(ids: readonly string[], keep: Uint8Array): boolean {
+  let previous: string | undefined;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 0) continue;
+    const id = ids[i]!;
+    if (previous !== undefined && !(id.length > previous.length || (id.length === previous.length && id > previous))) return false;
+    previous = id;
+  }
+  return true;
+}
 
 export const TRADE_RULES: readonly ConformanceRule[] = [
   nonFiniteRule('trade_non_finite', 'trade'),

@@ -1,0 +1,131 @@
+/**
+ * The fused trade check (trade-fast-path.ts): what it proves clean the rule engine flags
+ * nothing in, on arbitrary raws, times and ids; every kind of defect is left to the engine,
+ * within a frame and at the seam of two; and the provider serves clean trades untouched while
+ * still flagging a duplicate id between two of storage's frames.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
+import { type Frame, allocFrame, setFixedRaw, sliceFrame, tsInitOf } from '../../src/model/frames.js';
+import { syntheticTrades } from '../../src/model/synthetic-market.js';
+import { StreamProof, checkConformance, checkConformanceFrames } from '../../src/seamless/conformance/index.js';
+import { tradesCertainlyClean } from '../../src/seamless/conformance/trade-fast-path.js';
+import { joinFrames } from '../../src/seamless/frame-select.js';
+import { Symbology } from '../../src/seamless/symbology.js';
+import { DAY0, META, TRADE_NODE, scratchDir, setup } from '../helpers/seamless-setup.js';
+
+const series = new Symbology().series('tick:binance:BTC/USDT');
+
+function split(frame: Frame<'trade_tick'>, cuts: number[]): Frame<'trade_tick'>[] {
+  const points = [0, ...[...new Set(cuts.map((c) => c % frame.length))].sort((a, b) => a - b), frame.length];
+  return points.slice(1).map((end, i) => sliceFrame(frame, points[i]!, end)).filter((f) => f.length > 0);
+}
+
+/** Trades from raw (price, size, ts, id) rows. */
+function rawTrades(width: FixedWidth, rows: ReadonlyArray<readonly [bigint, bigint, bigint, string]>): Frame<'trade_tick'> {
+  const frame = allocFrame('trade_tick', width, rows.length, META);
+  rows.forEach(([price, size, ts, id], i) => {
+    setFixedRaw(frame.columns.price, i, price);
+    setFixedRaw(frame.columns.size, i, size);
+    frame.columns.ts_init[i] = ts;
+    frame.columns.ts_event[i] = ts;
+    frame.columns.trade_id[i] = id;
+    frame.columns.aggressor_side[i] = 1;
+  });
+  return frame;
+}
+
+type Defect = 'price_zero' | 'price_negative' | 'size_zero' | 'price_undef' | 'price_error' | 'size_undef' | 'backwards' | 'repeat_id';
+
+function damage(frame: Frame<'trade_tick'>, row: number, defect: Defect): void {
+  const c = frame.columns;
+  const w = frame.width;
+  switch (defect) {
+    case 'price_zero': return setFixedRaw(c.price, row, 0n);
+    case 'price_negative': return setFixedRaw(c.price, row, -(10n ** 12n));
+    case 'size_zero': return setFixedRaw(c.size, row, 0n);
+    case 'price_undef': return setFixedRaw(c.price, row, PRICE_UNDEF[w]);
+    case 'price_error': return setFixedRaw(c.price, row, PRICE_ERROR[w]);
+    case 'size_undef': return setFixedRaw(c.size, row, QUANTITY_UNDEF[w]);
+    case 'backwards': c.ts_init[row] = c.ts_init[row - 1]! - 1n; return;
+    case 'repeat_id': c.trade_id[row] = c.trade_id[row - 1]!; return;
+  }
+}
+
+const DEFECTS: Defect[] = ['price_zero', 'price_negative', 'size_zero', 'price_undef', 'price_error', 'size_undef', 'backwards', 'repeat_id'];
+
+describe('fused trade check', () => {
+  it('on arbitrary raws, times and ids, "certainly clean" means the engine flags nothing', () => {
+    let clean = 0;
+    const raw = (bits: bigint) => fc.oneof(
+      { arbitrary: fc.bigInt({ min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n }), weight: 1 },
+      { arbitrary: fc.bigInt({ min: -2n, max: 1n << 70n }), weight: 4 },
+      { arbitrary: fc.constantFrom(0n, PRICE_UNDEF[16], PRICE_ERROR[16], QUANTITY_UNDEF[16], 1n << 96n, (1n << 96n) - 1n), weight: 1 },
+    );
+    const id = fc.oneof(fc.constantFrom('1', '9', '10', '11', '99', '100', 'a', '', '010'), fc.integer({ min: 0, max: 10_000 }).map(String));
+    fc.assert(
+      fc.property(fc.constantFrom<FixedWidth>(8, 16), fc.array(fc.tuple(raw(128n), raw(128n), fc.integer({ min: -2, max: 3 }), id), { minLength: 1, maxLength: 5 }), (width, rows) => {
+        const bits = BigInt(width * 8);
+        let ts = 1_704_153_600_000_000_000n;
+        const frame = rawTrades(width, rows.map(([price, size, step, tradeId]) => [BigInt.asIntN(Number(bits), price), BigInt.asUintN(Number(bits), size), (ts += BigInt(step)), tradeId] as const));
+        if (!tradesCertainlyClean([frame])) return;
+        clean++;
+        assert.deepEqual(checkConformance(series, frame).report.rules, {});
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(clean > 100, `only ${clean} of 3000 random frames were proven clean; the property has no teeth`);
+  });
+
+  it('every defect, anywhere in a frame or at the seam of two, is left to the engine, which finds it', () => {
+    for (const width of [8, 16] as const) {
+      const clean = syntheticTrades({ meta: META, start: DAY0, count: 600, stepNs: 1_000_000_000n, width });
+      assert.equal(tradesCertainlyClean([clean]), true);
+      for (const defect of DEFECTS) {
+        for (const row of [1, 2, 299, 300, 301, 599]) {
+          const frame = sliceFrame(clean, 0, clean.length);
+          damage(frame, row, defect);
+          const frames = split(frame, [300]);
+          assert.equal(tradesCertainlyClean(frames), false, `${defect} at ${row}, width ${width}`);
+          const proof = new StreamProof('trade_tick', 0.1);
+          for (const f of frames) proof.add(f);
+          assert.equal(proof.verdict(frames, 0.1), 'doubtful');
+          assert.deepEqual(checkConformanceFrames(series, frames, {}, {}, proof).report, checkConformance(series, joinFrames(frames)).report);
+          assert.ok(Object.keys(checkConformance(series, frame).report.rules).length > 0, `${defect} at ${row}: the engine flags it`);
+        }
+      }
+    }
+  });
+
+  it('ids rise when longer, or of equal length and above in string order', () => {
+    const rows = (ids: string[]) => rawTrades(16, ids.map((id, i) => [10n ** 20n, 10n ** 12n, 1_704_153_600_000_000_000n + BigInt(i), id] as const));
+    assert.equal(tradesCertainlyClean([rows(['8', '9', '10', '11', '100'])]), true);
+    assert.equal(tradesCertainlyClean([rows(['b', 'c', 'aa'])]), true, 'not numbers, still distinct');
+    assert.equal(tradesCertainlyClean([rows(['10', '9'])]), false);
+    assert.equal(tradesCertainlyClean([rows(['9', '9'])]), false);
+    assert.equal(tradesCertainlyClean([rows(['12', '011'])]), true, 'a longer id rises whatever its characters: it cannot repeat a shorter one');
+    assert.equal(tradesCertainlyClean([rows(['12', '11', '12'])]), false, 'a step down leaves the frame to the engine');
+    assert.equal(tradesCertainlyClean([rows(['5', '6']), rows(['6', '7'])]), false, 'an id repeated across frames');
+  });
+
+  it('the provider serves clean trades untouched and still drops an id repeated between two of storage\'s frames', async () => {
+    // 12,000 trades: the catalog stores 5,000-row groups, so storage streams three frames.
+    const trades = syntheticTrades({ meta: META, start: DAY0, count: 12_000, stepNs: 100_000_000n });
+    const window = { start: DAY0, end: tsInitOf(trades)[11_999]! + 1n };
+    const clean = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    await clean.storage.write(trades);
+    const ok = await clean.provider.fetch(TRADE_NODE, window);
+    assert.equal(ok.meta.rows, 12_000);
+    assert.equal(ok.frames.length, 3, 'served as storage streamed them, not joined');
+    assert.deepEqual(ok.meta.conformance.rules, {});
+
+    const dirty = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    trades.columns.trade_id[5_000] = trades.columns.trade_id[4_999]!; // the first row of the second frame repeats the last of the first
+    await dirty.storage.write(trades);
+    const flagged = await dirty.provider.fetch(TRADE_NODE, window);
+    assert.equal(flagged.meta.conformance.rules['trade_duplicate_id']?.count, 1);
+    assert.equal(flagged.meta.rows, 11_999, 'drop (the default) keeps the first');
+  });
+});
