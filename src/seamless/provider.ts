@@ -227,9 +227,9 @@ export class SeamlessProvider {
     let downgrade = ensured.downgrade;
 
     const withLive = strategy === 'SEAMLESS' && this.live !== undefined;
-    // Quotes and trades are proven clean frame by frame as they arrive; live rows would be merged in
+    // Quotes, trades and bars are proven clean frame by frame as they arrive; live rows would be merged in
     // afterwards, so then the merged frame is checked instead.
-    const proof = provable(series.dataType) && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO) : undefined;
+    const proof = provable(series.dataType, series.stepNs) && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs) : undefined;
     const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
@@ -253,8 +253,8 @@ export class SeamlessProvider {
     let frames = checked.frames;
     let trimmed = 0;
     if (series.stepNs !== undefined) {
-      const stable = stabilize(series, joinFrames(frames), now, this.config.stabilizationBars);
-      frames = stable.frame ? [stable.frame] : [];
+      const stable = stabilize(series, frames, now, this.config.stabilizationBars);
+      frames = stable.frames;
       trimmed = stable.trimmed;
     }
     const rows = frames.reduce((sum, f) => sum + f.length, 0);
@@ -398,15 +398,18 @@ function recentWindow(series: Series): bigint {
   return series.stepNs !== undefined ? 2n * series.stepNs : 300_000_000_000n;
 }
 
+/** Frames joined on first use, by the frames array: a cache hit's result shares the frame of the result it repeats. */
+const joinedFrames = new WeakMap<readonly SeriesFrame[], SeriesFrame | undefined>();
+
 function fetchResult(series: Series, frames: readonly SeriesFrame[], meta: FetchMeta, fingerprint: () => string): FetchResult {
-  const joined = memo(() => joinFrames(frames));
   return {
     series,
     frames,
     meta,
     fingerprint,
     get frame() {
-      return joined();
+      if (!joinedFrames.has(frames)) joinedFrames.set(frames, joinFrames(frames));
+      return joinedFrames.get(frames);
     },
   };
 }

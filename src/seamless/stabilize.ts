@@ -14,10 +14,21 @@ export function stableUntil(series: Series, now: bigint, bars: number): bigint |
   return now - BigInt(bars) * series.stepNs;
 }
 
-/** Drops bars closing after the stable limit; returns the kept frame and how many were trimmed. */
-export function stabilize(series: Series, frame: SeriesFrame | undefined, now: bigint, bars: number): { frame: SeriesFrame | undefined; trimmed: number } {
+/**
+ * Drops bars closing after the stable limit from frames in `ts_init` order, frame by frame
+ * (the frames served stay as storage streamed them: no join); returns the kept frames and
+ * how many bars were trimmed.
+ */
+export function stabilize(series: Series, frames: readonly SeriesFrame[], now: bigint, bars: number): { frames: SeriesFrame[]; trimmed: number } {
   const limit = stableUntil(series, now, bars);
-  if (!frame || limit === undefined) return { frame, trimmed: 0 };
-  const keep = lowerBound(tsInitOf(frame), limit + 1n);
-  return { frame: rowSpan(frame, 0, keep), trimmed: frame.length - keep };
+  if (limit === undefined) return { frames: [...frames], trimmed: 0 };
+  const kept: SeriesFrame[] = [];
+  let trimmed = 0;
+  for (const frame of frames) {
+    const keep = lowerBound(tsInitOf(frame), limit + 1n);
+    const span = rowSpan(frame, 0, keep);
+    if (span) kept.push(span);
+    trimmed += frame.length - keep;
+  }
+  return { frames: kept, trimmed };
 }

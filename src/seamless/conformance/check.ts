@@ -12,6 +12,7 @@ import { type Frame, concatFrames } from '../../model/frames.js';
 import { quotesCertainlyClean } from './quote-fast-path.js';
 import { type StreamProof, provable } from './stream-proof.js';
 import { tradesCertainlyClean } from './trade-fast-path.js';
+import { barsCertainlyClean } from './bar-fast-path.js';
 
 export interface ConformanceOptions {
   /** quote_spread flags spread / mid above this; default 0.1. */
@@ -82,10 +83,14 @@ export function checkConformanceFrames(
 ): { frames: SeriesFrame[]; report: ConformanceReport } {
   const present = frames.filter((f) => f.length > 0);
   if (present.length === 0) return { frames: [], report: checkConformance(series, undefined, config, options).report };
-  if (provable(series.dataType) && present.every((f) => f.type === series.dataType)) {
+  if (provable(series.dataType, series.stepNs) && present.every((f) => f.type === series.dataType)) {
     resolveConformanceConfig(series.dataType, config);
     const { maxSpreadRatio } = checkOptions(options);
-    const fused = () => (series.dataType === 'quote_tick' ? quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio) : tradesCertainlyClean(present as Frame<'trade_tick'>[]));
+    const fused = () => {
+      if (series.dataType === 'quote_tick') return quotesCertainlyClean(present as Frame<'quote_tick'>[], maxSpreadRatio);
+      if (series.dataType === 'trade_tick') return tradesCertainlyClean(present as Frame<'trade_tick'>[]);
+      return barsCertainlyClean(present as Frame<'bar'>[], series.stepNs!);
+    };
     const verdict = proof?.verdict(present, maxSpreadRatio) ?? (fused() ? 'clean' : 'doubtful');
     if (verdict === 'clean') {
       const rows = present.reduce((sum, f) => sum + f.length, 0);

@@ -5,17 +5,18 @@
  * facts (src/catalog/quote-facts.ts) is proven by its mark, with no pass over it at all.
  *
  * It only ever vouches for the exact frames it was given, in order: `checkConformanceFrames`
- * accepts it for those and nothing else. Quotes and trades have fused proofs
- * (quote-fast-path.ts, trade-fast-path.ts); bars and deltas go to the rule engine.
+ * accepts it for those and nothing else. Quotes, trades and bars have fused proofs
+ * (quote-fast-path.ts, trade-fast-path.ts, bar-fast-path.ts); deltas go to the rule engine.
  */
 import type { Frame } from '../../model/frames.js';
 import type { SeriesFrame } from '../series.js';
 import { type OrderState, markedClean, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
 import { type TradeOrderState, tradeFrameCertainlyClean, tradeOrderStart } from './trade-fast-path.js';
+import { type BarOrderState, barFrameCertainlyClean, barOrderStart } from './bar-fast-path.js';
 
-/** The types a stream proof can vouch for. */
-export function provable(dataType: string): boolean {
-  return dataType === 'quote_tick' || dataType === 'trade_tick';
+/** The types a stream proof can vouch for (bars: given their interval). */
+export function provable(dataType: string, stepNs?: bigint): boolean {
+  return dataType === 'quote_tick' || dataType === 'trade_tick' || (dataType === 'bar' && stepNs !== undefined && stepNs > 0n);
 }
 
 export class StreamProof {
@@ -23,15 +24,19 @@ export class StreamProof {
   readonly #limit: number;
   readonly #order: OrderState = orderStart();
   readonly #trades: TradeOrderState = tradeOrderStart();
+  readonly #bars: BarOrderState = barOrderStart();
   readonly #frames: SeriesFrame[] = [];
   readonly #type: string;
+  readonly #stepNs: bigint;
   #clean: boolean;
 
-  constructor(dataType: string, maxSpreadRatio: number) {
+  /** `stepNs`: the bar interval, for bars. */
+  constructor(dataType: string, maxSpreadRatio: number, stepNs?: bigint) {
     this.maxSpreadRatio = maxSpreadRatio;
     this.#limit = spreadLimitOf(maxSpreadRatio);
     this.#type = dataType;
-    this.#clean = provable(dataType);
+    this.#stepNs = stepNs ?? 0n;
+    this.#clean = provable(dataType, stepNs);
   }
 
   /**
@@ -47,8 +52,10 @@ export class StreamProof {
     } else if (frame.type === 'quote_tick') {
       const quotes = frame as Frame<'quote_tick'>;
       this.#clean = markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order);
-    } else {
+    } else if (frame.type === 'trade_tick') {
       this.#clean = tradeFrameCertainlyClean(frame as Frame<'trade_tick'>, this.#trades);
+    } else {
+      this.#clean = barFrameCertainlyClean(frame as Frame<'bar'>, this.#stepNs, this.#bars);
     }
   }
 
