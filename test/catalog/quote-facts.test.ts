@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -41,7 +42,6 @@ async function readAll(path: string, quoteFacts: boolean): Promise<Frame<'quote_
 
 async function onlyFile(root: string): Promise<string> {
   const dir = join(root, 'data', 'quote_tick', META.instrumentId);
-  const { readdir } = await import('node:fs/promises');
   return join(dir, (await readdir(dir))[0]!);
 }
 

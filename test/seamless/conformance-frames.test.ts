@@ -13,14 +13,10 @@ import { StreamProof, checkConformance, checkConformanceFrames } from '../../src
 import { quotesCertainlyClean } from '../../src/seamless/conformance/quote-fast-path.js';
 import { joinFrames } from '../../src/seamless/frame-select.js';
 import { Symbology } from '../../src/seamless/symbology.js';
+import { splitFrame } from '../helpers/proof-checks.js';
 
 const series = new Symbology().series('quote:binance:BTC/USDT');
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
-
-function split(frame: Frame<'quote_tick'>, cuts: number[]): Frame<'quote_tick'>[] {
-  const points = [0, ...[...new Set(cuts.map((c) => c % frame.length))].sort((a, b) => a - b), frame.length];
-  return points.slice(1).map((end, i) => sliceFrame(frame, points[i]!, end)).filter((f) => f.length > 0);
-}
 
 type Defect = 'crossed' | 'locked' | 'zero' | 'sentinel' | 'wide' | 'backwards';
 
@@ -40,7 +36,7 @@ function damage(frame: Frame<'quote_tick'>, row: number, defect: Defect): void {
 describe('conformance over frames', () => {
   it('clean quote frames come back as the same objects with an empty report', () => {
     const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 5000, stepNs: 1_000_000n, width: 16 });
-    const frames = split(frame, [1000, 2500, 4000]);
+    const frames = splitFrame(frame, [1000, 2500, 4000]);
     const result = checkConformanceFrames(series, frames);
     assert.equal(result.frames.length, frames.length);
     result.frames.forEach((f, i) => assert.equal(f, frames[i]));
@@ -61,7 +57,7 @@ describe('conformance over frames', () => {
           damage(frame, row, defect);
         }
         const config = { quote_crossed: action, quote_size: action, quote_spread: action, quote_order: action, quote_non_finite: action };
-        const frames = split(frame, cuts);
+        const frames = splitFrame(frame, cuts);
         const engine = checkConformance(series, frame, config);
         const ours = checkConformanceFrames(series, frames, config);
         assert.deepEqual(ours.report, engine.report);
@@ -76,7 +72,7 @@ describe('conformance over frames', () => {
 
   it('a proof of other frames is not taken for these', () => {
     const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000n, width: 16 });
-    const clean = split(frame, [50]);
+    const clean = splitFrame(frame, [50]);
     const proof = streamed(clean);
     const copies = clean.map((f) => sliceFrame(f, 0, f.length));
     damage(copies[0]!, 10, 'crossed');
@@ -92,7 +88,7 @@ describe('conformance over frames', () => {
     // The provider relies on this to check each frame once, as it streams: a frame changed
     // in place after it was proven is (wrongly, here on purpose) still reported clean.
     const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000n, width: 16 });
-    const frames = split(frame, [50]);
+    const frames = splitFrame(frame, [50]);
     const proof = streamed(frames);
     damage(frames[1]!, 10, 'crossed');
     assert.deepEqual(checkConformanceFrames(series, frames, {}, {}, proof).report.rules, {});
@@ -102,7 +98,7 @@ describe('conformance over frames', () => {
   it('time going backwards at the seam of two frames is seen', () => {
     const frame = syntheticQuotes({ meta: META, start: 1_704_153_600_000_000_000n, count: 100, stepNs: 1_000_000_000n, width: 16 });
     damage(frame, 50, 'backwards');
-    const frames = split(frame, [50]);
+    const frames = splitFrame(frame, [50]);
     const proof = streamed(frames);
     assert.equal(proof.verdict(frames, 0.1), 'doubtful');
     assert.equal(checkConformanceFrames(series, frames, {}, {}, proof).report.rules['quote_order']?.count, 1);
@@ -175,7 +171,7 @@ describe('conformance over frames', () => {
           const frame = sliceFrame(tinySizes, 0, count);
           damage(frame, row, defect);
           assert.equal(quotesCertainlyClean([frame], 0.1), false, `${defect} at row ${row}, width ${width}`);
-          assert.deepEqual(checkConformanceFrames(series, split(frame, [1027])).report, checkConformance(series, frame).report);
+          assert.deepEqual(checkConformanceFrames(series, splitFrame(frame, [1027])).report, checkConformance(series, frame).report);
         }
       }
     }

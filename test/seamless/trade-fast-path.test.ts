@@ -10,18 +10,13 @@ import fc from 'fast-check';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, allocFrame, setFixedRaw, sliceFrame, tsInitOf } from '../../src/model/frames.js';
 import { syntheticTrades } from '../../src/model/synthetic-market.js';
-import { StreamProof, checkConformance, checkConformanceFrames } from '../../src/seamless/conformance/index.js';
+import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { tradesCertainlyClean } from '../../src/seamless/conformance/trade-fast-path.js';
-import { joinFrames } from '../../src/seamless/frame-select.js';
 import { Symbology } from '../../src/seamless/symbology.js';
+import { assertLeftToEngine, splitFrame } from '../helpers/proof-checks.js';
 import { DAY0, META, TRADE_NODE, scratchDir, setup } from '../helpers/seamless-setup.js';
 
 const series = new Symbology().series('tick:binance:BTC/USDT');
-
-function split(frame: Frame<'trade_tick'>, cuts: number[]): Frame<'trade_tick'>[] {
-  const points = [0, ...[...new Set(cuts.map((c) => c % frame.length))].sort((a, b) => a - b), frame.length];
-  return points.slice(1).map((end, i) => sliceFrame(frame, points[i]!, end)).filter((f) => f.length > 0);
-}
 
 /** Trades from raw (price, size, ts, id) rows. */
 function rawTrades(width: FixedWidth, rows: ReadonlyArray<readonly [bigint, bigint, bigint, string]>): Frame<'trade_tick'> {
@@ -87,13 +82,9 @@ describe('fused trade check', () => {
         for (const row of [1, 2, 299, 300, 301, 599]) {
           const frame = sliceFrame(clean, 0, clean.length);
           damage(frame, row, defect);
-          const frames = split(frame, [300]);
+          const frames = splitFrame(frame, [300]);
           assert.equal(tradesCertainlyClean(frames), false, `${defect} at ${row}, width ${width}`);
-          const proof = new StreamProof('trade_tick', 0.1);
-          for (const f of frames) proof.add(f);
-          assert.equal(proof.verdict(frames, 0.1), 'doubtful');
-          assert.deepEqual(checkConformanceFrames(series, frames, {}, {}, proof).report, checkConformance(series, joinFrames(frames)).report);
-          assert.ok(Object.keys(checkConformance(series, frame).report.rules).length > 0, `${defect} at ${row}: the engine flags it`);
+          assertLeftToEngine(series, frames, `${defect} at ${row}, width ${width}`);
         }
       }
     }

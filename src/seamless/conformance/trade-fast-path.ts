@@ -79,12 +79,17 @@ function clean8(price: Uint32Array, size: Uint32Array, ts: Float64Array, n: numb
   return true;
 }
 
-/** True when `ids` rise strictly (see the file comment) from `after` on. */
+/** True when `id` comes after `previous` in the ids' strict order (see the file comment). */
+export function idFollows(previous: string, id: string): boolean {
+  return id.length > previous.length || (id.length === previous.length && id > previous);
+}
+
+/** True when `ids` rise strictly from `after` on. */
 function idsRise(ids: readonly string[], after: string | undefined): boolean {
   let previous = after;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    if (previous !== undefined && !(id.length > previous.length || (id.length === previous.length && id > previous))) return false;
+    if (previous !== undefined && !idFollows(previous, id)) return false;
     previous = id;
   }
   return true;
