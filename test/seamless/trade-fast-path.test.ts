@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, allocFrame, setFixedRaw, sliceFrame, tsInitOf } from '../../src/model/frames.js';
-import { syntheticTrades } from '../../src/model/synthetic-market.js';
-import { checkConformance } from '../../src/seamless/conformance/index.js';
+import { syntheticQuotes, syntheticTrades } from '../../src/model/synthetic-market.js';
+import { StreamProof, checkConformance } from '../../src/seamless/conformance/index.js';
 import { tradesCertainlyClean } from '../../src/seamless/conformance/trade-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 import { assertLeftToEngine, splitFrame } from '../helpers/proof-checks.js';
@@ -99,6 +99,17 @@ describe('fused trade check', () => {
     assert.equal(tradesCertainlyClean([rows(['12', '011'])]), true, 'a longer id rises whatever its characters: it cannot repeat a shorter one');
     assert.equal(tradesCertainlyClean([rows(['12', '11', '12'])]), false, 'a step down leaves the frame to the engine');
     assert.equal(tradesCertainlyClean([rows(['5', '6']), rows(['6', '7'])]), false, 'an id repeated across frames');
+  });
+
+  it('a proof of trades vouches for nothing once a frame of another type is in its stream', () => {
+    const trades = syntheticTrades({ meta: META, start: DAY0, count: 10, stepNs: 1_000_000_000n });
+    const quotes = syntheticQuotes({ meta: META, start: DAY0 + 20_000_000_000n, count: 10, stepNs: 1_000_000_000n });
+    const proof = new StreamProof('trade_tick', 0.1);
+    proof.add(trades);
+    assert.equal(proof.verdict([trades], 0.1), 'clean');
+    proof.add(quotes);
+    assert.equal(proof.verdict([trades, quotes], 0.1), 'doubtful');
+    assert.equal(new StreamProof('order_book_delta', 0.1).verdict([], 0.1), 'doubtful', 'no fused proof for deltas');
   });
 
   it('the provider serves clean trades untouched and still drops an id repeated between two of storage\'s frames', async () => {
