@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       for await (const frame of kindCatalog.read(type, identifier, window)) frames.push(frame);
       return frames;
     };
-    await servingVsRaw(kind, kind === 'trades' ? TRADE_NODE : BAR_NODE, count, read, kindProvider, window, Math.max(RUNS, 7));
+    await servingVsRaw(kind, kind === 'trades' ? TRADE_NODE : BAR_NODE, count, read, kindProvider, window, Math.max(2 * RUNS + 1, 11));
   }
 
   // 2. A cache hit for one day of 1-minute bars.

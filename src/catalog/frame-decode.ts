@@ -18,7 +18,10 @@ import { CatalogError } from './errors.js';
 import type { ColumnValues } from './parquet/column-read.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
+import { BAR_FACT_COLUMNS, BarFacts } from './bar-facts.js';
 import { QUOTE_FACT_COLUMNS, QuoteFacts } from './quote-facts.js';
+import type { RowGroupFacts } from './row-group-facts.js';
+import { TRADE_FACT_COLUMNS, TradeFacts } from './trade-facts.js';
 import { requiredMetadataKeys } from './schemas.js';
 import { type TsWindow, classifyRanges } from './ts-window.js';
 
@@ -31,9 +34,16 @@ export interface FileDecoding<T extends MarketDataType = MarketDataType> {
   readonly meta: FrameMeta;
   readonly tsInitColumn: number;
   readonly decoders: ColumnDecoder[];
-  /** Quote files whose checked columns hold their values as stored (no decimal or unit conversion): facts apply (quote-facts.ts). */
-  readonly quoteFacts: boolean;
+  /** The type has conformance facts and the file's checked columns hold their values as stored (no decimal or unit conversion). */
+  readonly facts: boolean;
 }
+
+/** The types whose conformance facts can be taken while decoding (row-group-facts.ts): checked columns, and how to start. */
+const FACTS: Partial<Record<MarketDataType, { columns: Record<string, number>; start(width: FixedWidth, rows: number): RowGroupFacts | undefined }>> = {
+  quote_tick: { columns: QUOTE_FACT_COLUMNS, start: (width, rows) => QuoteFacts.start(width, rows) },
+  trade_tick: { columns: TRADE_FACT_COLUMNS, start: (width, rows) => TradeFacts.start(width, rows) },
+  bar: { columns: BAR_FACT_COLUMNS, start: (width, rows) => BarFacts.start(width, rows) },
+};
 
 /** Checks a file's schema and metadata against `type` and prepares its column decoders. */
 export async function planFileDecoding<T extends MarketDataType>(file: ParquetFile, type: T, expectWidth?: FixedWidth): Promise<FileDecoding<T>> {
@@ -74,17 +84,18 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
     throw new CatalogError('CATALOG_CORRUPT_FILE', (error as Error).message, { path, cause: error });
   }
   const meta = frameMeta(type, metadata, path);
-  const quoteFacts = type === 'quote_tick' && Object.values(QUOTE_FACT_COLUMNS).every((column) => stored[column]);
-  return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders, quoteFacts };
+  const checked = FACTS[type]?.columns;
+  const facts = checked !== undefined && Object.values(checked).every((column) => stored[column]);
+  return { type, width, meta, tsInitColumn: fields.findIndex(([n]) => n === 'ts_init'), decoders, facts };
 }
 
 /**
- * Decodes row group `index` of `file` into a frame. `quoteFacts`: take the facts that let a
- * clean quote frame be proven without a pass over it (quote-facts.ts).
+ * Decodes row group `index` of `file` into a frame. `takeFacts`: take the facts that let a
+ * clean frame of quotes, trades or bars be proven without a pass over it (row-group-facts.ts).
  */
-export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, quoteFacts = false): Promise<Frame<T>> {
+export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, takeFacts = false): Promise<Frame<T>> {
   const rows = file.rowGroupRows(index);
-  const facts = quoteFacts && plan.quoteFacts ? QuoteFacts.start(plan.width, rows) : undefined;
+  const facts = takeFacts && plan.facts ? FACTS[plan.type]?.start(plan.width, rows) : undefined;
   const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i), facts?.probes());
   const columns: Record<string, unknown> = {};
   fieldsOf(plan.type).forEach(([name], i) => {

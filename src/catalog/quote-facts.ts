@@ -14,15 +14,15 @@
  * frame in one band of prices (quote-fast-path.ts, bandTop) for any spread limit. Units: a
  * 16-byte raw's bits 32 to 95, an 8-byte raw itself, as signed integers.
  *
- * Memory: the bids' units wait for the asks at KEYS_AT of the kernels' memory, above what the
- * pages of a row group of up to MAX_ROWS rows use; every kernel asks ensureMemory for the top
- * of what it writes, so a row group whose pages reach that far simply gets no mark.
+ * Memory: the bids' units wait for the asks at FACTS_AT of the kernels' memory (see
+ * row-group-facts.ts), 8 bytes a row for up to MAX_ROWS rows.
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
-import { type WasmMemory, kernelHighWater, loadKernels, resetHighWater } from './parquet/wasm-module.js';
+import type { WasmMemory } from './parquet/wasm-module.js';
+import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
 
-interface FactKernels {
+interface QuoteKernels {
   memory: WasmMemory;
   priceKeys16(valuesAt: number, count: number, keysAt: number): number;
   priceKeys8(valuesAt: number, count: number, keysAt: number): number;
@@ -35,9 +35,8 @@ interface FactKernels {
 
 /** Rows a row group may have for facts: the bids' units take 8 bytes a row. */
 const MAX_ROWS = 1 << 16;
-const KEYS_AT = 1 << 20;
 /** The least bid and greatest ask units (two i64), just above the keys; then the last `ts_init` seen (i64). */
-const RANGE_AT = KEYS_AT + MAX_ROWS * 8;
+const RANGE_AT = FACTS_AT + MAX_ROWS * 8;
 const LAST_TIME_AT = RANGE_AT + 16;
 const FACTS_END = LAST_TIME_AT + 8;
 
@@ -60,90 +59,59 @@ export function quoteMarkOf(frame: object): QuoteMark | undefined {
 export const QUOTE_FACT_COLUMNS = { bidPrice: 0, askPrice: 1, bidSize: 2, askSize: 3, tsInit: 5 } as const;
 
 /** Collects one row group's facts from its column probes, then marks its frame. */
-export class QuoteFacts {
-  private failed = false;
-  private bidRows = 0;
-  private askRows = 0;
-  private bidSizeRows = 0;
-  private askSizeRows = 0;
-  private timeRows = 0;
-
+export class QuoteFacts extends RowGroupFacts {
   private constructor(
-    private readonly k: FactKernels,
-    private readonly width: FixedWidth,
-    private readonly rows: number,
-  ) {}
+    private readonly k: QuoteKernels,
+    width: FixedWidth,
+    rows: number,
+  ) {
+    super(width, rows);
+  }
 
   /** Facts for a row group of `rows` rows, or undefined when none can be taken (no kernels, too many rows). */
   static start(width: FixedWidth, rows: number): QuoteFacts | undefined {
     if (rows < 1 || rows > MAX_ROWS) return undefined;
-    const k = loadKernels<FactKernels>();
-    if (!k || k.memory.buffer.byteLength < FACTS_END) return undefined;
-    return new QuoteFacts(k, width, rows);
+    const k = factKernels<QuoteKernels>(FACTS_END);
+    return k && new QuoteFacts(k, width, rows);
   }
 
   /** The probes for the file's columns, by position (ts_event gets none). */
   probes(): Array<PageProbe | undefined> {
+    const { bidPrice, askPrice, bidSize, askSize, tsInit } = QUOTE_FACT_COLUMNS;
     const probes: Array<PageProbe | undefined> = [];
-    probes[QUOTE_FACT_COLUMNS.bidPrice] = this.probe((offset, count, at) => this.bids(offset, count, at));
-    probes[QUOTE_FACT_COLUMNS.askPrice] = this.probe((offset, count, at) => this.asks(offset, count, at));
-    probes[QUOTE_FACT_COLUMNS.bidSize] = this.probe((offset, count, at) => this.sizes(offset, count, at, 'bid'));
-    probes[QUOTE_FACT_COLUMNS.askSize] = this.probe((offset, count, at) => this.sizes(offset, count, at, 'ask'));
-    probes[QUOTE_FACT_COLUMNS.tsInit] = this.probe((offset, count, at) => this.times(offset, count, at));
+    probes[bidPrice] = this.probe(bidPrice, (offset, count, at) => this.bids(offset, count, at), { keeps: true });
+    probes[askPrice] = this.probe(askPrice, (offset, count, at) => this.asks(offset, count, at), { reads: [bidPrice] });
+    probes[bidSize] = this.probe(bidSize, (offset, count) => this.sizes(offset, count));
+    probes[askSize] = this.probe(askSize, (offset, count) => this.sizes(offset, count));
+    probes[tsInit] = this.probe(tsInit, (offset, count, at) => this.times(offset, count, at));
     return probes;
   }
 
-  /** Marks `frame` when every fact holds for all its rows. */
   markIfClean(frame: object): void {
-    const all = this.rows;
-    if (this.failed || this.bidRows !== all || this.askRows !== all || this.bidSizeRows !== all || this.askSizeRows !== all || this.timeRows !== all) return;
+    if (!this.allHeld()) return;
     // Two i64 as words (low, high): exact as numbers below 2^53, rounded (never across it) above.
     const range = new Int32Array(this.k.memory.buffer, RANGE_AT, 4);
     marks.set(frame, { leastBid: range[1]! * 4294967296 + (range[0]! >>> 0), greatestAsk: range[3]! * 4294967296 + (range[2]! >>> 0) });
   }
 
-  private probe(take: (offset: number, count: number, at: number) => void): PageProbe {
-    return {
-      inKernelMemory: (offset, count, at) => {
-        // The values must lie below the facts' own memory, which they are about to share.
-        if (this.failed || offset + count * this.width > KEYS_AT || at + count > this.rows) this.failed = true;
-        else take(offset, count, at);
-      },
-      missed: () => {
-        this.failed = true;
-      },
-    };
+  private bids(offset: number, count: number, at: number): boolean {
+    const keysAt = FACTS_AT + at * 8;
+    return (this.width === 16 ? this.k.priceKeys16(offset, count, keysAt) : this.k.priceKeys8(offset, count, keysAt)) === 0;
   }
 
-  private bids(offset: number, count: number, at: number): void {
-    if (at !== this.bidRows) return void (this.failed = true);
-    // From the first bids on, nothing may write at or above KEYS_AT until the asks are done.
-    if (at === 0) resetHighWater();
-    const keysAt = KEYS_AT + at * 8;
-    if ((this.width === 16 ? this.k.priceKeys16(offset, count, keysAt) : this.k.priceKeys8(offset, count, keysAt)) !== 0) this.failed = true;
-    this.bidRows += count;
-  }
-
-  private asks(offset: number, count: number, at: number): void {
-    if (at !== this.askRows || at + count > this.bidRows || kernelHighWater() > KEYS_AT) return void (this.failed = true);
+  private asks(offset: number, count: number, at: number): boolean {
     if (at === 0) new Int32Array(this.k.memory.buffer, RANGE_AT, 4).set([-1, 0x7fffffff, 0, -0x80000000]); // i64 max, i64 min
-    const keysAt = KEYS_AT + at * 8;
-    if ((this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) !== 0) this.failed = true;
-    this.askRows += count;
+    const keysAt = FACTS_AT + at * 8;
+    return (this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) === 0;
   }
 
-  private sizes(offset: number, count: number, at: number, side: 'bid' | 'ask'): void {
-    if (at !== (side === 'bid' ? this.bidSizeRows : this.askSizeRows)) return void (this.failed = true);
-    if ((this.width === 16 ? this.k.sizesPlausible16(offset, count) : this.k.sizesPlausible8(offset, count)) !== 0) this.failed = true;
-    if (side === 'bid') this.bidSizeRows += count;
-    else this.askSizeRows += count;
+  private sizes(offset: number, count: number): boolean {
+    return (this.width === 16 ? this.k.sizesPlausible16(offset, count) : this.k.sizesPlausible8(offset, count)) === 0;
   }
 
-  private times(offset: number, count: number, at: number): void {
-    if (at !== this.timeRows) return void (this.failed = true);
+  private times(offset: number, count: number, at: number): boolean {
     // A column's first value must be at least 1.
     if (at === 0) new Int32Array(this.k.memory.buffer, LAST_TIME_AT, 2).set([1, 0]);
-    if (this.k.timesInOrder(offset, count, LAST_TIME_AT) !== 0) this.failed = true;
-    this.timeRows += count;
+    return this.k.timesInOrder(offset, count, LAST_TIME_AT) === 0;
   }
 }

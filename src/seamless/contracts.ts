@@ -9,10 +9,11 @@ import type { TimeRange } from './time-range.js';
 /** What a storage tier may do while it streams rows for the provider. */
 export interface StorageStreamOptions {
   /**
-   * The provider proves every quote frame it serves clean: a tier that can take facts for
-   * that while it decodes (the catalog: quote-facts.ts) may, so the proof needs no pass over the rows.
+   * The provider proves every frame it serves clean: a tier that can take facts for that
+   * while it decodes (the catalog, for quotes, trades and bars: row-group-facts.ts) may, so the
+   * proof needs no pass over the rows.
    */
-  readonly quoteFacts?: boolean;
+  readonly facts?: boolean;
 }
 
 /** A place that already has data: the memory cache, the catalog, QuestDB. */

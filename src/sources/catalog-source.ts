@@ -35,7 +35,7 @@ export class CatalogSource implements WritableSource {
 
   /** Streams the rows of `range` frame by frame, for replays that must not hold it all. */
   async *stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}): AsyncGenerator<SeriesFrame> {
-    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), quoteFacts: options.quoteFacts === true })) {
+    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), facts: options.facts === true })) {
       if (frame.length > 0) yield frame;
     }
   }

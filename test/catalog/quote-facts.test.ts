@@ -11,7 +11,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,13 +18,13 @@ import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { type WasmMemory, ensureMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
-import { readFile } from '../../src/catalog/reader.js';
 import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { markedClean, orderStart, spreadLimitOf } from '../../src/seamless/conformance/quote-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
+import { onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
 import { tempDir } from '../helpers/paths.js';
 import { peerPython } from '../helpers/python-peer.js';
 
@@ -34,15 +33,12 @@ const START = 1_704_153_600_000_000_000n;
 const series = new Symbology().series('quote:binance:BTC/USDT');
 const LIMIT = spreadLimitOf(0.1);
 
-async function readAll(path: string, quoteFacts: boolean): Promise<Frame<'quote_tick'>[]> {
-  const frames: Frame<'quote_tick'>[] = [];
-  for await (const frame of readFile(path, 'quote_tick', { quoteFacts })) frames.push(frame);
-  return frames;
+function readAll(path: string, facts: boolean): Promise<Frame<'quote_tick'>[]> {
+  return readFileFrames(path, 'quote_tick', facts);
 }
 
-async function onlyFile(root: string): Promise<string> {
-  const dir = join(root, 'data', 'quote_tick', META.instrumentId);
-  return join(dir, (await readdir(dir))[0]!);
+function onlyFile(root: string): Promise<string> {
+  return onlyDataFile(root, 'quote_tick', META.instrumentId);
 }
 
 /** Defects our writer accepts (it refuses rows out of `ts_init` order: pyarrow writes those below). */
@@ -66,10 +62,7 @@ describe('quote facts taken while decoding', () => {
   let tmp: { path: string; remove: () => Promise<void> };
   before(async () => {
     tmp = await tempDir('seamless-quote-facts-');
-    // A process's first 64 snappy pages go to the native decoder, which leaves no facts: use them up.
-    const warm = await Catalog.open(join(tmp.path, 'warm'), { width: 16 });
-    await warm.write(syntheticQuotes({ meta: META, start: START, count: 2_000, stepNs: 1_000_000n, width: 16 }), { rowGroupSize: 100 });
-    await readAll(await onlyFile(join(tmp.path, 'warm')), false);
+    await useUpNativePages(join(tmp.path, 'warm'));
   });
   after(async () => tmp.remove());
 

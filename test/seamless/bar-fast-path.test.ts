@@ -5,80 +5,21 @@
  * streamed them, stabilising frame by frame.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_RAW_MAX, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
-import { type Frame, allocFrame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
-import { NS_PER_MINUTE } from '../../src/model/time.js';
+import { barMarkOf } from '../../src/catalog/bar-facts.js';
+import { type FixedWidth, QUANTITY_RAW_MAX, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
+import { sliceFrame } from '../../src/model/frames.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { barsCertainlyClean } from '../../src/seamless/conformance/bar-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
+import { DEFECTS, STEP, cleanBars, damage, rawBars } from '../helpers/bar-rows.js';
+import { useUpNativePages } from '../helpers/facts-files.js';
 import { assertLeftToEngine, splitFrame } from '../helpers/proof-checks.js';
 import { BAR_NODE, DAY0, bars, minutes, scratchDir, setup } from '../helpers/seamless-setup.js';
 
 const series = new Symbology().series('ohlcv:binance:BTC/USDT:1m');
-const STEP = NS_PER_MINUTE;
-const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6, barType: 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL' };
-
-type Row = readonly [open: bigint, high: bigint, low: bigint, close: bigint, volume: bigint, ts: bigint];
-
-function rawBars(width: FixedWidth, rows: readonly Row[]): Frame<'bar'> {
-  const frame = allocFrame('bar', width, rows.length, META);
-  const c = frame.columns;
-  rows.forEach(([open, high, low, close, volume, ts], i) => {
-    setFixedRaw(c.open, i, open);
-    setFixedRaw(c.high, i, high);
-    setFixedRaw(c.low, i, low);
-    setFixedRaw(c.close, i, close);
-    setFixedRaw(c.volume, i, volume);
-    c.ts_init[i] = ts;
-    c.ts_event[i] = ts;
-  });
-  return frame;
-}
-
-type Defect = 'high_below_open' | 'high_below_close' | 'low_above_open' | 'low_above_close' | 'volume_max' | 'price_undef' | 'price_error' | 'volume_undef' | 'gap' | 'duplicate' | 'off_grid' | 'backwards';
-
-function damage(frame: Frame<'bar'>, row: number, defect: Defect): void {
-  const c = frame.columns;
-  const w = frame.width;
-  const unit = w === 16 ? 10n ** 14n : 10n ** 7n;
-  switch (defect) {
-    case 'high_below_open': return setFixedRaw(c.high, row, fixedRawAt(c.open, row) - unit);
-    case 'high_below_close': return setFixedRaw(c.high, row, fixedRawAt(c.close, row) - unit);
-    case 'low_above_open': return setFixedRaw(c.low, row, fixedRawAt(c.open, row) + unit);
-    case 'low_above_close': return setFixedRaw(c.low, row, fixedRawAt(c.close, row) + unit);
-    case 'volume_max': return setFixedRaw(c.volume, row, QUANTITY_RAW_MAX[w] + 1n);
-    case 'price_undef': return setFixedRaw(c.close, row, PRICE_UNDEF[w]);
-    case 'price_error': return setFixedRaw(c.open, row, PRICE_ERROR[w]);
-    case 'volume_undef': return setFixedRaw(c.volume, row, QUANTITY_UNDEF[w]);
-    // Later bars move with the damaged one, so only its own step changes.
-    case 'gap': for (let i = row; i < frame.length; i++) c.ts_init[i] = c.ts_init[i]! + STEP; return;
-    case 'duplicate': for (let i = row; i < frame.length; i++) c.ts_init[i] = c.ts_init[i]! - STEP; return;
-    case 'off_grid': for (let i = row; i < frame.length; i++) c.ts_init[i] = c.ts_init[i]! + 1n; return;
-    case 'backwards': c.ts_init[row] = c.ts_init[row - 1]! - STEP; return;
-  }
-}
-
-const DEFECTS: Defect[] = ['high_below_open', 'high_below_close', 'low_above_open', 'low_above_close', 'volume_max', 'price_undef', 'price_error', 'volume_undef', 'gap', 'duplicate', 'off_grid', 'backwards'];
-
-/** Clean bars: a random walk, high and low around open and close, ties included. */
-function cleanBars(width: FixedWidth, count: number, seed: number): Frame<'bar'> {
-  let x = seed;
-  const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2147483648) % n);
-  const unit = width === 16 ? 10n ** 14n : 10n ** 7n;
-  let price = 4_250_000n;
-  const rows: Row[] = [];
-  for (let i = 0; i < count; i++) {
-    const open = price;
-    const close = price + BigInt(rand(401) - 200);
-    const high = (open > close ? open : close) + BigInt(rand(3) === 0 ? 0 : rand(50));
-    const low = (open < close ? open : close) - BigInt(rand(3) === 0 ? 0 : rand(50));
-    rows.push([open * unit, high * unit, low * unit, close * unit, BigInt(rand(1_000_000)) * 1000n, DAY0 + BigInt(i + 1) * STEP]);
-    price = close;
-  }
-  return rawBars(width, rows);
-}
 
 describe('fused bar check', () => {
   it('on arbitrary OHLC raws, volumes and steps, "certainly clean" means the engine flags nothing', () => {
@@ -150,12 +91,15 @@ describe('fused bar check', () => {
   it('the provider serves clean bars as storage streamed them, stabilising frame by frame, and still sees a gap between two frames', async () => {
     // 12,000 bars: the catalog stores 5,000-row groups, so storage streams three frames.
     const s = await setup(await scratchDir(), { strategy: 'FAIL_FAST', stabilizationBars: 1 });
+    await useUpNativePages(join(s.dir, 'warm'));
     await s.storage.write(bars(1, 12_000));
     s.now = DAY0 + 12_000n * STEP + 30n * 1_000_000_000n; // the last bar closed 30 s ago: held back
     const served = await s.provider.fetch(BAR_NODE, minutes(0, 12_000));
     assert.deepEqual(served.frames.map((f) => f.length), [5_000, 5_000, 1_999]);
     assert.equal(served.meta.stabilizedRows, 1);
     assert.deepEqual(served.meta.conformance.rules, {});
+    // The catalog took bar facts while decoding (src/catalog/bar-facts.ts); the last frame, trimmed, is a new one.
+    assert.ok(served.frames.slice(0, 2).every((frame) => barMarkOf(frame) !== undefined), 'the frames served as decoded were marked');
 
     const gappy = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
     const stored = bars(1, 12_000);

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Catalog } from '../../src/catalog/catalog.js';
 import { quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { useUpNativePages } from '../helpers/facts-files.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 
 describe('provider features', () => {
@@ -42,10 +42,7 @@ describe('provider features', () => {
     const window = { start: DAY0, end: tsInitOf(quotes)[11_999]! + 1n }; // what the file name covers
     const clean = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
     await clean.storage.write(quotes);
-    // A process's first 64 snappy pages go to the native decoder, which leaves no quote facts: use them up.
-    const warm = await Catalog.open(join(clean.dir, 'warm'), { width: 16 });
-    await warm.write(syntheticQuotes({ meta: META, start: DAY0, count: 2_000, stepNs: 1_000_000n }), { rowGroupSize: 100 });
-    for await (const frame of warm.read('quote_tick', META.instrumentId)) assert.ok(frame.length > 0);
+    await useUpNativePages(join(clean.dir, 'warm'));
     // The provider asks storage for quote facts (src/catalog/quote-facts.ts) and its frames earn their marks.
     const asked: unknown[] = [];
     const source = clean.provider.storage;
@@ -58,7 +55,7 @@ describe('provider features', () => {
     assert.equal(ok.meta.rows, 12_000);
     assert.equal(ok.frames.length, 3, 'storage streamed the row groups as frames of their own');
     assert.deepEqual(ok.meta.conformance.rules, {});
-    assert.deepEqual(asked, [{ quoteFacts: true }]);
+    assert.deepEqual(asked, [{ facts: true }]);
     assert.ok(ok.frames.every((frame) => quoteMarkOf(frame) !== undefined), 'every frame served was marked while decoded');
 
     // One crossed quote in the second frame (row 7,000): the streamed proof must not vouch for it.

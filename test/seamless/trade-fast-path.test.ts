@@ -5,51 +5,22 @@
  * still flagging a duplicate id between two of storage's frames.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { tradeMarkOf } from '../../src/catalog/trade-facts.js';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
-import { type Frame, allocFrame, setFixedRaw, sliceFrame, tsInitOf } from '../../src/model/frames.js';
+import { sliceFrame, tsInitOf } from '../../src/model/frames.js';
 import { syntheticQuotes, syntheticTrades } from '../../src/model/synthetic-market.js';
 import { StreamProof, checkConformance } from '../../src/seamless/conformance/index.js';
 import { tradesCertainlyClean } from '../../src/seamless/conformance/trade-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
+import { useUpNativePages } from '../helpers/facts-files.js';
 import { assertLeftToEngine, splitFrame } from '../helpers/proof-checks.js';
+import { DEFECTS, damage, rawTrades } from '../helpers/trade-rows.js';
 import { DAY0, META, TRADE_NODE, scratchDir, setup } from '../helpers/seamless-setup.js';
 
 const series = new Symbology().series('tick:binance:BTC/USDT');
-
-/** Trades from raw (price, size, ts, id) rows. */
-function rawTrades(width: FixedWidth, rows: ReadonlyArray<readonly [bigint, bigint, bigint, string]>): Frame<'trade_tick'> {
-  const frame = allocFrame('trade_tick', width, rows.length, META);
-  rows.forEach(([price, size, ts, id], i) => {
-    setFixedRaw(frame.columns.price, i, price);
-    setFixedRaw(frame.columns.size, i, size);
-    frame.columns.ts_init[i] = ts;
-    frame.columns.ts_event[i] = ts;
-    frame.columns.trade_id[i] = id;
-    frame.columns.aggressor_side[i] = 1;
-  });
-  return frame;
-}
-
-type Defect = 'price_zero' | 'price_negative' | 'size_zero' | 'price_undef' | 'price_error' | 'size_undef' | 'backwards' | 'repeat_id';
-
-function damage(frame: Frame<'trade_tick'>, row: number, defect: Defect): void {
-  const c = frame.columns;
-  const w = frame.width;
-  switch (defect) {
-    case 'price_zero': return setFixedRaw(c.price, row, 0n);
-    case 'price_negative': return setFixedRaw(c.price, row, -(10n ** 12n));
-    case 'size_zero': return setFixedRaw(c.size, row, 0n);
-    case 'price_undef': return setFixedRaw(c.price, row, PRICE_UNDEF[w]);
-    case 'price_error': return setFixedRaw(c.price, row, PRICE_ERROR[w]);
-    case 'size_undef': return setFixedRaw(c.size, row, QUANTITY_UNDEF[w]);
-    case 'backwards': c.ts_init[row] = c.ts_init[row - 1]! - 1n; return;
-    case 'repeat_id': c.trade_id[row] = c.trade_id[row - 1]!; return;
-  }
-}
-
-const DEFECTS: Defect[] = ['price_zero', 'price_negative', 'size_zero', 'price_undef', 'price_error', 'size_undef', 'backwards', 'repeat_id'];
 
 describe('fused trade check', () => {
   it('on arbitrary raws, times and ids, "certainly clean" means the engine flags nothing', () => {
@@ -117,11 +88,13 @@ describe('fused trade check', () => {
     const trades = syntheticTrades({ meta: META, start: DAY0, count: 12_000, stepNs: 100_000_000n });
     const window = { start: DAY0, end: tsInitOf(trades)[11_999]! + 1n };
     const clean = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
+    await useUpNativePages(join(clean.dir, 'warm'));
     await clean.storage.write(trades);
     const ok = await clean.provider.fetch(TRADE_NODE, window);
     assert.equal(ok.meta.rows, 12_000);
     assert.equal(ok.frames.length, 3, 'served as storage streamed them, not joined');
     assert.deepEqual(ok.meta.conformance.rules, {});
+    assert.ok(ok.frames.every((frame) => tradeMarkOf(frame)), 'the catalog took trade facts while decoding (src/catalog/trade-facts.ts)');
 
     const dirty = await setup(await scratchDir(), { strategy: 'FAIL_FAST' });
     trades.columns.trade_id[5_000] = trades.columns.trade_id[4_999]!; // the first row of the second frame repeats the last of the first

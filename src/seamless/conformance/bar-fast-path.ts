@@ -11,6 +11,7 @@
  * a float (below 2^53), then word 0 when those are equal. `high >= low` follows from
  * `high >= open >= low`.
  */
+import { barMarkOf } from '../../catalog/bar-facts.js';
 import { type FixedWidth, QUANTITY_RAW_MAX } from '../../model/fixed-point.js';
 import type { Frame } from '../../model/frames.js';
 import { rawView } from './raw-view.js';
@@ -34,25 +35,47 @@ const VOLUME_TOP: Record<FixedWidth, number> = {
 
 /** True when every bar of `frame` is certainly clean for bars of `stepNs`; advances `state` when so. */
 export function barFrameCertainlyClean(frame: Frame<'bar'>, stepNs: bigint, state: BarOrderState): boolean {
+  return provenBy(frame, stepNs, state, (ts, step) => {
+    const c = frame.columns;
+    const o = rawView(c.open).words;
+    const h = rawView(c.high).words;
+    const l = rawView(c.low).words;
+    const cl = rawView(c.close).words;
+    const v = rawView(c.volume).words;
+    const n = frame.length;
+    return frame.width === 16 ? clean16(o, h, l, cl, v, ts, n, step, VOLUME_TOP[16]) : clean8(o, h, l, cl, v, ts, n, step, VOLUME_TOP[8]);
+  });
+}
+
+/**
+ * True when `frame`'s mark (src/catalog/bar-facts.ts) proves it certainly clean: its bars
+ * rise by exactly `stepNs`, and its first bar follows the last proven; advances `state` when
+ * so. Only for a frame just read from storage (the provider's StreamProof): the mark says
+ * nothing about a frame changed since.
+ */
+export function markedBarsClean(frame: Frame<'bar'>, stepNs: bigint, state: BarOrderState): boolean {
+  const mark = barMarkOf(frame);
+  return mark !== undefined && provenBy(frame, stepNs, state, (_, step) => mark.stride === step);
+}
+
+/**
+ * The checks every proof of a bar frame shares: a usable interval, and the first bar one
+ * interval after the last proven (or, the first of all, on the grid); then `rowsClean` for
+ * the rest. Advances `state` to the frame's last bar when all pass.
+ */
+function provenBy(frame: Frame<'bar'>, stepNs: bigint, state: BarOrderState, rowsClean: (ts: Uint32Array, step: number) => boolean): boolean {
   const n = frame.length;
   if (n === 0) return true;
   const step = Number(stepNs);
   if (!(step > 0 && step < 2 ** 52)) return false;
   const c = frame.columns;
   const ts = new Uint32Array(c.ts_init.buffer, c.ts_init.byteOffset, n * 2);
-  // The first bar: one interval after the last proven, or (the first of all) on the grid.
   if (state.started) {
     if ((ts[1]! - state.high) * 4294967296 + (ts[0]! - state.low) !== step) return false;
   } else if (c.ts_init[0]! % stepNs !== 0n) {
     return false;
   }
-  const o = rawView(c.open).words;
-  const h = rawView(c.high).words;
-  const l = rawView(c.low).words;
-  const cl = rawView(c.close).words;
-  const v = rawView(c.volume).words;
-  const clean = frame.width === 16 ? clean16(o, h, l, cl, v, ts, n, step, VOLUME_TOP[16]) : clean8(o, h, l, cl, v, ts, n, step, VOLUME_TOP[8]);
-  if (!clean) return false;
+  if (!rowsClean(ts, step)) return false;
   state.started = true;
   state.high = ts[2 * n - 1]!;
   state.low = ts[2 * n - 2]!;

@@ -1,8 +1,9 @@
 /**
  * A clean-proof built frame by frame while storage streams them, so each frame (about
  * 400 KB of quotes) is checked right after it is decoded, while it is still in cache, and
- * not in a second pass over all rows after the read. A frame the catalog decoded with quote
- * facts (src/catalog/quote-facts.ts) is proven by its mark, with no pass over it at all.
+ * not in a second pass over all rows after the read. A frame the catalog decoded with facts
+ * (src/catalog/row-group-facts.ts) is proven by its mark: quotes and bars with no pass over
+ * their rows, trades with a pass over their ids only.
  *
  * It only ever vouches for the exact frames it was given, in order: `checkConformanceFrames`
  * accepts it for those and nothing else. Quotes, trades and bars have fused proofs
@@ -11,8 +12,8 @@
 import type { Frame } from '../../model/frames.js';
 import type { SeriesFrame } from '../series.js';
 import { type OrderState, markedClean, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
-import { type TradeOrderState, tradeFrameCertainlyClean, tradeOrderStart } from './trade-fast-path.js';
-import { type BarOrderState, barFrameCertainlyClean, barOrderStart } from './bar-fast-path.js';
+import { type TradeOrderState, markedTradesClean, tradeFrameCertainlyClean, tradeOrderStart } from './trade-fast-path.js';
+import { type BarOrderState, barFrameCertainlyClean, barOrderStart, markedBarsClean } from './bar-fast-path.js';
 
 /** The types a stream proof can vouch for (bars: given their interval). */
 export function provable(dataType: string, stepNs?: bigint): boolean {
@@ -40,8 +41,8 @@ export class StreamProof {
   }
 
   /**
-   * Checks the next frame of the stream, just read from storage (a frame decoded with quote
-   * facts is proven by its mark, see markedClean); after the first doubt it only records frames.
+   * Checks the next frame of the stream, just read from storage (a frame decoded with facts
+   * is proven by its mark: markedClean, markedTradesClean, markedBarsClean); after the first doubt it only records frames.
    */
   add(frame: SeriesFrame): void {
     if (frame.length === 0) return;
@@ -53,9 +54,11 @@ export class StreamProof {
       const quotes = frame as Frame<'quote_tick'>;
       this.#clean = markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order);
     } else if (frame.type === 'trade_tick') {
-      this.#clean = tradeFrameCertainlyClean(frame as Frame<'trade_tick'>, this.#trades);
+      const trades = frame as Frame<'trade_tick'>;
+      this.#clean = markedTradesClean(trades, this.#trades) || tradeFrameCertainlyClean(trades, this.#trades);
     } else {
-      this.#clean = barFrameCertainlyClean(frame as Frame<'bar'>, this.#stepNs, this.#bars);
+      const bars = frame as Frame<'bar'>;
+      this.#clean = markedBarsClean(bars, this.#stepNs, this.#bars) || barFrameCertainlyClean(bars, this.#stepNs, this.#bars);
     }
   }
 

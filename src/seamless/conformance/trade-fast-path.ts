@@ -1,13 +1,15 @@
 /**
  * One pass that proves trade frames clean under every trade rule (no sentinel, price and
  * size above zero, `ts_init` in order, no trade id seen before), so serving clean trades from
- * storage needs neither joining the frames nor the rule engine. Like quote-fast-path.ts it
+ * storage needs neither joining the frames nor the rule engine. A frame decoded with trade
+ * facts (src/catalog/trade-facts.ts) needs the pass over its ids only. Like quote-fast-path.ts it
  * answers only "certainly clean": a row it cannot clear leaves the frames to the engine,
  * which decides exactly.
  *
  * Ids: rising strictly, shorter before longer and equal lengths in string order, is a strict
  * order, so no id repeats; venues that number their trades pass with one comparison a row.
  */
+import { tradeMarkOf } from '../../catalog/trade-facts.js';
 import type { Frame } from '../../model/frames.js';
 import { rawView } from './raw-view.js';
 
@@ -24,14 +26,34 @@ export function tradeOrderStart(): TradeOrderState {
 
 /** True when every row of `frame` is certainly clean; advances `state` past it when so. */
 export function tradeFrameCertainlyClean(frame: Frame<'trade_tick'>, state: TradeOrderState): boolean {
+  return provenBy(frame, state, (ts, n) => {
+    const price = rawView(frame.columns.price).words;
+    const size = rawView(frame.columns.size).words;
+    return frame.width === 16 ? clean16(price, size, ts, n) : clean8(price, size, ts, n);
+  });
+}
+
+/**
+ * True when `frame`'s mark (src/catalog/trade-facts.ts) and its ids prove it certainly
+ * clean; advances `state` past it when so. Only for a frame just read from storage (the
+ * provider's StreamProof): the mark says nothing about a frame changed since.
+ */
+export function markedTradesClean(frame: Frame<'trade_tick'>, state: TradeOrderState): boolean {
+  return tradeMarkOf(frame) && provenBy(frame, state, () => true);
+}
+
+/**
+ * The checks every proof of a trade frame shares: its first time not before the last proven,
+ * `rowsClean` for its prices, sizes and times, and ids rising from the last proven. Advances
+ * `state` to the frame's last row when all pass.
+ */
+function provenBy(frame: Frame<'trade_tick'>, state: TradeOrderState, rowsClean: (ts: Float64Array, n: number) => boolean): boolean {
   const c = frame.columns;
   const n = frame.length;
   if (n === 0) return true;
   const ts = new Float64Array(c.ts_init.buffer, c.ts_init.byteOffset, n);
-  const price = rawView(c.price).words;
-  const size = rawView(c.size).words;
   if (!(ts[0]! >= state.last)) return false;
-  if (!(frame.width === 16 ? clean16(price, size, ts, n) : clean8(price, size, ts, n))) return false;
+  if (!rowsClean(ts, n)) return false;
   if (!idsRise(c.trade_id, state.lastId)) return false;
   state.last = ts[n - 1]!;
   state.lastId = c.trade_id[n - 1]!;

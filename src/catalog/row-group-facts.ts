@@ -1,0 +1,74 @@
+/**
+ * What the conformance facts of every type share (quote-facts.ts, bar-facts.ts): facts about
+ * a row group are taken from its pages' values where the WebAssembly decoders leave them
+ * (PageProbe), and earn its frame a mark only when every value of every checked column went
+ * through the kernels, in order, with nothing written over the facts' own memory meanwhile.
+ *
+ * Memory: columns compared with a later column keep their values (or keys) from FACTS_AT of
+ * the kernels' memory up, above what the pages of a row group use. Every decoding kernel asks
+ * ensureMemory for the top of what it writes, so a row group whose pages reach that far gets
+ * no mark (kernelHighWater, checked before each column that reads kept values).
+ */
+import type { FixedWidth } from '../model/fixed-point.js';
+import type { PageProbe } from './parquet/column-read.js';
+import { type WasmMemory, kernelHighWater, loadKernels, resetHighWater } from './parquet/wasm-module.js';
+
+/** Where the facts' memory starts; the pages' values must lie below it. */
+export const FACTS_AT = 1 << 20;
+
+/** Takes one page's values `[at, at + count)` lying at byte `offset`; false when a fact fails. */
+export type PageTake = (offset: number, count: number, at: number) => boolean;
+
+/** The kernels of the module the facts run (each subclass types the ones it calls). */
+export function factKernels<T extends { memory: WasmMemory }>(factsEnd: number): T | undefined {
+  const kernels = loadKernels<T>();
+  return kernels && kernels.memory.buffer.byteLength >= factsEnd ? kernels : undefined;
+}
+
+/** One row group's facts: probes for its columns, then a verdict on the whole. */
+export abstract class RowGroupFacts {
+  #failed = false;
+  readonly #seen = new Map<number, number>();
+
+  protected constructor(
+    protected readonly width: FixedWidth,
+    protected readonly rows: number,
+  ) {}
+
+  /** The probes for the file's columns, by position. */
+  abstract probes(): Array<PageProbe | undefined>;
+
+  /** Marks `frame` when every fact held for all its rows. */
+  abstract markIfClean(frame: object): void;
+
+  /** True when no fact failed and every probed column was seen whole. */
+  protected allHeld(): boolean {
+    if (this.#failed) return false;
+    for (const seen of this.#seen.values()) if (seen !== this.rows) return false;
+    return true;
+  }
+
+  /**
+   * The probe of `column`. `keeps`: its pages' values are kept at FACTS_AT and up (its first
+   * page starts watching for writes there). `reads`: columns whose kept values `take`
+   * compares with, which must have been seen at least as far, with nothing written over them.
+   */
+  protected probe(column: number, take: PageTake, { keeps = false, reads = [] as readonly number[] } = {}): PageProbe {
+    this.#seen.set(column, 0);
+    return {
+      inKernelMemory: (offset, count, at) => {
+        if (this.#failed) return;
+        const seen = this.#seen.get(column)!;
+        const end = at + count;
+        const inPlace = offset + count * this.width <= FACTS_AT && at === seen && end <= this.rows;
+        const keptReady = reads.every((c) => end <= this.#seen.get(c)!) && (reads.length === 0 || kernelHighWater() <= FACTS_AT);
+        if (inPlace && keptReady && keeps && at === 0) resetHighWater();
+        if (!(inPlace && keptReady && take(offset, count, at))) this.#failed = true;
+        else this.#seen.set(column, end);
+      },
+      missed: () => {
+        this.#failed = true;
+      },
+    };
+  }
+}
