@@ -14,17 +14,16 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { type WasmMemory, ensureMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
-import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
+import { PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { markedClean, orderStart, spreadLimitOf } from '../../src/seamless/conformance/quote-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
-import { onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
+import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
 import { tempDir } from '../helpers/paths.js';
 import { peerPython } from '../helpers/python-peer.js';
 
@@ -66,39 +65,18 @@ describe('quote facts taken while decoding', () => {
   });
   after(async () => tmp.remove());
 
-  it('on random quotes with random defects: reads equal, and a mark proves only what the engine finds clean', async () => {
-    let proven = 0;
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom<FixedWidth>(8, 16),
-        fc.integer({ min: 1, max: 1_000_000 }),
-        fc.integer({ min: 2, max: 900 }),
-        fc.integer({ min: 50, max: 400 }),
-        fc.array(fc.tuple(fc.nat(), fc.constantFrom<Defect>('crossed', 'locked', 'wide', 'zero', 'sentinel', 'negative')), { maxLength: 3 }),
-        async (width, seed, count, groupRows, defects) => {
-          const frame = syntheticQuotes({ meta: META, start: START, count, stepNs: 1_000_000n, width, seed });
-          for (const [at, defect] of defects) damage(frame, 1 + (at % (count - 1)), defect);
-          const root = join(tmp.path, `run-${run++}`);
-          await (await Catalog.open(root, { width })).write(frame, { rowGroupSize: groupRows });
-          const path = await onlyFile(root);
-          const plain = await readAll(path, false);
-          const withFacts = await readAll(path, true);
-          assert.deepEqual(withFacts, plain);
-          const order = orderStart();
-          for (const read of withFacts) {
-            if (!quoteMarkOf(read)) continue;
-            if (!markedClean(read, LIMIT, order)) continue;
-            proven++;
-            // The frame alone: order across frames is the proof's to check.
-            assert.deepEqual(checkConformance(series, read).report.rules, {}, `width ${width}, seed ${seed}, defects ${JSON.stringify(defects)}`);
-          }
-        },
-      ),
-      { numRuns: 60 },
-    );
-    assert.ok(proven > 100, `only ${proven} frames were proven by their marks; the property has no teeth`);
-  });
+  it('on random quotes with random defects: reads equal, and a mark proves only what the engine finds clean', () =>
+    assertMarksProveOnlyClean({
+      dir: tmp.path,
+      type: 'quote_tick',
+      identifier: META.instrumentId,
+      series,
+      make: (width, count, seed) => syntheticQuotes({ meta: META, start: START, count, stepNs: 1_000_000n, width, seed }),
+      damage,
+      defects: ['crossed', 'locked', 'wide', 'zero', 'sentinel', 'negative'],
+      // The frame alone: order across frames is the proof's to check.
+      provenAlone: (frame) => markedClean(frame, LIMIT, orderStart()),
+    }));
 
   it('a defect in any checked column leaves its row group unproven, the others proven', async () => {
     // Rows of the third group: its first, middle and last rows (the kernels take rows two at

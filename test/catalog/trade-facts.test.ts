@@ -12,7 +12,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { tradeMarkOf } from '../../src/catalog/trade-facts.js';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
@@ -21,7 +20,7 @@ import { syntheticTrades } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { markedTradesClean, tradeOrderStart } from '../../src/seamless/conformance/trade-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
-import { onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
+import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
 import { tempDir } from '../helpers/paths.js';
 import { peerPython } from '../helpers/python-peer.js';
 import { DAY0, META } from '../helpers/seamless-setup.js';
@@ -54,34 +53,17 @@ describe('trade facts taken while decoding', () => {
   });
   after(async () => tmp.remove());
 
-  it('on random trades with random defects: reads equal, and a mark proves only what the engine finds clean', async () => {
-    let provenFrames = 0;
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom<FixedWidth>(8, 16),
-        fc.integer({ min: 1, max: 1_000_000 }),
-        fc.integer({ min: 2, max: 900 }),
-        fc.integer({ min: 50, max: 400 }),
-        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...WRITABLE)), { maxLength: 3 }),
-        async (width, seed, count, groupRows, defects) => {
-          const frame = trades(width, count, seed);
-          for (const [at, defect] of defects) damage(frame, 1 + (at % (count - 1)), defect);
-          const path = await writeTrades(join(tmp.path, `run-${run++}`), frame, groupRows);
-          const plain = await readFileFrames(path, 'trade_tick', false);
-          const withFacts = await readFileFrames(path, 'trade_tick', true);
-          assert.deepEqual(withFacts, plain);
-          for (const read of withFacts) {
-            if (!markedTradesClean(read, tradeOrderStart())) continue;
-            provenFrames++;
-            assert.deepEqual(checkConformance(series, read).report.rules, {}, `width ${width}, seed ${seed}, defects ${JSON.stringify(defects)}`);
-          }
-        },
-      ),
-      { numRuns: 60 },
-    );
-    assert.ok(provenFrames > 100, `only ${provenFrames} frames were proven by their marks; the property has no teeth`);
-  });
+  it('on random trades with random defects: reads equal, and a mark proves only what the engine finds clean', () =>
+    assertMarksProveOnlyClean({
+      dir: tmp.path,
+      type: 'trade_tick',
+      identifier: META.instrumentId,
+      series,
+      make: trades,
+      damage,
+      defects: WRITABLE,
+      provenAlone: (frame) => markedTradesClean(frame, tradeOrderStart()),
+    }));
 
   it('a defect at any row of a row group costs it the proof (the mark, unless the defect is in the ids)', async () => {
     const cases = [
