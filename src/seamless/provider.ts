@@ -223,26 +223,15 @@ export class SeamlessProvider {
     const horizon = historyHorizon(series, now);
     // History can only exist up to now (bars: up to the last close); later is the live tail.
     const past = window && window.start < horizon ? { start: window.start, end: window.end < horizon ? window.end : horizon } : undefined;
+    const ensured = await this.ensureHistory(series, range, past, strategy, sla, options.signal);
+    const { covered, answered, fill, pending } = ensured;
+    let downgrade = ensured.downgrade;
+
     const withLive = strategy === 'SEAMLESS' && this.live !== undefined;
     // Quotes, trades and bars are proven clean frame by frame as they arrive; live rows would be merged in
     // afterwards, so then the merged frame is checked instead.
     const proof = provable(series.dataType, series.stepNs) && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs) : undefined;
-    // PARTIAL and FAIL_FAST serve storage as it is now, whatever the coverage finds (FAIL_FAST
-    // only refuses gaps): their read starts at once, so its listing, opening and first row
-    // groups overlap the coverage's file-system round trips. The others fill gaps first.
-    const stop = { requested: false };
-    const early = window && (strategy === 'PARTIAL' || strategy === 'FAIL_FAST') ? sla.measure('storage', () => this.readStored(series, window, proof, stop)) : undefined;
-    early?.catch(() => {}); // awaited below, unless the coverage fails first
-    let ensured;
-    try {
-      ensured = await this.ensureHistory(series, range, past, strategy, sla, options.signal);
-    } catch (error) {
-      stop.requested = true;
-      throw error;
-    }
-    const { covered, answered, fill, pending } = ensured;
-    let downgrade = ensured.downgrade;
-    const stored = early ? await early : window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
+    const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
     if (withLive && window) {
@@ -334,11 +323,8 @@ export class SeamlessProvider {
     return { covered, answered, missing, fill, pending, downgrade };
   }
 
-  /**
-   * Stored rows of a window, frame by frame as the source decodes them, each shown to `proof`.
-   * Stops early (closing the stream) once `stop.requested`: the request failed meanwhile.
-   */
-  private async readStored(series: Series, window: TimeRange, proof?: StreamProof, stop?: { readonly requested: boolean }): Promise<SeriesFrame[]> {
+  /** Stored rows of a window, frame by frame as the source decodes them, each shown to `proof`. */
+  private async readStored(series: Series, window: TimeRange, proof?: StreamProof): Promise<SeriesFrame[]> {
     if (!this.storage.stream) {
       const frame = await this.storage.fetch(series, window);
       if (frame) proof?.add(frame);
@@ -346,7 +332,6 @@ export class SeamlessProvider {
     }
     const frames: SeriesFrame[] = [];
     for await (const frame of this.storage.stream(series, window, { facts: proof !== undefined })) {
-      if (stop?.requested) break;
       proof?.add(frame);
       frames.push(frame);
     }
