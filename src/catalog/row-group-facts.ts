@@ -8,6 +8,11 @@
  * the kernels' memory up, above what the pages of a row group use. Every decoding kernel asks
  * ensureMemory for the top of what it writes, so a row group whose pages reach that far gets
  * no mark (kernelHighWater, checked before each column that reads kept values).
+ *
+ * The facts' writes cannot spoil a decoder's state either: the dictionary expander keeps a
+ * chunk's dictionary resident below the page it expands, so a page whose values lie below
+ * FACTS_AT has its dictionary there too; a page that does not fails the facts, and nothing
+ * more is written for that row group.
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
