@@ -41,8 +41,9 @@ export class StreamProof {
   }
 
   /**
-   * Checks the next frame of the stream, just read from storage (a frame decoded with facts
-   * is proven by its mark: markedClean, markedTradesClean, markedBarsClean); after the first doubt it only records frames.
+   * Checks the next frame of the stream, just read from storage (a frame decoded with facts is
+   * proven by its mark: markedClean, markedTradesClean, markedBarsClean); after the first
+   * doubt it only records frames.
    */
   add(frame: SeriesFrame): void {
     if (frame.length === 0) return;

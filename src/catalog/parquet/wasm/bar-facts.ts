@@ -4,7 +4,7 @@
  * over them (see ../../bar-facts.ts for what the facts prove). Each kernel returns 0 when
  * every value passes, 1 otherwise. Comparisons are exact: 8-byte raws as i64, 16-byte raws
  * as (i64 high half, u64 low half), two rows per SIMD step (scalar loops of the same tests
- * took 3-5 ns a value).
+ * took 2.5-6 ns a value).
  */
 
 const I64_MAX: i64 = 0x7fffffffffffffff;
@@ -18,8 +18,8 @@ const I64_MIN: i64 = -0x8000000000000000;
 //
 // Kept 16-byte values are split for the comparisons: high halves at `keepAt`, low halves at
 // `keepAt + half` with their top bit flipped, so the signed compares of i64x2 order them as
-// unsigned. Kept 8-byte values are copied as they are. `at` arguments are row offsets in
-// bytes (8 a row) into the kept columns.
+// unsigned. Kept 8-byte values are copied as they are. The callers pass kept columns'
+// addresses already moved on to the page's first row (8 bytes a row in each half).
 
 export function opens16(valuesAt: u32, count: u32, keepAt: u32, half: u32): i32 {
   return prices16(valuesAt, count, 0, 0, keepAt, half, false, false, true, 0);
