@@ -5,13 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { barMarkOf } from '../../src/catalog/bar-facts.js';
 import { CatalogError } from '../../src/catalog/errors.js';
 import { decodeRowGroup, planFileDecoding } from '../../src/catalog/frame-decode.js';
 import { memorySource } from '../../src/catalog/parquet/byte-source.js';
 import { ParquetFile, ParquetFileError } from '../../src/catalog/parquet/file-reader.js';
-import type { MarketDataType } from '../../src/model/frames.js';
+import { quoteMarkOf } from '../../src/catalog/quote-facts.js';
+import { tradeMarkOf } from '../../src/catalog/trade-facts.js';
+import type { Frame, MarketDataType } from '../../src/model/frames.js';
 import { prng } from '../helpers/random-frames.js';
-import { type SampleFile, fixtureFiles, ownWriterFiles } from '../helpers/sample-files.js';
+import { type SampleFile, cleanWriterFiles, fixtureFiles, ownWriterFiles } from '../helpers/sample-files.js';
 
 const ITERATIONS = Number(process.env['SEAMLESS_FUZZ_ITERATIONS'] ?? 4000);
 /** The fixtures, and (before the tests) snappy files of our own writer: every type, dictionary and PLAIN pages. */
@@ -50,11 +53,26 @@ export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {
 }
 
 export async function decodeAll(bytes: Uint8Array, type: MarketDataType): Promise<number> {
+  return (await decodeFrames(bytes, type, false)).reduce((rows, frame) => rows + frame.length, 0);
+}
+
+/** Every row group's frame, decoded with or without conformance facts (row-group-facts.ts). */
+async function decodeFrames(bytes: Uint8Array, type: MarketDataType, facts: boolean): Promise<Frame[]> {
   const file = await ParquetFile.open(memorySource(bytes, 'fuzz.parquet'));
   const plan = await planFileDecoding(file, type);
-  let rows = 0;
-  for (let g = 0; g < file.meta.rowGroups.length; g++) rows += (await decodeRowGroup(file, plan, g)).length;
-  return rows;
+  const frames: Frame[] = [];
+  for (let g = 0; g < file.meta.rowGroups.length; g++) frames.push(await decodeRowGroup(file, plan, g, facts));
+  return frames;
+}
+
+/** What decoding `bytes` comes to: the frames and how many were marked, or the error it fails with. */
+async function outcome(bytes: Uint8Array, type: MarketDataType, facts: boolean): Promise<{ result: Frame[] | string; marked: number }> {
+  try {
+    const frames = await decodeFrames(bytes, type, facts);
+    return { result: frames, marked: frames.filter((f) => quoteMarkOf(f) !== undefined || tradeMarkOf(f) || barMarkOf(f) !== undefined).length };
+  } catch (error) {
+    return { result: `${(error as Error).name}: ${(error as Error).message}`, marked: 0 };
+  }
 }
 
 describe('reader fuzzing', () => {
@@ -80,6 +98,25 @@ describe('reader fuzzing', () => {
     }
     // Both outcomes must occur, or the mutations are not exercising anything.
     assert.ok(outcomes.decoded > 0 && outcomes.typed > ITERATIONS / 4, JSON.stringify(outcomes));
+  });
+
+  // The facts' kernels run over whatever a damaged page decodes to: they must never change
+  // what a read returns or how it fails.
+  it(`${ITERATIONS / 4} mutated files read with conformance facts: the same frames, or the same error, as without`, { timeout: 600_000 }, async () => {
+    const rand = prng(Number(process.env['SEAMLESS_FUZZ_SEED'] ?? 20261122));
+    // Clean rows too, which earn marks: the random ones and the zstd fixtures hardly do.
+    const files = [...originals, ...(await cleanWriterFiles(7000))];
+    let marked = 0;
+    for (let i = 0; i < ITERATIONS / 4; i++) {
+      const original = files[i % files.length]!;
+      const mutated = mutate(original.bytes, rand);
+      const plain = await outcome(mutated, original.type, false);
+      const withFacts = await outcome(mutated, original.type, true);
+      assert.deepEqual(withFacts.result, plain.result, `iteration ${i} (${original.name})`);
+      marked += withFacts.marked;
+    }
+    // Most damage fails a file or dirties its rows; a few dozen marks (42 with the default seed) show the facts ran.
+    assert.ok(marked >= ITERATIONS / 200, `only ${marked} frames were marked: the facts hardly ran`);
   });
 
   it('the unmutated fixtures decode', async () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { syntheticBars, syntheticQuotes, syntheticTrades } from '../../src/model/synthetic-market.js';
 import type { MarketDataType } from '../../src/model/frames.js';
 import { FIXTURES, tempDir } from './paths.js';
 import { prng, randomFrame } from './random-frames.js';
@@ -46,6 +47,30 @@ export async function ownWriterFiles(options: { seed: number; rows: number; dist
         const distinct = options.distinct === undefined ? {} : { distinct: width === 8 ? options.distinct : options.rows };
         const written = await catalog.write(randomFrame(type, rand, { width, rows: options.rows, startNs: 1_600_000_000_000_000_000n, meta, ...distinct }));
         files.push({ name: `seamless/${type}-${width}`, type, bytes: await readFile(written.path) });
+      }
+    }
+  } finally {
+    await dir.remove();
+  }
+  return files;
+}
+
+/** Clean synthetic quotes, trades and bars of both widths from our writer (snappy): rows the catalog's conformance facts mark. */
+export async function cleanWriterFiles(rows: number): Promise<SampleFile[]> {
+  const dir = await tempDir('seamless-clean-samples-');
+  const files: SampleFile[] = [];
+  try {
+    const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
+    const start = 1_704_153_600_000_000_000n;
+    for (const width of [8, 16] as const) {
+      const frames = [
+        syntheticQuotes({ meta, start, count: rows, stepNs: 1_000_000n, width }),
+        syntheticTrades({ meta, start, count: rows, stepNs: 1_000_000n, width }),
+        syntheticBars({ meta: { ...meta, barType: 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL' }, start: start + 60_000_000_000n, count: rows, stepNs: 60_000_000_000n, width }),
+      ];
+      for (const frame of frames) {
+        const written = await (await Catalog.open(join(dir.path, `${frame.type}-${width}`), { width })).write(frame);
+        files.push({ name: `seamless/clean-${frame.type}-${width}`, type: frame.type, bytes: await readFile(written.path) });
       }
     }
   } finally {
