@@ -20,7 +20,7 @@
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
 import type { WasmMemory } from './parquet/wasm-module.js';
-import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
+import { FACTS_AT, RowGroupFacts, factKernels, timesInOrderTake } from './row-group-facts.js';
 
 interface QuoteKernels {
   memory: WasmMemory;
@@ -83,7 +83,7 @@ export class QuoteFacts extends RowGroupFacts {
     probes[askPrice] = this.probe(askPrice, (offset, count, at) => this.asks(offset, count, at), { reads: [bidPrice] });
     probes[bidSize] = this.probe(bidSize, (offset, count) => this.sizes(offset, count));
     probes[askSize] = this.probe(askSize, (offset, count) => this.sizes(offset, count));
-    probes[tsInit] = this.probe(tsInit, (offset, count, at) => this.times(offset, count, at));
+    probes[tsInit] = this.probe(tsInit, timesInOrderTake(this.k, LAST_TIME_AT));
     return probes;
   }
 
@@ -107,11 +107,5 @@ export class QuoteFacts extends RowGroupFacts {
 
   private sizes(offset: number, count: number): boolean {
     return (this.width === 16 ? this.k.sizesPlausible16(offset, count) : this.k.sizesPlausible8(offset, count)) === 0;
-  }
-
-  private times(offset: number, count: number, at: number): boolean {
-    // A column's first value must be at least 1.
-    if (at === 0) new Int32Array(this.k.memory.buffer, LAST_TIME_AT, 2).set([1, 0]);
-    return this.k.timesInOrder(offset, count, LAST_TIME_AT) === 0;
   }
 }

@@ -24,6 +24,24 @@ export const FACTS_AT = 1 << 20;
 /** Takes one page's values `[at, at + count)` lying at byte `offset`; false when a fact fails. */
 export type PageTake = (offset: number, count: number, at: number) => boolean;
 
+/** The kernel that checks a `ts_init` page never decreases (wasm/quote-facts.ts). */
+interface TimesKernel {
+  memory: WasmMemory;
+  timesInOrder(valuesAt: number, count: number, lastAt: number): number;
+}
+
+/**
+ * The take of a `ts_init` column that must never decrease and stay within
+ * 1 .. 0x7FF0000000000000 (quotes, trades); the last value seen is kept at `lastAt`.
+ */
+export function timesInOrderTake(k: TimesKernel, lastAt: number): PageTake {
+  return (offset, count, at) => {
+    // A column's first value must be at least 1.
+    if (at === 0) new Int32Array(k.memory.buffer, lastAt, 2).set([1, 0]);
+    return k.timesInOrder(offset, count, lastAt) === 0;
+  };
+}
+
 /** The kernels of the module the facts run (each subclass types the ones it calls). */
 export function factKernels<T extends { memory: WasmMemory }>(factsEnd: number): T | undefined {
   const kernels = loadKernels<T>();

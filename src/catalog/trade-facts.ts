@@ -13,7 +13,7 @@
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
 import type { WasmMemory } from './parquet/wasm-module.js';
-import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
+import { FACTS_AT, RowGroupFacts, factKernels, timesInOrderTake } from './row-group-facts.js';
 
 interface TradeKernels {
   memory: WasmMemory;
@@ -63,11 +63,7 @@ export class TradeFacts extends RowGroupFacts {
     const probes: Array<PageProbe | undefined> = [];
     probes[price] = this.probe(price, (offset, count) => (wide ? k.tradePrices16(offset, count) : k.tradePrices8(offset, count)) === 0);
     probes[size] = this.probe(size, (offset, count) => (wide ? k.tradeSizes16(offset, count) : k.sizesPlausible8(offset, count)) === 0);
-    probes[tsInit] = this.probe(tsInit, (offset, count, at) => {
-      // A column's first value must be at least 1.
-      if (at === 0) new Int32Array(k.memory.buffer, LAST_TIME_AT, 2).set([1, 0]);
-      return k.timesInOrder(offset, count, LAST_TIME_AT) === 0;
-    });
+    probes[tsInit] = this.probe(tsInit, timesInOrderTake(k, LAST_TIME_AT));
     return probes;
   }
 
