@@ -94,7 +94,7 @@ describe('bar facts taken while decoding', () => {
     }
   });
 
-  it('over small pages and price columns without a dictionary (pyarrow): clean frames are proven, a damaged one is not, all read the same', async () => {
+  it('over small pages, price columns without a dictionary and nullable columns (pyarrow): clean frames are proven, a damaged one or a nullable one is not, all read the same', async () => {
     const script = `
 import sys, pyarrow as pa, pyarrow.parquet as pq, random
 random.seed(7)
@@ -112,13 +112,14 @@ for i in range(n):
     cols[4].append(random.randint(1, 5000000).to_bytes(width, 'little')); cols[5].append(ts)
     price = c
 fb = pa.binary(width)
-schema = pa.schema([pa.field(name, fb, False) for name in ['open', 'high', 'low', 'close', 'volume']] + [pa.field('ts_event', pa.uint64(), False), pa.field('ts_init', pa.uint64(), False)],
+nullable = encoding == 'nullable'
+schema = pa.schema([pa.field(name, fb, nullable) for name in ['open', 'high', 'low', 'close', 'volume']] + [pa.field('ts_event', pa.uint64(), False), pa.field('ts_init', pa.uint64(), False)],
     metadata={'bar_type': 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL', 'price_precision': '2', 'size_precision': '6'})
 table = pa.table([pa.array(cols[k], fb) for k in range(5)] + [pa.array(cols[5], pa.uint64()), pa.array(cols[5], pa.uint64())], schema=schema)
 pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictionary=encoding == 'dict', compression='snappy')
 `;
     for (const width of [8, 16] as const) {
-      for (const [encoding, defect] of [['dict', 'none'], ['plain', 'none'], ['plain', 'ohlc'], ['dict', 'back']] as const) {
+      for (const [encoding, defect] of [['dict', 'none'], ['plain', 'none'], ['plain', 'ohlc'], ['dict', 'back'], ['nullable', 'none']] as const) {
         const path = join(tmp.path, `pyarrow-${width}-${encoding}-${defect}.parquet`);
         // 7,001 rows: the last group's odd last row is taken alone by the kernels.
         await promisify(execFile)(peerPython(), ['-c', script, path, '7001', String(width), encoding, defect]);
@@ -127,6 +128,11 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
         assert.deepEqual(withFacts, plain);
         assert.deepEqual(withFacts.map((f) => f.length), [3000, 3000, 1001]);
         const label = `width ${width}, ${encoding}, ${defect}`;
+        if (encoding === 'nullable') {
+          // OPTIONAL columns (no nulls here) are decoded with their levels: no facts, nothing refused.
+          assert.deepEqual(withFacts.map((f) => barMarkOf(f)), [undefined, undefined, undefined], label);
+          continue;
+        }
         assert.deepEqual(proven(withFacts), defect === 'none' ? [true, true, true] : [true, false, false], label);
         if (defect !== 'none') assert.equal(barMarkOf(withFacts[1]!), undefined, label);
       }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { type Frame, type MarketDataType, sliceFrame } from '../../src/model/frames.js';
 import { StreamProof, checkConformance, checkConformanceFrames } from '../../src/seamless/conformance/index.js';
 import { joinFrames } from '../../src/seamless/frame-select.js';
-import type { Series, SeriesFrame } from '../../src/seamless/series.js';
+import type { Series, SeriesDataType, SeriesFrame } from '../../src/seamless/series.js';
 
 /** `frame` cut at `cuts` (taken modulo its length), empty pieces left out. */
 export function splitFrame<T extends MarketDataType>(frame: Frame<T>, cuts: number[]): Frame<T>[] {
@@ -26,4 +26,30 @@ export function assertLeftToEngine(series: Series, frames: SeriesFrame[], label:
   const joined = joinFrames(frames);
   assert.deepEqual(checkConformanceFrames(series, frames, {}, {}, proof).report, checkConformance(series, joined).report, label);
   assert.ok(Object.keys(checkConformance(series, joined).report.rules).length > 0, `${label}: the engine flags it`);
+}
+
+/**
+ * Every defect at rows on both sides of the seam of two frames (cut at row 300 of a clean
+ * 600-row frame): `certainlyClean` must refuse the frames, which assertLeftToEngine then
+ * checks; the clean frame, whole and cut, must pass.
+ */
+export function assertDefectsLeftToEngine<T extends SeriesDataType, D>(
+  series: Series,
+  clean: Frame<T>,
+  defects: readonly D[],
+  damage: (frame: Frame<T>, row: number, defect: D) => void,
+  certainlyClean: (frames: Frame<T>[]) => boolean,
+): void {
+  const label = `width ${clean.width}`;
+  assert.equal(certainlyClean([clean]), true, label);
+  assert.equal(certainlyClean(splitFrame(clean, [300])), true, label);
+  for (const defect of defects) {
+    for (const row of [1, 2, 299, 300, 301, 599]) {
+      const frame = sliceFrame(clean, 0, clean.length);
+      damage(frame, row, defect);
+      const frames = splitFrame(frame, [300]);
+      assert.equal(certainlyClean(frames), false, `${String(defect)} at ${row}, ${label}`);
+      assertLeftToEngine(series, frames, `${String(defect)} at ${row}, ${label}`);
+    }
+  }
 }

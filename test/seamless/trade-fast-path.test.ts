@@ -10,13 +10,13 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { tradeMarkOf } from '../../src/catalog/trade-facts.js';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
-import { sliceFrame, tsInitOf } from '../../src/model/frames.js';
+import { tsInitOf } from '../../src/model/frames.js';
 import { syntheticQuotes, syntheticTrades } from '../../src/model/synthetic-market.js';
 import { StreamProof, checkConformance } from '../../src/seamless/conformance/index.js';
 import { tradesCertainlyClean } from '../../src/seamless/conformance/trade-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 import { useUpNativePages } from '../helpers/facts-files.js';
-import { assertLeftToEngine, splitFrame } from '../helpers/proof-checks.js';
+import { assertDefectsLeftToEngine } from '../helpers/proof-checks.js';
 import { DEFECTS, damage, rawTrades } from '../helpers/trade-rows.js';
 import { DAY0, META, TRADE_NODE, scratchDir, setup } from '../helpers/seamless-setup.js';
 
@@ -47,17 +47,7 @@ describe('fused trade check', () => {
 
   it('every defect, anywhere in a frame or at the seam of two, is left to the engine, which finds it', () => {
     for (const width of [8, 16] as const) {
-      const clean = syntheticTrades({ meta: META, start: DAY0, count: 600, stepNs: 1_000_000_000n, width });
-      assert.equal(tradesCertainlyClean([clean]), true);
-      for (const defect of DEFECTS) {
-        for (const row of [1, 2, 299, 300, 301, 599]) {
-          const frame = sliceFrame(clean, 0, clean.length);
-          damage(frame, row, defect);
-          const frames = splitFrame(frame, [300]);
-          assert.equal(tradesCertainlyClean(frames), false, `${defect} at ${row}, width ${width}`);
-          assertLeftToEngine(series, frames, `${defect} at ${row}, width ${width}`);
-        }
-      }
+      assertDefectsLeftToEngine(series, syntheticTrades({ meta: META, start: DAY0, count: 600, stepNs: 1_000_000_000n, width }), DEFECTS, damage, tradesCertainlyClean);
     }
   });
 

@@ -32,7 +32,7 @@ export type ColumnValues = FixedValues | StringValues;
 /**
  * Sees a column's values page by page while they sit in the catalog kernels' memory, just
  * decompressed (PLAIN pages) or expanded (dictionary pages), before they are copied out: for
- * facts taken without another pass over the values (see ../quote-facts.ts). Fixed-width
+ * facts taken without another pass over the values (see ../row-group-facts.ts). Fixed-width
  * REQUIRED columns only.
  */
 export interface PageProbe {

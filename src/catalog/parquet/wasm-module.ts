@@ -52,7 +52,7 @@ export function claimMemory(user: unknown): boolean {
 /** The highest byte a kernel asked for (ensureMemory) since resetHighWater. */
 let highWater = 0;
 
-/** Starts watching how high the kernels write (the quote facts keep data above what pages use). */
+/** Starts watching how high the kernels write (the conformance facts keep data above what pages use: ../row-group-facts.ts). */
 export function resetHighWater(): void {
   highWater = 0;
 }

@@ -9,6 +9,8 @@
  * accepts it for those and nothing else. Quotes, trades and bars have fused proofs
  * (quote-fast-path.ts, trade-fast-path.ts, bar-fast-path.ts); deltas go to the rule engine.
  */
+import { barMarkOf } from '../../catalog/bar-facts.js';
+import { tradeMarkOf } from '../../catalog/trade-facts.js';
 import type { Frame } from '../../model/frames.js';
 import type { SeriesFrame } from '../series.js';
 import { type OrderState, markedClean, orderStart, quoteFrameCertainlyClean, spreadLimitOf } from './quote-fast-path.js';
@@ -55,11 +57,14 @@ export class StreamProof {
       const quotes = frame as Frame<'quote_tick'>;
       this.#clean = markedClean(quotes, this.#limit, this.#order) || quoteFrameCertainlyClean(quotes, this.#limit, this.#order);
     } else if (frame.type === 'trade_tick') {
+      // A marked frame the mark cannot prove (its ids, or its order against the frames before)
+      // fails the full check the same way: no second pass.
       const trades = frame as Frame<'trade_tick'>;
-      this.#clean = markedTradesClean(trades, this.#trades) || tradeFrameCertainlyClean(trades, this.#trades);
+      this.#clean = tradeMarkOf(trades) ? markedTradesClean(trades, this.#trades) : tradeFrameCertainlyClean(trades, this.#trades);
     } else {
+      // Likewise: a marked frame's one stride either is the interval or fails the full check too.
       const bars = frame as Frame<'bar'>;
-      this.#clean = markedBarsClean(bars, this.#stepNs, this.#bars) || barFrameCertainlyClean(bars, this.#stepNs, this.#bars);
+      this.#clean = barMarkOf(bars) ? markedBarsClean(bars, this.#stepNs, this.#bars) : barFrameCertainlyClean(bars, this.#stepNs, this.#bars);
     }
   }
 
