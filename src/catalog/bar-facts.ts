@@ -12,9 +12,10 @@
  * The mark holds the stride: the checker compares it with the series' interval, and the
  * frame's first bar with the bar before it, which is all that is left of the bar rules.
  *
- * Memory: open, high and low wait for the later columns from FACTS_AT up, each kept in two
- * halves of 8 bytes a row (KEPT_HALF), for up to MAX_ROWS rows (Nautilus writes 5,000 a row
- * group); 1.75 MB in all, inside the kernels' 2 MB, so taking facts never grows the memory.
+ * Memory: open, high and low are decoded into slots from FACTS_AT up, where they wait for
+ * close; one kernel then compares the four columns where they lie. A slot holds up to
+ * MAX_ROWS rows of 16 bytes (Nautilus writes 5,000 a row group); 1.75 MB in all, inside the
+ * kernels' 2 MB, so taking facts never grows the memory.
  */
 import { type FixedWidth, QUANTITY_RAW_MAX } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
@@ -23,28 +24,21 @@ import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
 
 interface BarKernels {
   memory: WasmMemory;
-  opens16(valuesAt: number, count: number, keepAt: number, half: number): number;
-  highs16(valuesAt: number, count: number, openAt: number, keepAt: number, half: number): number;
-  lows16(valuesAt: number, count: number, openAt: number, keepAt: number, half: number): number;
-  closes16(valuesAt: number, count: number, lowAt: number, highAt: number, half: number): number;
-  opens8(valuesAt: number, count: number, keepAt: number): number;
-  highs8(valuesAt: number, count: number, openAt: number, keepAt: number): number;
-  lows8(valuesAt: number, count: number, openAt: number, keepAt: number): number;
-  closes8(valuesAt: number, count: number, lowAt: number, highAt: number): number;
+  bars16(openAt: number, highAt: number, lowAt: number, closeAt: number, count: number): number;
+  bars8(openAt: number, highAt: number, lowAt: number, closeAt: number, count: number): number;
   topWordsBelow(valuesAt: number, count: number, width: number, limit: number): number;
   timesOnStride(valuesAt: number, count: number, stateAt: number, first: number): number;
 }
 
-/** Rows a row group may have for facts: three kept columns of up to 16 bytes a row. */
+/** Rows a row group may have for facts: three slots of up to 16 bytes a row. */
 const MAX_ROWS = 1 << 14;
-/** A kept column: 8 bytes a row (8-byte raws; 16-byte raws' high halves), then as much again (16-byte raws' low halves). */
-const KEPT_HALF = MAX_ROWS * 8;
-const KEPT_BYTES = 2 * KEPT_HALF;
+/** A slot: MAX_ROWS values of up to 16 bytes, and room for the bytes a decoder writes past a page (the snappy kernel's SLACK). */
+const SLOT_BYTES = MAX_ROWS * 16 + 64;
 const OPEN_AT = FACTS_AT;
-const HIGH_AT = OPEN_AT + KEPT_BYTES;
-const LOW_AT = HIGH_AT + KEPT_BYTES;
+const HIGH_AT = OPEN_AT + SLOT_BYTES;
+const LOW_AT = HIGH_AT + SLOT_BYTES;
 /** The last `ts_init` seen and the stride (two i64). */
-const TIME_STATE_AT = LOW_AT + KEPT_BYTES;
+const TIME_STATE_AT = LOW_AT + SLOT_BYTES;
 const FACTS_END = TIME_STATE_AT + 16;
 
 /** A volume whose top 32-bit word is below this is at most QUANTITY_RAW_MAX. */
@@ -91,12 +85,18 @@ export class BarFacts extends RowGroupFacts {
     const { open, high, low, close, volume, tsInit } = BAR_FACT_COLUMNS;
     const k = this.k;
     const wide = this.width === 16;
-    // Kept columns hold 8 bytes a row in each half: row `at` of one starts `at * 8` into it.
+    // Open, high and low only land in their slots; the kernel runs when close's rows arrive.
+    // Each later column checks that nothing but the slots' own pages wrote above FACTS_AT.
+    const waits = () => true;
     const probes: Array<PageProbe | undefined> = [];
-    probes[open] = this.probe(open, (offset, count, at) => (wide ? k.opens16(offset, count, OPEN_AT + at * 8, KEPT_HALF) : k.opens8(offset, count, OPEN_AT + at * 8)) === 0, { keeps: true });
-    probes[high] = this.probe(high, (offset, count, at) => (wide ? k.highs16(offset, count, OPEN_AT + at * 8, HIGH_AT + at * 8, KEPT_HALF) : k.highs8(offset, count, OPEN_AT + at * 8, HIGH_AT + at * 8)) === 0, { keeps: true, reads: [open] });
-    probes[low] = this.probe(low, (offset, count, at) => (wide ? k.lows16(offset, count, OPEN_AT + at * 8, LOW_AT + at * 8, KEPT_HALF) : k.lows8(offset, count, OPEN_AT + at * 8, LOW_AT + at * 8)) === 0, { keeps: true, reads: [open] });
-    probes[close] = this.probe(close, (offset, count, at) => (wide ? k.closes16(offset, count, LOW_AT + at * 8, HIGH_AT + at * 8, KEPT_HALF) : k.closes8(offset, count, LOW_AT + at * 8, HIGH_AT + at * 8)) === 0, { reads: [high, low] });
+    probes[open] = this.probe(open, waits, { slot: OPEN_AT });
+    probes[high] = this.probe(high, waits, { slot: HIGH_AT, reads: [open] });
+    probes[low] = this.probe(low, waits, { slot: LOW_AT, reads: [open, high] });
+    probes[close] = this.probe(
+      close,
+      (offset, count, at) => (wide ? k.bars16(OPEN_AT + at * 16, HIGH_AT + at * 16, LOW_AT + at * 16, offset, count) : k.bars8(OPEN_AT + at * 8, HIGH_AT + at * 8, LOW_AT + at * 8, offset, count)) === 0,
+      { reads: [open, high, low] },
+    );
     probes[volume] = this.probe(volume, (offset, count) => k.topWordsBelow(offset, count, this.width, VOLUME_TOP[this.width]) === 0);
     probes[tsInit] = this.probe(tsInit, (offset, count, at) => k.timesOnStride(offset, count, TIME_STATE_AT, at === 0 ? 1 : 0) === 0);
     return probes;

@@ -5,9 +5,11 @@
  * through the kernels, in order, with nothing written over the facts' own memory meanwhile.
  *
  * Memory: columns compared with a later column keep their values (or keys) from FACTS_AT of
- * the kernels' memory up, above what the pages of a row group use. Every decoding kernel asks
- * ensureMemory for the top of what it writes, so a row group whose pages reach that far gets
- * no mark (kernelHighWater, checked before each column that reads kept values).
+ * the kernels' memory up, above what the pages of a row group use: copied there by a kernel
+ * (`keeps`), or decoded straight into a slot there (`slot`: the decoders place the values,
+ * PageWatch). Every decoding kernel asks ensureMemory for the top of what it writes outside
+ * a slot, so a row group whose pages reach that far gets no mark (kernelHighWater, checked
+ * before each column that reads kept values); a slot's writes cover only its own rows.
  *
  * The facts' writes cannot spoil a decoder's state either: the dictionary expander keeps a
  * chunk's dictionary resident below the page it expands, so a page whose values lie below
@@ -73,19 +75,25 @@ export abstract class RowGroupFacts {
 
   /**
    * The probe of `column`. `keeps`: its pages' values are kept at FACTS_AT and up (its first
-   * page starts watching for writes there). `reads`: columns whose kept values `take`
-   * compares with, which must have been seen at least as far, with nothing written over them.
+   * page starts watching for writes there). `slot`: its pages are decoded into the slot at
+   * that address (at or above FACTS_AT, room for the row group's values plus the decoders'
+   * slack), where they stay kept. `reads`: columns whose kept values `take` compares with,
+   * which must have been seen at least as far, with nothing written over them.
    */
-  protected probe(column: number, take: PageTake, { keeps = false, reads = [] as readonly number[] } = {}): PageProbe {
+  protected probe(column: number, take: PageTake, { keeps = false, slot = undefined as number | undefined, reads = [] as readonly number[] } = {}): PageProbe {
     this.#seen.set(column, 0);
+    const kept = keeps || slot !== undefined;
     return {
+      // A page goes to its slot only as the next rows, whole.
+      placeAt: (at, count) => (slot !== undefined && at === this.#seen.get(column) && at + count <= this.rows ? slot + at * this.width : undefined),
       inKernelMemory: (offset, count, at) => {
         if (this.#failed) return;
         const seen = this.#seen.get(column)!;
         const end = at + count;
-        const inPlace = offset + count * this.width <= FACTS_AT && at === seen && end <= this.rows;
+        const where = slot === undefined ? offset + count * this.width <= FACTS_AT : offset === slot + at * this.width;
+        const inPlace = where && at === seen && end <= this.rows;
         const keptReady = reads.every((c) => end <= this.#seen.get(c)!) && (reads.length === 0 || kernelHighWater() <= FACTS_AT);
-        if (inPlace && keptReady && keeps && at === 0) resetHighWater();
+        if (inPlace && keptReady && kept && at === 0) resetHighWater();
         if (!(inPlace && keptReady && take(offset, count, at))) this.#failed = true;
         else this.#seen.set(column, end);
       },

@@ -129,6 +129,9 @@ function configError(where: string, problem: string, cause?: unknown): SeamlessE
 }
 
 /** Maps node ids and ccxt symbols to NautilusTrader identifiers and back. */
+/** Node ids whose series a Symbology remembers. */
+const SERIES_MEMO_SIZE = 4096;
+
 export class Symbology {
   /** exchange → configured venue. */
   readonly #venues = new Map<string, string>();
@@ -138,6 +141,13 @@ export class Symbology {
   readonly #reverse = new Map<string, Map<string, string>>();
   /** venue → exchange, explicit or implied by a single configured venue. */
   readonly #exchanges = new Map<string, string>();
+  /**
+   * node id → its series, as `series` resolved it (the tables never change after the
+   * constructor). Why: a request runs this parsing once, and a provider decoding large
+   * answers runs enough mark-compacts between requests that V8 flushes the bytecode of code
+   * run once per request; recompiling it cost ~1.5 ms a request (see BENCHMARKS.md).
+   */
+  readonly #series = new Map<string, Series>();
 
   /** Throws SEAMLESS_BAD_CONFIG naming the wrong entry. */
   constructor(config: SymbologyConfig = {}) {
@@ -253,6 +263,17 @@ export class Symbology {
    * the bar type and step. Throws SEAMLESS_BAD_NODE_ID.
    */
   series(nodeId: string): Series {
+    let series = this.#series.get(nodeId);
+    if (series === undefined) {
+      series = this.#resolve(nodeId);
+      // Bounded: arbitrary ids must not grow it without end.
+      if (this.#series.size >= SERIES_MEMO_SIZE) this.#series.clear();
+      this.#series.set(nodeId, series);
+    }
+    return series;
+  }
+
+  #resolve(nodeId: string): Series {
     const parts = parseNodeId(nodeId);
     const { kind, exchange, symbol } = parts;
     const instrumentId = this.instrumentId(exchange, symbol);

@@ -160,30 +160,37 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
   // The collector on its own, with values placed in the kernels' memory by hand: a mark needs
   // every column seen whole, open before high and low before close, and nothing written over
   // the kept columns (1 MB up) in between.
-  it('marks only when every column was seen whole, in order, with nothing written over the kept columns', () => {
+  it('marks only when every column was seen whole, in its slot or in place, in order, with nothing written over the slots', () => {
     const memory = loadKernels<{ memory: WasmMemory }>()!.memory;
-    const words = new BigInt64Array(memory.buffer, 0, 4096);
     const rows = 4;
-    // Pages at 0, 4 KB, ... (512 i64 apart): open, high, low, close, volume (16 bytes a row), then ts_init.
-    const page = (column: number) => column * 4096;
-    words.fill(0n);
+    // Open, high and low are decoded into the slots their probes give; close and volume
+    // (16 bytes a row) and ts_init lie in place at 12, 16 and 20 KB.
+    const slotProbes = BarFacts.start(16, rows)!.probes();
+    const slot = (column: number) => slotProbes[column]!.placeAt!(0, rows)!;
+    const page = (column: number) => (column < 3 ? slot(column) : (column + 1) * 4096);
+    const words = (column: number, length: number) => new BigInt64Array(memory.buffer, page(column), length);
+    new BigInt64Array(memory.buffer, 0, 4096).fill(0n);
     for (let i = 0; i < rows; i++) {
-      const set = (column: number, value: bigint) => (words[column * 512 + i * 2] = value);
+      const set = (column: number, value: bigint) => {
+        words(column, 2 * rows)[2 * i] = value;
+        words(column, 2 * rows)[2 * i + 1] = 0n;
+      };
       set(0, 1000n + BigInt(i));
       set(1, 1005n + BigInt(i));
       set(2, 995n + BigInt(i));
       set(3, 1001n + BigInt(i));
       set(4, 7n);
-      words[5 * 512 + i] = DAY0 + BigInt(i + 1) * STEP;
+      words(5, rows)[i] = DAY0 + BigInt(i + 1) * STEP;
     }
-    type Step = 'open' | 'high' | 'low' | 'close' | 'volume' | 'times' | 'overwrite' | 'missed';
+    type Step = 'open' | 'high' | 'low' | 'close' | 'volume' | 'times' | 'overwrite' | 'missed' | 'open elsewhere';
     const run = (steps: Step[]) => {
       const facts = BarFacts.start(16, rows)!;
       const probes = facts.probes();
       const column: Record<string, number> = { open: 0, high: 1, low: 2, close: 3, volume: 4, times: 6 };
       for (const step of steps) {
-        if (step === 'overwrite') ensureMemory(memory, (1 << 20) + 64); // a kernel asking for memory above the kept columns
+        if (step === 'overwrite') ensureMemory(memory, (1 << 20) + 64); // a kernel asking for memory above FACTS_AT, outside the slots
         else if (step === 'missed') probes[3]!.missed();
+        else if (step === 'open elsewhere') probes[0]!.inKernelMemory(page(3), rows, 0);
         else probes[column[step]!]!.inKernelMemory(page(step === 'times' ? 5 : column[step]!), rows, 0);
       }
       const frame = {};
@@ -193,18 +200,27 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     const all: Step[] = ['open', 'high', 'low', 'close', 'volume', 'times'];
     assert.deepEqual(run(all), { stride: Number(STEP) });
     assert.equal(run(['open', 'overwrite', 'high', 'low', 'close', 'volume', 'times']), undefined, 'open possibly overwritten');
+    assert.equal(run(['open', 'high', 'overwrite', 'low', 'close', 'volume', 'times']), undefined, 'open and high possibly overwritten');
     assert.equal(run(['open', 'high', 'low', 'overwrite', 'close', 'volume', 'times']), undefined, 'high and low possibly overwritten');
     assert.deepEqual(run(['overwrite', 'open', 'high', 'low', 'close', 'volume', 'times']), { stride: Number(STEP) }, 'before anything was kept');
     assert.equal(run(['high', 'open', 'low', 'close', 'volume', 'times']), undefined, 'high before open');
     assert.equal(run(['open', 'high', 'close', 'low', 'volume', 'times']), undefined, 'close before low');
+    assert.equal(run(['open elsewhere', 'high', 'low', 'close', 'volume', 'times']), undefined, 'open not in its slot');
     for (const left of all) assert.equal(run(all.filter((s) => s !== left)), undefined, `without ${left}`);
     assert.equal(run([...all, 'missed']), undefined, 'a page decoded elsewhere');
+    // A slot takes only the next rows, whole, within the row group.
+    const probe = BarFacts.start(16, rows)!.probes()[0]!;
+    assert.equal(probe.placeAt!(1, 2), undefined, 'rows after a gap');
+    assert.equal(probe.placeAt!(0, rows + 1), undefined, 'more rows than the row group');
+    assert.equal(probe.placeAt!(0, 2), slot(0));
+    probe.inKernelMemory(slot(0), 2, 0);
+    assert.equal(probe.placeAt!(2, 2), slot(0) + 2 * 16, 'the next page follows the first');
 
     // Prices in order but all one sentinel: only the sentinel tests can refuse them.
     const prices = (raw: bigint) => {
       for (let column = 0; column < 4; column++) for (let i = 0; i < rows; i++) {
-        words[column * 512 + i * 2] = BigInt.asIntN(64, raw);
-        words[column * 512 + i * 2 + 1] = BigInt.asIntN(64, raw >> 64n);
+        words(column, 2 * rows)[i * 2] = BigInt.asIntN(64, raw);
+        words(column, 2 * rows)[i * 2 + 1] = BigInt.asIntN(64, raw >> 64n);
       }
     };
     prices(PRICE_UNDEF[16]);
@@ -214,7 +230,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     prices(5n << 64n);
     assert.deepEqual(run(all), { stride: Number(STEP) }, 'equal prices above 2^64');
     // Times one stride apart as 64-bit sums, but wrapping past 2^64: out of order as Nautilus reads them.
-    for (let i = 0; i < rows; i++) words[5 * 512 + i] = BigInt.asIntN(64, 2n ** 64n - 2n * STEP + BigInt(i) * STEP);
+    for (let i = 0; i < rows; i++) words(5, rows)[i] = BigInt.asIntN(64, 2n ** 64n - 2n * STEP + BigInt(i) * STEP);
     assert.equal(run(all), undefined, 'times past 2^63');
   });
 });

@@ -11,6 +11,7 @@ import { decompress } from './compression.js';
 import { Encoding, PageType, PhysicalType, Repetition, type SchemaElement, decodePageHeader } from './format.js';
 import { DictionaryIndexError, expandDictionaryPage } from './dictionary-gather.js';
 import { decodeHybrid } from './rle.js';
+import type { PageWatch } from './wasm-module.js';
 
 export interface FixedValues {
   readonly kind: 'fixed';
@@ -36,6 +37,8 @@ export type ColumnValues = FixedValues | StringValues;
  * REQUIRED columns only.
  */
 export interface PageProbe {
+  /** Where values `[at, at + count)` should be decoded in the kernels' memory, if anywhere in particular (PageWatch.placeAt). */
+  placeAt?(at: number, count: number): number | undefined;
   /** Values `[at, at + count)` of the chunk lie at byte `offset` of the kernels' memory. */
   inKernelMemory(offset: number, count: number, at: number): void;
   /** Some values never were in the kernels' memory (JavaScript or native decoders, another codec, nulls): no facts for this chunk. */
@@ -125,11 +128,18 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
     // The probe sees the page's values if a WebAssembly path decodes them; a PLAIN page is
     // its values (REQUIRED: no levels) when it holds enough bytes for them.
     let probed = false;
-    const seen = probing ? (at: number) => {
-      probed = true;
-      probe!.inKernelMemory(at, pageValues, written);
-    } : undefined;
-    const seenPlain = seen !== undefined && header.encoding === Encoding.PLAIN ? seen : undefined;
+    const watchAt = (placeAt: number | undefined): PageWatch => ({
+      placeAt,
+      seen: (offset) => {
+        probed = true;
+        probe!.inKernelMemory(offset, pageValues, written);
+      },
+    });
+    // A slot holds exactly the page's values: a PLAIN page longer than them is not placed.
+    const placeAt = probing ? probe!.placeAt?.(written, pageValues) : undefined;
+    const watch = probing ? watchAt(placeAt) : undefined;
+    const plain = header.encoding === Encoding.PLAIN;
+    const watchPlain = (size: number) => (watch === undefined || !plain || size < pageValues * width ? undefined : size === pageValues * width ? watch : watchAt(undefined));
 
     if (header.type === PageType.DATA_PAGE_V2) {
       const levelBytes = (header.repLevelsLength ?? 0) + (header.defLevelsLength ?? 0);
@@ -142,9 +152,9 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
       }
       const valuesBody = body.subarray(levelBytes);
       const size = header.uncompressedSize - levelBytes;
-      page = header.isCompressed === false ? valuesBody : decompress(codec, valuesBody, size, size >= pageValues * width ? seenPlain : undefined);
+      page = header.isCompressed === false ? valuesBody : decompress(codec, valuesBody, size, watchPlain(size));
     } else {
-      page = decompress(codec, body, header.uncompressedSize, header.uncompressedSize >= pageValues * width ? seenPlain : undefined);
+      page = decompress(codec, body, header.uncompressedSize, watchPlain(header.uncompressedSize));
       if (optional) {
         if (page.length < 4) throw new ColumnDecodeError(`column "${element.name}": page too short for definition levels`);
         const length = page[0]! | (page[1]! << 8) | (page[2]! << 16) | (page[3]! << 24);
@@ -204,7 +214,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         const bitWidth = page[offset] ?? 0;
         if (dictionary.kind === 'fixed') {
           try {
-            expandDictionaryPage(page, offset + 1, page.length, bitWidth, defined, dictionary, width, outFixed!, target, true, seen);
+            expandDictionaryPage(page, offset + 1, page.length, bitWidth, defined, dictionary, width, outFixed!, target, true, watch);
           } catch (error) {
             if (error instanceof DictionaryIndexError) throw new ColumnDecodeError(`column "${element.name}": ${error.message}`);
             throw error;

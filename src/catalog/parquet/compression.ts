@@ -17,6 +17,7 @@ import { compress as zstdCompress, decompress as zstdDecompress, init as zstdIni
 import { Codec } from './format.js';
 import { snappyDecodeFast } from './snappy-decode-wasm.js';
 import { readVarint } from './thrift-read.js';
+import type { PageWatch } from './wasm-module.js';
 
 export type CompressionName = 'snappy' | 'zstd' | 'gzip' | 'none';
 
@@ -33,7 +34,7 @@ const SNAPPY_MAX_PAGE = 16 << 20;
 const NATIVE_SNAPPY_FIRST_PAGES = 64;
 let snappyPages = 0;
 
-function snappyDecode(input: Uint8Array, uncompressedSize: number, seen?: (offset: number) => void): Uint8Array {
+function snappyDecode(input: Uint8Array, uncompressedSize: number, watch?: PageWatch): Uint8Array {
   // A snappy block starts with its own uncompressed length. It must agree with the page
   // header: a decoder writing into a buffer of the header's length could leave stale bytes
   // past what the block holds, and the native decoder allocates what the block claims.
@@ -53,7 +54,7 @@ function snappyDecode(input: Uint8Array, uncompressedSize: number, seen?: (offse
     // A Buffer may sit in a shared pool; callers keep a page as a column only when it owns its buffer.
     return output.byteOffset === 0 && output.byteLength === output.buffer.byteLength ? output : Uint8Array.from(output);
   }
-  return snappyDecodeFast(input, uncompressedSize, seen) ?? jsSnappy(input, uncompressedSize);
+  return snappyDecodeFast(input, uncompressedSize, watch) ?? jsSnappy(input, uncompressedSize);
 }
 
 function jsSnappy(input: Uint8Array, uncompressedSize: number): Uint8Array {
@@ -79,18 +80,18 @@ export class CompressionError extends Error {
 }
 
 /**
- * Decompresses one page body into exactly `uncompressedSize` bytes. `seen` gets the offset
- * in the catalog kernels' memory where the bytes were decompressed, when they were (the
- * WebAssembly snappy path), before they are copied out.
+ * Decompresses one page body into exactly `uncompressedSize` bytes. `watch` (PageWatch)
+ * may ask for the bytes at a slot of the catalog kernels' memory, and sees where there they
+ * were decompressed, when they were (the WebAssembly snappy path), before they are copied out.
  */
-export function decompress(codec: number, input: Uint8Array, uncompressedSize: number, seen?: (offset: number) => void): Uint8Array {
+export function decompress(codec: number, input: Uint8Array, uncompressedSize: number, watch?: PageWatch): Uint8Array {
   let output: Uint8Array;
   switch (codec) {
     case Codec.UNCOMPRESSED:
       output = input;
       break;
     case Codec.SNAPPY:
-      output = snappyDecode(input, uncompressedSize, seen);
+      output = snappyDecode(input, uncompressedSize, watch);
       break;
     case Codec.ZSTD:
       if (!zstdLoaded) throw new CompressionError('zstd is not initialised: await initCompression() first');

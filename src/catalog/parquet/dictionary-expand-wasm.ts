@@ -3,7 +3,7 @@
  * on one data page. A fast path: when the module is missing or it refuses the page, callers use
  * the JavaScript expander, which decides every page the same way and words the errors.
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
+import { type PageWatch, type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 interface ExpanderExports {
   memory: WasmMemory;
@@ -23,17 +23,22 @@ let residentDictionary: Uint8Array | undefined;
 /**
  * Writes the `width`-byte dictionary entries of `count` hybrid-encoded indices
  * (`page[offset, end)`, `bitWidth` bits) to `out` from value `at`; false when the fast
- * path is unavailable or refuses the page (nothing written then). `seen` gets the offset in
- * the kernels' memory where the values were expanded, before they are copied out.
+ * path is unavailable or refuses the page (nothing written then). `watch` (PageWatch) may
+ * ask for the values at a slot of the kernels' memory, and sees where they were expanded,
+ * before they are copied out.
  */
-export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number, seen?: (offset: number) => void): boolean {
+export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: Uint8Array, dictionaryCount: number, width: number, out: Uint8Array, at: number, watch?: PageWatch): boolean {
   const dictionaryBytes = dictionaryCount * width;
   if (dictionaryBytes > MAX_DICTIONARY || dictionary.length < dictionaryBytes) return false;
   const x = loadKernels<ExpanderExports>();
   if (!x) return false;
   const indexAt = align16(dictionaryBytes);
-  const outAt = align16(indexAt + (end - offset));
-  ensureMemory(x.memory, outAt + count * width);
+  const indexEnd = align16(indexAt + (end - offset));
+  const placeAt = watch?.placeAt;
+  const placed = placeAt !== undefined && indexEnd <= placeAt;
+  const outAt = placed ? placeAt : indexEnd;
+  ensureMemory(x.memory, placed ? indexEnd : outAt + count * width);
+  if (placed) ensureMemory(x.memory, outAt + count * width, false);
   const memory = new Uint8Array(x.memory.buffer);
   if (!claimMemory(expandDictionaryPageFast) || residentDictionary !== dictionary) {
     memory.set(dictionary.subarray(0, dictionaryBytes), 0);
@@ -41,7 +46,7 @@ export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: 
   }
   memory.set(page.subarray(offset, end), indexAt);
   if (x.expandDictionaryPage(indexAt, indexAt + (end - offset), bitWidth, count, 0, dictionaryCount, width >> 2, outAt) !== 0) return false;
-  seen?.(outAt);
+  watch?.seen(outAt);
   out.set(memory.subarray(outAt, outAt + count * width), at * width);
   return true;
 }

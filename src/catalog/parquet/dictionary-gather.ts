@@ -6,6 +6,7 @@
  */
 import { expandDictionaryPageFast } from './dictionary-expand-wasm.js';
 import { decodeHybrid, readHybrid, unpackBits } from './rle.js';
+import type { PageWatch } from './wasm-module.js';
 
 /** Thrown for a dictionary index past the dictionary's end. */
 export class DictionaryIndexError extends Error {
@@ -26,12 +27,12 @@ let indexScratch = new Uint32Array(0);
  * their `width`-byte dictionary entries to `out` from value `at` on. 4-, 8- and 16-byte
  * values go through the WebAssembly expander when it accepts the page (measured on the
  * 10 M-quote file: decode ~30 % faster, and no cold start); the JavaScript below decides
- * every page it refuses and is what the tests compare it with (`fast: false`). `seen`: see
+ * every page it refuses and is what the tests compare it with (`fast: false`). `watch`: see
  * expandDictionaryPageFast (called only when the WebAssembly expander ran).
  */
-export function expandDictionaryPage(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: FixedDictionary, width: number, out: Uint8Array, at: number, fast = true, seen?: (offset: number) => void): void {
+export function expandDictionaryPage(page: Uint8Array, offset: number, end: number, bitWidth: number, count: number, dictionary: FixedDictionary, width: number, out: Uint8Array, at: number, fast = true, watch?: PageWatch): void {
   const words = width >> 2;
-  if (fast && (width === 4 || width === 8 || width === 16) && expandDictionaryPageFast(page, offset, end, bitWidth, count, dictionary.bytes, dictionary.count, width, out, at, seen)) return;
+  if (fast && (width === 4 || width === 8 || width === 16) && expandDictionaryPageFast(page, offset, end, bitWidth, count, dictionary.bytes, dictionary.count, width, out, at, watch)) return;
   if ((width === 4 || width === 8 || width === 16) && out.byteOffset % 4 === 0) {
     const entries = dictionary.bytes;
     const dict = entries.byteOffset % 4 === 0 ? new Uint32Array(entries.buffer, entries.byteOffset, dictionary.count * words) : new Uint32Array(entries.slice(0, dictionary.count * width).buffer);

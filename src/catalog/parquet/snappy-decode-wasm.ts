@@ -3,7 +3,7 @@
  * page. A fast path: when the module is missing or the kernel finds the block corrupt,
  * callers use the JavaScript decoder, which decides and words the error.
  */
-import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
+import { type PageWatch, type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
 interface SnappyExports {
   memory: WasmMemory;
@@ -15,21 +15,25 @@ interface SnappyExports {
 
 /**
  * The `size` bytes the snappy block `input` holds, in a new array; undefined when the fast
- * path declines (see above). `seen` gets the offset in the kernels' memory where they were
- * decoded, before they are copied out.
+ * path declines (see above). `watch` may ask for the bytes at its slot, and sees where in
+ * the kernels' memory they were decoded, before they are copied out.
  */
-export function snappyDecodeFast(input: Uint8Array, size: number, seen?: (offset: number) => void): Uint8Array | undefined {
+export function snappyDecodeFast(input: Uint8Array, size: number, watch?: PageWatch): Uint8Array | undefined {
   const k = loadKernels<SnappyExports>();
   if (!k) return undefined;
   // The kernel may read up to its SLACK bytes past the input (into the output's room) and
   // write as many past the output.
   const slack = k.SLACK.value;
-  const outAt = align16(input.length + slack);
+  const inputEnd = align16(input.length + slack);
+  const placeAt = watch?.placeAt;
+  const placed = placeAt !== undefined && inputEnd <= placeAt;
+  const outAt = placed ? placeAt : inputEnd;
   claimMemory(snappyDecodeFast);
-  ensureMemory(k.memory, outAt + size + slack);
+  ensureMemory(k.memory, placed ? inputEnd : outAt + size + slack);
+  if (placed) ensureMemory(k.memory, outAt + size + slack, false);
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;
-  seen?.(outAt);
+  watch?.seen(outAt);
   return memory.slice(outAt, outAt + size);
 }

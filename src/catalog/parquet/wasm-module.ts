@@ -66,12 +66,28 @@ export function kernelHighWater(): number {
  * Grows `memory` to hold at least `bytes`, which every kernel call asks for before it writes.
  * Growing detaches the memory's ArrayBuffer, which slows typed arrays process-wide (see
  * scripts/build-wasm.mjs): the kernels' memory starts large enough that the usual reads
- * never get here.
+ * never get here. `watched` false: the write goes to a slot the facts gave (PageWatch), which
+ * the high-water mark leaves out.
  */
-export function ensureMemory(memory: WasmMemory, bytes: number): void {
-  if (bytes > highWater) highWater = bytes;
+export function ensureMemory(memory: WasmMemory, bytes: number, watched = true): void {
+  if (watched && bytes > highWater) highWater = bytes;
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+/**
+ * How the conformance facts (../row-group-facts.ts) follow one page of values through a
+ * decoding kernel: where the kernel should put the values, and where it did.
+ */
+export interface PageWatch {
+  /**
+   * A slot of the facts' memory for exactly this page's values, or undefined. The kernel
+   * writes there only when its own input lies below it, and then leaves it out of the
+   * high-water mark: the facts compare slots of several columns later.
+   */
+  readonly placeAt: number | undefined;
+  /** The values were decoded at byte `offset` of the kernels' memory (before being copied out). */
+  seen(offset: number): void;
 }
 
 /** Rounds up to a multiple of 16 (where each region of a module's memory starts). */

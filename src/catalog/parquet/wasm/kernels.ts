@@ -9,5 +9,5 @@ export { expandDictionaryPage } from './dictionary-expand';
 export { markInWindow } from './u64-window';
 export { snappyDecode, SLACK } from './snappy-decode';
 export { priceKeys16, priceKeys8, askAboveBid16, askAboveBid8, sizesPlausible16, sizesPlausible8, timesInOrder } from './quote-facts';
-export { opens16, highs16, lows16, closes16, opens8, highs8, lows8, closes8, topWordsBelow, timesOnStride } from './bar-facts';
+export { bars16, bars8, topWordsBelow, timesOnStride } from './bar-facts';
 export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
