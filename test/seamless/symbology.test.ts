@@ -129,6 +129,18 @@ describe('Symbology errors', () => {
   it('passes node id errors through', () => {
     throwsSeamless(() => symbology.series('ohlcv:binance:BTC/USDT'), BAD, /is missing its timeframe/);
   });
+
+  it('remembers resolved series but never an error, and forgets when full', () => {
+    const fresh = new Symbology();
+    const series = fresh.series('quote:binance:ETH/USDT');
+    assert.equal(fresh.series('quote:binance:ETH/USDT'), series, 'the same frozen object again');
+    assert.ok(Object.isFrozen(series));
+    for (let round = 0; round < 2; round++) throwsSeamless(() => fresh.series('ohlcv:binance:ETH/USDT'), BAD, /is missing its timeframe/);
+    // Past 4,096 ids the memo starts over; answers stay the same.
+    for (let i = 0; i < 5000; i++) fresh.series(`tick:binance:C${i}/USDT`);
+    assert.deepEqual(fresh.series('quote:binance:ETH/USDT'), series);
+    assert.equal(fresh.series('tick:binance:C4999/USDT').instrumentId, 'C4999USDT.BINANCE');
+  });
 });
 
 describe('Symbology config', () => {
