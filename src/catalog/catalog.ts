@@ -9,7 +9,7 @@ import { type Frame, type FrameMeta, type MarketDataType, concatFrames } from '.
 import type { FolderScheme } from './data-types.js';
 import { planFileDecoding } from './frame-decode.js';
 import type { Interval } from './intervals.js';
-import { type CatalogListing, CatalogLayout } from './layout.js';
+import { type CatalogFile, type CatalogListing, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import { type ReadOptions, marketType, readFrames } from './reader.js';
 import { catalogStats, type DayStats } from './stats.js';
@@ -69,6 +69,11 @@ export class Catalog {
   /** Writes a stream of frames as one new file; checked for overlap before it becomes visible. */
   writeStream<T extends MarketDataType>(type: T, meta: FrameMeta, frames: AsyncIterable<Frame<T>>, options: WriteOptions = {}): Promise<WrittenFile> {
     return writeFrames(this.root, type, this.width, meta, frames, { ...(this.scheme ? { scheme: this.scheme } : {}), ...options });
+  }
+
+  /** The files of a type and identifier, sorted by interval (legacy names last); `read` takes them back as `files`. */
+  files(type: string, identifier: string): Promise<CatalogFile[]> {
+    return this.layout.filesFor(type, identifier);
   }
 
   /** Closed intervals from file names, sorted (Nautilus' get_intervals). */

@@ -60,6 +60,11 @@ function checkSegment(name: string, what: string): void {
   }
 }
 
+/** The files whose interval intersects the closed [start, end] (an omitted bound is open), and every legacy-named file. */
+export function filesIntersecting(files: readonly CatalogFile[], start?: bigint, end?: bigint): CatalogFile[] {
+  return files.filter(({ interval }) => !interval || ((start === undefined || start <= interval.last) && (end === undefined || interval.first <= end)));
+}
+
 /** Orders files by interval start, then name; legacy names (no interval) last, by name. */
 function compareFiles(a: CatalogFile, b: CatalogFile): number {
   if (a.interval && b.interval && a.interval.first !== b.interval.first) return a.interval.first < b.interval.first ? -1 : 1;
@@ -204,8 +209,7 @@ export class CatalogLayout {
    * included, as NautilusTrader's `_query_intersects_filename` does.
    */
   async filesFor(typeText: string, identifier?: string, start?: bigint, end?: bigint): Promise<CatalogFile[]> {
-    const files = await this.matchedFiles(typeText, identifier);
-    return files.filter(({ interval }) => !interval || ((start === undefined || start <= interval.last) && (end === undefined || interval.first <= end)));
+    return filesIntersecting(await this.matchedFiles(typeText, identifier), start, end);
   }
 
   /** Returns one summary row per (type folder, identifier), sorted, for `catalog ls`. */

@@ -14,7 +14,7 @@ import { type Frame, type MarketDataType, allocFrame, copyRows, sliceFrame, tsIn
 import { type MarketDataDescriptor, resolveDataType } from './data-types.js';
 import { CatalogError } from './errors.js';
 import { type FileDecoding, WindowFit, decodeRowGroup, planFileDecoding, rowGroupsAgainstWindow } from './frame-decode.js';
-import type { CatalogFile, CatalogLayout } from './layout.js';
+import { type CatalogFile, type CatalogLayout, filesIntersecting } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { markInWindow, tsWindow } from './ts-window.js';
@@ -33,6 +33,12 @@ export interface ReadOptions {
    * frame without a pass over it (row-group-facts.ts); a few ns a row.
    */
   readonly facts?: boolean;
+  /**
+   * The files of this type and identifier as a listing found them (Catalog.files), read
+   * instead of listing the folders again: the history API reads exactly the files its
+   * coverage came from.
+   */
+  readonly files?: readonly CatalogFile[];
 }
 
 /** Returns the market data descriptor for a type name, or throws CATALOG_UNKNOWN_TYPE. */
@@ -48,7 +54,8 @@ export function marketType(typeText: string): MarketDataDescriptor {
 export async function* readFrames<T extends MarketDataType>(layout: CatalogLayout, type: T, identifier: string, options: ReadOptions = {}): AsyncGenerator<Frame<T>> {
   const { start, end } = options;
   if (start !== undefined && end !== undefined && end <= start) return;
-  const files = await layout.filesFor(type, identifier, start, end === undefined ? undefined : end - 1n);
+  const last = end === undefined ? undefined : end - 1n;
+  const files = options.files ? filesIntersecting(options.files, start, last) : await layout.filesFor(type, identifier, start, last);
   for (const cluster of overlapClusters(files)) {
     if (cluster.length === 1) yield* readFile(cluster[0]!.path, type, options);
     else yield* mergeSorted(cluster.map((f) => readFile(f.path, type, options)), options.mergeBatchRows ?? 8192);

@@ -16,6 +16,16 @@ export interface StorageStreamOptions {
   readonly facts?: boolean;
 }
 
+/**
+ * What a source holds for a series at one moment: its coverage, and a read of exactly that.
+ * One look serves both (the catalog lists its folders once), and the rows read are the ones
+ * the coverage describes, even if a write lands in between.
+ */
+export interface SourceSnapshot {
+  readonly coverage: TimeRange[];
+  stream(range: TimeRange, options?: StorageStreamOptions): AsyncIterable<SeriesFrame>;
+}
+
 /** A place that already has data: the memory cache, the catalog, QuestDB. */
 export interface DataSource {
   readonly name: string;
@@ -27,6 +37,8 @@ export interface DataSource {
   stream?(series: Series, range: TimeRange, options?: StorageStreamOptions): AsyncIterable<SeriesFrame>;
   /** Cheaper than `coverage` where the source can answer directly. */
   isAvailable?(series: Series, range: TimeRange): Promise<boolean>;
+  /** `coverage` and `stream` from one look at the source (SourceSnapshot). */
+  snapshot?(series: Series): Promise<SourceSnapshot>;
 }
 
 /** A source the provider writes backfilled data through to. */

@@ -12,7 +12,7 @@
 import type { CoverageLedger } from './coverage-ledger.js';
 import { type ConformanceReport, DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformanceFrames, provable } from './conformance/index.js';
 import type { BackfillCoordinator } from './backfill-coordinator.js';
-import type { Backfiller, LiveFeed, WritableSource } from './contracts.js';
+import type { Backfiller, LiveFeed, SourceSnapshot, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
 import type { Downgrade, FetchMeta, FetchResult, Tier } from './fetch-result.js';
 import { FingerprintBuilder, datasetFingerprint } from './fingerprint.js';
@@ -126,10 +126,21 @@ export class SeamlessProvider {
 
   /** What storage holds for a series, plus what the ledger knows (fetched, known-empty). */
   async coverage(series: Series): Promise<TimeRange[]> {
+    return (await this.look(series)).covered;
+  }
+
+  /**
+   * `coverage`, with storage's snapshot when it offers one, so a request reads the very
+   * files its coverage came from without listing them again.
+   */
+  private async look(series: Series): Promise<{ covered: TimeRange[]; snapshot: SourceSnapshot | undefined }> {
     // Two independent file-system reads: wait for them together.
-    const [stored] = await Promise.all([this.storage.coverage(series), this.ledger.refresh(series.nodeId)]);
+    const [stored] = await Promise.all([
+      this.storage.snapshot ? this.storage.snapshot(series) : this.storage.coverage(series).then((coverage) => ({ coverage, stream: undefined })),
+      this.ledger.refresh(series.nodeId),
+    ]);
     const ledger = this.ledger.get(series.nodeId);
-    return mergeRanges([...stored, ...ledger.covered, ...ledger.empty]);
+    return { covered: mergeRanges([...stored.coverage, ...ledger.covered, ...ledger.empty]), snapshot: stored.stream ? stored : undefined };
   }
 
   /** Resolves when every background fill started so far has ended. */
@@ -224,14 +235,14 @@ export class SeamlessProvider {
     // History can only exist up to now (bars: up to the last close); later is the live tail.
     const past = window && window.start < horizon ? { start: window.start, end: window.end < horizon ? window.end : horizon } : undefined;
     const ensured = await this.ensureHistory(series, range, past, strategy, sla, options.signal);
-    const { covered, answered, fill, pending } = ensured;
+    const { covered, answered, fill, pending, snapshot } = ensured;
     let downgrade = ensured.downgrade;
 
     const withLive = strategy === 'SEAMLESS' && this.live !== undefined;
     // Quotes, trades and bars are proven clean frame by frame as they arrive; live rows would be merged in
     // afterwards, so then the merged frame is checked instead.
     const proof = provable(series.dataType, series.stepNs) && !withLive ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs) : undefined;
-    const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof)) : [];
+    const stored = window ? await sla.measure('storage', () => this.readStored(series, window, proof, snapshot)) : [];
     let live: SeriesFrame | undefined;
     let liveCovered: TimeRange[] = [];
     if (withLive && window) {
@@ -288,7 +299,8 @@ export class SeamlessProvider {
    * PARTIAL starts a background fill of the gaps only, the others fill them now.
    */
   async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal) {
-    let covered = await sla.measure('storage', () => this.coverage(series));
+    let look = await sla.measure('storage', () => this.look(series));
+    let covered = look.covered;
     let missing = past ? missingRanges(covered, past) : [];
     let fill: FillOutcome = NO_FILL;
     let pending = false;
@@ -313,25 +325,30 @@ export class SeamlessProvider {
         fill = result.outcome;
         pending = result.pending;
         if (pending) downgrade = { mode: 'partial', reason: 'backfill_pending' };
-        covered = await this.coverage(series);
+        look = await this.look(series);
+        covered = look.covered;
       }
     }
     // Ranges the fill asked for and the venue answered empty count as answered for this
     // request, even when too recent to be remembered as known-empty.
     const answered = fill.empty.length > 0 ? mergeRanges([...covered, ...fill.empty]) : covered;
     if (past) missing = missingRanges(answered, past);
-    return { covered, answered, missing, fill, pending, downgrade };
+    return { covered, answered, missing, fill, pending, downgrade, snapshot: look.snapshot };
   }
 
-  /** Stored rows of a window, frame by frame as the source decodes them, each shown to `proof`. */
-  private async readStored(series: Series, window: TimeRange, proof?: StreamProof): Promise<SeriesFrame[]> {
-    if (!this.storage.stream) {
+  /**
+   * Stored rows of a window, frame by frame as the source decodes them, each shown to
+   * `proof`; from `snapshot` when storage gave one with the coverage.
+   */
+  private async readStored(series: Series, window: TimeRange, proof?: StreamProof, snapshot?: SourceSnapshot): Promise<SeriesFrame[]> {
+    if (!snapshot && !this.storage.stream) {
       const frame = await this.storage.fetch(series, window);
       if (frame) proof?.add(frame);
       return frame ? [frame] : [];
     }
     const frames: SeriesFrame[] = [];
-    for await (const frame of this.storage.stream(series, window, { facts: proof !== undefined })) {
+    const options = { facts: proof !== undefined };
+    for await (const frame of snapshot ? snapshot.stream(window, options) : this.storage.stream!(series, window, options)) {
       proof?.add(frame);
       frames.push(frame);
     }

@@ -5,8 +5,9 @@
  * range, the way NautilusTrader's `write_data(start=, end=)` marks a range as fetched.
  */
 import type { Catalog } from '../catalog/catalog.js';
+import type { CatalogFile } from '../catalog/layout.js';
 import { concatFrames } from '../model/frames.js';
-import type { StorageStreamOptions, WritableSource } from '../seamless/contracts.js';
+import type { SourceSnapshot, StorageStreamOptions, WritableSource } from '../seamless/contracts.js';
 import type { Series, SeriesFrame } from '../seamless/series.js';
 import { coveredBy, coverageOnGrid, tsWindow } from '../seamless/series-window.js';
 import type { TimeRange } from '../seamless/time-range.js';
@@ -19,8 +20,14 @@ export class CatalogSource implements WritableSource {
   }
 
   async coverage(series: Series): Promise<TimeRange[]> {
-    const intervals = await this.catalog.intervals(series.dataType, series.identifier);
-    return coverageOnGrid(series, intervals.map((i) => coveredBy(series, i.first, i.last)));
+    return (await this.snapshot(series)).coverage;
+  }
+
+  /** One listing of the series' files: the coverage their names record, and a read of just those files. */
+  async snapshot(series: Series): Promise<SourceSnapshot> {
+    const files = await this.catalog.files(series.dataType, series.identifier);
+    const covered = files.flatMap(({ interval }) => (interval ? [coveredBy(series, interval.first, interval.last)] : []));
+    return { coverage: coverageOnGrid(series, covered), stream: (range, options) => this.stream(series, range, options, files) };
   }
 
   async fetch(series: Series, range: TimeRange): Promise<SeriesFrame | undefined> {
@@ -33,9 +40,9 @@ export class CatalogSource implements WritableSource {
     return frames.length === 1 ? frames[0] : concatFrames(frames as Array<typeof frames[number]>);
   }
 
-  /** Streams the rows of `range` frame by frame, for replays that must not hold it all. */
-  async *stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}): AsyncGenerator<SeriesFrame> {
-    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), facts: options.facts === true })) {
+  /** Streams the rows of `range` frame by frame, for replays that must not hold it all; `files`: a snapshot's listing. */
+  async *stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}, files?: readonly CatalogFile[]): AsyncGenerator<SeriesFrame> {
+    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), facts: options.facts === true, ...(files ? { files } : {}) })) {
       if (frame.length > 0) yield frame;
     }
   }

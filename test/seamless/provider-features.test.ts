@@ -13,6 +13,7 @@ import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
 import { useUpNativePages } from '../helpers/facts-files.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
+import { CatalogSource } from '../../src/sources/catalog-source.js';
 
 describe('provider features', () => {
   it('default conformance lets clean data through untouched; a block rule stops bad data with a report', async () => {
@@ -119,6 +120,36 @@ describe('provider features', () => {
     const other = await s.provider.fetch(BAR_NODE, minutes(0, 1440), { asOf: '2024-01-03' });
     assert.equal(other.meta.cached, false, 'as_of is part of the key');
     assert.match(await s.provider.metrics.text(), /seamless_cache_hits_total\{node_id="ohlcv:binance:BTC\/USDT:1m"\} 1/);
+  });
+
+  it('a request lists storage once, and reads the files its coverage came from', async () => {
+    const s = await setup(await scratchDir(), { cache: false });
+    await s.storage.write(bars(1, 60));
+    const layout = s.storage.layout;
+    const filesFor = layout.filesFor.bind(layout);
+    let listings = 0;
+    layout.filesFor = (...args) => {
+      listings++;
+      return filesFor(...args);
+    };
+    const served = await s.provider.fetch(BAR_NODE, minutes(0, 60));
+    assert.equal(served.meta.rows, 60);
+    assert.equal(listings, 1, 'the coverage and the read share one listing');
+
+    // A snapshot reads the files it listed, even when another lands before the read.
+    const source = new CatalogSource(s.storage);
+    const series = s.provider.symbology.series(BAR_NODE);
+    const snapshot = await source.snapshot(series);
+    await s.storage.write(bars(61, 60));
+    const rowsOf = async (frames: AsyncIterable<{ length: number }>) => {
+      let rows = 0;
+      for await (const frame of frames) rows += frame.length;
+      return rows;
+    };
+    assert.deepEqual(snapshot.coverage, [minutes(0, 60)]);
+    assert.equal(await rowsOf(snapshot.stream(minutes(0, 120))), 60);
+    assert.equal(await rowsOf(source.stream(series, minutes(0, 120))), 120);
+    assert.deepEqual(await source.coverage(series), [minutes(0, 120)]);
   });
 
   it('SEAMLESS adds the live tail after what storage and backfill hold', async () => {
