@@ -10,7 +10,7 @@
  * one after reconnecting are backfilled; when that is not possible the stream says so with
  * an explicit `gap` event instead of silently skipping.
  */
-import { checkConformance } from './conformance/index.js';
+import { DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformance, provable, resolveConformanceConfig } from './conformance/index.js';
 import type { LiveEvent } from './contracts.js';
 import { AsyncQueue } from './async-queue.js';
 import { SeamlessError } from './errors.js';
@@ -154,8 +154,17 @@ async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRa
     yield* (await provider.ensureHistory(series, chunk, window, strategy, new SlaTracker(undefined, provider.metrics), signal)).missing;
   }
   const storage = provider.storage;
-  const frames = storage.stream ? storage.stream(series, window) : single(await storage.fetch(series, window));
+  // Frames proven clean as they arrive, seams included, skip the rule engine (its verdict
+  // would be the same); after the first doubt every frame goes to it. Nothing is kept.
+  resolveConformanceConfig(series.dataType, provider.config.conformance); // a bad config fails even on clean frames
+  const proof = provable(series.dataType, series.stepNs) ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs, false) : undefined;
+  const frames = storage.stream ? storage.stream(series, window, { facts: proof !== undefined }) : single(await storage.fetch(series, window));
   for await (const frame of frames) {
+    proof?.add(frame);
+    if (proof?.clean && frame.length > 0) {
+      yield frame;
+      continue;
+    }
     const checked = checkConformance(series, frame, provider.config.conformance);
     if (checked.report.blocked) {
       throw new SeamlessError('SEAMLESS_CONFORMANCE_BLOCKED', `stream ${series.nodeId}: conformance blocked rows in ${formatRange(chunk)}`, { report: checked.report });

@@ -100,6 +100,24 @@ describe('stream', () => {
     await s.provider.close();
   });
 
+  it('replays frames proven clean as storage decodes them, and still lets the rules drop a repeated trade id', async () => {
+    const { s } = await withLiveFeed({ backfill: false });
+    const clean = trades(0, 300);
+    const repeated = trades(300, 300);
+    repeated.columns.trade_id[150] = repeated.columns.trade_id[149]!;
+    await s.storage.write(clean);
+    await s.storage.write(repeated);
+    s.now = DAY0 + 600n * NS_PER_SECOND;
+    const run = follow(s, TRADE_NODE);
+    await run.rows(599);
+    run.stop();
+    await run.done;
+    const seconds = secondsOf(run.events);
+    assert.deepEqual(seconds, range(0, 600).filter((second) => second !== 450), 'the second of two rows with one id is dropped');
+    assert.deepEqual(tradeIds(run.events).slice(0, 300), clean.columns.trade_id, 'the clean file as stored');
+    await s.provider.close();
+  });
+
   it('backfills the seam between the end of history and the first live row', async () => {
     const { feed, s } = await withLiveFeed();
     const run = await followAfterHistory(s);

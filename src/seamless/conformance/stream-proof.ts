@@ -32,9 +32,14 @@ export class StreamProof {
   readonly #type: string;
   readonly #stepNs: bigint;
   #clean: boolean;
+  readonly #recording: boolean;
 
-  /** `stepNs`: the bar interval, for bars. */
-  constructor(dataType: string, maxSpreadRatio: number, stepNs?: bigint) {
+  /**
+   * `stepNs`: the bar interval, for bars. `recording` false: the proof keeps no frames (a
+   * replay's memory stays bounded), so `verdict` says nothing; read `clean` after each `add`.
+   */
+  constructor(dataType: string, maxSpreadRatio: number, stepNs?: bigint, recording = true) {
+    this.#recording = recording;
     this.maxSpreadRatio = maxSpreadRatio;
     this.#limit = spreadLimitOf(maxSpreadRatio);
     this.#type = dataType;
@@ -49,7 +54,7 @@ export class StreamProof {
    */
   add(frame: SeriesFrame): void {
     if (frame.length === 0) return;
-    this.#frames.push(frame);
+    if (this.#recording) this.#frames.push(frame);
     if (!this.#clean) return;
     if (frame.type !== this.#type) {
       this.#clean = false;
@@ -68,12 +73,17 @@ export class StreamProof {
     }
   }
 
+  /** True while every frame added so far, and its seam with the one before, is proven clean. */
+  get clean(): boolean {
+    return this.#clean;
+  }
+
   /**
    * 'clean' or 'doubtful' when `frames` (the non-empty ones, as checkConformanceFrames passes them) are exactly the frames added, in
    * order, under the same spread ratio; undefined when this proof says nothing about them.
    */
   verdict(frames: readonly SeriesFrame[], maxSpreadRatio: number): 'clean' | 'doubtful' | undefined {
-    if (maxSpreadRatio !== this.maxSpreadRatio) return undefined;
+    if (maxSpreadRatio !== this.maxSpreadRatio || !this.#recording) return undefined;
     let j = 0;
     for (const frame of frames) {
       if (this.#frames[j] !== frame) return undefined;
