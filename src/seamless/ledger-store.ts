@@ -23,15 +23,25 @@ export interface LedgerRecord {
   readonly empty: readonly TimeRange[];
 }
 
+/** Names already made: every request asks for its series' name a few times (a hash each). */
+const fileNames = new Map<string, string>();
+const FILE_NAME_MEMO_SIZE = 4096;
+
 /**
  * The file name of a series: a readable slug plus a hash of the full id. The slug keeps only
  * `[A-Za-z0-9_-]`, so no `/`, `.` or `..` can reach the path; the hash keeps ids that slug
  * alike (`a:b` vs `a/b`) apart.
  */
 export function ledgerFileName(nodeId: string): string {
-  const slug = nodeId.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 80);
-  const hash = createHash('sha256').update(nodeId, 'utf8').digest('hex').slice(0, 16);
-  return `${slug}-${hash}.json`;
+  let name = fileNames.get(nodeId);
+  if (name === undefined) {
+    const slug = nodeId.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 80);
+    const hash = createHash('sha256').update(nodeId, 'utf8').digest('hex').slice(0, 16);
+    name = `${slug}-${hash}.json`;
+    if (fileNames.size >= FILE_NAME_MEMO_SIZE) fileNames.clear();
+    fileNames.set(nodeId, name);
+  }
+  return name;
 }
 
 /** Names of the ledger files in `dir`; none when the folder does not exist yet. */
