@@ -19,7 +19,7 @@
  */
 import { type FixedWidth, QUANTITY_RAW_MAX } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
-import type { WasmMemory } from './parquet/wasm-module.js';
+import { type WasmMemory, memoryWords } from './parquet/wasm-module.js';
 import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
 
 interface BarKernels {
@@ -104,7 +104,8 @@ export class BarFacts extends RowGroupFacts {
 
   markIfClean(frame: object): void {
     if (!this.allHeld()) return;
-    const stride = new Int32Array(this.k.memory.buffer, TIME_STATE_AT + 8, 2);
-    marks.set(frame, { stride: stride[1]! * 4294967296 + (stride[0]! >>> 0) });
+    const words = memoryWords(this.k.memory);
+    const at = (TIME_STATE_AT + 8) >> 2;
+    marks.set(frame, { stride: words[at + 1]! * 4294967296 + (words[at]! >>> 0) });
   }
 }

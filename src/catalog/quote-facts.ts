@@ -19,7 +19,7 @@
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
-import type { WasmMemory } from './parquet/wasm-module.js';
+import { type WasmMemory, memoryWords } from './parquet/wasm-module.js';
 import { FACTS_AT, RowGroupFacts, factKernels, timesInOrderTake } from './row-group-facts.js';
 
 interface QuoteKernels {
@@ -90,8 +90,9 @@ export class QuoteFacts extends RowGroupFacts {
   markIfClean(frame: object): void {
     if (!this.allHeld()) return;
     // Two i64 as words (low, high): exact as numbers below 2^53, rounded (never across it) above.
-    const range = new Int32Array(this.k.memory.buffer, RANGE_AT, 4);
-    marks.set(frame, { leastBid: range[1]! * 4294967296 + (range[0]! >>> 0), greatestAsk: range[3]! * 4294967296 + (range[2]! >>> 0) });
+    const words = memoryWords(this.k.memory);
+    const at = RANGE_AT >> 2;
+    marks.set(frame, { leastBid: words[at + 1]! * 4294967296 + (words[at]! >>> 0), greatestAsk: words[at + 3]! * 4294967296 + (words[at + 2]! >>> 0) });
   }
 
   private bids(offset: number, count: number, at: number): boolean {
@@ -100,7 +101,7 @@ export class QuoteFacts extends RowGroupFacts {
   }
 
   private asks(offset: number, count: number, at: number): boolean {
-    if (at === 0) new Int32Array(this.k.memory.buffer, RANGE_AT, 4).set([-1, 0x7fffffff, 0, -0x80000000]); // i64 max, i64 min
+    if (at === 0) memoryWords(this.k.memory).set([-1, 0x7fffffff, 0, -0x80000000], RANGE_AT >> 2); // i64 max, i64 min
     const keysAt = FACTS_AT + at * 8;
     return (this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) === 0;
   }

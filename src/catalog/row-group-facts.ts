@@ -18,7 +18,7 @@
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
-import { type WasmMemory, kernelHighWater, loadKernels, resetHighWater } from './parquet/wasm-module.js';
+import { type WasmMemory, kernelHighWater, loadKernels, memoryWords, resetHighWater } from './parquet/wasm-module.js';
 
 /** Where the facts' memory starts; the pages' values must lie below it. */
 export const FACTS_AT = 1 << 20;
@@ -39,7 +39,7 @@ interface TimesKernel {
 export function timesInOrderTake(k: TimesKernel, lastAt: number): PageTake {
   return (offset, count, at) => {
     // A column's first value must be at least 1.
-    if (at === 0) new Int32Array(k.memory.buffer, lastAt, 2).set([1, 0]);
+    if (at === 0) memoryWords(k.memory).set([1, 0], lastAt >> 2);
     return k.timesInOrder(offset, count, lastAt) === 0;
   };
 }

@@ -91,6 +91,17 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
   let written = 0;
   let pos = 0;
   let levels = new Uint32Array(0);
+  // The probe sees each page's values if a WebAssembly path decodes them. One watch for the
+  // chunk, told each page's rows (`pageAt`, `pageCount`), and one that asks for no slot.
+  let probed = false;
+  let pageAt = 0;
+  let pageCount = 0;
+  const seen = (offset: number) => {
+    probed = true;
+    probe!.inKernelMemory(offset, pageCount, pageAt);
+  };
+  const watch: { placeAt: number | undefined; seen(offset: number): void } | undefined = probing ? { placeAt: undefined, seen } : undefined;
+  const unplaced: PageWatch | undefined = probing ? { placeAt: undefined, seen } : undefined;
 
   while (written < rowCount) {
     if (pos >= chunk.length) throw new ColumnDecodeError(`column "${element.name}" ends after ${written} of ${rowCount} values`);
@@ -125,21 +136,14 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
     let offset = 0;
     let defined = pageValues;
     let pageNulls: Uint32Array | undefined;
-    // The probe sees the page's values if a WebAssembly path decodes them; a PLAIN page is
-    // its values (REQUIRED: no levels) when it holds enough bytes for them.
-    let probed = false;
-    const watchAt = (placeAt: number | undefined): PageWatch => ({
-      placeAt,
-      seen: (offset) => {
-        probed = true;
-        probe!.inKernelMemory(offset, pageValues, written);
-      },
-    });
-    // A slot holds exactly the page's values: a PLAIN page longer than them is not placed.
-    const placeAt = probing ? probe!.placeAt?.(written, pageValues) : undefined;
-    const watch = probing ? watchAt(placeAt) : undefined;
+    probed = false;
+    pageAt = written;
+    pageCount = pageValues;
+    if (watch) watch.placeAt = probe!.placeAt?.(written, pageValues);
+    // A PLAIN page is its values (REQUIRED: no levels) when it holds enough bytes for them;
+    // a slot holds exactly the page's values, so a longer page is not placed.
     const plain = header.encoding === Encoding.PLAIN;
-    const watchPlain = (size: number) => (watch === undefined || !plain || size < pageValues * width ? undefined : size === pageValues * width ? watch : watchAt(undefined));
+    const watchPlain = (size: number) => (watch === undefined || !plain || size < pageValues * width ? undefined : size === pageValues * width ? watch : unplaced);
 
     if (header.type === PageType.DATA_PAGE_V2) {
       const levelBytes = (header.repLevelsLength ?? 0) + (header.defLevelsLength ?? 0);
