@@ -31,22 +31,14 @@ export function bars16(openAt: u32, highAt: u32, lowAt: u32, closeAt: u32, count
     const at = i << 4;
     // Each pair of 16-byte raws as its high halves (i64) and low halves with the top bit
     // flipped, so that signed compares order them as unsigned.
-    let x = v128.load(openAt + at);
-    let y = v128.load(openAt + at, 16);
-    const openHi = v128.shuffle<i64>(x, y, 1, 3);
-    const openLo = v128.xor(v128.shuffle<i64>(x, y, 0, 2), flip);
-    x = v128.load(highAt + at);
-    y = v128.load(highAt + at, 16);
-    const highHi = v128.shuffle<i64>(x, y, 1, 3);
-    const highLo = v128.xor(v128.shuffle<i64>(x, y, 0, 2), flip);
-    x = v128.load(lowAt + at);
-    y = v128.load(lowAt + at, 16);
-    const lowHi = v128.shuffle<i64>(x, y, 1, 3);
-    const lowLo = v128.xor(v128.shuffle<i64>(x, y, 0, 2), flip);
-    x = v128.load(closeAt + at);
-    y = v128.load(closeAt + at, 16);
-    const closeHi = v128.shuffle<i64>(x, y, 1, 3);
-    const closeLo = v128.xor(v128.shuffle<i64>(x, y, 0, 2), flip);
+    const openHi = highHalves(openAt + at);
+    const openLo = lowHalves(openAt + at, flip);
+    const highHi = highHalves(highAt + at);
+    const highLo = lowHalves(highAt + at, flip);
+    const lowHi = highHalves(lowAt + at);
+    const lowLo = lowHalves(lowAt + at, flip);
+    const closeHi = highHalves(closeAt + at);
+    const closeLo = lowHalves(closeAt + at, flip);
     bad = v128.or(bad, v128.or(i64x2.eq(highHi, undef), i64x2.eq(lowHi, error)));
     bad = v128.or(bad, below16(highHi, highLo, openHi, openLo));
     bad = v128.or(bad, below16(highHi, highLo, closeHi, closeLo));
@@ -97,6 +89,20 @@ export function bars8(openAt: u32, highAt: u32, lowAt: u32, closeAt: u32, count:
     odd = <i32>(high == I64_MAX) | <i32>(low == I64_MIN) | <i32>(high < open) | <i32>(high < close) | <i32>(low > open) | <i32>(low > close);
   }
   return odd | <i32>v128.any_true(bad);
+}
+
+/** The high halves (i64) of the two 16-byte raws at `at`. */
+// @ts-ignore: decorator
+@inline
+function highHalves(at: u32): v128 {
+  return v128.shuffle<i64>(v128.load(at), v128.load(at, 16), 1, 3);
+}
+
+/** The low halves of the two 16-byte raws at `at`, top bit flipped by `flip`. */
+// @ts-ignore: decorator
+@inline
+function lowHalves(at: u32, flip: v128): v128 {
+  return v128.xor(v128.shuffle<i64>(v128.load(at), v128.load(at, 16), 0, 2), flip);
 }
 
 /** All ones in a lane where (aHi, aLo) < (bHi, bLo), low halves flipped (see bars16). */
