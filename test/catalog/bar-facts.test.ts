@@ -229,6 +229,23 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     assert.equal(run(all), undefined, 'all PRICE_ERROR');
     prices(5n << 64n);
     assert.deepEqual(run(all), { stride: Number(STEP) }, 'equal prices above 2^64');
+    // Equal high halves: the low halves decide, as unsigned numbers (2^63 above 5).
+    const bar = (open: bigint, high: bigint, low: bigint, close: bigint) => {
+      [open, high, low, close].forEach((raw, column) => {
+        for (let i = 0; i < rows; i++) {
+          words(column, 2 * rows)[i * 2] = BigInt.asIntN(64, raw);
+          words(column, 2 * rows)[i * 2 + 1] = BigInt.asIntN(64, raw >> 64n);
+        }
+      });
+    };
+    const base = 1n << 64n;
+    const top = 1n << 63n;
+    bar(base + 5n, base + top, base, base + 6n);
+    assert.deepEqual(run(all), { stride: Number(STEP) }, 'high above open by the low half\'s top bit');
+    bar(base + top, base + 5n, base, base + 5n);
+    assert.equal(run(all), undefined, 'high below open by the low half\'s top bit');
+    bar(base + 5n, base + 6n, base + top, base + 6n);
+    assert.equal(run(all), undefined, 'low above open by the low half\'s top bit');
     // Times one stride apart as 64-bit sums, but wrapping past 2^64: out of order as Nautilus reads them.
     for (let i = 0; i < rows; i++) words(5, rows)[i] = BigInt.asIntN(64, 2n ** 64n - 2n * STEP + BigInt(i) * STEP);
     assert.equal(run(all), undefined, 'times past 2^63');
