@@ -160,8 +160,9 @@ async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRa
   const proof = provable(series.dataType, series.stepNs) ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs, false) : undefined;
   const frames = storage.stream ? storage.stream(series, window, { facts: proof !== undefined }) : single(await storage.fetch(series, window));
   for await (const frame of frames) {
+    if (frame.length === 0) continue;
     proof?.add(frame);
-    if (proof?.clean && frame.length > 0) {
+    if (proof?.clean) {
       yield frame;
       continue;
     }

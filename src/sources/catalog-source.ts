@@ -40,11 +40,13 @@ export class CatalogSource implements WritableSource {
     return frames.length === 1 ? frames[0] : concatFrames(frames as Array<typeof frames[number]>);
   }
 
-  /** Streams the rows of `range` frame by frame, for replays that must not hold it all; `files`: a snapshot's listing. */
-  async *stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}, files?: readonly CatalogFile[]): AsyncGenerator<SeriesFrame> {
-    for await (const frame of this.catalog.read(series.dataType, series.identifier, { ...tsWindow(series, range), facts: options.facts === true, ...(files ? { files } : {}) })) {
-      if (frame.length > 0) yield frame;
-    }
+  /**
+   * Streams the rows of `range` frame by frame, for replays that must not hold it all;
+   * `files`: a snapshot's listing. The catalog's own stream, which yields no empty frame: a
+   * generator around it would cost every frame another round of promises.
+   */
+  stream(series: Series, range: TimeRange, options: StorageStreamOptions = {}, files?: readonly CatalogFile[]): AsyncGenerator<SeriesFrame> {
+    return this.catalog.read<SeriesFrame['type']>(series.dataType, series.identifier, { ...tsWindow(series, range), facts: options.facts === true, ...(files ? { files } : {}) });
   }
 
   async write(series: Series, range: TimeRange, frame: SeriesFrame | undefined): Promise<void> {
