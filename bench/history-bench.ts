@@ -4,7 +4,9 @@
  * - serving quotes, trades and bars from storage vs a raw catalog read of the same rows
  *   (target: <= 10 % added);
  * - a cache hit for a day of 1-minute bars (target: <= 1 ms);
- * - `stream` replaying history (target: >= 5 M rows/s), beside the raw catalog read rate;
+ * - `stream` replaying history (target: >= 5 M rows/s), beside the raw catalog read rate:
+ *   from one day-sized file, and from a year of day files of 1-minute bars (a catalog as a
+ *   recorder leaves it; each file is opened for 1,440 rows, so the read itself is slower);
  * - where serving's added time goes: the conformance check over the decoded quotes, and a
  *   bare sweep of the same memory (one word per cache line), each as a share of the raw read.
  * Run with `npm run bench:history`.
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
     controller.abort();
   }
   console.log(`stream replay: ${formatRate(ROWS / median(replays))} | anchor raw catalog read ${formatRate(ROWS / median(raw))} | ${(median(raw) / median(replays)).toFixed(2)}x raw | target >= 5 M rows/s`);
+  await replayOfDayFiles(365);
 
   // 4. The floor under serving's added time: any pass over the decoded rows after the read.
   const frames: Frame<'quote_tick'>[] = [];
@@ -132,6 +135,43 @@ async function main(): Promise<void> {
   }
   const rawMs = median(raw) * 1000;
   console.log(`conformance quote check over the decoded rows: ${median(check).toFixed(1)} ms CPU (${((median(check) / rawMs) * 100).toFixed(1)} % of the raw read) | anchor a bare sweep of the same memory, one word per 64-byte line: ${median(sweep).toFixed(1)} ms CPU (${((median(sweep) / rawMs) * 100).toFixed(1)} %)`);
+}
+
+/** `stream` over `days` files of one day of 1-minute bars each, beside the raw read of the same files. */
+async function replayOfDayFiles(days: number): Promise<void> {
+  const root = join(DATA, `bar-days-${days}`);
+  const catalog = await Catalog.open(root, { width: 16 });
+  if ((await catalog.files('bar', BAR_TYPE)).length !== days) {
+    await rm(root, { recursive: true, force: true });
+    const fresh = await Catalog.open(root, { width: 16 });
+    const meta = { instrumentId: INSTRUMENT, pricePrecision: 2, sizePrecision: 6, barType: BAR_TYPE };
+    for (let day = 0; day < days; day++) {
+      await fresh.write(syntheticBars({ meta, start: DAY_START + BigInt(day) * DAY + NS_PER_MINUTE, count: 1440, stepNs: NS_PER_MINUTE, seed: day + 1 }));
+    }
+  }
+  const rows = days * 1440;
+  const end = DAY_START + BigInt(days) * DAY;
+  const base = await buildProvider(config(root), { clock: () => end + DAY });
+  const replays: number[] = [];
+  const reads: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const live = new SeamlessProvider({ ...providerParts(base), live: silentFeed });
+    const controller = new AbortController();
+    let started = performance.now();
+    let replayed = 0;
+    for await (const event of stream(live, BAR_NODE, DAY_START, { signal: controller.signal })) {
+      if (event.type === 'rows') replayed += event.frame.length;
+      if (replayed >= rows) break;
+    }
+    replays.push((performance.now() - started) / 1000);
+    controller.abort();
+    started = performance.now();
+    let read = 0;
+    for await (const frame of catalog.read('bar', BAR_TYPE, { start: DAY_START, end: end + 1n })) read += frame.length; // the last bar closes at `end`
+    reads.push((performance.now() - started) / 1000);
+    if (read !== rows || replayed !== rows) throw new Error(`expected ${rows} bars, read ${read}, replayed ${replayed}`);
+  }
+  console.log(`stream replay, ${days} day files of 1-minute bars: ${formatRate(rows / median(replays))} | anchor raw catalog read of the same files ${formatRate(rows / median(reads))} | ${(median(reads) / median(replays)).toFixed(2)}x raw`);
 }
 
 /**

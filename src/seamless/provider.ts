@@ -60,6 +60,14 @@ export interface FetchOptions {
   readonly noCache?: boolean;
 }
 
+/** What storage and the ledger hold for a series at one moment (SeamlessProvider.survey). */
+export interface StorageSurvey {
+  /** Storage's coverage merged with the ledger's fetched and known-empty ranges. */
+  readonly covered: TimeRange[];
+  /** Reads exactly the files the coverage came from, when storage can (SourceSnapshot). */
+  readonly snapshot: SourceSnapshot | undefined;
+}
+
 interface CachedAnswer {
   readonly frames: readonly SeriesFrame[];
   readonly meta: FetchMeta;
@@ -126,14 +134,14 @@ export class SeamlessProvider {
 
   /** What storage holds for a series, plus what the ledger knows (fetched, known-empty). */
   async coverage(series: Series): Promise<TimeRange[]> {
-    return (await this.look(series)).covered;
+    return (await this.survey(series)).covered;
   }
 
   /**
    * `coverage`, with storage's snapshot when it offers one, so a request reads the very
-   * files its coverage came from without listing them again.
+   * files its coverage came from without listing them again (a replay: for a whole pass).
    */
-  private async look(series: Series): Promise<{ covered: TimeRange[]; snapshot: SourceSnapshot | undefined }> {
+  async survey(series: Series): Promise<StorageSurvey> {
     // Two independent file-system reads: wait for them together.
     const [stored] = await Promise.all([
       this.storage.snapshot ? this.storage.snapshot(series) : this.storage.coverage(series).then((coverage) => ({ coverage, stream: undefined })),
@@ -296,10 +304,11 @@ export class SeamlessProvider {
 
   /**
    * Makes sure storage holds `past` as far as the strategy allows: FAIL_FAST throws on gaps,
-   * PARTIAL starts a background fill of the gaps only, the others fill them now.
+   * PARTIAL starts a background fill of the gaps only, the others fill them now. `surveyed`:
+   * a survey just taken, used instead of taking one (storage is surveyed again after a fill).
    */
-  async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal) {
-    let look = await sla.measure('storage', () => this.look(series));
+  async ensureHistory(series: Series, range: TimeRange, past: TimeRange | undefined, strategy: Strategy, sla: SlaTracker, signal?: AbortSignal, surveyed?: StorageSurvey) {
+    let look = surveyed ?? (await sla.measure('storage', () => this.survey(series)));
     let covered = look.covered;
     let missing = past ? missingRanges(covered, past) : [];
     let fill: FillOutcome = NO_FILL;
@@ -325,7 +334,7 @@ export class SeamlessProvider {
         fill = result.outcome;
         pending = result.pending;
         if (pending) downgrade = { mode: 'partial', reason: 'backfill_pending' };
-        look = await this.look(series);
+        look = await this.survey(series);
         covered = look.covered;
       }
     }

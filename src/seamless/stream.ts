@@ -14,7 +14,7 @@ import { DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformance, provable, reso
 import type { LiveEvent } from './contracts.js';
 import { AsyncQueue } from './async-queue.js';
 import { SeamlessError } from './errors.js';
-import type { SeamlessProvider } from './provider.js';
+import type { SeamlessProvider, StorageSurvey } from './provider.js';
 import { SeamGuard } from './seam-guard.js';
 import type { Series, SeriesFrame } from './series.js';
 import { alignStart, historyHorizon, planningWindow } from './series-window.js';
@@ -75,13 +75,17 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
       // What happened during the last pass is short: the seam heal fetches it in one go
       // (chasing it pass by pass would never end on a busy tick series).
       if (pass > 0 && horizon - cursor < margin) break;
+      // One look at storage per pass, not per chunk: a listing stats every file of the
+      // series, so a year of day files took 730 listings of 365 files each (6.6 s for 525,600
+      // bars that read in 0.5 s).
+      const survey = await provider.survey(series);
       for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
         signal.throwIfAborted();
         if (trailing) {
           yield gapEvent(provider, series, trailing, 'storage lacks this range and the strategy does not backfill');
           trailing = undefined;
         }
-        for await (const item of replay(provider, series, chunk, strategy, signal)) {
+        for await (const item of replay(provider, series, chunk, strategy, signal, survey)) {
           if (!('start' in item)) {
             guard.noteEmitted(item);
             yield { type: 'rows', source: 'history', frame: item };
@@ -143,22 +147,27 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
 /**
  * History of one chunk from storage, after the strategy has filled what it may. Ranges
  * still missing (a strategy that does not backfill) come out as ranges, ahead of the rows.
+ * `surveyed`: storage as surveyed for this pass (a fill surveys it again).
  */
-async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRange, strategy: Strategy, signal: AbortSignal): AsyncGenerator<SeriesFrame | TimeRange> {
+async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRange, strategy: Strategy, signal: AbortSignal, surveyed?: StorageSurvey): AsyncGenerator<SeriesFrame | TimeRange> {
   const window = planningWindow(series, chunk);
   if (!window) return;
+  let survey = surveyed ?? (await provider.survey(series));
   // Replays never fail on gaps and never fill in the background: they report them.
   if (strategy === 'FAIL_FAST' || strategy === 'PARTIAL') {
-    yield* missingRanges(await provider.coverage(series), window);
+    yield* missingRanges(survey.covered, window);
   } else {
-    yield* (await provider.ensureHistory(series, chunk, window, strategy, new SlaTracker(undefined, provider.metrics), signal)).missing;
+    const ensured = await provider.ensureHistory(series, chunk, window, strategy, new SlaTracker(undefined, provider.metrics), signal, survey);
+    survey = { covered: ensured.covered, snapshot: ensured.snapshot };
+    yield* ensured.missing;
   }
   const storage = provider.storage;
   // Frames proven clean as they arrive, seams included, skip the rule engine (its verdict
   // would be the same); after the first doubt every frame goes to it. Nothing is kept.
   resolveConformanceConfig(series.dataType, provider.config.conformance); // a bad config fails even on clean frames
   const proof = provable(series.dataType, series.stepNs) ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs, false) : undefined;
-  const frames = storage.stream ? storage.stream(series, window, { facts: proof !== undefined }) : single(await storage.fetch(series, window));
+  const options = { facts: proof !== undefined };
+  const frames = survey.snapshot ? survey.snapshot.stream(window, options) : storage.stream ? storage.stream(series, window, options) : single(await storage.fetch(series, window));
   for await (const frame of frames) {
     if (frame.length === 0) continue;
     proof?.add(frame);

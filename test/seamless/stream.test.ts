@@ -118,6 +118,26 @@ describe('stream', () => {
     await s.provider.close();
   });
 
+  it('lists storage once a pass, not once a day: a replay of five day files', async () => {
+    const { s } = await withLiveFeed({ backfill: false });
+    for (let day = 0; day < 5; day++) await s.storage.write(bars(1 + day * 1440, 1440));
+    s.now = DAY0 + 5n * 1440n * NS_PER_MINUTE;
+    const layout = s.storage.layout;
+    const filesFor = layout.filesFor.bind(layout);
+    let listings = 0;
+    layout.filesFor = (...args) => {
+      listings++;
+      return filesFor(...args);
+    };
+    const run = follow(s, BAR_NODE);
+    await run.rows(5 * 1440);
+    run.stop();
+    await run.done;
+    assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
+    assert.ok(listings <= 2, `${listings} listings for five daily chunks in one pass`);
+    await s.provider.close();
+  });
+
   it('backfills the seam between the end of history and the first live row', async () => {
     const { feed, s } = await withLiveFeed();
     const run = await followAfterHistory(s);
