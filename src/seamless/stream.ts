@@ -147,12 +147,13 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
 /**
  * History of one chunk from storage, after the strategy has filled what it may. Ranges
  * still missing (a strategy that does not backfill) come out as ranges, ahead of the rows.
- * `surveyed`: storage as surveyed for this pass (a fill surveys it again).
+ * `surveyed`: storage as surveyed for this pass, trusted where it covers the chunk.
  */
 async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRange, strategy: Strategy, signal: AbortSignal, surveyed?: StorageSurvey): AsyncGenerator<SeriesFrame | TimeRange> {
   const window = planningWindow(series, chunk);
   if (!window) return;
-  let survey = surveyed ?? (await provider.survey(series));
+  // Where the pass's survey lacks part of this chunk, look again: it may have been written since.
+  let survey = surveyed !== undefined && missingRanges(surveyed.covered, window).length === 0 ? surveyed : await provider.survey(series);
   // Replays never fail on gaps and never fill in the background: they report them.
   if (strategy === 'FAIL_FAST' || strategy === 'PARTIAL') {
     yield* missingRanges(survey.covered, window);

@@ -138,6 +138,27 @@ describe('stream', () => {
     await s.provider.close();
   });
 
+  it('looks again where the pass\'s survey lacks a chunk: a file written after the survey is replayed, not reported missing', async () => {
+    const { s } = await withLiveFeed({ backfill: false });
+    for (let day = 0; day < 3; day++) await s.storage.write(bars(1 + day * 1440, 1440));
+    s.now = DAY0 + 3n * 1440n * NS_PER_MINUTE;
+    // The first listing (the pass's survey) is taken as if day 2's file were not written yet.
+    const layout = s.storage.layout;
+    const filesFor = layout.filesFor.bind(layout);
+    let listings = 0;
+    layout.filesFor = async (...args) => {
+      const files = await filesFor(...args);
+      return listings++ === 0 ? files.slice(0, 2) : files;
+    };
+    const run = follow(s, BAR_NODE);
+    await run.rows(3 * 1440);
+    run.stop();
+    await run.done;
+    assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
+    assert.equal(secondsOf(run.events).length, 3 * 1440);
+    await s.provider.close();
+  });
+
   it('backfills the seam between the end of history and the first live row', async () => {
     const { feed, s } = await withLiveFeed();
     const run = await followAfterHistory(s);
