@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { tempDir } from './paths.js';
 import { Catalog } from '../../src/catalog/catalog.js';
+import type { CatalogFile } from '../../src/catalog/layout.js';
 import type { Frame } from '../../src/model/frames.js';
 import { NS_PER_MINUTE, isoToNs } from '../../src/model/time.js';
 import { syntheticBars, syntheticTrades } from '../../src/model/synthetic-market.js';
@@ -51,6 +52,22 @@ export function trades(startSecond: number, count: number): Frame<'trade_tick'> 
 
 export function minutes(from: number, to: number): TimeRange {
   return { start: DAY0 + BigInt(from) * NS_PER_MINUTE, end: DAY0 + BigInt(to) * NS_PER_MINUTE };
+}
+
+/**
+ * Counts the listings of `catalog` (each one stats every file of a series). `shown`, when
+ * given, decides what the n-th listing (0-based) returns, as if the folder were older.
+ */
+export function watchListings(catalog: Catalog, shown?: (files: CatalogFile[], n: number) => CatalogFile[]): { readonly count: number } {
+  const layout = catalog.layout;
+  const filesFor = layout.filesFor.bind(layout);
+  const watch = { count: 0 };
+  layout.filesFor = async (...args) => {
+    const files = await filesFor(...args);
+    const n = watch.count++;
+    return shown ? shown(files, n) : files;
+  };
+  return watch;
 }
 
 /** Counts and can sabotage calls to a real backfiller. */

@@ -10,7 +10,7 @@ import { quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
-import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades, watchListings } from '../helpers/seamless-setup.js';
 import { useUpNativePages } from '../helpers/facts-files.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 import { CatalogSource } from '../../src/sources/catalog-source.js';
@@ -125,16 +125,10 @@ describe('provider features', () => {
   it('a request lists storage once, and reads the files its coverage came from', async () => {
     const s = await setup(await scratchDir(), { cache: false });
     await s.storage.write(bars(1, 60));
-    const layout = s.storage.layout;
-    const filesFor = layout.filesFor.bind(layout);
-    let listings = 0;
-    layout.filesFor = (...args) => {
-      listings++;
-      return filesFor(...args);
-    };
+    const listings = watchListings(s.storage);
     const served = await s.provider.fetch(BAR_NODE, minutes(0, 60));
     assert.equal(served.meta.rows, 60);
-    assert.equal(listings, 1, 'the coverage and the read share one listing');
+    assert.equal(listings.count, 1, 'the coverage and the read share one listing');
 
     // A snapshot reads the files it listed, even when another lands before the read.
     const source = new CatalogSource(s.storage);

@@ -10,7 +10,7 @@ import { NS_PER_MINUTE, NS_PER_SECOND } from '../../src/model/time.js';
 import { LiveTail } from '../../src/seamless/live-tail.js';
 import { type StreamEvent, stream } from '../../src/seamless/stream.js';
 import { Symbology } from '../../src/seamless/symbology.js';
-import { BAR_NODE, DAY0, ScriptedFeed, type Setup, TRADE_NODE, bars, scratchDir, setup, trades } from '../helpers/seamless-setup.js';
+import { BAR_NODE, DAY0, ScriptedFeed, type Setup, TRADE_NODE, bars, scratchDir, setup, trades, watchListings } from '../helpers/seamless-setup.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 interface Collected {
@@ -122,19 +122,13 @@ describe('stream', () => {
     const { s } = await withLiveFeed({ backfill: false });
     for (let day = 0; day < 5; day++) await s.storage.write(bars(1 + day * 1440, 1440));
     s.now = DAY0 + 5n * 1440n * NS_PER_MINUTE;
-    const layout = s.storage.layout;
-    const filesFor = layout.filesFor.bind(layout);
-    let listings = 0;
-    layout.filesFor = (...args) => {
-      listings++;
-      return filesFor(...args);
-    };
+    const listings = watchListings(s.storage);
     const run = follow(s, BAR_NODE);
     await run.rows(5 * 1440);
     run.stop();
     await run.done;
     assert.equal(run.events.filter((e) => e.type === 'gap').length, 0);
-    assert.ok(listings <= 2, `${listings} listings for five daily chunks in one pass`);
+    assert.ok(listings.count <= 2, `${listings.count} listings for five daily chunks in one pass`);
     await s.provider.close();
   });
 
@@ -143,13 +137,7 @@ describe('stream', () => {
     for (let day = 0; day < 3; day++) await s.storage.write(bars(1 + day * 1440, 1440));
     s.now = DAY0 + 3n * 1440n * NS_PER_MINUTE;
     // The first listing (the pass's survey) is taken as if day 2's file were not written yet.
-    const layout = s.storage.layout;
-    const filesFor = layout.filesFor.bind(layout);
-    let listings = 0;
-    layout.filesFor = async (...args) => {
-      const files = await filesFor(...args);
-      return listings++ === 0 ? files.slice(0, 2) : files;
-    };
+    watchListings(s.storage, (files, n) => (n === 0 ? files.slice(0, 2) : files));
     const run = follow(s, BAR_NODE);
     await run.rows(3 * 1440);
     run.stop();
