@@ -12,7 +12,7 @@
 import type { CoverageLedger } from './coverage-ledger.js';
 import { type ConformanceReport, DEFAULT_MAX_SPREAD_RATIO, StreamProof, checkConformanceFrames, provable } from './conformance/index.js';
 import type { BackfillCoordinator } from './backfill-coordinator.js';
-import type { Backfiller, LiveFeed, SourceSnapshot, WritableSource } from './contracts.js';
+import type { Backfiller, LiveFeed, SourceSnapshot, StorageStreamOptions, WritableSource } from './contracts.js';
 import { SeamlessError } from './errors.js';
 import type { Downgrade, FetchMeta, FetchResult, Tier } from './fetch-result.js';
 import { FingerprintBuilder, datasetFingerprint } from './fingerprint.js';
@@ -350,18 +350,24 @@ export class SeamlessProvider {
    * `proof`; from `snapshot` when storage gave one with the coverage.
    */
   private async readStored(series: Series, window: TimeRange, proof?: StreamProof, snapshot?: SourceSnapshot): Promise<SeriesFrame[]> {
-    if (!snapshot && !this.storage.stream) {
-      const frame = await this.storage.fetch(series, window);
-      if (frame) proof?.add(frame);
-      return frame ? [frame] : [];
-    }
     const frames: SeriesFrame[] = [];
-    const options = { facts: proof !== undefined };
-    for await (const frame of snapshot ? snapshot.stream(window, options) : this.storage.stream!(series, window, options)) {
+    for await (const frame of this.storedFrames(series, window, { facts: proof !== undefined }, snapshot)) {
       proof?.add(frame);
       frames.push(frame);
     }
     return frames;
+  }
+
+  /**
+   * Stored rows of a window, frame by frame: from `snapshot` when a survey gave one, else
+   * streamed by storage, else fetched whole (a storage tier without `stream`). The source's
+   * own stream is handed out, not wrapped: a wrapping generator costs every frame a round of
+   * promises.
+   */
+  storedFrames(series: Series, window: TimeRange, options: StorageStreamOptions, snapshot?: SourceSnapshot): AsyncIterable<SeriesFrame> {
+    if (snapshot) return snapshot.stream(window, options);
+    if (this.storage.stream) return this.storage.stream(series, window, options);
+    return fetchedWhole(this.storage, series, window);
   }
 
   private async requireBackfill(series: Series, missing: TimeRange[]): Promise<void> {
@@ -474,4 +480,10 @@ function memo<T>(compute: () => T): () => T {
     }
     return value;
   };
+}
+
+/** A storage tier's whole answer for a window as a stream of at most one frame. */
+async function* fetchedWhole(storage: WritableSource, series: Series, window: TimeRange): AsyncGenerator<SeriesFrame> {
+  const frame = await storage.fetch(series, window);
+  if (frame) yield frame;
 }

@@ -162,14 +162,11 @@ async function* replay(provider: SeamlessProvider, series: Series, chunk: TimeRa
     survey = { covered: ensured.covered, snapshot: ensured.snapshot };
     yield* ensured.missing;
   }
-  const storage = provider.storage;
   // Frames proven clean as they arrive, seams included, skip the rule engine (its verdict
   // would be the same); after the first doubt every frame goes to it. Nothing is kept.
   resolveConformanceConfig(series.dataType, provider.config.conformance); // a bad config fails even on clean frames
   const proof = provable(series.dataType, series.stepNs) ? new StreamProof(series.dataType, DEFAULT_MAX_SPREAD_RATIO, series.stepNs, false) : undefined;
-  const options = { facts: proof !== undefined };
-  const frames = survey.snapshot ? survey.snapshot.stream(window, options) : storage.stream ? storage.stream(series, window, options) : single(await storage.fetch(series, window));
-  for await (const frame of frames) {
+  for await (const frame of provider.storedFrames(series, window, { facts: proof !== undefined }, survey.snapshot)) {
     if (frame.length === 0) continue;
     proof?.add(frame);
     if (proof?.clean) {
@@ -204,8 +201,3 @@ function gapEvent(provider: SeamlessProvider, series: Series, range: { start: bi
   provider.metrics.streamGap(series.nodeId);
   return { type: 'gap', range, reason };
 }
-
-async function* single(frame: SeriesFrame | undefined): AsyncGenerator<SeriesFrame> {
-  if (frame) yield frame;
-}
-

@@ -3,14 +3,14 @@
  * and artifacts, each through the provider's one `fetch`.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { fixedRawAt, setFixedRaw, tsInitOf } from '../../src/model/frames.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
-import { BAR_NODE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades, watchListings } from '../helpers/seamless-setup.js';
+import { BAR_NODE, BAR_TYPE, DAY0, META, ScriptedFeed, TRADE_NODE, bars, minutes, scratchDir, setup, trades, watchListings } from '../helpers/seamless-setup.js';
 import { useUpNativePages } from '../helpers/facts-files.js';
 import { seamlessError } from '../helpers/seamless-assertions.js';
 import { CatalogSource } from '../../src/sources/catalog-source.js';
@@ -144,6 +144,12 @@ describe('provider features', () => {
     assert.equal(await rowsOf(snapshot.stream(minutes(0, 120))), 60);
     assert.equal(await rowsOf(source.stream(series, minutes(0, 120))), 120);
     assert.deepEqual(await source.coverage(series), [minutes(0, 120)]);
+
+    // A listed file removed before the read (a consolidation in between) is named, not skipped.
+    const gone = await source.snapshot(series);
+    const [first] = await s.storage.files('bar', BAR_TYPE);
+    await rm(first!.path);
+    await assert.rejects(rowsOf(gone.stream(minutes(0, 120))), (error: Error & { code?: string }) => error.code === 'CATALOG_NOT_FOUND' && error.message.includes(first!.name));
   });
 
   it('SEAMLESS adds the live tail after what storage and backfill hold', async () => {

@@ -3,7 +3,7 @@
  * on one data page. A fast path: when the module is missing or it refuses the page, callers use
  * the JavaScript expander, which decides every page the same way and words the errors.
  */
-import { type PageWatch, type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
+import { type PageWatch, type WasmMemory, align16, claimMemory, loadKernels, outputAt } from './wasm-module.js';
 
 interface ExpanderExports {
   memory: WasmMemory;
@@ -33,12 +33,7 @@ export function expandDictionaryPageFast(page: Uint8Array, offset: number, end: 
   const x = loadKernels<ExpanderExports>();
   if (!x) return false;
   const indexAt = align16(dictionaryBytes);
-  const indexEnd = align16(indexAt + (end - offset));
-  const placeAt = watch?.placeAt;
-  const placed = placeAt !== undefined && indexEnd <= placeAt;
-  const outAt = placed ? placeAt : indexEnd;
-  ensureMemory(x.memory, placed ? indexEnd : outAt + count * width);
-  if (placed) ensureMemory(x.memory, outAt + count * width, false);
+  const outAt = outputAt(x.memory, watch, align16(indexAt + (end - offset)), count * width);
   const memory = new Uint8Array(x.memory.buffer);
   if (!claimMemory(expandDictionaryPageFast) || residentDictionary !== dictionary) {
     memory.set(dictionary.subarray(0, dictionaryBytes), 0);

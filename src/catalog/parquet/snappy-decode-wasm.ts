@@ -3,7 +3,7 @@
  * page. A fast path: when the module is missing or the kernel finds the block corrupt,
  * callers use the JavaScript decoder, which decides and words the error.
  */
-import { type PageWatch, type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
+import { type PageWatch, type WasmMemory, align16, claimMemory, loadKernels, outputAt } from './wasm-module.js';
 
 interface SnappyExports {
   memory: WasmMemory;
@@ -24,13 +24,8 @@ export function snappyDecodeFast(input: Uint8Array, size: number, watch?: PageWa
   // The kernel may read up to its SLACK bytes past the input (into the output's room) and
   // write as many past the output.
   const slack = k.SLACK.value;
-  const inputEnd = align16(input.length + slack);
-  const placeAt = watch?.placeAt;
-  const placed = placeAt !== undefined && inputEnd <= placeAt;
-  const outAt = placed ? placeAt : inputEnd;
   claimMemory(snappyDecodeFast);
-  ensureMemory(k.memory, placed ? inputEnd : outAt + size + slack);
-  if (placed) ensureMemory(k.memory, outAt + size + slack, false);
+  const outAt = outputAt(k.memory, watch, align16(input.length + slack), size + slack);
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;

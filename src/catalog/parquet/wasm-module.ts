@@ -90,6 +90,22 @@ export interface PageWatch {
   seen(offset: number): void;
 }
 
+/**
+ * Where a kernel writes `bytes` of output whose own input ends at `inputEnd`: the watch's
+ * slot when the input lies below it (then left out of the high-water mark), else right after
+ * the input. Makes the memory large enough for both.
+ */
+export function outputAt(memory: WasmMemory, watch: PageWatch | undefined, inputEnd: number, bytes: number): number {
+  const placeAt = watch?.placeAt;
+  if (placeAt === undefined || inputEnd > placeAt) {
+    ensureMemory(memory, inputEnd + bytes);
+    return inputEnd;
+  }
+  ensureMemory(memory, inputEnd);
+  ensureMemory(memory, placeAt + bytes, false);
+  return placeAt;
+}
+
 let wordsView: Int32Array | undefined;
 
 /**
