@@ -4,8 +4,8 @@
  * beside anchors from the same run:
  * - the check loop alone (frames already in memory) — what the target is about;
  * - the whole validation (list, open, decode, check, report) of the same catalog;
- * - the raw catalog read of the same files (decode only, frames dropped): the floor any
- *   whole-catalog validation sits on;
+ * - the raw catalog read of the same files (decode only, frames dropped, read as validation
+ *   reads them: trades with facts): the floor any whole-catalog validation sits on;
  * - pyarrow reading the quotes file single-threaded (bench/anchors.py, in .venv).
  * Rates are given by wall time and by process CPU time: on a machine shared with other
  * work the CPU figure is the steadier one. Run with `npm run bench:validate`.
@@ -20,7 +20,7 @@ import { type AnyFrame, type Frame, type MarketDataType } from '../src/model/fra
 import { syntheticBars, syntheticTrades } from '../src/model/synthetic-market.js';
 import { NS_PER_MINUTE } from '../src/model/time.js';
 import { resolveOptions } from '../src/pipeline/validate/options.js';
-import { validateCatalog } from '../src/pipeline/validate/runner.js';
+import { validateCatalog, validationReadOptions } from '../src/pipeline/validate/runner.js';
 import { SeriesValidator } from '../src/pipeline/validate/series-validator.js';
 import { anchor, formatRate, median } from './measure.js';
 import { DAY_START, INSTRUMENT, benchCatalog } from './quote-data.js';
@@ -60,7 +60,8 @@ async function catalogFiles(root: string, type: MarketDataType, identifier: stri
 
 async function decodeAll(files: readonly string[], type: MarketDataType, keep: boolean): Promise<Frame[]> {
   const frames: Frame[] = [];
-  for (const file of files) for await (const frame of readFile(file, type)) if (keep) frames.push(frame);
+  // Read as validateCatalog reads (trades with the facts whose id proof the check loop uses).
+  for (const file of files) for await (const frame of readFile(file, type, validationReadOptions(type))) if (keep) frames.push(frame);
   return frames;
 }
 

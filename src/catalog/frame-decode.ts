@@ -225,7 +225,7 @@ function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): 
     }
     case 'utf8':
       if (element.type !== PhysicalType.BYTE_ARRAY) throw wrong('BYTE_ARRAY (Utf8)');
-      return { decoder: (values) => (values as { values: string[] }).values };
+      return { decoder: (values) => (values as { values: string[] }).values, asStored: true };
   }
 }
 

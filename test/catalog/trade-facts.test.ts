@@ -5,15 +5,21 @@
  * - a frame its mark (and its ids) prove clean is one the rule engine flags nothing in, on
  *   random trades with random defects, 8- and 16-byte raws;
  * - clean frames do get marks, also over pages that pyarrow cuts small;
- * - a defect in a checked column, at any row of a row group, costs it its mark.
+ * - a defect in a checked column, at any row of a row group, costs it its mark;
+ * - a frame is said to count its ids up (tradeIdsCountUp) exactly when they do: canonical
+ *   numbers of 1 to 15 digits, each the one before plus one; over pages pyarrow cuts small
+ *   too, PLAIN or dictionary-encoded (as NautilusTrader writes them), with the ids checked
+ *   from page to page.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { tradeMarkOf } from '../../src/catalog/trade-facts.js';
+import { type WasmMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
+import { tradeIdsCountUp, tradeMarkOf } from '../../src/catalog/trade-facts.js';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
 import { type Frame, sliceFrame } from '../../src/model/frames.js';
 import { syntheticTrades } from '../../src/model/synthetic-market.js';
@@ -24,7 +30,7 @@ import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePag
 import { tempDir } from '../helpers/paths.js';
 import { peerPython } from '../helpers/python-peer.js';
 import { DAY0, META } from '../helpers/seamless-setup.js';
-import { DEFECTS, type Defect, damage } from '../helpers/trade-rows.js';
+import { DEFECTS, type Defect, damage, idsCountUpPlainly } from '../helpers/trade-rows.js';
 
 const series = new Symbology().series('tick:binance:BTC/USDT');
 /** Our writer refuses rows out of `ts_init` order: pyarrow writes those below. */
@@ -37,6 +43,13 @@ async function writeTrades(root: string, frame: Frame<'trade_tick'>, groupRows: 
 
 function trades(width: FixedWidth, count: number, seed: number): Frame<'trade_tick'> {
   return syntheticTrades({ meta: META, start: DAY0, count, stepNs: 1_000_000n, jitterNs: 900_000n, width, seed });
+}
+
+/** Trades of `width` whose ids are `ids`. */
+function tradesWithIds(width: FixedWidth, ids: readonly string[], seed: number): Frame<'trade_tick'> {
+  const frame = trades(width, ids.length, seed);
+  ids.forEach((id, i) => (frame.columns.trade_id[i] = id));
+  return frame;
 }
 
 /** Which frames their marks and ids prove, carried from frame to frame as the provider's proof does. */
@@ -115,9 +128,196 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
         assert.deepEqual(withFacts.map((f) => f.length), [3000, 3000, 1001]);
         const label = `width ${width}, ${encoding}, ${time}`;
         assert.deepEqual(withFacts.map((f) => tradeMarkOf(f)), time === 'back' ? [true, false, true] : [true, true, true], label);
+        // Ids 100000000 + i count up over many small pages, PLAIN or dictionary-encoded.
+        assert.deepEqual(withFacts.map((f) => tradeIdsCountUp(f)), [true, true, true], label);
         // The third group follows the first in time and ids: proven on its own (the provider's proof stops at the first doubt anyway).
         assert.deepEqual(proven(withFacts), time === 'back' ? [true, false, true] : [true, true, true], label);
       }
     }
+  });
+
+  it('says ids count up exactly when they do: random ids in random row groups', async () => {
+    // Runs that count up, broken now and then by an id that is not the next one: a jump, a
+    // repeat, a step back, a leading zero, a letter, nothing, 16 digits.
+    const breaks = ['jump', 'repeat', 'back', 'zero', 'letter', 'empty', 'long', 'space'] as const;
+    const ids = fc
+      .tuple(
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 1, max: 15 }).map((k) => 10 ** k - 30)),
+        fc.array(fc.oneof({ weight: 150, arbitrary: fc.constant<'next' | (typeof breaks)[number]>('next') }, { weight: 1, arbitrary: fc.constantFrom(...breaks) }), { minLength: 1, maxLength: 700, size: 'max' }),
+      )
+      .map(([first, moves]) => {
+        let id = first;
+        return moves.map((move, i) => {
+          if (i > 0) id = Math.min(id + 1, 10 ** 15 + 20);
+          const text = String(id);
+          switch (move) {
+            case 'next': return text;
+            case 'jump': return String((id += 2));
+            case 'repeat': return String(--id);
+            case 'back': return String((id = Math.max(0, id - 5)));
+            case 'zero': return `0${text}`;
+            case 'letter': return `${text.slice(0, -1)}a`;
+            case 'empty': return '';
+            case 'long': return String((id = 10 ** 15 + id));
+            case 'space': return ` ${text}`;
+          }
+        });
+      });
+    let counted = 0;
+    let refused = 0;
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(ids, fc.integer({ min: 1, max: 300 }), fc.constantFrom<FixedWidth>(8, 16), async (ids, groupRows, width) => {
+        const frame = tradesWithIds(width, ids, run);
+        const path = await writeTrades(join(tmp.path, `count-up-${run++}`), frame, groupRows);
+        const withFacts = await readFileFrames(path, 'trade_tick', true);
+        assert.deepEqual(withFacts, await readFileFrames(path, 'trade_tick', false));
+        for (const f of withFacts) {
+          const expected = idsCountUpPlainly(f.columns.trade_id);
+          assert.equal(tradeIdsCountUp(f), expected, `ids ${f.columns.trade_id.slice(0, 3).join(',')}…`);
+          if (expected) counted++;
+          else refused++;
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // Not vacuous: both answers are given many times.
+    assert.ok(counted > 100 && refused > 100, `counted ${counted}, refused ${refused}`);
+  });
+
+  it('ids counting up across digit lengths and from 0 count up; one changed id at any row of a group does not', async () => {
+    const starts = [0, 7, 95, 999_999_950, 99_999_999_999_950];
+    for (const start of starts) {
+      const ids = Array.from({ length: 300 }, (_, i) => String(start + i));
+      const counts = await readFileFrames(await writeTrades(join(tmp.path, `lengths-${start}`), tradesWithIds(16, ids, 3), 100), 'trade_tick', true);
+      assert.deepEqual(counts.map(tradeIdsCountUp), [true, true, true], `from ${start}`);
+    }
+    // Ids longer than 8 digits are compared in two words: a change in the first digits alone is seen.
+    for (const [label, row, change] of [
+      // Row 152 follows …151 without a carry: only its first word tells it from the next id.
+      ['first digit', 152, (id: string) => `${Number(id[0]) + 1}${id.slice(1)}`],
+      ['eighth digit', 151, (id: string) => `${id.slice(0, 7)}${(Number(id[7]) + 1) % 10}${id.slice(8)}`],
+    ] as const) {
+      const long = Array.from({ length: 300 }, (_, i) => String(3_000_000_000 + i));
+      long[row] = change(long[row]!);
+      const path = await writeTrades(join(tmp.path, `long-${row}`), tradesWithIds(16, long, 3), 100);
+      assert.deepEqual((await readFileFrames(path, 'trade_tick', true)).map(tradeIdsCountUp), [true, false, true], label);
+    }
+    // A page larger than the room below the facts' memory (1 MB) is not taken: 100,000 ids of 9 digits take 1.3 MB.
+    const many = Array.from({ length: 100_000 }, (_, i) => String(100_000_000 + i));
+    const big = await writeTrades(join(tmp.path, 'big-group'), tradesWithIds(8, many, 3), 100_000);
+    const bigFrames = await readFileFrames(big, 'trade_tick', true);
+    assert.deepEqual(bigFrames, await readFileFrames(big, 'trade_tick', false));
+    assert.deepEqual(bigFrames.map(tradeIdsCountUp), [false]);
+    // 15 digits is the most: ids past 999,999,999,999,999 are 16 digits long.
+    const past = Array.from({ length: 100 }, (_, i) => String(999_999_999_999_950 + i));
+    const frames = await readFileFrames(await writeTrades(join(tmp.path, 'past-15-digits'), tradesWithIds(8, past, 3), 50), 'trade_tick', true);
+    assert.deepEqual(frames.map(tradeIdsCountUp), [true, false]);
+    const ids = Array.from({ length: 300 }, (_, i) => String(1_000_000 + i));
+    const changes: Array<[string, (id: string) => string]> = [
+      ['next but one', (id) => String(Number(id) + 1)],
+      ['the one before', (id) => String(Number(id) - 1)],
+      ['leading zero', (id) => `0${id}`],
+      ['trailing space', (id) => `${id} `],
+      ['a colon for the last digit', (id) => `${id.slice(0, -1)}:`],
+      ['a slash for the first digit', (id) => `/${id.slice(1)}`],
+      // Characters just above "9" that would give the right value if taken for digits 10 to 19.
+      ['a character above 9 for the last two digits', (id) => `${Math.floor(Number(id) / 10) - 1}${String.fromCharCode(58 + (Number(id) % 10))}`],
+      ['a colon for the leading "10"', (id) => `:${id.slice(2)}`],
+      // "*" to "/" just below "0": their low 4 bits would give the right value if taken for digits 10 to 15.
+      ['a character below 0 for the last two digits', (id) => `${Math.floor(Number(id) / 10) - 1}${String.fromCharCode(0x2a + (Number(id) % 10))}`],
+      ['empty', () => ''],
+    ];
+    for (const [label, change] of changes) {
+      for (const row of [100, 101, 150, 199]) {
+        const changed = ids.slice();
+        changed[row] = change(changed[row]!);
+        const path = await writeTrades(join(tmp.path, `changed-${label.replaceAll(' ', '-')}-${row}`), tradesWithIds(16, changed, 4), 100);
+        assert.deepEqual((await readFileFrames(path, 'trade_tick', true)).map(tradeIdsCountUp), [true, false, true], `${label} at row ${row}`);
+      }
+    }
+  });
+
+  it('the kernel reads nothing past its page: a page shorter than its count, or a length past its end, is refused', () => {
+    const k = loadKernels<{ memory: WasmMemory; idsCountUp(pageAt: number, end: number, count: number, last: number): number }>()!;
+    const page = (ids: string[]) => Buffer.concat(ids.flatMap((id) => [Buffer.from(Uint32Array.of(id.length).buffer), Buffer.from(id)]));
+    // After the page, more ids (or digits) that a read past its end would take in.
+    const run = (bytes: Uint8Array, count: number, last = -1, after: Uint8Array = page(['13', '14'])) => {
+      const memory = new Uint8Array(k.memory.buffer);
+      memory.set(bytes, 64);
+      memory.set(after, 64 + bytes.length);
+      return k.idsCountUp(64, 64 + bytes.length, count, last);
+    };
+    const ids = page(['10', '11', '12']);
+    assert.equal(run(ids, 3), 12);
+    assert.equal(run(ids, 3, 9), 12);
+    assert.equal(run(ids, 3, 10), -2);
+    assert.equal(run(ids, 4), -2);
+    assert.equal(run(ids, 5), -2);
+    // The last length claims one byte more than the page holds.
+    assert.equal(run(ids.subarray(0, ids.length - 1), 3, -1, Buffer.from('2')), -2);
+    assert.equal(run(ids.subarray(0, ids.length - 1), 2, -1, Buffer.from('2')), 11);
+    assert.equal(run(ids.subarray(0, ids.length - 3), 3), -2);
+    assert.equal(run(new Uint8Array(0), 0, 7), 7);
+  });
+
+  it('ids are followed from page to page: PLAIN, dictionary-encoded, and PLAIN after the dictionary grew too large (pyarrow)', async () => {
+    // Pages of exactly 100 rows (pyarrow cuts a page after a batch once it holds data_page_size
+    // bytes), row groups of 300: where the ids change at a page boundary, only their group is refused.
+    const script = `
+import sys, pyarrow as pa, pyarrow.parquet as pq
+path, pattern, encoding = sys.argv[1], sys.argv[2], sys.argv[3]
+n = 900
+ids = [100000000 + i for i in range(n)]
+if pattern == 'jump':
+    ids = [i + (1000 if r >= 400 else 0) for r, i in enumerate(ids)]
+if pattern == 'repeat':
+    ids = [ids[r - 100] if r >= 400 else i for r, i in enumerate(ids)]
+trade_ids = pa.array([str(i) for i in ids], pa.string())
+if pattern == 'swap':
+    # Written as a dictionary of the ids in order, and rows 410 and 411 swapped.
+    order = list(range(n))
+    order[410], order[411] = 411, 410
+    trade_ids = pa.DictionaryArray.from_arrays(pa.array(order, pa.int32()), trade_ids)
+fb = pa.binary(16)
+ts = [1704153600000000000 + r * 1000000 for r in range(n)]
+schema = pa.schema([pa.field('price', fb, False), pa.field('size', fb, False), pa.field('aggressor_side', pa.uint8(), False), pa.field('trade_id', trade_ids.type, False), pa.field('ts_event', pa.uint64(), False), pa.field('ts_init', pa.uint64(), False)],
+    metadata={'instrument_id': 'BTCUSDT.BINANCE', 'price_precision': '2', 'size_precision': '6'})
+table = pa.table([pa.array([(42500 * 10**14).to_bytes(16, 'little')] * n, fb), pa.array([(10**16).to_bytes(16, 'little')] * n, fb), pa.array([1] * n, pa.uint8()), trade_ids, pa.array(ts, pa.uint64()), pa.array(ts, pa.uint64())], schema=schema)
+options = {'dict': {'use_dictionary': True}, 'plain': {'use_dictionary': False}, 'fallback': {'use_dictionary': True, 'dictionary_pagesize_limit': 1500}}[encoding]
+pq.write_table(table, path, row_group_size=300, data_page_size=1, write_batch_size=100, compression='snappy', **options)
+`;
+    const expected: Record<string, boolean[]> = {
+      count: [true, true, true],
+      // Row 400 starts the second group's second page: one id more than 1 up.
+      jump: [true, false, true],
+      // From row 400 on, each row repeats the id 100 rows before: the second group's dictionary
+      // still counts up (300..499), its second page starts again from its first id.
+      repeat: [true, false, true],
+      // A dictionary that counts up, its entries used out of order (pyarrow keeps a dictionary array's own).
+      swap: [true, false, true],
+    };
+    for (const encoding of ['plain', 'dict', 'fallback']) {
+      for (const pattern of Object.keys(expected).filter((p) => p !== 'swap' || encoding === 'dict')) {
+        const path = join(tmp.path, `pages-${encoding}-${pattern}.parquet`);
+        await promisify(execFile)(peerPython(), ['-c', script, path, pattern, encoding]);
+        const frames = await readFileFrames(path, 'trade_tick', true);
+        assert.deepEqual(frames, await readFileFrames(path, 'trade_tick', false));
+        assert.deepEqual(frames.map(tradeIdsCountUp), expected[pattern], `${encoding}, ${pattern}`);
+      }
+    }
+  });
+
+  it('groups whose ids count up are proven from their first id: one repeating the last id of the group before is not', async () => {
+    // Rows 400 on carry the id of the row before them: the third group counts up from the second's last id.
+    const ids = Array.from({ length: 1_000 }, (_, i) => String(5_000_000 + (i >= 400 ? i - 1 : i)));
+    const frames = await readFileFrames(await writeTrades(join(tmp.path, 'seam-repeat'), tradesWithIds(16, ids, 6), 200), 'trade_tick', true);
+    assert.deepEqual(frames.map(tradeIdsCountUp), [true, true, true, true, true]);
+    assert.deepEqual(frames.map(tradeMarkOf), [true, true, true, true, true]);
+    assert.deepEqual(proven(frames).slice(0, 3), [true, true, false]);
+    // Shorter ids before longer ones rise too: 99,999,999 → 100,000,000 at a seam.
+    const across = Array.from({ length: 400 }, (_, i) => String(99_999_800 + i));
+    const rising = await readFileFrames(await writeTrades(join(tmp.path, 'seam-longer'), tradesWithIds(8, across, 6), 200), 'trade_tick', true);
+    assert.deepEqual(proven(rising), [true, true]);
   });
 });

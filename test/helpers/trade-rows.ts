@@ -38,3 +38,9 @@ export function damage(frame: Frame<'trade_tick'>, row: number, defect: Defect):
 }
 
 export const DEFECTS: Defect[] = ['price_zero', 'price_negative', 'size_zero', 'price_undef', 'price_error', 'size_undef', 'backwards', 'repeat_id'];
+
+/** True when ids count up by one as canonical numbers of 1 to 15 digits: the catalog's rule (tradeIdsCountUp), written plainly. */
+export function idsCountUpPlainly(ids: readonly string[]): boolean {
+  const first = Number(ids[0]);
+  return ids.length > 0 && ids.every((id, i) => /^(0|[1-9][0-9]{0,14})$/.test(id) && Number(id) === first + i);
+}

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import type { CheckId } from '../../src/pipeline/validate/checks.js';
 import { FileFindings } from '../../src/pipeline/validate/report.js';
 import { TradeIdTracker } from '../../src/pipeline/validate/trade-ids.js';
+import { idsCountUpPlainly } from '../helpers/trade-rows.js';
 import { START } from './validate-support.js';
 
 /** One file's ids: a run from `first`, each step +1 or (rarely) a jump, a step back or a non-numeric id. */
@@ -104,32 +105,40 @@ function oracle(files: string[][]): unknown[] {
   });
 }
 
-function tracked(files: string[][], cuts: number[]): unknown[] {
+/** The tracker's findings per file, its frames cut at `cuts`; `proven`: frames whose ids count up say so. */
+function tracked(files: string[][], cuts: number[], proven = false): unknown[] {
   const tracker = new TradeIdTracker();
   return files.map((ids) => {
     const findings = new FileFindings('f', 'trade_tick', 'X', 3);
     tracker.beginFile();
     const ts = BigUint64Array.from(ids, (_, i) => START + BigInt(i));
     const bounds = [...new Set([0, ...cuts.map((c) => c % (ids.length + 1)), ids.length])].sort((a, b) => a - b);
-    for (let k = 0; k + 1 < bounds.length; k++) tracker.scan(ids.slice(bounds[k], bounds[k + 1]), ts.subarray(bounds[k], bounds[k + 1]), bounds[k]!);
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const frame = ids.slice(bounds[k], bounds[k + 1]);
+      tracker.scan(frame, ts.subarray(bounds[k], bounds[k + 1]), bounds[k]!, proven && idsCountUpPlainly(frame));
+    }
     tracker.endFile(findings);
     return findings.report();
   });
 }
 
 describe('validate trade ids: gaps = the rule computed plainly', () => {
-  it('over files of sequential ids with jumps and non-numeric ids, cut into frames at random', () => {
+  it('over files of sequential ids with jumps and non-numeric ids, cut into frames at random, with and without frames proven to count up', () => {
     let reported = 0;
+    let counted = 0;
     fc.assert(
       fc.property(fc.array(file, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 5 }), (files, cuts) => {
         const expected = oracle(files);
         assert.deepEqual(tracked(files, cuts), expected);
+        assert.deepEqual(tracked(files, cuts, true), expected);
         reported += (expected as Array<{ days: unknown[] }>).reduce((n, r) => n + r.days.length, 0);
+        counted += files.filter((ids) => idsCountUpPlainly(ids)).length;
       }),
       { numRuns: 400 },
     );
-    // Not vacuous: many files report gaps or steps back.
+    // Not vacuous: many files report gaps or steps back, and many frames count up.
     assert.ok(reported > 100, `reported ${reported}`);
+    assert.ok(counted > 50, `counted ${counted}`);
   });
 
   it('over ids around blocks of 1,000: runs, prefix jumps and changed characters, cut into frames at random', () => {
@@ -165,7 +174,10 @@ describe('validate trade ids: gaps = the rule computed plainly', () => {
       const after = Array.from({ length: 200 }, (_, k) => String((last === last ? last : 2e6) + 1 + k));
       const files = [[...before, ...ids, ...after]];
       const expected = oracle(files);
-      for (const cuts of [[], [200], [201], [199, 202], [203]]) assert.deepEqual(tracked(files, cuts), expected, `${ids.join(' ')} cut at ${cuts.join(',')}`);
+      for (const cuts of [[], [200], [201], [199, 202], [203]]) {
+        assert.deepEqual(tracked(files, cuts), expected, `${ids.join(' ')} cut at ${cuts.join(',')}`);
+        assert.deepEqual(tracked(files, cuts, true), expected, `${ids.join(' ')} cut at ${cuts.join(',')}, proven`);
+      }
     }
   });
 
@@ -205,5 +217,24 @@ describe('validate trade ids: gaps = the rule computed plainly', () => {
     // The next file's first step is not checked against a file given up.
     const next = String(5_000_000 + 2 * 10_300 + 1_100_000 + 5);
     assert.equal(gaps(tracked([...beyond, [next, String(Number(next) + 1)]], [])), 0);
+    // Rows of a frame proven to count up count toward the bound too: a run of 1,000,000 first,
+    // then 19,000 jumps (within 10,000 + 1 % of the rows read), then a run long enough for the rule.
+    let id = 7_000_000;
+    const late = Array.from({ length: 1_000_000 }, () => String(id++));
+    for (let k = 0; k < 19_000; k++) late.push(String((id += 2)));
+    for (let k = 0; k < 1_000_000; k++) late.push(String(++id));
+    assert.equal(gaps(oracle([late])), 19_000);
+    assert.deepEqual(tracked([late], [1_000_000, 1_019_001], true), oracle([late]));
+  });
+
+  it('after a frame proven to count up, the next id is read in full (no block of 1,000 is left from before it)', () => {
+    // The frame before the proven one (not proven: one jump) ends at …005, the proven one steps
+    // back to …001..…003; …006 next has the last three digits one above …005's, and is a jump
+    // of 3 from …003. Four jumps in 405 steps: a sequential file.
+    const run = Array.from({ length: 400 }, (_, k) => String(4_000_005 - 400 + k + (k >= 50 ? 1 : 0)));
+    const files = [[...run, '4000001', '4000002', '4000003', '4000006', '4000007', '4000009']];
+    const expected = oracle(files);
+    assert.ok(JSON.stringify(expected).includes('"missing":"4000004..4000005"'), JSON.stringify(expected));
+    assert.deepEqual(tracked(files, [400, 403], true), expected);
   });
 });

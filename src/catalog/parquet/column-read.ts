@@ -34,7 +34,8 @@ export type ColumnValues = FixedValues | StringValues;
  * Sees a column's values page by page while they sit in the catalog kernels' memory, just
  * decompressed (PLAIN pages) or expanded (dictionary pages), before they are copied out: for
  * facts taken without another pass over the values (see ../row-group-facts.ts). Fixed-width
- * REQUIRED columns only.
+ * REQUIRED columns; a REQUIRED string column's PLAIN pages are handed over as bytes
+ * (`strings`), for trade ids.
  */
 export interface PageProbe {
   /** Where values `[at, at + count)` should be decoded in the kernels' memory, if anywhere in particular (PageWatch.placeAt). */
@@ -43,6 +44,18 @@ export interface PageProbe {
   inKernelMemory(offset: number, count: number, at: number): void;
   /** Some values never were in the kernels' memory (JavaScript or native decoders, another codec, nulls): no facts for this chunk. */
   missed(): void;
+  /** For a REQUIRED string column: sees its pages as bytes. A probe without it misses a string chunk. */
+  readonly strings?: StringPageProbe;
+}
+
+/** How a REQUIRED string column's pages are handed to a probe (PageProbe.strings). */
+export interface StringPageProbe {
+  /** A PLAIN data page: values `[at, at + count)` are `page[offset, end)`, each a 4-byte length and its bytes. */
+  plain(page: Uint8Array, offset: number, end: number, count: number, at: number): void;
+  /** The chunk's dictionary page: its `count` values are all of `page`, in PLAIN form. */
+  dictionary(page: Uint8Array, count: number): void;
+  /** A dictionary-encoded data page: values `[at, at + count)` are the dictionary's entries `indices[0 .. count)`. */
+  indices(indices: Uint32Array, count: number, at: number): void;
 }
 
 /** Thrown for pages that are malformed or use an encoding this codec does not read. */
@@ -79,7 +92,8 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
   const width = physicalWidth(element);
   const optional = element.repetition === Repetition.OPTIONAL;
   const probing = probe !== undefined && width > 0 && !optional;
-  if (probe && !probing) probe.missed();
+  const strings = width === 0 && !optional ? probe?.strings : undefined;
+  if (probe && !probing && !strings) probe.missed();
   if (element.repetition === Repetition.REPEATED) {
     throw new ColumnDecodeError(`column "${element.name}" is REPEATED; only flat columns are supported`);
   }
@@ -122,6 +136,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
       } else {
         const values = new Array<string>(header.numValues);
         readPlainStrings(page, 0, page.length, header.numValues, values, 0, element.name);
+        strings?.dictionary(page, header.numValues);
         dictionary = { kind: 'string', values };
       }
       continue;
@@ -210,6 +225,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
           outFixed!.set(page.subarray(offset, offset + bytes), target * width);
         } else {
           readPlainStrings(page, offset, page.length, defined, outStrings!, target, element.name);
+          strings?.plain(page, offset, page.length, defined, target);
         }
         break;
       case Encoding.PLAIN_DICTIONARY:
@@ -226,6 +242,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         } else {
           const indices = new Uint32Array(defined);
           decodeHybrid(page, offset + 1, page.length, bitWidth, defined, indices);
+          strings?.indices(indices, defined, target);
           for (let i = 0; i < defined; i++) {
             const value = dictionary.values[indices[i]!];
             if (value === undefined) throw new ColumnDecodeError(`column "${element.name}": dictionary index ${indices[i]} out of range`);

@@ -6,6 +6,7 @@
  * Per frame: the time checks (with rows per UTC day), the type's value checks, trade ids, and
  * the declared precision of every fixed column, each a tight loop over typed arrays.
  */
+import { tradeIdsCountUp } from '../../catalog/trade-facts.js';
 import { barStepNs } from '../../model/bar-step.js';
 import { type FixedWidth, fixedPrecisionOf, pow10 } from '../../model/fixed-point.js';
 import { type AnyFrame, type FixedColumn, type Frame, type MarketDataType, fieldsOf } from '../../model/frames.js';
@@ -90,7 +91,7 @@ export class SeriesValidator {
         break;
       case 'trade_tick':
         scanTrades(frame, started.spikes, started.negative, this.precisionOf(frame), sink);
-        this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset);
+        this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset, tradeIdsCountUp(frame));
         break;
       case 'bar':
         scanBars(frame, started.bars!, started.spikes, started.batch, started.negative, this.precisionOf(frame), sink);

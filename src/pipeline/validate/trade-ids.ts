@@ -90,8 +90,16 @@ export class TradeIdTracker {
     this.inBlock = false;
   }
 
-  /** Reads the ids of one frame whose row 0 is file row `offset`. */
-  scan(ids: readonly string[], tsInit: BigUint64Array, offset: number): void {
+  /**
+   * Reads the ids of one frame whose row 0 is file row `offset`. `countsUp`: the catalog
+   * proved while decoding that id i is the first plus i, all canonical numbers
+   * (tradeIdsCountUp), so the first id tells the rest.
+   */
+  scan(ids: readonly string[], tsInit: BigUint64Array, offset: number, countsUp = false): void {
+    if (countsUp && ids.length > 0) {
+      this.countingUp(ids, tsInit, offset);
+      return;
+    }
     // Locals, not fields, per id; the rare paths are methods. Numbers come from `state` and
     // "no previous id" is a boolean, so V8 keeps them untagged (a NaN marker made `previous`
     // and `id` tagged values, checked and unboxed per id).
@@ -188,6 +196,26 @@ export class TradeIdTracker {
     this.nextBlockRow = nextBlockRow;
     this.inBlock = inBlock;
     this.lastText = lastText;
+  }
+
+  /** What `scan` does with ids first, first + 1, …: one step from the id before, then unit steps. */
+  private countingUp(ids: readonly string[], tsInit: BigUint64Array, offset: number): void {
+    const state = this.state;
+    const previous = state[0]!;
+    const first = numericId(ids[0]!);
+    const length = ids.length;
+    if (previous === previous) {
+      this.steps++;
+      if (first - previous !== 1 && !this.overflow) this.buffer({ row: offset, ts: tsInit[0]!, previous, id: first }, 0);
+    } else if (!this.sawFirst) {
+      this.first(offset, tsInit[0]!, first);
+    }
+    this.steps += length - 1;
+    this.rowsSeen += length;
+    state[0] = first + length - 1;
+    // The next frame's first id is read in full, which sets the block up again from it.
+    this.inBlock = false;
+    this.lastText = ids[length - 1]!;
   }
 
   private first(row: number, ts: bigint, id: number): void {

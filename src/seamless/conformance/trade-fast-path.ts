@@ -9,7 +9,7 @@
  * Ids: rising strictly, shorter before longer and equal lengths in string order, is a strict
  * order, so no id repeats; venues that number their trades pass with one comparison a row.
  */
-import { tradeMarkOf } from '../../catalog/trade-facts.js';
+import { tradeIdsCountUp, tradeMarkOf } from '../../catalog/trade-facts.js';
 import type { Frame } from '../../model/frames.js';
 import { rawView } from './raw-view.js';
 
@@ -26,7 +26,7 @@ export function tradeOrderStart(): TradeOrderState {
 
 /** True when every row of `frame` is certainly clean; advances `state` past it when so. */
 export function tradeFrameCertainlyClean(frame: Frame<'trade_tick'>, state: TradeOrderState): boolean {
-  return provenBy(frame, state, (ts, n) => {
+  return provenBy(frame, state, false, (ts, n) => {
     const price = rawView(frame.columns.price).words;
     const size = rawView(frame.columns.size).words;
     return frame.width === 16 ? clean16(price, size, ts, n) : clean8(price, size, ts, n);
@@ -35,26 +35,29 @@ export function tradeFrameCertainlyClean(frame: Frame<'trade_tick'>, state: Trad
 
 /**
  * True when `frame`'s mark (src/catalog/trade-facts.ts) and its ids prove it certainly
- * clean; advances `state` past it when so. Only for a frame just read from storage (the
- * provider's StreamProof): the mark says nothing about a frame changed since.
+ * clean; advances `state` past it when so. Ids the catalog proved to count up by one
+ * (tradeIdsCountUp) rise strictly, so only the first is compared. Only for a frame just read
+ * from storage (the provider's StreamProof): the facts say nothing about a frame changed since.
  */
 export function markedTradesClean(frame: Frame<'trade_tick'>, state: TradeOrderState): boolean {
-  return tradeMarkOf(frame) && provenBy(frame, state, () => true);
+  return tradeMarkOf(frame) && provenBy(frame, state, tradeIdsCountUp(frame), () => true);
 }
 
 /**
  * The checks every proof of a trade frame shares: its first time not before the last proven,
- * `rowsClean` for its prices, sizes and times, and ids rising from the last proven. Advances
- * `state` to the frame's last row when all pass.
+ * `rowsClean` for its prices, sizes and times, and ids rising from the last proven (from its
+ * first id on when `idsCountUp`). Advances `state` to the frame's last row when all pass.
  */
-function provenBy(frame: Frame<'trade_tick'>, state: TradeOrderState, rowsClean: (ts: Float64Array, n: number) => boolean): boolean {
+function provenBy(frame: Frame<'trade_tick'>, state: TradeOrderState, idsCountUp: boolean, rowsClean: (ts: Float64Array, n: number) => boolean): boolean {
   const c = frame.columns;
   const n = frame.length;
   if (n === 0) return true;
   const ts = new Float64Array(c.ts_init.buffer, c.ts_init.byteOffset, n);
   if (!(ts[0]! >= state.last)) return false;
   if (!rowsClean(ts, n)) return false;
-  if (!idsRise(c.trade_id, state.lastId)) return false;
+  // Canonical numbers one apart: by length, then text, each id follows the one before.
+  const last = state.lastId;
+  if (!(idsCountUp ? last === undefined || idFollows(last, c.trade_id[0]!) : idsRise(c.trade_id, last))) return false;
   state.last = ts[n - 1]!;
   state.lastId = c.trade_id[n - 1]!;
   return true;

@@ -11,3 +11,4 @@ export { snappyDecode, SLACK } from './snappy-decode';
 export { priceKeys16, priceKeys8, askAboveBid16, askAboveBid8, sizesPlausible16, sizesPlausible8, timesInOrder } from './quote-facts';
 export { bars16, bars8, topWordsBelow, timesOnStride } from './bar-facts';
 export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
+export { idsCountUp } from './trade-ids';
