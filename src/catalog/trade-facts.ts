@@ -134,7 +134,7 @@ class CountingIds implements PageProbe, StringPageProbe {
 
   // An index past the dictionary fails the read itself.
   indices(indices: Uint32Array, count: number): void {
-    if (this.#failed) return;
+    if (this.#failed || count === 0) return;
     const from = indices[0]!;
     const first = this.#dictionaryFirst + from;
     let runs = this.#dictionaryFirst >= 0 && (this.#last < 0 || first === this.#last + 1);
@@ -150,7 +150,7 @@ class CountingIds implements PageProbe, StringPageProbe {
     this.#failed = true;
   }
 
-  /** True when every id of the row group was seen and counted up. */
+  /** True when every id of the row group was seen and counted up (every page of a REQUIRED string chunk reaches the probe today; the count guards an encoding that would not). */
   held(): boolean {
     return !this.#failed && this.#seen === this.rows;
   }
