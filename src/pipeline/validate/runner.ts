@@ -7,7 +7,8 @@
 import { basename, dirname, relative } from 'node:path';
 import { isCatalogError } from '../../catalog/errors.js';
 import { type CatalogFile, CatalogLayout } from '../../catalog/layout.js';
-import { type ReadOptions, readFile } from '../../catalog/reader.js';
+import { FilesAhead, type ReadOptions, readFile } from '../../catalog/reader.js';
+import type { ParquetFile } from '../../catalog/parquet/file-reader.js';
 import type { AnyFrame, MarketDataType } from '../../model/frames.js';
 import { type ResolvedOptions, type ValidateOptions, resolveOptions } from './options.js';
 import { type FileReport, type ValidationReport, buildReport } from './report.js';
@@ -50,7 +51,15 @@ export async function validateCatalog(root: string, options: ValidateOptions = {
   const reports: FileReport[] = [];
   for (const { type, identifier, files } of series) {
     const validator = new SeriesValidator(type, identifier, resolved);
-    for (const file of files) reports.push(await validateFile(validator, layout.root, file, resolved));
+    const ahead = new FilesAhead();
+    try {
+      for (let i = 0; i < files.length; i++) {
+        const opened = ahead.open(files[i]!.path, files[i + 1]?.path);
+        reports.push(await validateFile(validator, layout.root, files[i]!, resolved, opened));
+      }
+    } finally {
+      ahead.close();
+    }
   }
   return buildReport(layout.root, series.length, reports, resolved.failOn);
 }
@@ -64,11 +73,11 @@ export function validationReadOptions(type: MarketDataType, window: { start?: bi
   return { ...window, facts: type === 'trade_tick' };
 }
 
-async function validateFile(validator: SeriesValidator, root: string, file: CatalogFile, options: ResolvedOptions): Promise<FileReport> {
+async function validateFile(validator: SeriesValidator, root: string, file: CatalogFile, options: ResolvedOptions, opened: Promise<ParquetFile>): Promise<FileReport> {
   validator.beginFile(relative(root, file.path));
   const window = { ...(options.start !== undefined ? { start: options.start } : {}), ...(options.end !== undefined ? { end: options.end } : {}) };
   try {
-    for await (const frame of readFile(file.path, validator.type, validationReadOptions(validator.type, window))) validator.frame(frame as AnyFrame);
+    for await (const frame of readFile(file.path, validator.type, validationReadOptions(validator.type, window), opened)) validator.frame(frame as AnyFrame);
   } catch (error) {
     if (!isCatalogError(error)) throw error;
     validator.unreadable(error, file.interval?.first ?? 0n);
