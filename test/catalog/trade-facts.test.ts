@@ -203,6 +203,11 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
       const path = await writeTrades(join(tmp.path, `long-${row}`), tradesWithIds(16, long, 3), 100);
       assert.deepEqual((await readFileFrames(path, 'trade_tick', true)).map(tradeIdsCountUp), [true, false, true], label);
     }
+    // A long id whose last eight characters are not digits, right where its first part alone
+    // would make it the next id (2·10^8 − 1 after 199,999,998).
+    const notDigits = [...Array.from({ length: 99 }, (_, i) => String(199_999_900 + i)), '2/0000000'];
+    const notDigitsFrames = await readFileFrames(await writeTrades(join(tmp.path, 'long-not-digits'), tradesWithIds(8, notDigits, 3), 100), 'trade_tick', true);
+    assert.deepEqual(notDigitsFrames.map(tradeIdsCountUp), [false]);
     // A page larger than the room below the facts' memory (1 MB) is not taken: 100,000 ids of 9 digits take 1.3 MB.
     const many = Array.from({ length: 100_000 }, (_, i) => String(100_000_000 + i));
     const big = await writeTrades(join(tmp.path, 'big-group'), tradesWithIds(8, many, 3), 100_000);
