@@ -66,7 +66,7 @@ export async function* readFrames<T extends MarketDataType>(layout: CatalogLayou
         continue;
       }
       const next = clusters[c + 1];
-      yield* readFile(cluster[0]!.path, type, options, ahead.open(cluster[0]!.path, next?.length === 1 ? next[0]!.path : undefined));
+      yield* ahead.read(cluster[0]!.path, next?.length === 1 ? next[0]!.path : undefined, type, options);
     }
   } finally {
     ahead.close();
@@ -81,8 +81,13 @@ export async function* readFrames<T extends MarketDataType>(layout: CatalogLayou
 export class FilesAhead {
   #ahead: { path: string; file: Promise<ParquetFile> } | undefined;
 
-  /** Opens `path` (or takes it, opened ahead), and starts opening `nextPath`. Whoever reads a file closes it. */
-  open(path: string, nextPath: string | undefined): Promise<ParquetFile> {
+  /** readFile of `path`, opened ahead if it was the last call's `nextPath`; starts opening `nextPath`. */
+  read<T extends MarketDataType>(path: string, nextPath: string | undefined, type: T, options: ReadOptions = {}): AsyncGenerator<Frame<T>> {
+    return readFile(path, type, options, this.open(path, nextPath));
+  }
+
+  /** Opens `path` (or takes it, opened ahead; one opened ahead for another path is closed), and starts opening `nextPath`. */
+  private open(path: string, nextPath: string | undefined): Promise<ParquetFile> {
     const ahead = this.#ahead;
     const file = ahead?.path === path ? ahead.file : openCatalogFile(path);
     if (ahead && ahead.path !== path) closeOpened(ahead.file);
@@ -124,7 +129,7 @@ function overlapClusters(files: readonly CatalogFile[]): CatalogFile[][] {
 
 /**
  * Streams one file's row groups inside the window, prefetching the next row group. `opened`:
- * the file already being opened (readFrames opens the next file ahead); closed here either way.
+ * the file already being opened (FilesAhead opens the next file ahead); closed here either way.
  */
 export async function* readFile<T extends MarketDataType>(path: string, type: T, options: ReadOptions = {}, opened?: Promise<ParquetFile>): AsyncGenerator<Frame<T>> {
   const file = await (opened ?? openCatalogFile(path));

@@ -9,7 +9,7 @@ import { readdir, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { readFile } from '../../src/catalog/reader.js';
+import { FilesAhead, readFile } from '../../src/catalog/reader.js';
 import type { Frame } from '../../src/model/frames.js';
 import { syntheticBars } from '../../src/model/synthetic-market.js';
 import { useUpNativePages } from '../helpers/facts-files.js';
@@ -103,5 +103,17 @@ describe('reading many files, the next opened ahead', () => {
       (error: Error & { code?: string }) => error.code === 'CATALOG_NOT_FOUND' && error.message.includes(paths[1]!),
     );
     assert.equal(got.length, 3);
+  });
+
+  it('FilesAhead: a file opened ahead for a path that is not read next is closed, and the one asked for is read', async () => {
+    const { paths } = await dayFiles(join(tmp.path, 'other-path'));
+    const before = await openFiles();
+    const ahead = new FilesAhead();
+    const first = await collect(ahead.read(paths[0]!, paths[1]!, 'bar'));
+    // Not the path opened ahead: that one is closed, this one opened.
+    const other = await collect(ahead.read(paths[3]!, undefined, 'bar'));
+    assert.deepEqual(first, await collect(readFile(paths[0]!, 'bar')));
+    assert.deepEqual(other, await collect(readFile(paths[3]!, 'bar')));
+    assert.equal(await openFiles(), before);
   });
 });

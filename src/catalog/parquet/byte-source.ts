@@ -43,8 +43,6 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
   // fstat of an open descriptor never waits on the disk: synchronous saves a thread-pool round trip.
   const { size } = fstatSync(handle.fd);
   const readAhead = options.readAhead ?? 4 << 20;
-  // The whole file, once its first read asks for it (see wholeBelow).
-  let whole: Promise<Uint8Array> | undefined;
   let block: Uint8Array = new Uint8Array(0);
   let blockStart = 0;
   let lastEnd = -1;
@@ -73,6 +71,8 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
   };
 
   if (size <= (options.wholeBelow ?? WHOLE_FILE_BYTES)) {
+    // The whole file, once its first read asks for it.
+    let whole: Promise<Uint8Array> | undefined;
     return {
       name: path,
       byteLength: size,

@@ -34,8 +34,8 @@ export type ColumnValues = FixedValues | StringValues;
  * Sees a column's values page by page while they sit in the catalog kernels' memory, just
  * decompressed (PLAIN pages) or expanded (dictionary pages), before they are copied out: for
  * facts taken without another pass over the values (see ../row-group-facts.ts). Fixed-width
- * REQUIRED columns; a REQUIRED string column's PLAIN pages are handed over as bytes
- * (`strings`), for trade ids.
+ * REQUIRED columns; a REQUIRED string column's pages (PLAIN, dictionary, indices) are handed
+ * over as bytes (`strings`), for trade ids.
  */
 export interface PageProbe {
   /** Where values `[at, at + count)` should be decoded in the kernels' memory, if anywhere in particular (PageWatch.placeAt). */

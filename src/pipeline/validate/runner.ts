@@ -7,8 +7,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { isCatalogError } from '../../catalog/errors.js';
 import { type CatalogFile, CatalogLayout } from '../../catalog/layout.js';
-import { FilesAhead, type ReadOptions, readFile } from '../../catalog/reader.js';
-import type { ParquetFile } from '../../catalog/parquet/file-reader.js';
+import { FilesAhead, type ReadOptions } from '../../catalog/reader.js';
 import type { AnyFrame, MarketDataType } from '../../model/frames.js';
 import { type ResolvedOptions, type ValidateOptions, resolveOptions } from './options.js';
 import { type FileReport, type ValidationReport, buildReport } from './report.js';
@@ -54,8 +53,7 @@ export async function validateCatalog(root: string, options: ValidateOptions = {
     const ahead = new FilesAhead();
     try {
       for (let i = 0; i < files.length; i++) {
-        const opened = ahead.open(files[i]!.path, files[i + 1]?.path);
-        reports.push(await validateFile(validator, layout.root, files[i]!, resolved, opened));
+        reports.push(await validateFile(validator, layout.root, files[i]!, resolved, ahead, files[i + 1]?.path));
       }
     } finally {
       ahead.close();
@@ -73,11 +71,12 @@ export function validationReadOptions(type: MarketDataType, window: { start?: bi
   return { ...window, facts: type === 'trade_tick' };
 }
 
-async function validateFile(validator: SeriesValidator, root: string, file: CatalogFile, options: ResolvedOptions, opened: Promise<ParquetFile>): Promise<FileReport> {
+/** Validates one file, read through `ahead`, which starts opening `nextPath` meanwhile. */
+async function validateFile(validator: SeriesValidator, root: string, file: CatalogFile, options: ResolvedOptions, ahead: FilesAhead, nextPath: string | undefined): Promise<FileReport> {
   validator.beginFile(relative(root, file.path));
   const window = { ...(options.start !== undefined ? { start: options.start } : {}), ...(options.end !== undefined ? { end: options.end } : {}) };
   try {
-    for await (const frame of readFile(file.path, validator.type, validationReadOptions(validator.type, window), opened)) validator.frame(frame as AnyFrame);
+    for await (const frame of ahead.read(file.path, nextPath, validator.type, validationReadOptions(validator.type, window))) validator.frame(frame as AnyFrame);
   } catch (error) {
     if (!isCatalogError(error)) throw error;
     validator.unreadable(error, file.interval?.first ?? 0n);
