@@ -20,7 +20,7 @@ function readDecimal(text: string, width: FixedWidth): { raw: bigint; decimals: 
   const reader = new FieldReader('test.csv', ['value']);
   const buf = Buffer.from(text, 'latin1');
   reader.begin(buf, 0, buf.length, 1);
-  const decimals = reader.decimal(new Uint32Array(column.bytes.buffer), 0, width);
+  const decimals = reader.decimal(new Uint32Array(column.bytes.buffer), 0, width, false);
   reader.done();
   return { raw: fixedRawAt(column, 0), decimals };
 }

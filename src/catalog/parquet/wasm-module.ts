@@ -25,15 +25,17 @@ let kernels: unknown;
 
 /** The kernels' exports (each caller types the ones it uses), compiled on the first call; null when not available. */
 export function loadKernels<T extends { memory: WasmMemory }>(): T | null {
-  if (kernels === undefined) {
-    try {
-      const bytes = readFileSync(new URL('./kernels.wasm', import.meta.url));
-      kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-    } catch {
-      kernels = null;
-    }
-  }
+  if (kernels === undefined) kernels = instantiateWasm(new URL('./kernels.wasm', import.meta.url));
   return kernels as T | null;
+}
+
+/** The exports of the WebAssembly module at `url` (built by `npm run build`, no imports), or null when it is missing or fails to load. */
+export function instantiateWasm(url: URL): unknown {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports;
+  } catch {
+    return null;
+  }
 }
 
 let memoryUser: unknown;

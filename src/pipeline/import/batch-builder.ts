@@ -53,6 +53,15 @@ export class BatchBuilder {
     if (++this.length === this.capacity) this.flush(false);
   }
 
+  /**
+   * Accepts `count` rows written at `[length, length + count)`, all of the open frame's day
+   * and within its capacity (the import's row kernel takes rows in bulk: trade-kernel.ts).
+   */
+  commitRows(count: number): void {
+    this.length += count;
+    if (this.length === this.capacity) this.flush(false);
+  }
+
   /** Completes the open frame (at the end of an archive). */
   finish(): void {
     if (this.length > 0) this.flush(false);

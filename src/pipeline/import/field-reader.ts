@@ -83,8 +83,10 @@ export class FieldReader {
    * Reads an unsigned decimal (`123`, `0.001`, `94123.45000000`) into the fixed-point raw at
    * row `row` of a FixedColumn (its bytes as `words`, a Uint32Array), width `width`. Returns its decimals after dropping trailing zeros, which is
    * the precision the value needs. Rejects signs, exponents, empty text and too many decimals.
+   * `price`: the value is range-checked as a price (a signed raw: at 64 bits at most
+   * 9,223,372,036), else as a quantity.
    */
-  decimal(words: Uint32Array, row: number, width: FixedWidth): number {
+  decimal(words: Uint32Array, row: number, width: FixedWidth, price: boolean): number {
     const buf = this.buf;
     const end = this.end;
     let p = this.pos;
@@ -127,9 +129,10 @@ export class FieldReader {
     if (value > MAX_SAFE || integerDigits > fastIntegerDigits(width)) {
       // Rare: long or huge values go through the exact BigInt path (and its range checks).
       try {
-        writeDecimalTextExact(new Uint8Array(words.buffer, words.byteOffset), row * width, this.fieldText(), width, false);
+        writeDecimalTextExact(new Uint8Array(words.buffer, words.byteOffset), row * width, this.fieldText(), width, price);
       } catch (error) {
-        this.fail((error as Error).message);
+        const problem = (error as Error).message;
+        this.fail(width === 8 ? `${problem} (a 128-bit catalog, --width 16, holds it)` : problem);
       }
       return decimals;
     }

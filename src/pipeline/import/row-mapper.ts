@@ -92,8 +92,10 @@ export class RowMapper implements LineHandler {
   /** Whether the first line (a header, or not) has been read. */
   started = false;
   rows = 0;
+  /** The fixed column that holds a quantity (trade size, bar volume); the others are prices. */
+  private readonly quantitySlot: number;
   /** The fast path for plain trade rows (trade-scanner.ts), when the layout has that shape. */
-  private readonly scanner: TradeScanner | undefined;
+  readonly scanner: TradeScanner | undefined;
 
   constructor(
     readonly archive: string,
@@ -101,17 +103,22 @@ export class RowMapper implements LineHandler {
     private readonly builder: BatchBuilder,
     private readonly rules: RowRules,
     private readonly series: SeriesState,
-    /** false: every line goes through `line` (the reference the fast path is tested against). */
-    fastPath = true,
+    /**
+     * Which path plain trade rows take: `kernel` (WebAssembly, then the JavaScript scanner for
+     * the lines it stops at), `scanner` (the JavaScript scanner alone), `reference` (every line
+     * through `line`). The fast paths are tested against the reference.
+     */
+    fastPath: 'kernel' | 'scanner' | 'reference' = 'kernel',
   ) {
     this.reader = new FieldReader(archive, layout.names);
     this.codes = Int32Array.from(layout.roles, (r) => ROLE_CODE[r]);
     this.direction = layout.order === 'either' ? 0 : 1;
+    this.quantitySlot = builder.type === 'trade_tick' ? 1 : 4;
     this.offsetNanos = Number(rules.stampOffsetNs);
     this.offsetMicros = this.offsetNanos / 1000;
     this.offsetMs = this.offsetNanos / 1_000_000;
-    const shape = fastPath ? tradeShape(layout) : undefined;
-    this.scanner = shape ? new TradeScanner(this, builder, rules, series, shape) : undefined;
+    const shape = fastPath !== 'reference' ? tradeShape(layout) : undefined;
+    this.scanner = shape ? new TradeScanner(this, builder, rules, series, shape, fastPath === 'kernel') : undefined;
   }
 
   /** A block of complete lines: through the fast path when there is one, else line by line. */
@@ -146,7 +153,7 @@ export class RowMapper implements LineHandler {
       const code = codes[f]!;
       if (code >= 10) {
         const slot = code - 10;
-        const decimals = r.decimal(b.fixedWords[slot]!, row, width);
+        const decimals = r.decimal(b.fixedWords[slot]!, row, width, slot !== this.quantitySlot);
         if (decimals > series.decimals[slot]!) {
           if (decimals > this.rules.maxDecimals[slot]!) this.tooPrecise(slot, decimals);
           series.decimals[slot] = decimals;

@@ -11,14 +11,18 @@
  * (`RowMapper.line`), which reads it again and records the gap, widens the decimals, or
  * throws the error naming archive, line and field. Nothing of a refused line is kept: the
  * scanner writes into the row slot at `builder.length` and changes no state until the row
- * is accepted whole, so the reference overwrites the slot. The fuzz test in
- * test/pipeline/import-fast-path.test.ts holds the two paths to the same frames and errors.
+ * is accepted whole, so the reference overwrites the slot.
+ *
+ * Before this loop, the WebAssembly kernel (trade-kernel.ts) takes as many rows as it can
+ * from each line on, by the same rules; the line it stops at comes here. The fuzz test in
+ * test/pipeline/import-fast-path.test.ts holds the three paths to the same frames and errors.
  */
 import { fixedPrecisionOf } from '../../model/fixed-point.js';
 import type { BatchBuilder } from './batch-builder.js';
 import { emitLine } from './csv-lines.js';
 import { fastIntegerDigits, writeScaledDigits } from './fixed-bytes.js';
 import type { RowLayout, RowMapper, RowRules, SeriesState } from './row-mapper.js';
+import { TradeKernel } from './trade-kernel.js';
 
 const NEWLINE = 10;
 const CR = 13;
@@ -90,6 +94,9 @@ export function tradeShape(layout: RowLayout): TradeShape | undefined {
 
 export class TradeScanner {
   private readonly ids = new IdText();
+  private readonly kernel: TradeKernel | undefined;
+  /** Rows the kernel took (for tests: the kernel must be doing the work). */
+  kernelRows = 0;
   private readonly maxIntegerDigits: number;
   private readonly fixed: number;
   /** The u64 ns of the start of day `baseDay` plus the stamp offset, as two 32-bit words. */
@@ -103,9 +110,12 @@ export class TradeScanner {
     private readonly rules: RowRules,
     private readonly series: SeriesState,
     private readonly shape: TradeShape,
+    /** false: the JavaScript loop alone (the kernel's reference in tests). */
+    useKernel = true,
   ) {
     this.fixed = fixedPrecisionOf(builder.width);
     this.maxIntegerDigits = fastIntegerDigits(builder.width);
+    this.kernel = useKernel ? TradeKernel.load(shape.skipsBeforeTime, shape.skipsAfter) : undefined;
   }
 
   private enterBase(day: number, dayStartMicros: number): void {
@@ -118,8 +128,19 @@ export class TradeScanner {
   /** Handles the lines of `buf[start, end)` (ending with a newline); returns the last line number. */
   lines(buf: Uint8Array, start: number, end: number, lineNumber: number): number {
     const mapper = this.mapper;
+    const kernel = this.kernel;
+    kernel?.newBlock();
     let p = start;
     while (p < end) {
+      // The kernel works within one day of the builder's (it stops at a new day).
+      if (kernel && mapper.started && this.builder.day === mapper.currentDay) {
+        const rows = this.kernelTake(kernel, buf, p, end);
+        if (rows > 0) {
+          lineNumber += rows;
+          p = kernel.stoppedAt;
+          if (p >= end) break;
+        }
+      }
       lineNumber++;
       const next = mapper.started ? this.row(buf, p) : -1;
       if (next >= 0) {
@@ -131,6 +152,27 @@ export class TradeScanner {
       p = cut + 1;
     }
     return lineNumber;
+  }
+
+  /** Has the kernel take rows from the line at `p` on and commits them; returns how many. */
+  private kernelTake(kernel: TradeKernel, buf: Uint8Array, p: number, end: number): number {
+    const { builder, series, mapper } = this;
+    const rows = kernel.take(buf, p, end, builder, {
+      lastId: series.lastId,
+      lastMicros: series.lastMicros,
+      dayStartMicros: mapper.dayStartMicros,
+      dayEndMicros: mapper.dayEndMicros,
+      offsetNs: Number(this.rules.stampOffsetNs),
+      seenPrice: series.decimals[0]!,
+      seenSize: series.decimals[1]!,
+    }, this.ids);
+    if (rows === 0) return 0;
+    series.lastId = kernel.lastId;
+    series.lastMicros = kernel.lastMicros;
+    mapper.rows += rows;
+    builder.commitRows(rows);
+    this.kernelRows += rows;
+    return rows;
   }
 
   /** Reads and commits the row at `p`; returns the position after its newline, or -1 to refuse it. */
