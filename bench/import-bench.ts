@@ -89,16 +89,26 @@ async function timed(fn: () => Promise<number>): Promise<{ rows: number; wall: n
 }
 
 async function measure(label: string, fn: () => Promise<number>): Promise<{ rows: number; timing: Timing }> {
-  const timing: Timing = { wall: [], cpu: [] };
-  let rows = 0;
+  return (await measureAlternating([[label, fn]]))[0]!;
+}
+
+/** Runs the measurements in turn, RUNS rounds (so a load burst hits them alike), and prints a line each. */
+async function measureAlternating(jobs: ReadonlyArray<readonly [string, () => Promise<number>]>): Promise<Array<{ rows: number; timing: Timing }>> {
+  const results = jobs.map(() => ({ rows: 0, timing: { wall: [], cpu: [] } as Timing }));
   for (let i = 0; i < RUNS; i++) {
-    const t = await timed(fn);
-    rows = t.rows;
-    timing.wall.push(t.wall);
-    timing.cpu.push(t.cpu);
+    for (const [k, [, fn]] of jobs.entries()) {
+      const t = await timed(fn);
+      results[k]!.rows = t.rows;
+      results[k]!.timing.wall.push(t.wall);
+      results[k]!.timing.cpu.push(t.cpu);
+    }
   }
+  for (const [k, [label]] of jobs.entries()) printRates(label, results[k]!.rows, results[k]!.timing);
+  return results;
+}
+
+function printRates(label: string, rows: number, timing: Timing): void {
   console.log(`${label.padEnd(44)} ${formatRate(rows / median(timing.wall)).padStart(16)} wall  ${formatRate(rows / median(timing.cpu)).padStart(16)} per CPU-second   (median of ${RUNS}; runs ${timing.wall.map((s) => s.toFixed(2)).join(', ')} s)`);
-  return { rows, timing };
 }
 
 async function importDay(mirror: string, dayIso: string, root: string): Promise<number> {
@@ -107,14 +117,14 @@ async function importDay(mirror: string, dayIso: string, root: string): Promise<
   return summary.rows;
 }
 
-/** Inflates (and optionally parses) one archive without writing: where the time goes. */
-async function stage(mirror: string, dayIso: string, parse: boolean): Promise<number> {
+/** Inflates (and optionally parses, by `rowPath`) one archive without writing: where the time goes. */
+async function stage(mirror: string, dayIso: string, parse: boolean, rowPath: 'kernel' | 'scanner' = 'kernel'): Promise<number> {
   const relPath = binanceArchivePath({ market: 'spot', type: 'trades', symbol: 'BTCUSDT' }, { kind: 'daily', day: parseDay(dayIso, 'day') });
   const path = join(mirror, ...relPath.split('/'));
   const archive = { path, label: path, bytes: 0, release: async () => {} };
   const builder = new BatchBuilder('trade_tick', 16, { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 5 });
   const day = parseDay(dayIso, 'day');
-  const mapper = new RowMapper(path, binanceLayout('spot', 'trades'), builder, { firstDay: day, lastDay: day, stampOffsetNs: 0n, maxDecimals: [2, 5], precisionNames: ['price', 'size'], positive: [1] }, new SeriesState());
+  const mapper = new RowMapper(path, binanceLayout('spot', 'trades'), builder, { firstDay: day, lastDay: day, stampOffsetNs: 0n, maxDecimals: [2, 5], precisionNames: ['price', 'size'], positive: [1] }, new SeriesState(), rowPath);
   const splitter = new LineSplitter(mapper);
   let lines = 0;
   for await (const chunk of zipCsvChunks(archive)) {
@@ -158,7 +168,11 @@ async function main(): Promise<void> {
 
   const catalogRoot = join(DIR, 'catalog');
   await measure(`inflate only (${ROWS.toLocaleString('en-US')} rows)`, () => stage(mirror, dayToIso(benchDay), false));
-  await measure('inflate + parse into frames', () => stage(mirror, dayToIso(benchDay), true));
+  // The parse path's own anchor: the JavaScript scanner the WebAssembly kernel is tested against.
+  await measureAlternating([
+    ['inflate + parse into frames', () => stage(mirror, dayToIso(benchDay), true)],
+    ['  the same, JavaScript scanner alone', () => stage(mirror, dayToIso(benchDay), true, 'scanner')],
+  ]);
   const ours = await measure('import (checksum, inflate, parse, write)', () => importDay(mirror, dayToIso(benchDay), catalogRoot));
   const oursSmall = await measure(`import, anchor archive (${ANCHOR_ROWS.toLocaleString('en-US')} rows)`, () => importDay(mirror, dayToIso(anchorDay), catalogRoot));
 
