@@ -7,6 +7,7 @@
  */
 import { type BinaryColumnInput, type BooleanColumnInput, encodeNullableChunk } from './column-write-nullable.js';
 import { compress } from './compression.js';
+import { buildDictionary } from './dictionary-build.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
 import { bitWidthFor, encodeHybrid } from './rle.js';
 
@@ -41,7 +42,6 @@ export interface EncodedChunk {
   readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
 }
 
-const MAX_DICTIONARY_FRACTION = 0.5;
 const MAX_PAGE_BYTES = 1 << 20;
 const TEXT = new TextEncoder();
 
@@ -125,77 +125,6 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     ...(statistics ? { statistics } : {}),
   };
   return { bytes, meta };
-}
-
-/** Reused hash tables: a row group's dictionary attempt allocates nothing when it fails. */
-const scratch = {
-  slotBuffer: new Int32Array(0),
-  entryBuffer: new Uint32Array(0),
-  slots(size: number): Int32Array {
-    if (this.slotBuffer.length < size) this.slotBuffer = new Int32Array(size);
-    const view = this.slotBuffer.subarray(0, size);
-    view.fill(-1);
-    return view;
-  },
-  entries(size: number): Uint32Array {
-    if (this.entryBuffer.length < size) this.entryBuffer = new Uint32Array(size);
-    return this.entryBuffer;
-  },
-};
-
-interface Dictionary {
-  values: Uint8Array;
-  count: number;
-  indices: Uint32Array;
-}
-
-/**
- * Builds a dictionary with an open-addressing hash table over 32-bit words. Gives up
- * (returns undefined) once the distinct values exceed half the rows, as they would for
- * unique ids, so PLAIN is used instead.
- */
-function buildDictionary(bytes: Uint8Array, count: number, width: number): Dictionary | undefined {
-  if (count === 0 || width % 4 !== 0 || bytes.byteOffset % 4 !== 0) return undefined;
-  const words = width >> 2;
-  const data = new Uint32Array(bytes.buffer, bytes.byteOffset, count * words);
-  const limit = Math.max(1, Math.floor(count * MAX_DICTIONARY_FRACTION));
-  let size = 16;
-  while (size < limit * 2) size <<= 1;
-  const mask = size - 1;
-  const slots = scratch.slots(size); // slot -> dictionary entry, -1 = empty
-  const entries = scratch.entries((limit + 1) * words);
-  const indices = new Uint32Array(count);
-  let distinct = 0;
-  for (let i = 0; i < count; i++) {
-    const base = i * words;
-    let h = 0x811c9dc5;
-    for (let w = 0; w < words; w++) h = Math.imul(h ^ data[base + w]!, 0x01000193);
-    let slot = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const entry = slots[slot]!;
-      if (entry === -1) {
-        if (distinct >= limit) return undefined;
-        slots[slot] = distinct;
-        entries.set(data.subarray(base, base + words), distinct * words);
-        indices[i] = distinct++;
-        break;
-      }
-      let same = true;
-      const e = entry * words;
-      for (let w = 0; w < words; w++) {
-        if (entries[e + w] !== data[base + w]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        indices[i] = entry;
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
-  return { values: new Uint8Array(entries.buffer, 0, distinct * width).slice(), count: distinct, indices };
 }
 
 function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {

@@ -6,6 +6,7 @@
  */
 export { walkRowGroups, uniformColumns } from './footer-walk';
 export { expandDictionaryPage } from './dictionary-expand';
+export { buildDictionary } from './dictionary-build';
 export { markInWindow } from './u64-window';
 export { snappyDecode, SLACK } from './snappy-decode';
 export { priceKeys16, priceKeys8, askAboveBid16, askAboveBid8, sizesPlausible16, sizesPlausible8, timesInOrder } from './quote-facts';
