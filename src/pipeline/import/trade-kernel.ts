@@ -31,7 +31,7 @@ const STATE_AT = 512;
 const IN_AT = 1024;
 /** Most bytes of lines copied in at once (a zlib chunk is 256 KB). */
 const IN_MAX = 1 << 20;
-/** Zero bytes after the copied lines: the kernel stops at their last newline, this is a margin. */
+/** Zero bytes after the copied lines: the kernel's 8-byte loads reach up to 15 bytes past the last newline. */
 const PAD = 16;
 /** Most rows one call takes (a 256 KB chunk holds about 3,500). */
 const OUT_ROWS = 1 << 14;
