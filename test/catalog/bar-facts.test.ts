@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BarFacts, barMarkOf } from '../../src/catalog/bar-facts.js';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -23,8 +23,7 @@ import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { barOrderStart, markedBarsClean } from '../../src/seamless/conformance/bar-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
 import { BAR_META, DEFECTS, type Defect, STEP, cleanBars, damage } from '../helpers/bar-rows.js';
-import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
-import { tempDir } from '../helpers/paths.js';
+import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, warmTempDir } from '../helpers/facts-files.js';
 import { peerPython } from '../helpers/python-peer.js';
 import { DAY0 } from '../helpers/seamless-setup.js';
 
@@ -44,16 +43,11 @@ function proven(frames: Frame<'bar'>[]): boolean[] {
 }
 
 describe('bar facts taken while decoding', () => {
-  let tmp: { path: string; remove: () => Promise<void> };
-  before(async () => {
-    tmp = await tempDir('seamless-bar-facts-');
-    await useUpNativePages(join(tmp.path, 'warm'));
-  });
-  after(async () => tmp.remove());
+  const tmp = warmTempDir('seamless-bar-facts-');
 
   it('on random bars with random defects: reads equal, and a mark proves only what the engine finds clean', () =>
     assertMarksProveOnlyClean({
-      dir: tmp.path,
+      dir: tmp(),
       type: 'bar',
       identifier: BAR_META.barType,
       series,
@@ -74,7 +68,7 @@ describe('bar facts taken while decoding', () => {
     for (const width of [8, 16] as const) {
       const clean = cleanBars(width, 1_000, 5);
       for (const { groupRows } of cases) {
-        const frames = await readFileFrames(await writeBars(join(tmp.path, `clean-${width}-${groupRows}`), clean, groupRows), 'bar', true);
+        const frames = await readFileFrames(await writeBars(join(tmp(), `clean-${width}-${groupRows}`), clean, groupRows), 'bar', true);
         assert.deepEqual(proven(frames), [true, true, true, true, true], `clean, width ${width}`);
       }
       for (const defect of WRITABLE) {
@@ -82,7 +76,7 @@ describe('bar facts taken while decoding', () => {
           const frame = sliceFrame(clean, 0, clean.length);
           damage(frame, row, defect);
           const label = `${defect} at ${row}, width ${width}`;
-          const frames = await readFileFrames(await writeBars(join(tmp.path, `defect-${width}-${defect}-${groupRows}-${row}`), frame, groupRows), 'bar', true);
+          const frames = await readFileFrames(await writeBars(join(tmp(), `defect-${width}-${defect}-${groupRows}-${row}`), frame, groupRows), 'bar', true);
           // After the damaged group the bars no longer follow the last one proven, so nothing after it is proven either.
           assert.deepEqual(proven(frames), [true, true, false, false, false], label);
           // Defects in a row's own values cost the group its mark; a time defect at a group's first row leaves the group's stride whole.
@@ -120,7 +114,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
 `;
     for (const width of [8, 16] as const) {
       for (const [encoding, defect] of [['dict', 'none'], ['plain', 'none'], ['plain', 'ohlc'], ['dict', 'back'], ['nullable', 'none']] as const) {
-        const path = join(tmp.path, `pyarrow-${width}-${encoding}-${defect}.parquet`);
+        const path = join(tmp(), `pyarrow-${width}-${encoding}-${defect}.parquet`);
         // 7,001 rows: the last group's odd last row is taken alone by the kernels.
         await promisify(execFile)(peerPython(), ['-c', script, path, '7001', String(width), encoding, defect]);
         const plain = await readFileFrames(path, 'bar', false);
@@ -142,7 +136,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
   it('bars on a constant stride other than the series\' interval keep their marks but are not proven', async () => {
     const twoMinute = cleanBars(16, 600, 11);
     for (let i = 0; i < 600; i++) twoMinute.columns.ts_init[i] = twoMinute.columns.ts_event[i] = DAY0 + BigInt(2 * (i + 1)) * STEP;
-    const frames = await readFileFrames(await writeBars(join(tmp.path, 'two-minute'), twoMinute, 200), 'bar', true);
+    const frames = await readFileFrames(await writeBars(join(tmp(), 'two-minute'), twoMinute, 200), 'bar', true);
     assert.deepEqual(frames.map((f) => barMarkOf(f)?.stride), [2, 2, 2].map((k) => k * Number(STEP)));
     assert.deepEqual(proven(frames), [false, false, false]);
     assert.equal(checkConformance(series, frames[0]!).report.rules['bar_gap']?.count, 199);
@@ -150,7 +144,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
 
   it('row groups too big for the facts\' memory get no mark and read the same', async () => {
     for (const rows of [16_384, 16_385]) {
-      const path = await writeBars(join(tmp.path, `big-${rows}`), cleanBars(16, rows, 3), rows);
+      const path = await writeBars(join(tmp(), `big-${rows}`), cleanBars(16, rows, 3), rows);
       const withFacts = await readFileFrames(path, 'bar', true);
       assert.deepEqual(withFacts, await readFileFrames(path, 'bar', false));
       assert.equal(barMarkOf(withFacts[0]!) !== undefined, rows === 16_384, `${rows} rows`);

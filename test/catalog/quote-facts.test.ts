@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
@@ -23,8 +23,7 @@ import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { markedClean, orderStart, spreadLimitOf } from '../../src/seamless/conformance/quote-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
-import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
-import { tempDir } from '../helpers/paths.js';
+import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, warmTempDir } from '../helpers/facts-files.js';
 import { peerPython } from '../helpers/python-peer.js';
 
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
@@ -58,16 +57,11 @@ function damage(frame: Frame<'quote_tick'>, row: number, defect: Defect): void {
 }
 
 describe('quote facts taken while decoding', () => {
-  let tmp: { path: string; remove: () => Promise<void> };
-  before(async () => {
-    tmp = await tempDir('seamless-quote-facts-');
-    await useUpNativePages(join(tmp.path, 'warm'));
-  });
-  after(async () => tmp.remove());
+  const tmp = warmTempDir('seamless-quote-facts-');
 
   it('on random quotes with random defects: reads equal, and a mark proves only what the engine finds clean', () =>
     assertMarksProveOnlyClean({
-      dir: tmp.path,
+      dir: tmp(),
       type: 'quote_tick',
       identifier: META.instrumentId,
       series,
@@ -90,7 +84,7 @@ describe('quote facts taken while decoding', () => {
         for (const { groupRows, rows } of cases) for (const row of rows) {
           const frame = syntheticQuotes({ meta: META, start: START, count: 1_000, stepNs: 1_000_000n, width, seed: 5 });
           damage(frame, row, defect);
-          const root = join(tmp.path, `defect-${width}-${defect}-${groupRows}-${row}`);
+          const root = join(tmp(), `defect-${width}-${defect}-${groupRows}-${row}`);
           await (await Catalog.open(root, { width })).write(frame, { rowGroupSize: groupRows });
           const frames = await readAll(await onlyFile(root), true);
           const order = orderStart();
@@ -105,7 +99,7 @@ describe('quote facts taken while decoding', () => {
   it('a wide quote keeps the row group\'s mark, but the mark cannot place it in one band', async () => {
     const frame = syntheticQuotes({ meta: META, start: START, count: 400, stepNs: 1_000_000n, width: 16, seed: 9 });
     damage(frame, 250, 'wide');
-    const root = join(tmp.path, 'wide');
+    const root = join(tmp(), 'wide');
     await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: 200 });
     const frames = await readAll(await onlyFile(root), true);
     const order = orderStart();
@@ -136,7 +130,7 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
 `;
     for (const width of [8, 16] as const) {
       for (const [dictionary, time] of [['dict', 'sorted'], ['plain', 'sorted'], ['plain', 'back']]) {
-        const path = join(tmp.path, `pyarrow-${width}-${dictionary}-${time}.parquet`);
+        const path = join(tmp(), `pyarrow-${width}-${dictionary}-${time}.parquet`);
         // 7,001 rows: the last group's odd last row is taken alone by the time kernel.
         await promisify(execFile)(peerPython(), ['-c', script, path, '7001', String(width), dictionary!, time!]);
         const plain = await readAll(path, false);
@@ -161,7 +155,7 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
     const frame = syntheticQuotes({ meta: META, start: START, count: 400, stepNs: 1_000_000n, width: 16, seed: 13 });
     const last = 0x7ff0000000000000n;
     for (let i = 0; i < 400; i++) frame.columns.ts_init[i] = frame.columns.ts_event[i] = last - 200n + BigInt(i);
-    const root = join(tmp.path, 'far-times');
+    const root = join(tmp(), 'far-times');
     await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: 200 });
     const frames = await readAll(await onlyFile(root), true);
     assert.deepEqual(frames.map((f) => quoteMarkOf(f) !== undefined), [true, false]);
@@ -170,7 +164,7 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
   it('row groups too big for the facts\' memory get no mark and read the same', async () => {
     for (const rows of [60_000, 70_000]) {
       const frame = syntheticQuotes({ meta: META, start: START, count: rows, stepNs: 1_000_000n, width: 16, seed: 3 });
-      const root = join(tmp.path, `big-${rows}`);
+      const root = join(tmp(), `big-${rows}`);
       await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: rows });
       const path = await onlyFile(root);
       const withFacts = await readAll(path, true);
@@ -181,7 +175,7 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
 
   it('a marked frame that starts before the last time proven is not proven', async () => {
     const frame = syntheticQuotes({ meta: META, start: START, count: 400, stepNs: 1_000_000n, width: 16, seed: 11 });
-    const root = join(tmp.path, 'order');
+    const root = join(tmp(), 'order');
     await (await Catalog.open(root, { width: 16 })).write(frame, { rowGroupSize: 200 });
     const [first, second] = await readAll(await onlyFile(root), true);
     const order = orderStart();

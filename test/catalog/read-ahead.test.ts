@@ -7,13 +7,12 @@
 import assert from 'node:assert/strict';
 import { readdir, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { FilesAhead, readFile } from '../../src/catalog/reader.js';
 import type { Frame } from '../../src/model/frames.js';
 import { syntheticBars } from '../../src/model/synthetic-market.js';
-import { useUpNativePages } from '../helpers/facts-files.js';
-import { tempDir } from '../helpers/paths.js';
+import { warmTempDir } from '../helpers/facts-files.js';
 
 const BAR_TYPE = 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL';
 const META = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6, barType: BAR_TYPE };
@@ -47,16 +46,10 @@ async function dayFiles(root: string): Promise<{ catalog: Catalog; paths: string
 }
 
 describe('reading many files, the next opened ahead', () => {
-  let tmp: { path: string; remove: () => Promise<void> };
-  before(async () => {
-    tmp = await tempDir('seamless-read-ahead-');
-    // Pages decoded natively come out as Buffers, the others as Uint8Arrays: compare like with like.
-    await useUpNativePages(join(tmp.path, 'warm'));
-  });
-  after(async () => tmp.remove());
+  const tmp = warmTempDir('seamless-read-ahead-');
 
   it('gives the frames of the files read one by one, in order', async () => {
-    const { catalog, paths } = await dayFiles(join(tmp.path, 'all'));
+    const { catalog, paths } = await dayFiles(join(tmp(), 'all'));
     const oneByOne: Array<Frame<'bar'>> = [];
     for (const path of paths) oneByOne.push(...(await collect(readFile(path, 'bar'))));
     assert.equal(oneByOne.length, DAYS * 3);
@@ -64,7 +57,7 @@ describe('reading many files, the next opened ahead', () => {
   });
 
   it('leaves no file open when the reader stops early, at any frame', async () => {
-    const { catalog } = await dayFiles(join(tmp.path, 'stop'));
+    const { catalog } = await dayFiles(join(tmp(), 'stop'));
     const before = await openFiles();
     for (const stopAfter of [1, 3, 4, 7]) {
       let seen = 0;
@@ -77,7 +70,7 @@ describe('reading many files, the next opened ahead', () => {
   });
 
   it('a damaged file fails the read when the read gets to it, after the frames of the files before it', async () => {
-    const { catalog, paths } = await dayFiles(join(tmp.path, 'damaged'));
+    const { catalog, paths } = await dayFiles(join(tmp(), 'damaged'));
     await truncate(paths[2]!, 100);
     const before = await openFiles();
     const got: Array<Frame<'bar'>> = [];
@@ -92,7 +85,7 @@ describe('reading many files, the next opened ahead', () => {
   });
 
   it('a file removed after the listing fails the read at its turn, naming it', async () => {
-    const { catalog, paths } = await dayFiles(join(tmp.path, 'removed'));
+    const { catalog, paths } = await dayFiles(join(tmp(), 'removed'));
     const files = await catalog.files('bar', BAR_TYPE);
     await unlink(paths[1]!);
     const got: Array<Frame<'bar'>> = [];
@@ -106,7 +99,7 @@ describe('reading many files, the next opened ahead', () => {
   });
 
   it('FilesAhead: a file opened ahead for a path that is not read next is closed, and the one asked for is read', async () => {
-    const { paths } = await dayFiles(join(tmp.path, 'other-path'));
+    const { paths } = await dayFiles(join(tmp(), 'other-path'));
     const before = await openFiles();
     const ahead = new FilesAhead();
     const first = await collect(ahead.read(paths[0]!, paths[1]!, 'bar'));

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
@@ -26,8 +26,7 @@ import { syntheticTrades } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import { markedTradesClean, tradeOrderStart } from '../../src/seamless/conformance/trade-fast-path.js';
 import { Symbology } from '../../src/seamless/symbology.js';
-import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, useUpNativePages } from '../helpers/facts-files.js';
-import { tempDir } from '../helpers/paths.js';
+import { assertMarksProveOnlyClean, onlyDataFile, readFileFrames, warmTempDir } from '../helpers/facts-files.js';
 import { peerPython } from '../helpers/python-peer.js';
 import { DAY0, META } from '../helpers/seamless-setup.js';
 import { DEFECTS, type Defect, damage, idsCountUpPlainly } from '../helpers/trade-rows.js';
@@ -59,16 +58,11 @@ function proven(frames: Frame<'trade_tick'>[]): boolean[] {
 }
 
 describe('trade facts taken while decoding', () => {
-  let tmp: { path: string; remove: () => Promise<void> };
-  before(async () => {
-    tmp = await tempDir('seamless-trade-facts-');
-    await useUpNativePages(join(tmp.path, 'warm'));
-  });
-  after(async () => tmp.remove());
+  const tmp = warmTempDir('seamless-trade-facts-');
 
   it('on random trades with random defects: reads equal, and a mark proves only what the engine finds clean', () =>
     assertMarksProveOnlyClean({
-      dir: tmp.path,
+      dir: tmp(),
       type: 'trade_tick',
       identifier: META.instrumentId,
       series,
@@ -90,7 +84,7 @@ describe('trade facts taken while decoding', () => {
           const frame = sliceFrame(clean, 0, clean.length);
           damage(frame, row, defect);
           const label = `${defect} at ${row}, width ${width}`;
-          const frames = await readFileFrames(await writeTrades(join(tmp.path, `defect-${width}-${defect}-${groupRows}-${row}`), frame, groupRows), 'trade_tick', true);
+          const frames = await readFileFrames(await writeTrades(join(tmp(), `defect-${width}-${defect}-${groupRows}-${row}`), frame, groupRows), 'trade_tick', true);
           assert.deepEqual(frames.map((f) => tradeMarkOf(f)), [true, true, defect === 'repeat_id', true, true], label);
           // A repeated id at a group's first row repeats the last id of the group before: the proof sees it at the seam.
           assert.deepEqual(proven(frames).slice(0, 3), [true, true, false], label);
@@ -120,7 +114,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
 `;
     for (const width of [8, 16] as const) {
       for (const [encoding, time] of [['dict', 'sorted'], ['plain', 'sorted'], ['plain', 'back']] as const) {
-        const path = join(tmp.path, `pyarrow-${width}-${encoding}-${time}.parquet`);
+        const path = join(tmp(), `pyarrow-${width}-${encoding}-${time}.parquet`);
         await promisify(execFile)(peerPython(), ['-c', script, path, '7001', String(width), encoding, time]);
         const plain = await readFileFrames(path, 'trade_tick', false);
         const withFacts = await readFileFrames(path, 'trade_tick', true);
@@ -169,7 +163,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     await fc.assert(
       fc.asyncProperty(ids, fc.integer({ min: 1, max: 300 }), fc.constantFrom<FixedWidth>(8, 16), async (ids, groupRows, width) => {
         const frame = tradesWithIds(width, ids, run);
-        const path = await writeTrades(join(tmp.path, `count-up-${run++}`), frame, groupRows);
+        const path = await writeTrades(join(tmp(), `count-up-${run++}`), frame, groupRows);
         const withFacts = await readFileFrames(path, 'trade_tick', true);
         assert.deepEqual(withFacts, await readFileFrames(path, 'trade_tick', false));
         for (const f of withFacts) {
@@ -189,7 +183,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     const starts = [0, 7, 95, 999_999_950, 99_999_999_999_950];
     for (const start of starts) {
       const ids = Array.from({ length: 300 }, (_, i) => String(start + i));
-      const counts = await readFileFrames(await writeTrades(join(tmp.path, `lengths-${start}`), tradesWithIds(16, ids, 3), 100), 'trade_tick', true);
+      const counts = await readFileFrames(await writeTrades(join(tmp(), `lengths-${start}`), tradesWithIds(16, ids, 3), 100), 'trade_tick', true);
       assert.deepEqual(counts.map(tradeIdsCountUp), [true, true, true], `from ${start}`);
     }
     // Ids longer than 8 digits are compared in two words: a change in the first digits alone is seen.
@@ -200,23 +194,23 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     ] as const) {
       const long = Array.from({ length: 300 }, (_, i) => String(3_000_000_000 + i));
       long[row] = change(long[row]!);
-      const path = await writeTrades(join(tmp.path, `long-${row}`), tradesWithIds(16, long, 3), 100);
+      const path = await writeTrades(join(tmp(), `long-${row}`), tradesWithIds(16, long, 3), 100);
       assert.deepEqual((await readFileFrames(path, 'trade_tick', true)).map(tradeIdsCountUp), [true, false, true], label);
     }
     // A long id whose last eight characters are not digits, right where its first part alone
     // would make it the next id (2·10^8 − 1 after 199,999,998).
     const notDigits = [...Array.from({ length: 99 }, (_, i) => String(199_999_900 + i)), '2/0000000'];
-    const notDigitsFrames = await readFileFrames(await writeTrades(join(tmp.path, 'long-not-digits'), tradesWithIds(8, notDigits, 3), 100), 'trade_tick', true);
+    const notDigitsFrames = await readFileFrames(await writeTrades(join(tmp(), 'long-not-digits'), tradesWithIds(8, notDigits, 3), 100), 'trade_tick', true);
     assert.deepEqual(notDigitsFrames.map(tradeIdsCountUp), [false]);
     // A page larger than the room below the facts' memory (1 MB) is not taken: 100,000 ids of 9 digits take 1.3 MB.
     const many = Array.from({ length: 100_000 }, (_, i) => String(100_000_000 + i));
-    const big = await writeTrades(join(tmp.path, 'big-group'), tradesWithIds(8, many, 3), 100_000);
+    const big = await writeTrades(join(tmp(), 'big-group'), tradesWithIds(8, many, 3), 100_000);
     const bigFrames = await readFileFrames(big, 'trade_tick', true);
     assert.deepEqual(bigFrames, await readFileFrames(big, 'trade_tick', false));
     assert.deepEqual(bigFrames.map(tradeIdsCountUp), [false]);
     // 15 digits is the most: ids past 999,999,999,999,999 are 16 digits long.
     const past = Array.from({ length: 100 }, (_, i) => String(999_999_999_999_950 + i));
-    const frames = await readFileFrames(await writeTrades(join(tmp.path, 'past-15-digits'), tradesWithIds(8, past, 3), 50), 'trade_tick', true);
+    const frames = await readFileFrames(await writeTrades(join(tmp(), 'past-15-digits'), tradesWithIds(8, past, 3), 50), 'trade_tick', true);
     assert.deepEqual(frames.map(tradeIdsCountUp), [true, false]);
     const ids = Array.from({ length: 300 }, (_, i) => String(1_000_000 + i));
     const changes: Array<[string, (id: string) => string]> = [
@@ -237,7 +231,7 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
       for (const row of [100, 101, 150, 199]) {
         const changed = ids.slice();
         changed[row] = change(changed[row]!);
-        const path = await writeTrades(join(tmp.path, `changed-${label.replaceAll(' ', '-')}-${row}`), tradesWithIds(16, changed, 4), 100);
+        const path = await writeTrades(join(tmp(), `changed-${label.replaceAll(' ', '-')}-${row}`), tradesWithIds(16, changed, 4), 100);
         assert.deepEqual((await readFileFrames(path, 'trade_tick', true)).map(tradeIdsCountUp), [true, false, true], `${label} at row ${row}`);
       }
     }
@@ -304,7 +298,7 @@ pq.write_table(table, path, row_group_size=300, data_page_size=1, write_batch_si
     };
     for (const encoding of ['plain', 'dict', 'fallback']) {
       for (const pattern of Object.keys(expected).filter((p) => p !== 'swap' || encoding === 'dict')) {
-        const path = join(tmp.path, `pages-${encoding}-${pattern}.parquet`);
+        const path = join(tmp(), `pages-${encoding}-${pattern}.parquet`);
         await promisify(execFile)(peerPython(), ['-c', script, path, pattern, encoding]);
         const frames = await readFileFrames(path, 'trade_tick', true);
         assert.deepEqual(frames, await readFileFrames(path, 'trade_tick', false));
@@ -316,13 +310,13 @@ pq.write_table(table, path, row_group_size=300, data_page_size=1, write_batch_si
   it('groups whose ids count up are proven from their first id: one repeating the last id of the group before is not', async () => {
     // Rows 400 on carry the id of the row before them: the third group counts up from the second's last id.
     const ids = Array.from({ length: 1_000 }, (_, i) => String(5_000_000 + (i >= 400 ? i - 1 : i)));
-    const frames = await readFileFrames(await writeTrades(join(tmp.path, 'seam-repeat'), tradesWithIds(16, ids, 6), 200), 'trade_tick', true);
+    const frames = await readFileFrames(await writeTrades(join(tmp(), 'seam-repeat'), tradesWithIds(16, ids, 6), 200), 'trade_tick', true);
     assert.deepEqual(frames.map(tradeIdsCountUp), [true, true, true, true, true]);
     assert.deepEqual(frames.map(tradeMarkOf), [true, true, true, true, true]);
     assert.deepEqual(proven(frames).slice(0, 3), [true, true, false]);
     // Shorter ids before longer ones rise too: 99,999,999 → 100,000,000 at a seam.
     const across = Array.from({ length: 400 }, (_, i) => String(99_999_800 + i));
-    const rising = await readFileFrames(await writeTrades(join(tmp.path, 'seam-longer'), tradesWithIds(8, across, 6), 200), 'trade_tick', true);
+    const rising = await readFileFrames(await writeTrades(join(tmp(), 'seam-longer'), tradesWithIds(8, across, 6), 200), 'trade_tick', true);
     assert.deepEqual(proven(rising), [true, true]);
   });
 });

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { readFile } from '../../src/catalog/reader.js';
@@ -15,6 +16,7 @@ import type { Frame, MarketDataType } from '../../src/model/frames.js';
 import { syntheticQuotes } from '../../src/model/synthetic-market.js';
 import { checkConformance } from '../../src/seamless/conformance/index.js';
 import type { Series, SeriesDataType } from '../../src/seamless/series.js';
+import { tempDir } from './paths.js';
 
 /** Every frame of one Parquet file, read with or without facts. */
 export async function readFileFrames<T extends MarketDataType>(path: string, type: T, facts: boolean): Promise<Frame<T>[]> {
@@ -37,6 +39,22 @@ export async function useUpNativePages(dir: string): Promise<void> {
   const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
   await warm.write(syntheticQuotes({ meta, start: 1_704_153_600_000_000_000n, count: 2_000, stepNs: 1_000_000n, width: 16 }), { rowGroupSize: 100 });
   for await (const frame of warm.read('quote_tick', meta.instrumentId)) if (frame.length === 0) throw new Error('empty warm-up frame');
+}
+
+/**
+ * A temporary folder for the enclosing `describe`, made with its native pages used up
+ * (useUpNativePages) before the tests and removed after them; call it inside `describe`. The
+ * returned function gives the folder's path once the tests run.
+ */
+export function warmTempDir(prefix: string): () => string {
+  let tmp: { path: string; remove: () => Promise<void> } | undefined;
+  before(async () => {
+    tmp = await tempDir(prefix);
+    // Pages decoded natively come out as Buffers and leave no facts: decode those first.
+    await useUpNativePages(join(tmp.path, 'warm'));
+  });
+  after(async () => tmp?.remove());
+  return () => tmp!.path;
 }
 
 /** One data type's side of the facts property (assertMarksProveOnlyClean). */

@@ -7,8 +7,13 @@
  * the small-digits branch of writeScaledDigits.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { instantiateWasm } from '../../src/catalog/parquet/wasm-module.js';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
 import type { Frame } from '../../src/model/frames.js';
 import { BatchBuilder, type DayFrame } from '../../src/pipeline/import/batch-builder.js';
@@ -336,6 +341,17 @@ describe('trade fast paths at the edges', () => {
 });
 
 describe('fast-path pieces', () => {
+  it('a missing or damaged WebAssembly module loads as null, so callers take their JavaScript path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seamless-wasm-'));
+    try {
+      assert.equal(instantiateWasm(pathToFileURL(join(dir, 'missing.wasm'))), null);
+      await writeFile(join(dir, 'damaged.wasm'), Buffer.from('\0asm not a module'));
+      assert.equal(instantiateWasm(pathToFileURL(join(dir, 'damaged.wasm'))), null);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   it('IdText.of equals String(id) for any safe integer, sequential or not (fuzzed)', () => {
     const ids = new IdText();
     const edges = [0, 1, 9_999, 10_000, 10_001, 99_999_999, 100_000_000, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 4_299_999_999, 999_999_999_999, 1e12, Number.MAX_SAFE_INTEGER];

@@ -14,10 +14,11 @@
  * digits at a time (SWAR: one 64-bit load, two tests for all eight, three multiplies).
  */
 
+import { ZEROS, eightDigitsValue } from './swar-digits';
+
 /** Returned for a page that does not count up (ids are never negative). */
 const REFUSED: f64 = -2;
 
-const ZEROS: u64 = 0x3030303030303030;
 const HIGH_NIBBLES: u64 = 0xf0f0f0f0f0f0f0f0;
 const SIXES: u64 = 0x0606060606060606;
 
@@ -35,12 +36,7 @@ function eightDigits(at: u32, count: u32): i64 {
   const text = (load<u64>(at + count - 8) & digitsMask) | (ZEROS & ~digitsMask);
   // Each byte 0x30..0x3F, and still below 0x40 with 6 added: "0".."9".
   if ((text & HIGH_NIBBLES) != ZEROS || ((text + SIXES) & HIGH_NIBBLES) != ZEROS) return -1;
-  let v = text - ZEROS;
-  // Pairs of digits, then fours, then all eight, each step one multiply.
-  v = ((v & 0x0f0f0f0f0f0f0f0f) * 2561) >> 8;
-  v = ((v & 0x00ff00ff00ff00ff) * 6553601) >> 16;
-  v = ((v & 0x0000ffff0000ffff) * 42949672960001) >> 32;
-  return <i64>v;
+  return <i64>eightDigitsValue(text - ZEROS);
 }
 
 /**

@@ -19,6 +19,8 @@
  * `stateAt` (two f64) and where the kernel stopped (u32 after them).
  */
 
+import { ZEROS, eightDigitsValue } from '../../../catalog/parquet/wasm/swar-digits';
+
 const MAX_SAFE: u64 = 9007199254740991;
 const COMMA: u32 = 44;
 const NEWLINE: u32 = 10;
@@ -31,7 +33,6 @@ const REFUSED: u32 = 0xffffffff;
 
 // Eight bytes at a time (SWAR): a run of digits is found and read with a few word operations,
 // a skipped field's end with two byte searches.
-const ZEROS: u64 = 0x3030303030303030;
 const HIGH_BITS: u64 = 0x8080808080808080;
 const LOW_BITS: u64 = 0x0101010101010101;
 const COMMAS: u64 = 0x2c2c2c2c2c2c2c2c;
@@ -82,11 +83,7 @@ function leadingDigits(word: u64): u32 {
 function digitsValue(at: u32, count: u32): u64 {
   // The digits as the top bytes of a word, "0"s below them (leading zeros of the number).
   const mask: u64 = (<u64>-1) << (<u64>(8 - count) << 3);
-  let v = ((load<u64>(at + count - 8) & mask) | (ZEROS & ~mask)) - ZEROS;
-  // Pairs of digits, then fours, then all eight, each step one multiply.
-  v = ((v & 0x0f0f0f0f0f0f0f0f) * 2561) >> 8;
-  v = ((v & 0x00ff00ff00ff00ff) * 6553601) >> 16;
-  return ((v & 0x0000ffff0000ffff) * 42949672960001) >> 32;
+  return eightDigitsValue(((load<u64>(at + count - 8) & mask) | (ZEROS & ~mask)) - ZEROS);
 }
 
 /** The value of the `count` (0 to 16) ASCII digits at `at`. */
