@@ -7,11 +7,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { FixedWidth } from '../model/fixed-point.js';
 import { type FixedColumn, type Frame, type FrameMeta, type MarketDataType, allocFrame, copyRows, fieldsOf, tsInitOf } from '../model/frames.js';
+import { tradeColumnsWithIdNumbers, tradeIdNumbers } from '../model/trade-id-numbers.js';
 import { CatalogError } from './errors.js';
 import { encodeArrowSchema } from './parquet/arrow-schema.js';
 import type { ColumnInput } from './parquet/column-write.js';
 import { CODEC_OF, type CompressionName, initCompression } from './parquet/compression.js';
 import { ParquetWriter } from './parquet/file-writer.js';
+import { fileSink } from './file-sink.js';
 import { catalogColumns, schemaMetadata } from './schemas.js';
 
 export const DEFAULT_ROW_GROUP_SIZE = 5000;
@@ -46,20 +48,15 @@ export async function encodeFramesToFile<T extends MarketDataType>(
   const columns = catalogColumns(type, width);
   const metadata = schemaMetadata(type, meta);
   const keyValue = new Map([['ARROW:schema', await encodeArrowSchema(columns.map((c) => c.arrow), metadata)], ...metadata]);
-  let position = 0;
   const writer = new ParquetWriter(
-    {
-      write: async (bytes) => {
-        await handle.write(bytes, 0, bytes.length, position);
-        position += bytes.length;
-      },
-    },
+    fileSink(handle),
     columns.map((c) => c.parquet),
     { codec: CODEC_OF[options.compression ?? 'snappy'], keyValue, createdBy: CREATED_BY },
   );
   const groupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   if (!Number.isInteger(groupSize) || groupSize < 1) throw new RangeError(`rowGroupSize must be a positive integer, was ${groupSize}`);
-  let pending = allocFrame(type, width, groupSize, meta);
+  // Rows short of a whole row group wait here; made for the frame that first needs it.
+  let pending: Frame<T> | undefined;
   let pendingRows = 0;
   let rows = 0;
   let first: bigint | undefined;
@@ -85,20 +82,32 @@ export async function encodeFramesToFile<T extends MarketDataType>(
     }
     while (at < frame.length) {
       const take = Math.min(groupSize - pendingRows, frame.length - at);
+      pending ??= pendingFrame(frame, groupSize);
       copyRows(frame, at, at + take, pending, pendingRows);
       pendingRows += take;
       at += take;
       if (pendingRows === groupSize) {
         await writer.writeRowGroup(groupSize, columnInputs(pending, 0, groupSize));
-        pending = allocFrame(type, width, groupSize, meta);
+        pending = undefined;
         pendingRows = 0;
       }
     }
     rows += frame.length;
   }
-  if (pendingRows > 0) await writer.writeRowGroup(pendingRows, columnInputs(pending, 0, pendingRows));
+  if (pending && pendingRows > 0) await writer.writeRowGroup(pendingRows, columnInputs(pending, 0, pendingRows));
   const bytes = await writer.close();
   return { rows, bytes, ...(first !== undefined ? { first, last: last! } : {}) };
+}
+
+/**
+ * An empty frame of `size` rows like `frame`: trade ids as numbers when `frame` keeps its ids
+ * as numbers, so rows copied across stay numbers (copyRows makes strings when kinds differ).
+ */
+function pendingFrame<T extends MarketDataType>(frame: Frame<T>, size: number): Frame<T> {
+  const empty = allocFrame(frame.type, frame.width, size, frame.meta);
+  if (frame.type !== 'trade_tick' || !tradeIdNumbers(frame.columns)) return empty;
+  const { trade_id: _strings, ...columns } = (empty as Frame as Frame<'trade_tick'>).columns;
+  return { ...empty, columns: tradeColumnsWithIdNumbers(columns, new Float64Array(size)) } as Frame as Frame<T>;
 }
 
 /**
@@ -136,7 +145,11 @@ function checkFrame<T extends MarketDataType>(frame: Frame<T>, type: MarketDataT
 /** Column inputs for rows `[start, end)` as views on the frame's buffers (u8 widens to INT32). */
 function columnInputs<T extends MarketDataType>(frame: Frame<T>, start: number, end: number): ColumnInput[] {
   const columns = frame.columns as unknown as Record<string, unknown>;
+  // Read before any column: reading `trade_id` would make the strings the numbers stand for.
+  const idNumbers = frame.type === 'trade_tick' ? tradeIdNumbers(frame.columns) : undefined;
   return fieldsOf(frame.type).map(([name, kind]): ColumnInput => {
+    // Ids an import kept as numbers are encoded from them, never made into strings.
+    if (name === 'trade_id' && idNumbers) return { kind: 'decimal', values: idNumbers.subarray(start, end) };
     const data = columns[name];
     switch (kind) {
       case 'price':

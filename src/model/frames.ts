@@ -9,8 +9,11 @@
  * | `u64`      | BigUint64Array (timestamps in ns, order ids, sequences)     |
  * | `u8`       | Uint8Array (enums and flags)                                |
  * | `utf8`     | string[] (trade ids)                                        |
+ *
+ * An import keeps integer trade ids as numbers until something reads them (trade-id-numbers.ts).
  */
 import { type FixedWidth, fixedPrecisionOf } from './fixed-point.js';
+import { copyIdNumbers } from './trade-id-numbers.js';
 
 export type ColumnKind = 'price' | 'quantity' | 'u64' | 'u8' | 'utf8';
 
@@ -208,6 +211,8 @@ export function concatFrames<T extends MarketDataType>(frames: ReadonlyArray<Fra
 /** Copies rows `[start, end)` of `source` into `target` at row `at`. */
 export function copyRows<T extends MarketDataType>(source: Frame<T>, start: number, end: number, target: Frame<T>, at: number): void {
   for (const [name, kind] of fieldsOf(source.type)) {
+    // Trade ids kept as numbers on both sides are copied as numbers (no strings made).
+    if (kind === 'utf8' && copyIdNumbers(source.columns, start, end, target.columns, at)) continue;
     const from = (source.columns as Record<string, unknown>)[name];
     const to = (target.columns as Record<string, unknown>)[name];
     if (kind === 'price' || kind === 'quantity') {

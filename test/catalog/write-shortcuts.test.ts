@@ -2,7 +2,9 @@
  * The writer's shortcuts give exactly what the plain way gives: a column that is the very same
  * bytes as an earlier one (imported trades share one array for ts_event and ts_init) is
  * encoded once into identical file bytes; trade ids are written by an ASCII loop with an exact
- * UTF-8 fallback; the ts_init order check compares 32-bit words, across frames too.
+ * UTF-8 fallback; the ts_init order check compares 32-bit words, across frames too; pages go
+ * to the file as parts (writev), a short writev is finished, and a sink without writev gets
+ * the same bytes joined.
  */
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
@@ -10,7 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
+import { type WritableFile, fileSink } from '../../src/catalog/file-sink.js';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
+import { type ByteSink, type ColumnSpec, ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
+import { PhysicalType } from '../../src/catalog/parquet/format.js';
 import { type Frame, sliceFrame } from '../../src/model/frames.js';
 import { tempDir } from '../helpers/paths.js';
 import { frameDifference, prng, randomFrame } from '../helpers/random-frames.js';
@@ -99,5 +104,58 @@ describe('writer shortcuts', () => {
     ts[100] = ts[99]!;
     ts[150] = ts[149]! - 1n; // within a frame
     await assert.rejects(fileBytes(join(dir.path, 'back2.parquet'), halves()), (error: Error) => /row 150 has ts_init/.test(error.message));
+  });
+
+  it('a writev cut short is finished by plain writes, every byte in place', async () => {
+    const path = join(dir.path, 'short.parquet');
+    const parts = [Buffer.from('header-'), Buffer.alloc(0), Buffer.from('body-one-'), Buffer.from('x'), Buffer.from('body-two')];
+    const whole = Buffer.concat(parts);
+    for (let cut = 0; cut <= whole.length; cut++) {
+      const handle = await open(path, 'w');
+      try {
+        // A file that takes only `cut` bytes of a writev (really writing them), as a pipe or a full disk may.
+        const short = {
+          write: handle.write.bind(handle),
+          writev: async (buffers: NodeJS.ArrayBufferView[], position?: number) => {
+            await handle.write(Buffer.concat(buffers as Uint8Array[]).subarray(0, cut), 0, cut, position);
+            return { bytesWritten: cut, buffers };
+          },
+        } as unknown as WritableFile;
+        const sink = fileSink(short);
+        await sink.write(Buffer.from('PAR1'));
+        await sink.writev!(parts);
+        await sink.write(Buffer.from('!'));
+      } finally {
+        await handle.close();
+      }
+      assert.equal((await readFile(path)).toString(), `PAR1${whole.toString()}!`, `cut at ${cut}`);
+    }
+  });
+
+  it('a sink without writev gets the same bytes, joined', async () => {
+    const specs: ColumnSpec[] = [
+      { name: 'v', physical: PhysicalType.INT64, width: 8, dictionary: true, statsOrder: 'signed' },
+      { name: 's', physical: PhysicalType.BYTE_ARRAY, width: 0, dictionary: false, statsOrder: 'bytes' },
+    ];
+    const written = async (withWritev: boolean): Promise<Buffer> => {
+      const out: Uint8Array[] = [];
+      const sink: ByteSink = { write: async (bytes) => void out.push(bytes.slice()) };
+      if (withWritev) sink.writev = async (parts) => void out.push(...parts.map((p) => p.slice()));
+      const writer = new ParquetWriter(sink, specs, { codec: 1, keyValue: new Map(), createdBy: 'test' });
+      const random = prng(5);
+      for (let group = 0; group < 40; group++) {
+        const count = 1 + Math.floor(random() * 3_000);
+        const values = new BigInt64Array(count).map(() => BigInt(Math.floor(random() * 50)));
+        await writer.writeRowGroup(count, [
+          { kind: 'fixed', bytes: new Uint8Array(values.buffer) },
+          { kind: 'string', values: Array.from({ length: count }, () => String(random())) },
+        ]);
+      }
+      await writer.close();
+      return Buffer.concat(out);
+    };
+    const a = await written(true);
+    assert.ok(a.length > 1 << 20, 'the writer flushed more than once');
+    assert.ok(a.equals(await written(false)));
   });
 });

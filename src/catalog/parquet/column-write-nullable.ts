@@ -51,7 +51,9 @@ export interface NullableColumnEncoding {
 }
 
 export interface NullableEncodedChunk {
-  readonly bytes: Uint8Array;
+  /** The chunk's bytes: these parts back to back (the writer copies them to the file as they are). */
+  readonly parts: readonly Uint8Array[];
+  readonly byteLength: number;
   readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
 }
 
@@ -87,19 +89,18 @@ export function encodeNullableChunk(input: NullableColumnInput, count: number, e
   }
   const body = compress(codec, page);
   const header = encodePageHeader('data', page.length, body.length, count, Encoding.PLAIN);
-  const bytes = new Uint8Array(header.length + body.length);
-  bytes.set(header);
-  bytes.set(body, header.length);
+  const byteLength = header.length + body.length;
 
   const statistics: Statistics = { nullCount, ...minMax(input, count, encoding, present) };
   return {
-    bytes,
+    parts: [header, body],
+    byteLength,
     meta: {
       encodings: [Encoding.PLAIN, Encoding.RLE],
       codec,
       numValues: count,
       totalUncompressedSize: header.length + page.length,
-      totalCompressedSize: bytes.length,
+      totalCompressedSize: byteLength,
       dataPageOffset: 0,
       statistics,
     },

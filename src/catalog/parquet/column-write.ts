@@ -7,6 +7,7 @@
  */
 import { type BinaryColumnInput, type BooleanColumnInput, encodeNullableChunk } from './column-write-nullable.js';
 import { compress } from './compression.js';
+import { decimalStatistics, encodePlainDecimals } from './decimal-text.js';
 import { buildDictionary } from './dictionary-build.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
 import { bitWidthFor, encodeHybrid } from './rle.js';
@@ -32,12 +33,18 @@ export interface ColumnEncoding {
 export type ColumnInput =
   | { kind: 'fixed'; bytes: Uint8Array; nulls?: Uint8Array }
   | { kind: 'string'; values: readonly string[]; nulls?: Uint8Array }
+  /** The decimal text of integers in [0, 2^53), given as the numbers (decimal-text.ts); REQUIRED only. */
+  | { kind: 'decimal'; values: Float64Array; nulls?: undefined }
   | BinaryColumnInput
   | BooleanColumnInput;
 
 export interface EncodedChunk {
-  /** Pages back to back; the dictionary page (if any) first. */
-  readonly bytes: Uint8Array;
+  /**
+   * Pages back to back (page header, page body, …), the dictionary page (if any) first; as
+   * parts, so the chunk is copied once, into the file, not concatenated first.
+   */
+  readonly parts: readonly Uint8Array[];
+  readonly byteLength: number;
   /** Column metadata with offsets relative to the chunk start (the writer shifts them). */
   readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
 }
@@ -53,8 +60,12 @@ export interface DictionaryHints {
 }
 
 export function encodeColumnChunk(input: ColumnInput, count: number, encoding: ColumnEncoding, codec: number, hints?: DictionaryHints): EncodedChunk {
-  // Floating point too: the statistics below order 4/8-byte values as integers.
-  if (encoding.optional || input.kind === 'binary' || input.kind === 'boolean' || input.nulls || encoding.physical === PhysicalType.DOUBLE || encoding.physical === PhysicalType.FLOAT) {
+  if (input.kind === 'decimal') {
+    if (encoding.optional || encoding.physical !== PhysicalType.BYTE_ARRAY) throw new RangeError('decimal text goes to a REQUIRED BYTE_ARRAY column only');
+  } else if (
+    // Floating point too: the statistics below order 4/8-byte values as integers.
+    encoding.optional || input.kind === 'binary' || input.kind === 'boolean' || input.nulls || encoding.physical === PhysicalType.DOUBLE || encoding.physical === PhysicalType.FLOAT
+  ) {
     return encodeNullableChunk(input, count, encoding, codec);
   }
   const parts: Uint8Array[] = [];
@@ -66,7 +77,8 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     compressed += header.length + body.length;
   };
 
-  const plain = input.kind === 'fixed' ? input.bytes.subarray(0, count * encoding.width) : encodePlainStrings(input.values, count);
+  const plain =
+    input.kind === 'fixed' ? input.bytes.subarray(0, count * encoding.width) : input.kind === 'decimal' ? encodePlainDecimals(input.values, count) : encodePlainStrings(input.values, count);
   const dictionary = input.kind === 'fixed' && encoding.dictionary && hints?.tryDictionary !== false ? buildDictionary(input.bytes, count, encoding.width) : undefined;
   if (hints && input.kind === 'fixed' && encoding.dictionary) hints.dictionaryFailed = dictionary === undefined;
   // Min/max of the distinct values equal min/max of all values, and there are fewer of them.
@@ -75,7 +87,9 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
       ? dictionary
         ? fixedStatistics(dictionary.values, dictionary.count, encoding)
         : fixedStatistics(input.bytes, count, encoding)
-      : stringStatistics(input.values, count);
+      : input.kind === 'decimal'
+        ? decimalStatistics(input.values, count)
+        : stringStatistics(input.values, count);
 
   let dictionaryPageOffset: number | undefined;
   let encodings: number[];
@@ -112,7 +126,6 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     encodings = [Encoding.PLAIN, Encoding.RLE];
   }
 
-  const bytes = concat(parts, compressed);
   const dataPageOffset = dictionary ? parts[0]!.length + parts[1]!.length : 0;
   const meta: EncodedChunk['meta'] = {
     encodings,
@@ -124,7 +137,7 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     ...(dictionaryPageOffset !== undefined ? { dictionaryPageOffset } : {}),
     ...(statistics ? { statistics } : {}),
   };
-  return { bytes, meta };
+  return { parts, byteLength: compressed, meta };
 }
 
 function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {
@@ -230,16 +243,6 @@ function encodePlainStringsUtf8(values: readonly string[], count: number): Uint8
     const written = out.write(values[i]!, pos + 4, 'utf8');
     out.writeUInt32LE(written, pos);
     pos += 4 + written;
-  }
-  return out;
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const part of parts) {
-    out.set(part, pos);
-    pos += part.length;
   }
   return out;
 }

@@ -14,6 +14,11 @@ export interface ColumnSpec extends ColumnEncoding {
 
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes `parts` back to back, when the sink can take them as they are (a file's writev);
+   * else the writer joins them and calls `write`. The parts must not be kept.
+   */
+  writev?(parts: readonly Uint8Array[]): Promise<void>;
 }
 
 export interface WriterOptions {
@@ -71,7 +76,7 @@ export class ParquetWriter {
       if (encoded.meta.dictionaryPageOffset !== undefined) meta.dictionaryPageOffset = base + encoded.meta.dictionaryPageOffset;
       chunks.push(meta);
       totalByteSize += encoded.meta.totalUncompressedSize;
-      this.buffer(encoded.bytes);
+      for (const part of encoded.parts) this.buffer(part);
     }
     this.rowGroups.push({ columns: chunks, totalByteSize, numRows: rowCount });
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
@@ -117,6 +122,13 @@ export class ParquetWriter {
 
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
+    if (this.sink.writev) {
+      const parts = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
+      await this.sink.writev(parts);
+      return;
+    }
     const out = new Uint8Array(this.pendingBytes);
     let pos = 0;
     for (const part of this.pending) {

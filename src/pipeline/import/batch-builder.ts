@@ -6,6 +6,7 @@
  */
 import type { FixedWidth } from '../../model/fixed-point.js';
 import type { Frame, FrameMeta } from '../../model/frames.js';
+import { tradeColumnsWithIdNumbers } from '../../model/trade-id-numbers.js';
 
 export type ImportFrameType = 'trade_tick' | 'bar';
 export type ImportFrame = Frame<'trade_tick'> | Frame<'bar'>;
@@ -17,21 +18,40 @@ export interface DayFrame {
 
 /** Rows per frame: a multiple of the writer's 5,000-row groups, so whole groups go out uncopied. */
 export const DEFAULT_BATCH_ROWS = 50_000;
+/** Recycled frames' arrays kept for reuse (a frame is in flight at a time, two around a day's cut). */
+const MAX_SPARE = 4;
+
+/** The arrays one frame is built in. */
+interface FrameArrays {
+  readonly fixed: Uint8Array[];
+  readonly fixedWords: Uint32Array[];
+  readonly aggressor: Uint8Array;
+  readonly tradeIdNumber: Float64Array;
+  readonly tradeId: string[];
+  readonly ts: BigUint64Array;
+  readonly tsWords: Uint32Array;
+}
 
 export class BatchBuilder {
   /** Fixed-point columns: price, size (trades) or open, high, low, close, volume (bars). */
   fixed: Uint8Array[] = [];
   /** The same columns as 32-bit words, which the parser writes raws through. */
   fixedWords: Uint32Array[] = [];
-  aggressor = new Uint8Array(0);
+  aggressor: Uint8Array = new Uint8Array(0);
+  /** Trade ids as numbers (the default: Binance's integer ids), or as text after `useTextIds()`. */
+  tradeIdNumber: Float64Array = new Float64Array(0);
   tradeId: string[] = [];
-  ts = new BigUint64Array(0);
+  private idsAsText = false;
+  ts: BigUint64Array = new BigUint64Array(0);
   /** The `ts` array as 32-bit words: [2i] low, [2i + 1] high (little-endian hosts). */
-  tsWords = new Uint32Array(0);
+  tsWords: Uint32Array = new Uint32Array(0);
   length = 0;
   day = -1;
   /** Frames completed since the last `take()`. */
   private done: DayFrame[] = [];
+  /** The arrays behind each frame handed out and not yet recycled, and arrays free for reuse. */
+  private readonly lent = new WeakMap<ImportFrame, FrameArrays>();
+  private readonly spare: FrameArrays[] = [];
   private readonly slots: number;
 
   constructor(
@@ -41,6 +61,16 @@ export class BatchBuilder {
     readonly capacity: number = DEFAULT_BATCH_ROWS,
   ) {
     this.slots = type === 'trade_tick' ? 2 : 5;
+    this.allocate();
+  }
+
+  /**
+   * Keeps trade ids as text (exchanges whose ids are not integers: Bybit's uuids). Integer
+   * ids stay numbers, so no string is made per row: the catalog writer encodes them from the
+   * numbers (model/trade-id-numbers.ts). Call before the first row.
+   */
+  useTextIds(): void {
+    this.idsAsText = true;
     this.allocate();
   }
 
@@ -74,46 +104,76 @@ export class BatchBuilder {
     return out;
   }
 
+  /**
+   * Takes back a frame this builder made, once its consumer is done with it (the day writer
+   * has encoded it), so its arrays fill the frame after next instead of fresh ones: a frame's
+   * 2.5 MB of arrays lived across young-generation collections, was promoted, and the old
+   * generation filled with dead arrays that only full collections free (many a second).
+   * The frame must not be read afterwards. Frames this builder did not make are ignored.
+   */
+  recycle(frame: ImportFrame): void {
+    const arrays = this.lent.get(frame);
+    if (!arrays) return;
+    this.lent.delete(frame);
+    if (this.spare.length < MAX_SPARE) this.spare.push(arrays);
+  }
+
   /** Returns the ns instant of row `i` as a bigint (cold paths: messages, gaps). */
   tsAt(i: number): bigint {
     return this.ts[i]!;
   }
 
   private allocate(): void {
+    const arrays = this.spare.pop() ?? this.freshArrays();
+    this.fixed = arrays.fixed;
+    this.fixedWords = arrays.fixedWords;
+    this.aggressor = arrays.aggressor;
+    this.tradeIdNumber = arrays.tradeIdNumber;
+    this.tradeId = arrays.tradeId;
+    this.ts = arrays.ts;
+    this.tsWords = arrays.tsWords;
+  }
+
+  private freshArrays(): FrameArrays {
     const c = this.capacity + 1; // one spare row: a row of the next day is parsed before the cut
-    this.fixed = Array.from({ length: this.slots }, () => new Uint8Array(new ArrayBuffer(c * this.width)));
-    this.fixedWords = this.fixed.map((bytes) => new Uint32Array(bytes.buffer));
-    if (this.type === 'trade_tick') {
-      this.aggressor = new Uint8Array(c);
-      this.tradeId = new Array<string>(c);
-    }
-    this.ts = new BigUint64Array(c);
-    this.tsWords = new Uint32Array(this.ts.buffer);
+    const fixed = Array.from({ length: this.slots }, () => new Uint8Array(new ArrayBuffer(c * this.width)));
+    const trades = this.type === 'trade_tick';
+    const ts = new BigUint64Array(c);
+    return {
+      fixed,
+      fixedWords: fixed.map((bytes) => new Uint32Array(bytes.buffer)),
+      aggressor: new Uint8Array(trades ? c : 0),
+      tradeIdNumber: new Float64Array(trades && !this.idsAsText ? c : 0),
+      tradeId: trades && this.idsAsText ? new Array<string>(c) : [],
+      ts,
+      tsWords: new Uint32Array(ts.buffer),
+    };
   }
 
   /** Emits rows [0, length) as a frame; with `carryLast`, row `length` moves to row 0 of fresh arrays. */
   private flush(carryLast: boolean): void {
     const n = this.length;
     const w = this.width;
-    const old = { fixed: this.fixed, aggressor: this.aggressor, tradeId: this.tradeId, ts: this.ts };
+    const old: FrameArrays = { fixed: this.fixed, fixedWords: this.fixedWords, aggressor: this.aggressor, tradeId: this.tradeId, tradeIdNumber: this.tradeIdNumber, ts: this.ts, tsWords: this.tsWords };
     const fixedViews = old.fixed.map((bytes) => bytes.subarray(0, n * w));
     const ts = old.ts.subarray(0, n);
     let frame: ImportFrame;
     if (this.type === 'trade_tick') {
-      const tradeId = old.tradeId.length === n ? old.tradeId : old.tradeId.slice(0, n);
+      const columns = {
+        price: { kind: 'price', width: w, bytes: fixedViews[0]! },
+        size: { kind: 'quantity', width: w, bytes: fixedViews[1]! },
+        aggressor_side: old.aggressor.subarray(0, n),
+        ts_event: ts,
+        ts_init: ts,
+      } as const;
       frame = {
         type: 'trade_tick',
         width: w,
         length: n,
         meta: this.meta,
-        columns: {
-          price: { kind: 'price', width: w, bytes: fixedViews[0]! },
-          size: { kind: 'quantity', width: w, bytes: fixedViews[1]! },
-          aggressor_side: old.aggressor.subarray(0, n),
-          trade_id: tradeId,
-          ts_event: ts,
-          ts_init: ts,
-        },
+        columns: this.idsAsText
+          ? { ...columns, trade_id: old.tradeId.length === n ? old.tradeId : old.tradeId.slice(0, n) }
+          : tradeColumnsWithIdNumbers(columns, old.tradeIdNumber.subarray(0, n)),
       };
     } else {
       frame = {
@@ -133,13 +193,15 @@ export class BatchBuilder {
       };
     }
     this.done.push({ day: this.day, frame });
+    this.lent.set(frame, old);
     this.allocate();
     this.length = 0;
     if (carryLast) {
       for (let s = 0; s < this.slots; s++) this.fixed[s]!.set(old.fixed[s]!.subarray(n * w, (n + 1) * w), 0);
       if (this.type === 'trade_tick') {
         this.aggressor[0] = old.aggressor[n]!;
-        this.tradeId[0] = old.tradeId[n]!;
+        if (this.idsAsText) this.tradeId[0] = old.tradeId[n]!;
+        else this.tradeIdNumber[0] = old.tradeIdNumber[n]!;
       }
       this.ts[0] = old.ts[n]!;
     }

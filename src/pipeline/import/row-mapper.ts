@@ -112,6 +112,7 @@ export class RowMapper implements LineHandler {
   ) {
     this.reader = new FieldReader(archive, layout.names);
     this.codes = Int32Array.from(layout.roles, (r) => ROLE_CODE[r]);
+    if (layout.roles.includes('textId')) builder.useTextIds();
     this.direction = layout.order === 'either' ? 0 : 1;
     this.quantitySlot = builder.type === 'trade_tick' ? 1 : 4;
     this.offsetNanos = Number(rules.stampOffsetNs);
@@ -168,7 +169,7 @@ export class RowMapper implements LineHandler {
         const id = r.uint();
         if (series.lastId >= 0 && id !== series.lastId + 1) this.idJump(id, lineNumber);
         series.lastId = id;
-        b.tradeId[row] = String(id);
+        b.tradeIdNumber[row] = id;
       } else if (code === 4) {
         b.tradeId[row] = r.text();
       } else if (code === 5) {

@@ -171,7 +171,7 @@ async function importPlanned(context: RunContext, planned: PlannedArchive): Prom
       if (!wanted.has(group.day)) continue; // drained by groupByDay
       // Writing one day leaves the others' states as listed above: day windows are disjoint.
       const replacing = job.force && states.get(group.day) !== 'missing';
-      const written = await writer.write(group.day, counted(group.frames, context), job.force);
+      const written = await writer.write(group.day, counted(group.frames, context, builder), job.force);
       summary.daysWritten.push(dayToIso(group.day));
       if (replacing) summary.daysReplaced.push(dayToIso(group.day));
       summary.bytesWritten += written.bytes;
@@ -224,11 +224,17 @@ async function* inTimeOrder(frames: AsyncGenerator<DayFrame>, mapper: RowMapper,
   }
 }
 
-async function* counted(frames: AsyncIterable<ImportFrame>, context: RunContext): AsyncGenerator<ImportFrame> {
+/**
+ * Counts the frames into the summary and the progress bar on their way to the day writer, and
+ * hands each back to `builder` once the writer asks for the next: it has encoded the frame
+ * whole by then (frame-encode.ts copies what it keeps of a frame), so the arrays can be reused.
+ */
+async function* counted(frames: AsyncIterable<ImportFrame>, context: RunContext, builder: BatchBuilder): AsyncGenerator<ImportFrame> {
   for await (const frame of frames) {
     context.summary.rows += frame.length;
     context.progress.addRows(frame.length);
     yield frame;
+    builder.recycle(frame);
   }
 }
 

@@ -2,7 +2,7 @@
  * The WebAssembly parser of plain Binance trade rows (wasm/trade-rows.ts, in the import's own
  * kernels.wasm) as TradeScanner drives it: a block of lines is copied into the kernel's memory
  * once, the kernel is run from any line of it, and the rows it took are copied into the
- * BatchBuilder's arrays, ids turned into text there. A process without the module (not built)
+ * BatchBuilder's arrays (ids as numbers: model/trade-id-numbers.ts). A process without the module (not built)
  * gets no kernel, and the JavaScript scanner takes every row.
  *
  * Why WebAssembly: the scanner's byte loops cost about four times a bare JavaScript sum of the
@@ -100,7 +100,7 @@ export class TradeKernel {
    * `builder` at its `length`, all of the builder's current day; returns how many. Sets
    * `stoppedAt`, `lastId` and `lastMicros`. Commits nothing: the caller does.
    */
-  take(buf: Uint8Array, p: number, end: number, builder: BatchBuilder, state: TradeRowState, ids: { of(id: number): string }): number {
+  take(buf: Uint8Array, p: number, end: number, builder: BatchBuilder, state: TradeRowState): number {
     if (buf !== this.source || p < this.from || p >= this.end) {
       if (!this.copy(buf, p, end)) return 0;
     }
@@ -126,9 +126,7 @@ export class TradeKernel {
     builder.fixed[1]!.set(bytes.subarray(SIZE_AT, SIZE_AT + rows * width), at * width);
     builder.tsWords.set(new Uint32Array(memory, TS_AT, rows * 2), at * 2);
     builder.aggressor.set(bytes.subarray(SIDES_AT, SIDES_AT + rows), at);
-    const taken = new Float64Array(memory, IDS_AT, rows);
-    const text = builder.tradeId;
-    for (let i = 0; i < rows; i++) text[at + i] = ids.of(taken[i]!);
+    builder.tradeIdNumber.set(new Float64Array(memory, IDS_AT, rows), at);
     return rows;
   }
 

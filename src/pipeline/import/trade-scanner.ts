@@ -37,37 +37,6 @@ const SELLER = 2;
 const BUYER = 1;
 
 /** Four-digit suffixes `0000`…`9999`: an id's text is its cached prefix plus one of these. */
-const SUFFIX = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
-
-/**
- * `String(id)` for sequential ids, cheaply: ids above 2^31 are not small integers to V8, so
- * `String` formats a double each time (~110 ns); the prefix `⌊id / 10^4⌋` changes once per
- * 10,000 ids and the rest is a joined four-digit suffix.
- */
-export class IdText {
-  private prefixOf = -1;
-  private prefix = '';
-
-  of(id: number): string {
-    if (id < 10_000) return String(id);
-    let high = Math.floor(id / 10_000);
-    let low = id - high * 10_000;
-    // The division is rounded; one step corrects it (high * 10^4 is exact below 2^53).
-    if (low < 0) {
-      high--;
-      low += 10_000;
-    } else if (low >= 10_000) {
-      high++;
-      low -= 10_000;
-    }
-    if (high !== this.prefixOf) {
-      this.prefixOf = high;
-      this.prefix = String(high);
-    }
-    return this.prefix + SUFFIX[low]!;
-  }
-}
-
 /** Where the fixed shape of a trade layout puts its skipped columns. */
 interface TradeShape {
   /** Skipped columns between qty and time (trades: the quote qty; aggTrades: first and last trade id). */
@@ -93,7 +62,6 @@ export function tradeShape(layout: RowLayout): TradeShape | undefined {
 }
 
 export class TradeScanner {
-  private readonly ids = new IdText();
   private readonly kernel: TradeKernel | undefined;
   /** Rows the kernel took (for tests: the kernel must be doing the work). */
   kernelRows = 0;
@@ -165,7 +133,7 @@ export class TradeScanner {
       offsetNs: Number(this.rules.stampOffsetNs),
       seenPrice: series.decimals[0]!,
       seenSize: series.decimals[1]!,
-    }, this.ids);
+    });
     if (rows === 0) return 0;
     series.lastId = kernel.lastId;
     series.lastMicros = kernel.lastMicros;
@@ -261,7 +229,7 @@ export class TradeScanner {
     // Accepted whole: now the state changes.
     series.lastId = id;
     series.lastMicros = micros;
-    b.tradeId[row] = this.ids.of(id);
+    b.tradeIdNumber[row] = id;
     b.aggressor[row] = buyerMaker ? SELLER : BUYER;
     mapper.rows++;
     b.commit(mapper.currentDay);

@@ -13,3 +13,4 @@ export { priceKeys16, priceKeys8, askAboveBid16, askAboveBid8, sizesPlausible16,
 export { bars16, bars8, topWordsBelow, timesOnStride } from './bar-facts';
 export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
 export { idsCountUp } from './trade-ids';
+export { plainDecimals } from './decimal-text';

@@ -1,0 +1,85 @@
+/**
+ * Trade ids that are decimal integers (Binance's sequential ids), kept as numbers. An import
+ * makes millions of them a second; as strings each is an allocation, garbage soon after, and
+ * a second pass to turn it into bytes again. A trade frame built by `tradeColumnsWithIdNumbers`
+ * holds the numbers: the catalog writer encodes its `trade_id` column straight from them
+ * (parquet/decimal-text.ts), and `columns.trade_id` is made as strings only if something
+ * reads it. From then on the strings are the column (whoever read them may change them),
+ * and the numbers are forgotten.
+ *
+ * The text of an id is `String(id)`: no sign, no leading zeros, no exponent. Ids are
+ * integers in [0, 2^53).
+ */
+import type { FrameColumns } from './frames.js';
+
+type TradeColumns = FrameColumns<'trade_tick'>;
+
+const NUMBERS = new WeakMap<object, Float64Array>();
+
+/** `columns` with `trade_id` backed by `ids` (one per row), made as strings on first read. */
+export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'>, ids: Float64Array): TradeColumns {
+  const out = { ...columns } as TradeColumns;
+  const settle = (strings: string[]): string[] => {
+    NUMBERS.delete(out);
+    Object.defineProperty(out, 'trade_id', { value: strings, writable: true, enumerable: true, configurable: true });
+    return strings;
+  };
+  Object.defineProperty(out, 'trade_id', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(idTexts(ids)),
+    set: (strings: string[]) => settle(strings),
+  });
+  NUMBERS.set(out, ids);
+  return out;
+}
+
+/** The numbers behind a trade frame's `trade_id`, while its strings have not been made. */
+export function tradeIdNumbers(columns: object): Float64Array | undefined {
+  return NUMBERS.get(columns);
+}
+
+/** Copies ids `[start, end)` of `source` to `at` of `target` when both hold numbers; false (nothing copied) otherwise. */
+export function copyIdNumbers(source: object, start: number, end: number, target: object, at: number): boolean {
+  const from = NUMBERS.get(source);
+  const to = NUMBERS.get(target);
+  if (!from || !to) return false;
+  to.set(from.subarray(start, end), at);
+  return true;
+}
+
+const SUFFIX = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
+
+/**
+ * `String(id)` of each id, cheaply for runs of nearby ids: ids above 2^31 are not small
+ * integers to V8, so `String` formats a double each time (~110 ns); the prefix ⌊id / 10^4⌋
+ * changes once per 10,000 sequential ids, and the rest is a four-digit suffix.
+ */
+export function idTexts(ids: Float64Array): string[] {
+  const out = new Array<string>(ids.length);
+  let prefixOf = -1;
+  let prefix = '';
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 10_000) {
+      out[i] = String(id);
+      continue;
+    }
+    let high = Math.floor(id / 10_000);
+    let low = id - high * 10_000;
+    // The division is rounded; one step corrects it (high × 10^4 is exact below 2^53).
+    if (low < 0) {
+      high--;
+      low += 10_000;
+    } else if (low >= 10_000) {
+      high++;
+      low -= 10_000;
+    }
+    if (high !== prefixOf) {
+      prefixOf = high;
+      prefix = String(high);
+    }
+    out[i] = prefix + SUFFIX[low]!;
+  }
+  return out;
+}
