@@ -1,6 +1,6 @@
 /**
  * Trade ids kept as numbers (model/trade-id-numbers.ts) and written from them
- * (parquet/decimal-text.ts): the page bytes and statistics equal those of the strings
+ * (parquet/decimal-text.ts, its WebAssembly writer and its JavaScript one): the page bytes and statistics equal those of the strings
  * `String(id)`, on sequential runs across digit-count changes and on random ids; a file
  * written from numbers is byte for byte the file written from the strings; reading the
  * strings hands the column over to them; values that are not ids are refused.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
-import { compareDecimalText, decimalStatistics, encodePlainDecimals } from '../../src/catalog/parquet/decimal-text.js';
+import { compareDecimalText, decimalStatistics, encodePlainDecimals, encodePlainDecimalsFast, encodePlainDecimalsPlainly } from '../../src/catalog/parquet/decimal-text.js';
 import type { Frame } from '../../src/model/frames.js';
 import { idTexts, tradeColumnsWithIdNumbers, tradeIdNumbers } from '../../src/model/trade-id-numbers.js';
 import { warmTempDir } from '../helpers/facts-files.js';
@@ -86,7 +86,10 @@ describe('trade ids written from numbers', () => {
     fc.assert(
       fc.property(idColumn, (ids) => {
         const texts = Array.from(ids, String);
-        assert.deepEqual(Buffer.from(encodePlainDecimals(ids, ids.length)), plainOf(texts));
+        const fast = encodePlainDecimalsFast(ids, ids.length);
+        assert.ok(fast, 'the WebAssembly writer takes a chunk this small');
+        assert.deepEqual(Buffer.from(fast), plainOf(texts));
+        assert.deepEqual(Buffer.from(encodePlainDecimalsPlainly(ids, ids.length)), plainOf(texts));
         const stats = decimalStatistics(ids, ids.length)!;
         const [min, max] = bytewiseMinMax(texts);
         assert.equal(Buffer.from(stats.min!).toString(), min);
@@ -122,8 +125,12 @@ describe('trade ids written from numbers', () => {
 
   it('refuses values that are not integers in [0, 2^53), naming the row', () => {
     for (const bad of [-1, 1.5, 2 ** 53, Number.NaN, Infinity]) {
+      assert.equal(encodePlainDecimalsFast(Float64Array.from([7, 8, bad]), 3), undefined, `the kernel refuses ${bad}`);
       assert.throws(() => encodePlainDecimals(Float64Array.from([7, 8, bad]), 3), (e: unknown) => e instanceof RangeError && /row 2 holds/.test(e.message), String(bad));
     }
+    // 2^53 right after 2^53 - 1 counts up from it: still refused.
+    assert.equal(encodePlainDecimalsFast(Float64Array.from([MAX, 2 ** 53]), 2), undefined);
+    assert.throws(() => encodePlainDecimals(Float64Array.from([MAX, 2 ** 53]), 2), /row 1 holds 9007199254740992/);
     // Within the digit count of the row before, too.
     assert.throws(() => encodePlainDecimals(Float64Array.from([4_000_000_000, 4_000_000_000.5]), 2), /row 1 holds 4000000000\.5/);
   });

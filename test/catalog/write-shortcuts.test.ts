@@ -4,7 +4,7 @@
  * encoded once into identical file bytes; trade ids are written by an ASCII loop with an exact
  * UTF-8 fallback; the ts_init order check compares 32-bit words, across frames too; pages go
  * to the file as parts (writev), a short writev is finished, and a sink without writev gets
- * the same bytes joined.
+ * the same bytes joined; fixed-size binary min/max compared a word at a time equal bytewise.
  */
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { type WritableFile, fileSink } from '../../src/catalog/file-sink.js';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
+import { encodeColumnChunk } from '../../src/catalog/parquet/column-write.js';
 import { type ByteSink, type ColumnSpec, ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
 import { PhysicalType } from '../../src/catalog/parquet/format.js';
 import { type Frame, sliceFrame } from '../../src/model/frames.js';
@@ -157,5 +158,25 @@ describe('writer shortcuts', () => {
     const a = await written(true);
     assert.ok(a.length > 1 << 20, 'the writer flushed more than once');
     assert.ok(a.equals(await written(false)));
+  });
+
+  it('min/max of fixed-size binary by words equal the bytewise min/max (fuzzed, equal prefixes included)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(4, 8, 16), fc.integer({ min: 1, max: 300 }), fc.integer(), fc.boolean(), (width, count, seed, aligned) => {
+        const random = prng(seed);
+        // Few byte values, so values share long prefixes and ties reach the later words.
+        const pool = [0, 1, 0x7f, 0x80, 0xff];
+        const buffer = new Uint8Array(count * width + 4);
+        const bytes = buffer.subarray(aligned ? 4 : 1, (aligned ? 4 : 1) + count * width);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = pool[Math.floor(random() * pool.length)]!;
+        const spec = { physical: PhysicalType.FIXED_LEN_BYTE_ARRAY, width, dictionary: false, statsOrder: 'bytes' } as const;
+        const stats = encodeColumnChunk({ kind: 'fixed', bytes }, count, spec, 0).meta.statistics!;
+        const values = Array.from({ length: count }, (_, i) => Buffer.from(bytes.subarray(i * width, (i + 1) * width)));
+        values.sort(Buffer.compare);
+        assert.deepEqual(Buffer.from(stats.min!), values[0]);
+        assert.deepEqual(Buffer.from(stats.max!), values[count - 1]);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

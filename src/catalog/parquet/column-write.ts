@@ -145,7 +145,24 @@ function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncod
   const width = encoding.width;
   let minAt = 0;
   let maxAt = 0;
-  if (encoding.statsOrder === 'bytes' || bytes.byteOffset % 4 !== 0) {
+  if (encoding.statsOrder === 'bytes' && width % 4 === 0 && bytes.byteOffset % 4 === 0) {
+    // Bytewise order is the order of the 4-byte words read big-endian, one after the other;
+    // the first word nearly always decides (16-byte raws are little-endian: low bytes first).
+    const step = width >> 2;
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count * step);
+    let minKey = bigEndian(words[0]!);
+    let maxKey = minKey;
+    for (let i = 1, at = step; i < count; i++, at += step) {
+      const key = bigEndian(words[at]!);
+      if (key < minKey || (key === minKey && compareWords(words, at, minAt * step, step) < 0)) {
+        minAt = i;
+        minKey = key;
+      } else if (key > maxKey || (key === maxKey && compareWords(words, at, maxAt * step, step) > 0)) {
+        maxAt = i;
+        maxKey = key;
+      }
+    }
+  } else if (encoding.statsOrder === 'bytes' || bytes.byteOffset % 4 !== 0) {
     for (let i = 1; i < count; i++) {
       if (compareBytes(bytes, i * width, minAt * width, width) < 0) minAt = i;
       else if (compareBytes(bytes, i * width, maxAt * width, width) > 0) maxAt = i;
@@ -193,6 +210,21 @@ function stringStatistics(values: readonly string[], count: number): Statistics 
     if (v > max) max = v;
   }
   return { min: TEXT.encode(min), max: TEXT.encode(max), nullCount: 0 };
+}
+
+/** The 32-bit word `w` (read little-endian) with its bytes reversed: unsigned order is then bytewise order. */
+function bigEndian(w: number): number {
+  return ((w << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24)) >>> 0;
+}
+
+/** Compares `n` words from `a` and from `b` bytewise (each read big-endian). */
+function compareWords(words: Uint32Array, a: number, b: number, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const x = bigEndian(words[a + k]!);
+    const y = bigEndian(words[b + k]!);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function compareBytes(bytes: Uint8Array, a: number, b: number, width: number): number {

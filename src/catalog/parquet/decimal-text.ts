@@ -106,7 +106,7 @@ export function encodePlainDecimalsPlainly(values: Float64Array, count: number):
       checkValue(value, i);
       digits = digitCount(value);
       from = digits === 1 ? 0 : POW10[digits - 1]!;
-      below = POW10[digits]!;
+      below = Math.min(POW10[digits]!, MAX_SAFE + 1); // 2^53 has sixteen digits too
     }
     total += digits;
   }
