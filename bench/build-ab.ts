@@ -1,0 +1,85 @@
+/**
+ * This build against another one, alternating in one process, so the machine's drift (on a
+ * shared 2-core machine, ±50 % from minute to minute) hits both alike:
+ *
+ *   node dist/bench/build-ab.js <other-checkout> import [rounds]   # the import bench's 3 M-row day
+ *   node dist/bench/build-ab.js <other-checkout> write  [rounds]   # 2 M 128-bit quotes into a catalog
+ *
+ * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
+ * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
+ * Prints each build's rates per round and their medians; the order within a round alternates.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Frame } from '../src/model/frames.js';
+import { median } from './measure.js';
+import { quoteFrames } from './quote-data.js';
+import { REPO_ROOT } from './repo-root.js';
+
+interface Build {
+  readonly name: string;
+  readonly root: string;
+  readonly rates: number[];
+}
+
+type Job = (root: string, dir: string) => Promise<number>;
+
+/** A mirror the import bench generated that holds its 3 M-row day (any choice of the other sizes). */
+function dayMirror(): string {
+  const base = join(tmpdir(), 'seamless-import-bench');
+  const day = 'data/spot/daily/trades/BTCUSDT/BTCUSDT-trades-2025-01-15.zip';
+  const found = existsSync(base) ? readdirSync(base).filter((n) => n.startsWith('mirror-3000000-')).find((n) => existsSync(join(base, n, day))) : undefined;
+  if (!found) throw new Error(`no 3 M-row day archive under ${base}: run npm run bench:import once`);
+  return join(base, found);
+}
+
+/** Imports the bench's 3 M-row day with the build at `root`; returns rows/s. */
+async function importDay(root: string, dir: string): Promise<number> {
+  const { importBinance } = (await import(join(root, 'dist/src/pipeline/import/binance-import.js'))) as typeof import('../src/pipeline/import/binance-import.js');
+  const { Catalog } = (await import(join(root, 'dist/src/catalog/catalog.js'))) as typeof import('../src/catalog/catalog.js');
+  const catalog = await Catalog.open(dir);
+  const started = performance.now();
+  const summary = await importBinance({ source: dayMirror(), market: 'spot', type: 'trades', symbol: 'BTCUSDT', start: '2025-01-15', end: '2025-01-15', catalog, progress: false, pricePrecision: 2, sizePrecision: 5 });
+  return summary.rows / ((performance.now() - started) / 1000);
+}
+
+const QUOTES = 2_000_000;
+let quotes: Array<Frame<'quote_tick'>> | undefined;
+
+/** Writes 2 M quotes (128-bit) into a fresh catalog with the build at `root`; returns rows/s. */
+async function writeQuotes(root: string, dir: string): Promise<number> {
+  quotes ??= [...quoteFrames(QUOTES)];
+  const { Catalog } = (await import(join(root, 'dist/src/catalog/catalog.js'))) as typeof import('../src/catalog/catalog.js');
+  const catalog = await Catalog.open(dir, { width: 16 });
+  const started = performance.now();
+  await catalog.write(quotes);
+  return QUOTES / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
+  if (!other || (what !== 'import' && what !== 'write')) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write [rounds]');
+  const job: Job = what === 'import' ? importDay : writeQuotes;
+  const builds: Build[] = [
+    { name: 'other', root: resolve(other), rates: [] },
+    { name: 'this', root: REPO_ROOT, rates: [] },
+  ];
+  const dir = join(tmpdir(), `seamless-build-ab-${process.pid}`);
+  for (let round = 0; round < Number(roundsText); round++) {
+    for (const build of round % 2 ? [...builds].reverse() : builds) {
+      await rm(dir, { recursive: true, force: true });
+      build.rates.push(await job(build.root, dir));
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  for (const build of builds) {
+    const shown = build.rates.map((r) => (r / 1e6).toFixed(2)).join(' ');
+    console.log(`${build.name.padEnd(6)} ${what} M rows/s: ${shown}   median ${(median(build.rates) / 1e6).toFixed(2)}   (${build.root})`);
+  }
+  const paired = builds[1]!.rates.map((r, i) => r / builds[0]!.rates[i]! - 1);
+  console.log(`this vs other, per round: ${paired.map((p) => `${p >= 0 ? '+' : ''}${(100 * p).toFixed(0)} %`).join(', ')}`);
+}
+
+await main();
