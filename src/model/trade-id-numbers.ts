@@ -10,6 +10,7 @@
  * The text of an id is `String(id)`: no sign, no leading zeros, no exponent. Ids are
  * integers in [0, 2^53).
  */
+import { floorDiv } from './floor-div.js';
 import type { FrameColumns } from './frames.js';
 
 type TradeColumns = FrameColumns<'trade_tick'>;
@@ -65,16 +66,8 @@ export function idTexts(ids: Float64Array): string[] {
       out[i] = String(id);
       continue;
     }
-    let high = Math.floor(id / 10_000);
-    let low = id - high * 10_000;
-    // The division is rounded; one step corrects it (high × 10^4 is exact below 2^53).
-    if (low < 0) {
-      high--;
-      low += 10_000;
-    } else if (low >= 10_000) {
-      high++;
-      low -= 10_000;
-    }
+    const high = floorDiv(id, 10_000);
+    const low = id - high * 10_000;
     if (high !== prefixOf) {
       prefixOf = high;
       prefix = String(high);

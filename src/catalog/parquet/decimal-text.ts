@@ -8,6 +8,7 @@
  * when the chunk fits its budget; JavaScript writes the others and words every error. A
  * property test holds both to the bytes of `String(value)`.
  */
+import { floorDiv } from '../../model/floor-div.js';
 import type { Statistics } from './format.js';
 import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
@@ -43,16 +44,8 @@ function checkValue(value: number, i: number): void {
 
 /** Writes the text of `value` into `scratch` from index 0; returns its length. */
 function format(value: number, scratch: Uint8Array): number {
-  let high = Math.floor(value / 1e8);
+  let high = floorDiv(value, 1e8);
   let low = value - high * 1e8;
-  // The division is rounded; one step corrects it (high × 10^8 is exact below 2^53).
-  if (low < 0) {
-    high--;
-    low += 1e8;
-  } else if (low >= 1e8) {
-    high++;
-    low -= 1e8;
-  }
   // Both halves are below 2^31 here: integer arithmetic.
   const length = high === 0 ? digitCount(low) : digitCount(high) + 8;
   let p = length;
