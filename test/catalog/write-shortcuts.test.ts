@@ -4,7 +4,8 @@
  * encoded once into identical file bytes; trade ids are written by an ASCII loop with an exact
  * UTF-8 fallback; the ts_init order check compares 32-bit words, across frames too; pages go
  * to the file as parts (writev), a short writev is finished, and a sink without writev gets
- * the same bytes joined; fixed-size binary min/max compared a word at a time equal bytewise.
+ * the same bytes joined, one writev runs at a time while encoding goes on and a failed one is
+ * thrown; fixed-size binary min/max compared a word at a time equal bytewise.
  */
 import assert from 'node:assert/strict';
 import { open, readFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import fc from 'fast-check';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { type WritableFile, fileSink } from '../../src/catalog/file-sink.js';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
-import { encodeColumnChunk } from '../../src/catalog/parquet/column-write.js';
+import { type ColumnInput, encodeColumnChunk } from '../../src/catalog/parquet/column-write.js';
 import { type ByteSink, type ColumnSpec, ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
 import { PhysicalType } from '../../src/catalog/parquet/format.js';
 import { type Frame, sliceFrame } from '../../src/model/frames.js';
@@ -178,5 +179,52 @@ describe('writer shortcuts', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it('one writev at a time, in order, the encoding going on meanwhile; a failed one is thrown by the next flush or close', async () => {
+    const spec: ColumnSpec[] = [{ name: 'v', physical: PhysicalType.INT64, width: 8, dictionary: false, statsOrder: 'signed' }];
+    const group = (seed: number): ColumnInput[] => [{ kind: 'fixed', bytes: new Uint8Array(BigInt64Array.from({ length: 100_000 }, (_, i) => BigInt(seed * 1e6 + i)).buffer) }];
+    const slowSink = (failAt: number) => {
+      let running = 0;
+      let most = 0;
+      let calls = 0;
+      const out: Uint8Array[] = [];
+      const sink: ByteSink = {
+        write: async () => assert.fail('a writev sink gets writev'),
+        writev: async (parts) => {
+          const call = calls++;
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running--;
+          if (call === failAt) throw new Error(`disk full at write ${call}`);
+          out.push(...parts.map((p) => p.slice()));
+        },
+      };
+      return { sink, out, most: () => most, calls: () => calls };
+    };
+    const ok = slowSink(-1);
+    const writer = new ParquetWriter(ok.sink, spec, { codec: 0, keyValue: new Map(), createdBy: 'test' });
+    for (let g = 0; g < 6; g++) await writer.writeRowGroup(100_000, group(g));
+    await writer.close();
+    assert.ok(ok.calls() >= 4, `${ok.calls()} writes`);
+    assert.equal(ok.most(), 1, 'never two writes at once');
+    const joined = Buffer.concat(ok.out);
+    const plain: Uint8Array[] = [];
+    const reference = new ParquetWriter({ write: async (b) => void plain.push(b.slice()) }, spec, { codec: 0, keyValue: new Map(), createdBy: 'test' });
+    for (let g = 0; g < 6; g++) await reference.writeRowGroup(100_000, group(g));
+    await reference.close();
+    assert.ok(joined.equals(Buffer.concat(plain)), 'the same bytes, in order');
+
+    for (const failAt of [0, 2]) {
+      const failing = slowSink(failAt);
+      const broken = new ParquetWriter(failing.sink, spec, { codec: 0, keyValue: new Map(), createdBy: 'test' });
+      await assert.rejects(
+        (async () => {
+          for (let g = 0; g < 6; g++) await broken.writeRowGroup(100_000, group(g));
+          await broken.close();
+        })(),
+        new RegExp(`disk full at write ${failAt}`),
+      );
+    }
   });
 });

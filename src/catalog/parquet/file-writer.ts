@@ -39,6 +39,8 @@ export class ParquetWriter {
   private closed = false;
   private rowGroupIndex = 0;
   private readonly hints: DictionaryHints[];
+  /** A writev still running (see flush). */
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly sink: ByteSink,
@@ -110,7 +112,7 @@ export class ParquetWriter {
     this.buffer(footer);
     this.buffer(length);
     this.buffer(MAGIC);
-    await this.flush();
+    await this.flush(true);
     return this.offset;
   }
 
@@ -120,15 +122,30 @@ export class ParquetWriter {
     this.offset += bytes.length;
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
+  /**
+   * Flushes the buffered bytes. To a writev sink, the write runs on while the next row groups
+   * are encoded (it keeps nothing of the parts): one write at a time, in order, its failure
+   * thrown by the next flush; `last` (the footer) waits for it.
+   */
+  private async flush(last = false): Promise<void> {
     if (this.sink.writev) {
-      const parts = this.pending;
-      this.pending = [];
-      this.pendingBytes = 0;
-      await this.sink.writev(parts);
+      const previous = this.writing;
+      this.writing = undefined;
+      await previous;
+      if (this.pendingBytes > 0) {
+        const parts = this.pending;
+        this.pending = [];
+        this.pendingBytes = 0;
+        const writing = this.sink.writev(parts);
+        if (last) await writing;
+        else {
+          writing.catch(() => {}); // handled: awaited by the next flush, which throws it
+          this.writing = writing;
+        }
+      }
       return;
     }
+    if (this.pendingBytes === 0) return;
     const out = new Uint8Array(this.pendingBytes);
     let pos = 0;
     for (const part of this.pending) {
