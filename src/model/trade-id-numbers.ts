@@ -10,7 +10,6 @@
  * The text of an id is `String(id)`: no sign, no leading zeros, no exponent. Ids are
  * integers in [0, 2^53).
  */
-import { floorDiv } from './floor-div.js';
 import type { FrameColumns } from './frames.js';
 
 type TradeColumns = FrameColumns<'trade_tick'>;
@@ -49,30 +48,10 @@ export function copyIdNumbers(source: object, start: number, end: number, target
   return true;
 }
 
-const SUFFIX = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
-
 /**
- * `String(id)` of each id, cheaply for runs of nearby ids: ids above 2^31 are not small
- * integers to V8, so `String` formats a double each time (~110 ns); the prefix ⌊id / 10^4⌋
- * changes once per 10,000 sequential ids, and the rest is a four-digit suffix.
+ * `String(id)` of each id. Only what reads a frame's `trade_id` gets here (a reverse-order
+ * archive's spill, tests): the writer never does.
  */
 export function idTexts(ids: Float64Array): string[] {
-  const out = new Array<string>(ids.length);
-  let prefixOf = -1;
-  let prefix = '';
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id < 10_000) {
-      out[i] = String(id);
-      continue;
-    }
-    const high = floorDiv(id, 10_000);
-    const low = id - high * 10_000;
-    if (high !== prefixOf) {
-      prefixOf = high;
-      prefix = String(high);
-    }
-    out[i] = prefix + SUFFIX[low]!;
-  }
-  return out;
+  return Array.from(ids, (id) => String(id));
 }

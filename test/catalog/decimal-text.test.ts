@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
+import { encodeColumnChunk } from '../../src/catalog/parquet/column-write.js';
+import { PhysicalType } from '../../src/catalog/parquet/format.js';
 import { compareDecimalText, decimalStatistics, encodePlainDecimals, encodePlainDecimalsFast, encodePlainDecimalsPlainly } from '../../src/catalog/parquet/decimal-text.js';
 import type { Frame } from '../../src/model/frames.js';
 import { idTexts, tradeColumnsWithIdNumbers, tradeIdNumbers } from '../../src/model/trade-id-numbers.js';
@@ -133,6 +135,14 @@ describe('trade ids written from numbers', () => {
     assert.throws(() => encodePlainDecimals(Float64Array.from([MAX, 2 ** 53]), 2), /row 1 holds 9007199254740992/);
     // Within the digit count of the row before, too.
     assert.throws(() => encodePlainDecimals(Float64Array.from([4_000_000_000, 4_000_000_000.5]), 2), /row 1 holds 4000000000\.5/);
+  });
+
+  it('refuses to put decimal text into an OPTIONAL or a non-BYTE_ARRAY column', () => {
+    const input = { kind: 'decimal', values: Float64Array.from([1, 2]) } as const;
+    const text = { physical: PhysicalType.BYTE_ARRAY, width: 0, dictionary: false, statsOrder: 'bytes' } as const;
+    assert.throws(() => encodeColumnChunk(input, 2, { ...text, optional: true }, 0), /REQUIRED BYTE_ARRAY column only/);
+    assert.throws(() => encodeColumnChunk(input, 2, { ...text, physical: PhysicalType.INT64, width: 8 }, 0), /REQUIRED BYTE_ARRAY column only/);
+    assert.ok(encodeColumnChunk(input, 2, text, 0).meta.statistics);
   });
 
   it('a file written from numbers is the file written from strings, byte for byte', async () => {

@@ -363,6 +363,27 @@ describe('fast-path pieces', () => {
     }
   });
 
+  it('a frame handed back twice, or one the builder did not make, never shares arrays with another frame', () => {
+    const builder = new BatchBuilder('trade_tick', 8, { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 5 }, 2);
+    const frameOf = (day: number): Frame<'trade_tick'> => {
+      builder.commit(day);
+      builder.commit(day);
+      return builder.take()[0]!.frame as Frame<'trade_tick'>;
+    };
+    const first = frameOf(20_000);
+    builder.recycle(first);
+    builder.recycle(first); // the second time must be ignored
+    builder.recycle({ ...first }); // not one of the builder's frames
+    // Fresh arrays were already being filled when `first` came back: the frame after them
+    // reuses `first`'s arrays, and the one after that must not get them a second time.
+    frameOf(20_000);
+    const third = frameOf(20_000);
+    const fourth = frameOf(20_000);
+    assert.equal(third.columns.ts_init.buffer, first.columns.ts_init.buffer, 'the handed-back arrays are reused');
+    assert.notEqual(fourth.columns.ts_init.buffer, third.columns.ts_init.buffer);
+    assert.notEqual(fourth.columns.price.bytes.buffer, third.columns.price.bytes.buffer);
+  });
+
   it('ids kept as numbers read back as String(id), sequential or not (fuzzed)', () => {
     const edges = [0, 1, 9_999, 10_000, 10_001, 99_999_999, 100_000_000, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 4_299_999_999, 999_999_999_999, 1e12, Number.MAX_SAFE_INTEGER];
     const sequential = Array.from({ length: 20_000 / 7 }, (_, k) => 4_299_990_000 + 7 * k);

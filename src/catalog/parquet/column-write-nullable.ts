@@ -53,7 +53,6 @@ export interface NullableColumnEncoding {
 export interface NullableEncodedChunk {
   /** The chunk's bytes: these parts back to back (the writer copies them to the file as they are). */
   readonly parts: readonly Uint8Array[];
-  readonly byteLength: number;
   readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
 }
 
@@ -89,18 +88,16 @@ export function encodeNullableChunk(input: NullableColumnInput, count: number, e
   }
   const body = compress(codec, page);
   const header = encodePageHeader('data', page.length, body.length, count, Encoding.PLAIN);
-  const byteLength = header.length + body.length;
 
   const statistics: Statistics = { nullCount, ...minMax(input, count, encoding, present) };
   return {
     parts: [header, body],
-    byteLength,
     meta: {
       encodings: [Encoding.PLAIN, Encoding.RLE],
       codec,
       numValues: count,
       totalUncompressedSize: header.length + page.length,
-      totalCompressedSize: byteLength,
+      totalCompressedSize: header.length + body.length,
       dataPageOffset: 0,
       statistics,
     },

@@ -44,7 +44,6 @@ export interface EncodedChunk {
    * parts, so the chunk is copied once, into the file, not concatenated first.
    */
   readonly parts: readonly Uint8Array[];
-  readonly byteLength: number;
   /** Column metadata with offsets relative to the chunk start (the writer shifts them). */
   readonly meta: Omit<ColumnChunkMeta, 'path' | 'type'>;
 }
@@ -137,7 +136,7 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     ...(dictionaryPageOffset !== undefined ? { dictionaryPageOffset } : {}),
     ...(statistics ? { statistics } : {}),
   };
-  return { parts, byteLength: compressed, meta };
+  return { parts, meta };
 }
 
 function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {

@@ -8,7 +8,6 @@
  * when the chunk fits its budget; JavaScript writes the others and words every error. A
  * property test holds both to the bytes of `String(value)`.
  */
-import { floorDiv } from '../../model/floor-div.js';
 import type { Statistics } from './format.js';
 import { type WasmMemory, align16, claimMemory, ensureMemory, loadKernels } from './wasm-module.js';
 
@@ -27,6 +26,18 @@ const ZERO = 48;
 const NINE = 57;
 /** 10^0 … 10^16, all exact doubles. */
 const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
+
+/**
+ * ⌊value / divisor⌋ of a non-negative integer below 2^53 by an even divisor such as 10^4 or
+ * 10^8, with one float division: it may round across an integer, so the remainder decides one
+ * correcting step. The product and the remainder are exact: quotient × divisor is even and
+ * below 2^54, and every even integer there is a double. (`%` would be an fmod call.)
+ */
+function floorDiv(value: number, divisor: number): number {
+  const quotient = Math.floor(value / divisor);
+  const rest = value - quotient * divisor;
+  return rest < 0 ? quotient - 1 : rest >= divisor ? quotient + 1 : quotient;
+}
 
 /** Digits in the decimal text of an integer in [0, 2^53). */
 function digitCount(value: number): number {

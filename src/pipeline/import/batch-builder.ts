@@ -52,6 +52,8 @@ export class BatchBuilder {
   /** The arrays behind each frame handed out and not yet recycled, and arrays free for reuse. */
   private readonly lent = new WeakMap<ImportFrame, FrameArrays>();
   private readonly spare: FrameArrays[] = [];
+  /** The arrays the fields above are, for the frame being filled. */
+  private current!: FrameArrays;
   private readonly slots: number;
 
   constructor(
@@ -125,6 +127,7 @@ export class BatchBuilder {
 
   private allocate(): void {
     const arrays = this.spare.pop() ?? this.freshArrays();
+    this.current = arrays;
     this.fixed = arrays.fixed;
     this.fixedWords = arrays.fixedWords;
     this.aggressor = arrays.aggressor;
@@ -154,7 +157,7 @@ export class BatchBuilder {
   private flush(carryLast: boolean): void {
     const n = this.length;
     const w = this.width;
-    const old: FrameArrays = { fixed: this.fixed, fixedWords: this.fixedWords, aggressor: this.aggressor, tradeId: this.tradeId, tradeIdNumber: this.tradeIdNumber, ts: this.ts, tsWords: this.tsWords };
+    const old = this.current;
     const fixedViews = old.fixed.map((bytes) => bytes.subarray(0, n * w));
     const ts = old.ts.subarray(0, n);
     let frame: ImportFrame;

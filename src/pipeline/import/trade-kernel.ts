@@ -78,11 +78,21 @@ export class TradeKernel {
   lastId = -1;
   lastMicros = -1;
 
+  // Views on the kernel's memory, made once: it never grows.
+  private readonly bytes: Uint8Array;
+  private readonly stopWord: Uint32Array;
+  private readonly lastTaken: Float64Array;
+
   private constructor(
     private readonly k: TradeRowKernel,
     private readonly skipsBeforeTime: number,
     private readonly skipsAfter: number,
-  ) {}
+  ) {
+    const memory = k.memory.buffer;
+    this.bytes = new Uint8Array(memory);
+    this.stopWord = new Uint32Array(memory, STATE_AT + 16, 1);
+    this.lastTaken = new Float64Array(memory, STATE_AT, 2);
+  }
 
   /** The kernel for rows of this shape, or undefined when the module is not available. */
   static load(skipsBeforeTime: number, skipsAfter: number): TradeKernel | undefined {
@@ -114,19 +124,16 @@ export class TradeKernel {
       state.seenPrice, state.seenSize, width, this.skipsBeforeTime, this.skipsAfter,
     );
     if (rows === 0) return 0;
-    const memory = k.memory.buffer;
-    const words = new Uint32Array(memory, STATE_AT, 6);
-    this.stoppedAt = this.from + words[4]! - IN_AT;
-    const last = new Float64Array(memory, STATE_AT, 2);
-    this.lastId = last[0]!;
-    this.lastMicros = last[1]!;
+    const bytes = this.bytes;
+    this.stoppedAt = this.from + this.stopWord[0]! - IN_AT;
+    this.lastId = this.lastTaken[0]!;
+    this.lastMicros = this.lastTaken[1]!;
     const at = builder.length;
-    const bytes = new Uint8Array(memory);
     builder.fixed[0]!.set(bytes.subarray(PRICE_AT, PRICE_AT + rows * width), at * width);
     builder.fixed[1]!.set(bytes.subarray(SIZE_AT, SIZE_AT + rows * width), at * width);
-    builder.tsWords.set(new Uint32Array(memory, TS_AT, rows * 2), at * 2);
+    builder.tsWords.set(new Uint32Array(bytes.buffer, TS_AT, rows * 2), at * 2);
     builder.aggressor.set(bytes.subarray(SIDES_AT, SIDES_AT + rows), at);
-    builder.tradeIdNumber.set(new Float64Array(memory, IDS_AT, rows), at);
+    builder.tradeIdNumber.set(new Float64Array(bytes.buffer, IDS_AT, rows), at);
     return rows;
   }
 
@@ -137,7 +144,7 @@ export class TradeKernel {
       stop = buf.lastIndexOf(10, p + IN_MAX - 1) + 1;
       if (stop <= p) return false;
     }
-    const bytes = new Uint8Array(this.k.memory.buffer);
+    const bytes = this.bytes;
     bytes.set(buf.subarray(p, stop), IN_AT);
     bytes.fill(0, IN_AT + (stop - p), IN_AT + (stop - p) + PAD);
     this.source = buf;

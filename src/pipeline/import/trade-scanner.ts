@@ -36,7 +36,6 @@ const INV_TWO32 = 1 / TWO32;
 const SELLER = 2;
 const BUYER = 1;
 
-/** Four-digit suffixes `0000`…`9999`: an id's text is its cached prefix plus one of these. */
 /** Where the fixed shape of a trade layout puts its skipped columns. */
 interface TradeShape {
   /** Skipped columns between qty and time (trades: the quote qty; aggTrades: first and last trade id). */
@@ -63,6 +62,8 @@ export function tradeShape(layout: RowLayout): TradeShape | undefined {
 
 export class TradeScanner {
   private readonly kernel: TradeKernel | undefined;
+  /** The rules' stamp offset as a number of ns (the kernel's argument). */
+  private readonly offsetNs: number;
   /** Rows the kernel took (for tests: the kernel must be doing the work). */
   kernelRows = 0;
   private readonly maxIntegerDigits: number;
@@ -84,6 +85,7 @@ export class TradeScanner {
     this.fixed = fixedPrecisionOf(builder.width);
     this.maxIntegerDigits = fastIntegerDigits(builder.width);
     this.kernel = useKernel ? TradeKernel.load(shape.skipsBeforeTime, shape.skipsAfter) : undefined;
+    this.offsetNs = Number(rules.stampOffsetNs);
   }
 
   private enterBase(day: number, dayStartMicros: number): void {
@@ -130,7 +132,7 @@ export class TradeScanner {
       lastMicros: series.lastMicros,
       dayStartMicros: mapper.dayStartMicros,
       dayEndMicros: mapper.dayEndMicros,
-      offsetNs: Number(this.rules.stampOffsetNs),
+      offsetNs: this.offsetNs,
       seenPrice: series.decimals[0]!,
       seenSize: series.decimals[1]!,
     });
