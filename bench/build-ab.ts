@@ -4,6 +4,7 @@
  *
  *   node dist/bench/build-ab.js <other-checkout> import [rounds]   # the import bench's 3 M-row day
  *   node dist/bench/build-ab.js <other-checkout> write  [rounds]   # 2 M 128-bit quotes into a catalog
+ *   node dist/bench/build-ab.js <other-checkout> bars   [rounds]   # validation's check loop over 1 M bars (CPU)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
@@ -13,7 +14,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Frame } from '../src/model/frames.js';
+import { cpuUsage } from 'node:process';
+import { type Frame, sliceFrame } from '../src/model/frames.js';
+import { syntheticBars } from '../src/model/synthetic-market.js';
+import { NS_PER_MINUTE } from '../src/model/time.js';
 import { median } from './measure.js';
 import { quoteFrames } from './quote-data.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -58,10 +62,35 @@ async function writeQuotes(root: string, dir: string): Promise<number> {
   return QUOTES / ((performance.now() - started) / 1000);
 }
 
+const BARS = 1_000_000;
+let bars: Array<Frame<'bar'>> | undefined;
+
+/** 1 M 8-byte one-minute bars in frames of 5,000 (a NautilusTrader row group), as validate-bench.ts makes them. */
+function barFrames(): Array<Frame<'bar'>> {
+  const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6, barType: 'BTCUSDT.BINANCE-1-MINUTE-LAST-EXTERNAL' };
+  const all = syntheticBars({ meta, start: 1_704_153_600_000_000_000n + NS_PER_MINUTE, count: BARS, stepNs: NS_PER_MINUTE, width: 8 });
+  return Array.from({ length: BARS / 5000 }, (_, k) => sliceFrame(all, k * 5000, (k + 1) * 5000));
+}
+
+/** Runs the build at `root`'s SeriesValidator over 1 M bars in memory (the bench's check loop); returns rows per CPU second. */
+async function checkBars(root: string): Promise<number> {
+  bars ??= barFrames();
+  const { SeriesValidator } = (await import(join(root, 'dist/src/pipeline/validate/series-validator.js'))) as typeof import('../src/pipeline/validate/series-validator.js');
+  const { resolveOptions } = (await import(join(root, 'dist/src/pipeline/validate/options.js'))) as typeof import('../src/pipeline/validate/options.js');
+  const validator = new SeriesValidator('bar', 'BENCH', resolveOptions({}));
+  validator.beginFile('bench');
+  const started = cpuUsage();
+  for (const frame of bars) validator.frame(frame);
+  const used = cpuUsage(started);
+  validator.endFile();
+  return BARS / ((used.user + used.system) / 1e6);
+}
+
 async function main(): Promise<void> {
   const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
-  if (!other || (what !== 'import' && what !== 'write')) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write [rounds]');
-  const job: Job = what === 'import' ? importDay : writeQuotes;
+  const jobs: Record<string, Job> = { import: importDay, write: writeQuotes, bars: checkBars };
+  const job = jobs[what];
+  if (!other || !job) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write|bars [rounds]');
   const builds: Build[] = [
     { name: 'other', root: resolve(other), rates: [] },
     { name: 'this', root: REPO_ROOT, rates: [] },

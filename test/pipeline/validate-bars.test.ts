@@ -1,15 +1,19 @@
 /**
- * Property (fast-check): the fused bar loop (words and floats, exact only where the floats
- * cannot tell) reports exactly what a plain BigInt check per row and per column reports —
- * sentinels, OHLC order, negative volume, and precision drift in the order of a scan per
- * column — on bars built to sit where floats fail: equal and one-raw-apart prices beyond
- * 2^53, sentinels and drift in any column, volumes around the largest raw.
+ * Properties (fast-check): both bar paths — the fused JavaScript loop (words and floats, exact
+ * only where the floats cannot tell) and the WebAssembly kernel of 8-byte bars — report
+ * exactly what a plain BigInt check per row and per column reports — sentinels, OHLC order,
+ * negative volume, and precision drift in the order of a scan per column — on bars built to
+ * sit where floats fail: equal and one-raw-apart prices beyond 2^53, sentinels and drift in
+ * any column, volumes around the largest raw. And the two paths' whole reports agree on
+ * series with spacing faults and spikes, in frames longer than the kernel's block.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type FixedWidth, PRICE_ERROR, PRICE_RAW_MAX, PRICE_UNDEF, QUANTITY_RAW_MAX, QUANTITY_UNDEF, fixedPrecisionOf, isRawAtPrecision, isSentinel, pow10 } from '../../src/model/fixed-point.js';
-import { allocFrame, setFixedRaw } from '../../src/model/frames.js';
+import { type Frame, allocFrame, setFixedRaw } from '../../src/model/frames.js';
+import { allowBarKernel } from '../../src/pipeline/validate/bar-checks.js';
+import { barScanner } from '../../src/pipeline/validate/bar-scan-kernel.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
 import { BAR_TYPE, INSTRUMENT, START, validateFiles } from './validate-support.js';
 
@@ -74,8 +78,72 @@ function expected(rows: readonly Bar[], width: FixedWidth): Record<string, strin
   return out;
 }
 
+/** Runs `body` with the bar kernel allowed or not, and allows it again after. */
+function withKernel<T>(allowed: boolean, body: () => T): T {
+  allowBarKernel(allowed);
+  try {
+    return body();
+  } finally {
+    allowBarKernel(true);
+  }
+}
+
 describe('validate bars', () => {
-  it('the fused bar loop = per-row and per-column BigInt checks, both widths', () => {
+  it('the bar kernel is built and loads (else 8-byte bars would silently take the JavaScript loop)', () => {
+    assert.ok(barScanner());
+  });
+
+  for (const kernel of [true, false]) {
+    it(`${kernel ? 'the kernel (8-byte) and the fused loop (16-byte)' : 'the fused loop, both widths'} = per-row and per-column BigInt checks`, () => withKernel(kernel, checkAgainstBigInt));
+  }
+
+  it('the kernel = the fused loop on whole reports: bar spacing, duplicates, spikes, sentinels, frames longer than a kernel block', () => {
+    const seen: Record<string, number> = {};
+    const unit = 10n ** 7n; // precision 2 at 8 bytes
+    // Time steps in ns: mostly one bar, else bars missing, a duplicate, a step back, or off the grid.
+    const m = NS_PER_MINUTE;
+    const step = fc.oneof({ weight: 30, arbitrary: fc.constant(m) }, { weight: 2, arbitrary: fc.constantFrom(2n * m, 5n * m, 0n, -m) }, { weight: 1, arbitrary: fc.bigInt({ min: -3n, max: 3n }).map((k) => k * m + 7_000_000n) });
+    const move = fc.oneof({ weight: 40, arbitrary: fc.bigInt({ min: -30n, max: 30n }) }, { weight: 1, arbitrary: fc.bigInt({ min: -5000n, max: 5000n }) });
+    const fault = fc.oneof({ weight: 12, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: fc.constantFrom('sentinel', 'ohlc', 'negative', 'drift') });
+    const row = fc.tuple(step, move, fault);
+    const series = fc.tuple(fc.array(fc.array(row, { minLength: 1, maxLength: 300, size: 'max' }), { minLength: 1, maxLength: 4 }), fc.boolean(), fc.integer({ min: 3, max: 60 }));
+    fc.assert(
+      fc.property(series, ([frameRows, long, window]) => {
+        let ts = START;
+        let level = 4_250_000n;
+        const build = (rows: ReadonlyArray<readonly [bigint, bigint, string]>): Frame<'bar'> => {
+          const frame = allocFrame('bar', 8, rows.length, META);
+          rows.forEach(([steps, change, planted], i) => {
+            ts += steps;
+            level += change;
+            const close = level * unit;
+            const c = frame.columns;
+            setFixedRaw(c.open, i, close - 3n * unit);
+            setFixedRaw(c.high, i, planted === 'ohlc' ? close - 9n * unit : close + 5n * unit);
+            setFixedRaw(c.low, i, close - 6n * unit);
+            setFixedRaw(c.close, i, planted === 'sentinel' ? PRICE_UNDEF[8] : planted === 'drift' ? close + 1n : close);
+            setFixedRaw(c.volume, i, planted === 'negative' ? QUANTITY_RAW_MAX[8] + 1n : 1000n * 10n ** 6n);
+            c.ts_init[i] = c.ts_event[i] = ts;
+          });
+          return frame;
+        };
+        const frames = frameRows.map(build);
+        // A frame past the kernel's block of 16,384 bars, repeating the first frame's pattern.
+        if (long) frames.push(build(Array.from({ length: 20_000 }, (_, k) => frameRows[0]![k % frameRows[0]!.length]!)));
+        const options = { spikeWindow: window, spikeMads: 4 };
+        const plain = withKernel(false, () => validateFiles('bar', [frames], options));
+        const fast = withKernel(true, () => validateFiles('bar', [frames], options));
+        assert.deepEqual(fast, plain);
+        for (const day of plain[0]!.days) for (const tally of day.checks) seen[tally.check] = (seen[tally.check] ?? 0) + tally.count;
+      }),
+      { numRuns: 40 },
+    );
+    for (const check of ['bar_gap', 'bar_spacing', 'bar_duplicate', 'ts_init_order', 'price_spike', 'sentinel', 'bar_ohlc', 'size_negative', 'precision_drift']) assert.ok((seen[check] ?? 0) > 10, JSON.stringify(seen));
+  });
+});
+
+function checkAgainstBigInt(): void {
+  {
     const seen: Record<string, number> = {};
     fc.assert(
       fc.property(
@@ -100,5 +168,5 @@ describe('validate bars', () => {
     );
     // Not vacuous: every check fired, many times.
     for (const check of ['sentinel', 'bar_ohlc', 'size_negative', 'precision_drift']) assert.ok((seen[check] ?? 0) > 100, JSON.stringify(seen));
-  });
-});
+  }
+}

@@ -13,6 +13,7 @@ import { resolveOptions } from '../../src/pipeline/validate/options.js';
 import { rawView } from '../../src/seamless/conformance/raw-view.js';
 import { PrecisionCheck } from '../../src/pipeline/validate/precision-check.js';
 import { SpikeDetector } from '../../src/pipeline/validate/spike-detector.js';
+import { WasmSpikeDetector } from '../../src/pipeline/validate/spike-kernel.js';
 import { PLANTS, cleanFrame, findings, validateFiles } from './validate-support.js';
 
 /** The definition, computed the slow way: sort the window for every price. */
@@ -42,7 +43,27 @@ function detectorAgreesWithOracle(moves: readonly number[], window: number, mads
   const got = prices.map(() => false);
   for (let start = 0; start < all.length; start += 1000) batched.pushAll(all.subarray(start), Math.min(1000, all.length - start), (k) => (got[start + k] = true));
   assert.deepEqual(got, expected);
+  // The WebAssembly twin, in frames of random lengths (some beyond its 4,096 a call): the same
+  // verdicts, and the same median and scale reported for each spike as the JavaScript's.
+  const wasm = wasmDetector(window, mads, step);
+  const twin = new SpikeDetector(window, mads, step);
+  const reported: string[] = [];
+  const twinReported: string[] = [];
+  for (let start = 0, piece = 1; start < all.length; start += piece, piece = 1 + ((piece * 7919) % 5003)) {
+    const n = Math.min(piece, all.length - start);
+    wasm.pushAll(all.subarray(start, start + n), n, (k) => reported.push(`${start + k} ${wasm.lastMedian} ${wasm.lastScale}`));
+    twin.pushAll(all.subarray(start, start + n), n, (k) => twinReported.push(`${start + k} ${twin.lastMedian} ${twin.lastScale}`));
+  }
+  assert.deepEqual(reported, twinReported);
+  assert.deepEqual(reported.length, expected.filter(Boolean).length);
   return expected;
+}
+
+/** The kernel's detector; the build makes it, so its absence is a failure here. */
+function wasmDetector(window: number, mads: number, step: number): WasmSpikeDetector {
+  const detector = WasmSpikeDetector.create(window, mads, step);
+  assert.ok(detector, 'the spike kernel did not load');
+  return detector;
 }
 
 describe('validate properties', () => {
@@ -135,6 +156,10 @@ describe('validate properties', () => {
     const resting = new SpikeDetector(50, 3, 1);
     resting.pushAll(Float64Array.from(moves.slice(0, 200), (m) => (level += m)), 200, () => {});
     assert.ok((resting as unknown as { resting: number }).resting > 0, 'tier 1 did not rest after 64 misses in a row');
+    level = 10_000_000;
+    const wasmResting = wasmDetector(50, 3, 1);
+    wasmResting.pushAll(Float64Array.from(moves.slice(0, 200), (m) => (level += m)), 200, () => {});
+    assert.ok(wasmResting.resting, 'tier 1 of the kernel did not rest after 64 misses in a row');
   });
 
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {

@@ -31,8 +31,23 @@ export function loadKernels<T extends { memory: WasmMemory }>(): T | null {
 
 /** The exports of the WebAssembly module at `url` (built by `npm run build`, no imports), or null when it is missing or fails to load. */
 export function instantiateWasm(url: URL): unknown {
+  const module = compileWasm(url);
+  return module && instantiateCompiled(module);
+}
+
+/** The compiled WebAssembly module at `url`, for instantiating it more than once, or null when it is missing or fails to compile. */
+export function compileWasm(url: URL): object | null {
   try {
-    return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports;
+    return new WebAssembly.Module(readFileSync(url));
+  } catch {
+    return null;
+  }
+}
+
+/** A fresh instance of `module` (no imports): its exports, or null when it fails to instantiate. */
+export function instantiateCompiled(module: object): unknown {
+  try {
+    return new WebAssembly.Instance(module, {}).exports;
   } catch {
     return null;
   }

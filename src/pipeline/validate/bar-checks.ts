@@ -15,8 +15,8 @@ import type { Frame } from '../../model/frames.js';
 import { type RawView, compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { PrecisionCheck, PrecisionPair } from './precision-check.js';
-import type { SpikeDetector } from './spike-detector.js';
-import { type SpikeBatch, reportSpikes } from './spike-batch.js';
+import { type BarScanner, barScanner } from './bar-scan-kernel.js';
+import { type BatchSpikeTest, type SpikeBatch, reportSpikes } from './spike-batch.js';
 import { type NegativeSizeTest, addDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
@@ -33,7 +33,75 @@ export class BarSpacingState {
   constructor(readonly stepNs: number | undefined) {}
 }
 
-export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: SpikeDetector, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+  const scanner = frame.width === 8 && kernelAllowed ? barScanner() : undefined;
+  if (scanner) scanBarsWithKernel(scanner, frame, spacing, spikes, batch, precision, sink);
+  else scanBarsPlainly(frame, spacing, spikes, batch, negative, precision, sink);
+}
+
+let kernelAllowed = true;
+
+/** Tests only: false makes every bar frame take the JavaScript loop (the reference). */
+export function allowBarKernel(allowed: boolean): void {
+  kernelAllowed = allowed;
+}
+
+/**
+ * scanBarsPlainly's findings, in its order, from the kernel's records (bar-scan-kernel.ts):
+ * per recorded row its spacing, then a sentinel row as sentinelRow words it, OHLC, negative
+ * volume and the row's drift; then the spikes; then drift column by column.
+ */
+function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, precision: PrecisionPair, sink: FrameSink): void {
+  const c = frame.columns;
+  const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
+  const ts = new Uint32Array(c.ts_init.buffer, c.ts_init.byteOffset, frame.length * 2);
+  const drift: Drift = [[], [], [], [], []];
+  const step = spacing.stepNs;
+  const flags = scanner.flags;
+  const { rows, bits, previous } = scanner.records;
+  batch.begin(frame.length);
+  let closeCount = 0;
+  scanner.setSpacing(spacing.started, (BigInt(spacing.hi) << 32n) | BigInt(spacing.lo));
+  for (let from = 0; from < frame.length; from += scanner.capacity) {
+    const count = Math.min(scanner.capacity, frame.length - from);
+    const recorded = scanner.scan(frame, from, count, step, precision.price, precision.size);
+    for (let r = 0; r < recorded; r++) {
+      const i = from + rows[r]!;
+      const b = bits[r]!;
+      if (b & flags.spacing) {
+        // The float difference scanBarsPlainly computes, for the same words in its report.
+        spacing.lo = previous[2 * r]!;
+        spacing.hi = previous[2 * r + 1]!;
+        const delta = (ts[2 * i + 1]! - spacing.hi) * TWO_32 + (ts[2 * i]! - spacing.lo);
+        reportSpacing(spacing, i, delta, step!, sink);
+      }
+      if (b & flags.sentinel) {
+        sentinelRow(views, i, precision, drift, sink);
+        continue;
+      }
+      if (b & flags.ohlc) sink.add('bar_ohlc', i, shown(views, i));
+      if (b & flags.negative) sink.add('size_negative', i, shown(views, i));
+      for (let k = 0; k < 5; k++) if (b & (flags.drift << k)) drift[k]!.push(i);
+    }
+    const written = scanner.closesWritten;
+    batch.prices.set(scanner.closes.subarray(0, written), closeCount);
+    const closeRows = scanner.closeRows;
+    for (let k = 0; k < written; k++) batch.rows[closeCount + k] = from + closeRows[k]!;
+    closeCount += written;
+  }
+  spacing.started = scanner.spacingStarted;
+  const last = scanner.spacingLast;
+  spacing.hi = Number(last >> 32n);
+  spacing.lo = Number(last & 0xffffffffn);
+  reportSpikes(batch, closeCount, spikes, 'close', frame.width, sink);
+  for (let k = 0; k < 5; k++) {
+    const check = k === 4 ? precision.size : precision.price;
+    for (const i of drift[k]!) addDrift(check, views[k]!, i, NAMES[k]!, sink);
+  }
+}
+
+/** The bar checks in JavaScript, on 32-bit words: the reference for the kernel, and the path for 16-byte bars. */
+function scanBarsPlainly(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
   const c = frame.columns;
   const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
   const o = views[0].words;

@@ -18,7 +18,8 @@ import type { ResolvedOptions } from './options.js';
 import { PrecisionCheck, type PrecisionPair } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
-import { SpikeBatch } from './spike-batch.js';
+import { type BatchSpikeTest, SpikeBatch } from './spike-batch.js';
+import { batchSpikeTest } from './spike-kernel.js';
 import { SpikeDetector } from './spike-detector.js';
 import { TimeState, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
@@ -35,10 +36,18 @@ interface Declared {
 interface Started {
   readonly declared: Declared;
   readonly time: TimeState;
-  readonly spikes: SpikeDetector;
-  readonly batch: SpikeBatch;
+  /** Ticks' spike test (pushed inline by their scans); bars' is in `bars`. */
+  readonly spikes: SpikeDetector | undefined;
   readonly negative: NegativeSizeTest;
-  readonly bars: BarSpacingState | undefined;
+  readonly bars: BarState | undefined;
+}
+
+/** What only a bar series keeps. */
+interface BarState {
+  readonly spacing: BarSpacingState;
+  /** The closes' spike test, a pass over each frame's closes (spike-batch.ts). */
+  readonly spikes: BatchSpikeTest;
+  readonly batch: SpikeBatch;
 }
 
 export class SeriesValidator {
@@ -87,14 +96,14 @@ export class SeriesValidator {
     scanTimes(c.ts_init, c.ts_event, started.time, sink, findings, this.tieHandler(frame));
     switch (frame.type) {
       case 'quote_tick':
-        scanQuotes(frame, started.spikes, started.negative, this.precisionOf(frame), sink);
+        scanQuotes(frame, started.spikes!, started.negative, this.precisionOf(frame), sink);
         break;
       case 'trade_tick':
-        scanTrades(frame, started.spikes, started.negative, this.precisionOf(frame), sink);
+        scanTrades(frame, started.spikes!, started.negative, this.precisionOf(frame), sink);
         this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset, tradeIdsCountUp(frame));
         break;
       case 'bar':
-        scanBars(frame, started.bars!, started.spikes, started.batch, started.negative, this.precisionOf(frame), sink);
+        scanBars(frame, started.bars!.spacing, started.bars!.spikes, started.bars!.batch, started.negative, this.precisionOf(frame), sink);
         break;
       case 'order_book_delta': {
         const size = rawView(frame.columns.size);
@@ -120,10 +129,8 @@ export class SeriesValidator {
     this.started = {
       declared,
       time: new TimeState(maxLag, gaps),
-      spikes: new SpikeDetector(options.spikeWindow, options.spikeMads, priceStep),
-      batch: new SpikeBatch(),
+      ...this.spikeTests(frame.type, priceStep, frame.type === 'bar' ? new BarSpacingState(step) : undefined),
       negative: new NegativeSizeTest(frame.width),
-      bars: frame.type === 'bar' ? new BarSpacingState(step) : undefined,
     };
     return this.started;
   }
@@ -141,8 +148,15 @@ export class SeriesValidator {
       // Raws of another width are on another scale: the spike window starts afresh.
       const started = this.started!;
       const priceStep = Number(pow10(fixedPrecisionOf(frame.width) - frame.meta.pricePrecision));
-      this.started = { ...started, declared: first, spikes: new SpikeDetector(this.options.spikeWindow, this.options.spikeMads, priceStep), negative: new NegativeSizeTest(frame.width) };
+      this.started = { ...started, declared: first, ...this.spikeTests(frame.type, priceStep, started.bars?.spacing), negative: new NegativeSizeTest(frame.width) };
     }
+  }
+
+  /** Fresh spike tests for a series of `type` with price step `priceStep` (bars keep `spacing`). */
+  private spikeTests(type: MarketDataType, priceStep: number, spacing: BarSpacingState | undefined): Pick<Started, 'spikes' | 'bars'> {
+    const { spikeWindow, spikeMads } = this.options;
+    if (type !== 'bar' || spacing === undefined) return { spikes: new SpikeDetector(spikeWindow, spikeMads, priceStep), bars: undefined };
+    return { spikes: undefined, bars: { spacing, spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() } };
   }
 
   private tieHandler(frame: AnyFrame): ((i: number) => void) | undefined {

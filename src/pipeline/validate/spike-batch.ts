@@ -7,8 +7,13 @@
  */
 import type { FixedWidth } from '../../model/fixed-point.js';
 import type { FrameSink } from './finding-sink.js';
-import type { SpikeDetector } from './spike-detector.js';
-import { spikeValues } from './spike-values.js';
+import { type SpikeReport, spikeValues } from './spike-values.js';
+
+/** A spike test that takes a batch of prices: SpikeDetector, or its WebAssembly twin (spike-kernel.ts). */
+export interface BatchSpikeTest extends SpikeReport {
+  /** Tests each of the first `count` prices in order against the window before it, calling `spiked(k)` for each spike (with lastMedian and lastScale set). */
+  pushAll(prices: Float64Array, count: number, spiked: (k: number) => void): void;
+}
 
 /** Prices and their frame rows, reused from frame to frame of a series. */
 export class SpikeBatch {
@@ -25,7 +30,7 @@ export class SpikeBatch {
 }
 
 /** Tests the batch's first `count` prices in order and reports each spike as `what` (the price's name) at its row. */
-export function reportSpikes(batch: SpikeBatch, count: number, spikes: SpikeDetector, what: string, width: FixedWidth, sink: FrameSink): void {
+export function reportSpikes(batch: SpikeBatch, count: number, spikes: BatchSpikeTest, what: string, width: FixedWidth, sink: FrameSink): void {
   const { prices, rows } = batch;
   spikes.pushAll(prices, count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
 }

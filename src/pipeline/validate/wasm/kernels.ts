@@ -1,0 +1,8 @@
+/*
+ * AssemblyScript entry, compiled to kernels.wasm (beside ../spike-kernel.ts in dist) by
+ * `npm run build`: the validation's WebAssembly kernels. Each spike detector instantiates the
+ * module afresh, so the module's globals and memory are that detector's state; the bar scan
+ * has an instance of its own (../bar-scan-kernel.ts). An instance serves one of the two.
+ */
+export { setUp, pricesAt, spikeRowsAt, spikeMediansAt, spikeScalesAt, restingNow, pushAll } from './spike-test';
+export { SPACING, SENTINEL, OHLC, NEGATIVE, DRIFT, setUpBars, barRegion, setSpacing, spacingStarted, spacingLast, closesWritten, scanBars8 } from './bar-scan';
