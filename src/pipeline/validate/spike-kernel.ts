@@ -9,7 +9,8 @@
  * Each detector instantiates the module once more (compiled once per process), so the
  * module's globals and its 2 MB memory are that detector's state. The memory is never grown.
  */
-import { type WasmMemory, compileWasm, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
+import { type WasmMemory, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
+import { validationModule } from './kernel-module.js';
 import type { BatchSpikeTest } from './spike-batch.js';
 import { SpikeDetector } from './spike-detector.js';
 
@@ -28,8 +29,6 @@ interface SpikeKernel {
 
 /** Prices a call takes (the caller's batch is cut into pieces of this many). */
 const CAPACITY = 4096;
-
-let compiled: object | null | undefined;
 
 export class WasmSpikeDetector implements BatchSpikeTest {
   lastMedian = 0;
@@ -52,9 +51,8 @@ export class WasmSpikeDetector implements BatchSpikeTest {
 
   /** A detector as SpikeDetector's constructor takes it, or undefined when the kernel is not built or the window does not fit its memory. */
   static create(window: number, mads: number, step: number): WasmSpikeDetector | undefined {
-    if (compiled === undefined) compiled = compileWasm(new URL('./kernels.wasm', import.meta.url));
-    if (!compiled) return undefined;
-    const kernel = instantiateCompiled(compiled) as SpikeKernel | null;
+    const module = validationModule();
+    const kernel = module && (instantiateCompiled(module) as SpikeKernel | null);
     if (!kernel || kernel.setUp(window, mads, step, CAPACITY) === 0) return undefined;
     return new WasmSpikeDetector(window, kernel);
   }
