@@ -5,6 +5,7 @@
  *   node dist/bench/build-ab.js <other-checkout> import [rounds]   # the import bench's 3 M-row day
  *   node dist/bench/build-ab.js <other-checkout> write  [rounds]   # 2 M 128-bit quotes into a catalog
  *   node dist/bench/build-ab.js <other-checkout> bars   [rounds]   # validation's check loop over 1 M bars (CPU)
+ *   node dist/bench/build-ab.js <other-checkout> quotes [rounds]   # validation's check loop over 2 M 128-bit quotes (CPU)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
@@ -75,22 +76,33 @@ function barFrames(): Array<Frame<'bar'>> {
 /** Runs the build at `root`'s SeriesValidator over 1 M bars in memory (the bench's check loop); returns rows per CPU second. */
 async function checkBars(root: string): Promise<number> {
   bars ??= barFrames();
+  return checkLoop(root, bars);
+}
+
+/** The same over the 2 M quotes of the write job. */
+async function checkQuotes(root: string): Promise<number> {
+  quotes ??= [...quoteFrames(QUOTES)];
+  return checkLoop(root, quotes);
+}
+
+async function checkLoop(root: string, frames: ReadonlyArray<Frame<'bar'> | Frame<'quote_tick'>>): Promise<number> {
   const { SeriesValidator } = (await import(join(root, 'dist/src/pipeline/validate/series-validator.js'))) as typeof import('../src/pipeline/validate/series-validator.js');
   const { resolveOptions } = (await import(join(root, 'dist/src/pipeline/validate/options.js'))) as typeof import('../src/pipeline/validate/options.js');
-  const validator = new SeriesValidator('bar', 'BENCH', resolveOptions({}));
+  const validator = new SeriesValidator(frames[0]!.type, 'BENCH', resolveOptions({}));
   validator.beginFile('bench');
   const started = cpuUsage();
-  for (const frame of bars) validator.frame(frame);
+  for (const frame of frames) validator.frame(frame);
   const used = cpuUsage(started);
   validator.endFile();
-  return BARS / ((used.user + used.system) / 1e6);
+  const rows = frames.reduce((sum, frame) => sum + frame.length, 0);
+  return rows / ((used.user + used.system) / 1e6);
 }
 
 async function main(): Promise<void> {
   const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
-  const jobs: Record<string, Job> = { import: importDay, write: writeQuotes, bars: checkBars };
+  const jobs: Record<string, Job> = { import: importDay, write: writeQuotes, bars: checkBars, quotes: checkQuotes };
   const job = jobs[what];
-  if (!other || !job) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write|bars [rounds]');
+  if (!other || !job) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write|bars|quotes [rounds]');
   const builds: Build[] = [
     { name: 'other', root: resolve(other), rates: [] },
     { name: 'this', root: REPO_ROOT, rates: [] },

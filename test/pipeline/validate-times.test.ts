@@ -1,17 +1,19 @@
 /**
- * The time checks' pass (time-checks.ts) against a BigInt oracle: ts_init order, ties, skew,
+ * The time checks' pass (time-checks.ts), both its paths (the WebAssembly kernel and the
+ * JavaScript loop), against a BigInt oracle: ts_init order, ties, skew,
  * suspected gaps and rows per UTC day, over series split into frames at random, with ties,
  * steps back, steps across midnight and jumps of up to 2^62 ns (where the loop's float
  * offsets from the day's start and from the latest ts_init are no longer exact).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NS_PER_DAY } from '../../src/model/time.js';
 import { FrameSink } from '../../src/pipeline/validate/finding-sink.js';
 import { GapEstimator } from '../../src/pipeline/validate/gap-estimator.js';
 import { FileFindings } from '../../src/pipeline/validate/report.js';
-import { TimeState, scanTimes } from '../../src/pipeline/validate/time-checks.js';
+import { TimeState, allowTimeKernel, scanTimes } from '../../src/pipeline/validate/time-checks.js';
+import { timeScanner } from '../../src/pipeline/validate/time-scan-kernel.js';
 import { START } from './validate-support.js';
 
 const MAX_LAG = 1_000_000;
@@ -107,6 +109,44 @@ function scanned({ tsInit, tsEvent }: Series, cuts: number[], factor: number, fl
 }
 
 describe('validate times: the time checks = a BigInt oracle', () => {
+  it('the time kernel is built and loads (else every frame would silently take the JavaScript loop)', () => {
+    assert.ok(timeScanner());
+  });
+
+  for (const kernel of [true, false]) {
+    describe(kernel ? 'the kernel' : 'the JavaScript loop', () => {
+      before(() => allowTimeKernel(kernel));
+      after(() => allowTimeKernel(true));
+      timeProperties();
+    });
+  }
+
+  it('a frame longer than a kernel block, with gaps due for a refresh across its blocks', () => {
+    // 50,000 rows: three blocks of the kernel, dozens of threshold refreshes, some at a block's edge.
+    let ts = START;
+    const tsInit: bigint[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      ts += i % 997 === 0 ? 60_000_000_000n : i % 13 === 0 ? 0n : BigInt(1 + ((i * 7919) % 5000)) * 1000n;
+      tsInit.push(i % 4099 === 0 ? ts - 10_000_000n : ts);
+    }
+    const s = { tsInit, tsEvent: tsInit.map((t, i) => (i % 3001 === 0 ? t + 1n : t)) };
+    const expected = oracle(s, 4, 1000);
+    const report = expected.report as { days: Array<{ checks: Array<{ check: string; count: number }> }> };
+    const counts: Record<string, number> = {};
+    for (const day of report.days) for (const t of day.checks) counts[t.check] = (counts[t.check] ?? 0) + t.count;
+    assert.ok(counts['suspected_gap']! > 20 && counts['ts_init_order']! > 5 && counts['ts_skew']! > 5 && expected.ties.length > 1000, JSON.stringify(counts));
+    for (const kernel of [true, false]) {
+      allowTimeKernel(kernel);
+      try {
+        assert.deepEqual(scanned(s, [17_000, 33_000], 4, 1000), expected);
+      } finally {
+        allowTimeKernel(true);
+      }
+    }
+  });
+});
+
+function timeProperties(): void {
   it('order, ties, skew, suspected gaps and rows per UTC day, over frames cut at random', () => {
     const seen: Record<string, number> = {};
     let days = 0;
@@ -134,4 +174,4 @@ describe('validate times: the time checks = a BigInt oracle', () => {
     const s = { tsInit, tsEvent: tsInit };
     assert.deepEqual(scanned(s, [3], 4, 1000), oracle(s, 4, 1000));
   });
-});
+}

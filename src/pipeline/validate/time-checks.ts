@@ -8,6 +8,7 @@ import { NS_PER_DAY } from '../../model/time.js';
 import type { FileFindings } from './report.js';
 import type { FrameSink } from './finding-sink.js';
 import { type GapEstimator, bucketOf } from './gap-estimator.js';
+import { type TimeScanner, timeScanner } from './time-scan-kernel.js';
 
 const TWO_32 = 4294967296;
 const DAY_NS = Number(NS_PER_DAY);
@@ -38,6 +39,82 @@ function wordsToNs(hi: number, lo: number): bigint {
  * previous frame when i is 0).
  */
 export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state: TimeState, sink: FrameSink, findings: FileFindings, onTie?: (i: number) => void): void {
+  const scanner = kernelAllowed ? timeScanner() : undefined;
+  if (scanner) scanTimesWithKernel(scanner, tsInit, tsEvent, state, sink, findings, onTie);
+  else scanTimesPlainly(tsInit, tsEvent, state, sink, findings, onTie);
+}
+
+let kernelAllowed = true;
+
+/** Tests only: false makes every frame take the JavaScript loop (the reference). */
+export function allowTimeKernel(allowed: boolean): void {
+  kernelAllowed = allowed;
+}
+
+/**
+ * scanTimesPlainly's findings, ties and day counts, in its order, from the kernel's records
+ * (time-scan-kernel.ts); the kernel stops where the gap threshold is due for a refresh, which
+ * happens here, between its calls.
+ */
+function scanTimesWithKernel(scanner: TimeScanner, tsInit: BigUint64Array, tsEvent: BigUint64Array, state: TimeState, sink: FrameSink, findings: FileFindings, onTie?: (i: number) => void): void {
+  const ti = new Uint32Array(tsInit.buffer, tsInit.byteOffset, tsInit.length * 2);
+  const gaps = state.gaps;
+  const flags = scanner.flags;
+  const { recordRows, recordBits, recordLatest } = scanner;
+  const day = new DayRun(findings);
+  scanner.begin(state.started, wordsToNs(state.maxHi, state.maxLo), gaps ? gaps.left : 0, gaps ? gaps.threshold : Infinity);
+  if (gaps) scanner.histogram.set(gaps.block);
+  const length = tsInit.length;
+  for (let from = 0; from < length; from += scanner.capacity) {
+    const count = Math.min(scanner.capacity, length - from);
+    scanner.load(tsInit, tsEvent, from, count);
+    for (let at = 0; at < count; ) {
+      const recorded = scanner.scan(at, count, state.maxLagNs);
+      for (let r = 0; r < recorded; r++) {
+        const i = from + recordRows[r]!;
+        const bits = recordBits[r]!;
+        if (bits & flags.day) day.begin(tsInit, i);
+        if (bits & (flags.gap | flags.order)) {
+          const latestLo = recordLatest[2 * r]!;
+          const latestHi = recordLatest[2 * r + 1]!;
+          if (bits & flags.gap) {
+            // The double scanTimesPlainly reports: the exact difference, rounded once.
+            const delta = (ti[2 * i + 1]! - latestHi) * TWO_32 + (ti[2 * i]! - latestLo);
+            sink.add('suspected_gap', i, { gap_ns: String(delta), threshold_ns: String(gaps!.threshold), previous_ts_init: wordsToNs(latestHi, latestLo).toString() });
+          } else {
+            sink.add('ts_init_order', i, { ts_init: tsInit[i]!.toString(), latest_before: wordsToNs(latestHi, latestLo).toString() });
+          }
+        } else if (bits & flags.tie) {
+          onTie?.(i);
+        }
+        if (bits & flags.skew) addSkew(tsInit, tsEvent, i, sink);
+      }
+      at = scanner.stoppedAt;
+      if (gaps && scanner.samplesLeft === 0) {
+        gaps.block.set(scanner.histogram);
+        gaps.refresh();
+        scanner.histogram.set(gaps.block);
+        scanner.refreshed(gaps.left, gaps.threshold);
+      }
+    }
+  }
+  if (gaps) {
+    gaps.block.set(scanner.histogram);
+    gaps.left = scanner.samplesLeft;
+  }
+  state.started = scanner.started;
+  const latest = scanner.latest;
+  state.maxHi = Number(latest >> 32n);
+  state.maxLo = Number(latest & 0xffffffffn);
+  day.end(length);
+}
+
+function addSkew(tsInit: BigUint64Array, tsEvent: BigUint64Array, i: number, sink: FrameSink): void {
+  sink.add('ts_skew', i, { ts_event: tsEvent[i]!.toString(), ts_init: tsInit[i]!.toString(), lag_ns: (tsInit[i]! - tsEvent[i]!).toString() });
+}
+
+/** The time checks in JavaScript, on 32-bit words: the reference for the kernel. */
+function scanTimesPlainly(tsInit: BigUint64Array, tsEvent: BigUint64Array, state: TimeState, sink: FrameSink, findings: FileFindings, onTie?: (i: number) => void): void {
   const ti = new Uint32Array(tsInit.buffer, tsInit.byteOffset, tsInit.length * 2);
   const te = new Uint32Array(tsEvent.buffer, tsEvent.byteOffset, tsEvent.length * 2);
   const gaps = state.gaps;
@@ -95,7 +172,7 @@ export function scanTimes(tsInit: BigUint64Array, tsEvent: BigUint64Array, state
       sink.add('ts_init_order', i, { ts_init: tsInit[i]!.toString(), latest_before: wordsToNs(maxHi, maxLo).toString() });
     }
     const lag = (hi - te[w + 1]!) * TWO_32 + (lo - te[w]!);
-    if (lag < 0 || lag > maxLagNs) sink.add('ts_skew', i, { ts_event: tsEvent[i]!.toString(), ts_init: tsInit[i]!.toString(), lag_ns: (tsInit[i]! - tsEvent[i]!).toString() });
+    if (lag < 0 || lag > maxLagNs) addSkew(tsInit, tsEvent, i, sink);
   }
   state.started = started;
   state.maxHi = maxHi;
