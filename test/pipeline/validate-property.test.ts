@@ -162,6 +162,44 @@ describe('validate properties', () => {
     assert.ok(wasmResting.resting, 'tier 1 of the kernel did not rest after 64 misses in a row');
   });
 
+  it('spike detector = brute force where prices gather at the median and the next one lands at the threshold (the stretch bounds of the kernel)', () => {
+    // Scattered prices make tier 1 rest, so the kernel bounds several prices at once from the
+    // grid (wasm/spike-test.ts, startStretch). A cluster at the median then shrinks the MAD
+    // within such a stretch, and a probe lands within 5 % of the shrunk threshold: a bound
+    // that forgot the prices arriving during the stretch would clear some spikes here.
+    let spikes = 0;
+    let calm = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 64, max: 300 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(2, 3, 5), (window, seed, mads) => {
+        let state = seed;
+        const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+        const range = 1000 + Math.floor(random() * 100_000);
+        const prices: number[] = [];
+        const medianAndMad = () => {
+          const s = prices.slice(-window).sort((a, b) => a - b);
+          const median = window & 1 ? s[window >> 1]! : (s[(window >> 1) - 1]! + s[window >> 1]!) / 2;
+          const d = s.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
+          return [median, window & 1 ? d[window >> 1]! : (d[(window >> 1) - 1]! + d[window >> 1]!) / 2] as const;
+        };
+        while (prices.length < 6 * window) {
+          if (prices.length < window || random() < 0.85) {
+            prices.push(Math.floor(random() * range));
+            continue;
+          }
+          const cluster = 1 + Math.floor(random() * 8);
+          for (let c = 0; c < cluster; c++) prices.push(Math.round(medianAndMad()[0]));
+          const [median, mad] = medianAndMad();
+          const edge = mads * Math.max(1.4826 * mad, 1, 1e-4 * Math.abs(median)) * (1 + (random() - 0.5) * 0.1);
+          prices.push(Math.round(median + (random() < 0.5 ? edge : -edge)));
+        }
+        const moves = prices.map((p, i) => (i === 0 ? p : p - prices[i - 1]!));
+        for (const spike of detectorAgreesWithOracle(moves, window, mads, 0)) spike ? spikes++ : calm++;
+      }),
+      { numRuns: 40 },
+    );
+    assert.ok(spikes > 200 && calm > 10_000, `spikes ${spikes}, calm ${calm}`);
+  });
+
   it('the word-level precision test agrees with isRawAtPrecision, both widths, signed and unsigned', () => {
     const width = fc.constantFrom<FixedWidth>(8, 16);
     const verdicts = { true: 0, false: 0 };
