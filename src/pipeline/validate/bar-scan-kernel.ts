@@ -11,8 +11,8 @@
  */
 import type { Frame } from '../../model/frames.js';
 import { QUANTITY_RAW_MAX } from '../../model/fixed-point.js';
-import { type WasmMemory, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
-import { validationModule } from './kernel-module.js';
+import type { WasmMemory } from '../../catalog/parquet/wasm-module.js';
+import { validationInstance } from './kernel-module.js';
 import type { PrecisionCheck } from './precision-check.js';
 
 interface BarScanKernel {
@@ -102,8 +102,7 @@ export class BarScanner {
   }
 
   static create(): BarScanner | undefined {
-    const module = validationModule();
-    const kernel = module && (instantiateCompiled(module) as BarScanKernel | null);
+    const kernel = validationInstance<BarScanKernel>();
     return kernel && kernel.setUpBars(ROWS) === 1 ? new BarScanner(kernel) : undefined;
   }
 

@@ -9,8 +9,8 @@
  * Each detector instantiates the module once more (compiled once per process), so the
  * module's globals and its 2 MB memory are that detector's state. The memory is never grown.
  */
-import { type WasmMemory, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
-import { validationModule } from './kernel-module.js';
+import type { WasmMemory } from '../../catalog/parquet/wasm-module.js';
+import { validationInstance } from './kernel-module.js';
 import type { BatchSpikeTest } from './spike-batch.js';
 import { SpikeDetector } from './spike-detector.js';
 
@@ -51,8 +51,7 @@ export class WasmSpikeDetector implements BatchSpikeTest {
 
   /** A detector as SpikeDetector's constructor takes it, or undefined when the kernel is not built or the window does not fit its memory. */
   static create(window: number, mads: number, step: number): WasmSpikeDetector | undefined {
-    const module = validationModule();
-    const kernel = module && (instantiateCompiled(module) as SpikeKernel | null);
+    const kernel = validationInstance<SpikeKernel>();
     if (!kernel || kernel.setUp(window, mads, step, CAPACITY) === 0) return undefined;
     return new WasmSpikeDetector(window, kernel);
   }

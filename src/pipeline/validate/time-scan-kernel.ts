@@ -10,8 +10,8 @@
  * doubles, about 11 ns a row on a quiet machine and over 40 % of the quote checks' time; the
  * kernel compares u64 stamps.
  */
-import { type WasmMemory, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
-import { validationModule } from './kernel-module.js';
+import type { WasmMemory } from '../../catalog/parquet/wasm-module.js';
+import { validationInstance } from './kernel-module.js';
 
 interface TimeScanKernel {
   memory: WasmMemory;
@@ -68,8 +68,7 @@ export class TimeScanner {
   }
 
   static create(): TimeScanner | undefined {
-    const module = validationModule();
-    const kernel = module && (instantiateCompiled(module) as TimeScanKernel | null);
+    const kernel = validationInstance<TimeScanKernel>();
     return kernel && kernel.setUpTimes(ROWS) === 1 ? new TimeScanner(kernel) : undefined;
   }
 
