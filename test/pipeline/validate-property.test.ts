@@ -13,7 +13,7 @@ import { resolveOptions } from '../../src/pipeline/validate/options.js';
 import { rawView } from '../../src/seamless/conformance/raw-view.js';
 import { PrecisionCheck } from '../../src/pipeline/validate/precision-check.js';
 import { SpikeDetector } from '../../src/pipeline/validate/spike-detector.js';
-import { WasmSpikeDetector } from '../../src/pipeline/validate/spike-kernel.js';
+import { WasmSpikeDetector, batchSpikeTest } from '../../src/pipeline/validate/spike-kernel.js';
 import { PLANTS, cleanFrame, findings, validateFiles } from './validate-support.js';
 
 /** The definition, computed the slow way: sort the window for every price. */
@@ -160,6 +160,14 @@ describe('validate properties', () => {
     const wasmResting = wasmDetector(50, 3, 1);
     wasmResting.pushAll(Float64Array.from(moves.slice(0, 200), (m) => (level += m)), 200, () => {});
     assert.ok(wasmResting.resting, 'tier 1 of the kernel did not rest after 64 misses in a row');
+  });
+
+  it('a window too long for the memory of the kernel falls back to the JavaScript detector', () => {
+    // 2 MB hold the kernel's state for windows up to about 65,000 prices; the option allows 100,000.
+    assert.ok(WasmSpikeDetector.create(60_000, 3, 1), 'a window of 60,000 fits the kernel');
+    assert.equal(WasmSpikeDetector.create(100_000, 3, 1), undefined);
+    assert.ok(batchSpikeTest(100_000, 3, 1) instanceof SpikeDetector);
+    assert.ok(batchSpikeTest(100, 3, 1) instanceof WasmSpikeDetector);
   });
 
   it('spike detector = brute force where prices gather at the median and the next one lands at the threshold (the stretch bounds of the kernel)', () => {

@@ -33,10 +33,19 @@ export class BarSpacingState {
   constructor(readonly stepNs: number | undefined) {}
 }
 
-export function scanBars(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+/** What only a bar series keeps between frames. */
+export interface BarSeries {
+  readonly spacing: BarSpacingState;
+  /** The closes' spike test, a pass over each frame's (or kernel block's) closes. */
+  readonly spikes: BatchSpikeTest;
+  /** Where the JavaScript loop keeps a frame's closes for that pass. */
+  readonly batch: SpikeBatch;
+}
+
+export function scanBars(frame: Frame<'bar'>, bars: BarSeries, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
   const scanner = frame.width === 8 && kernelAllowed ? barScanner() : undefined;
-  if (scanner) scanBarsWithKernel(scanner, frame, spacing, spikes, batch, precision, sink);
-  else scanBarsPlainly(frame, spacing, spikes, batch, negative, precision, sink);
+  if (scanner) scanBarsWithKernel(scanner, frame, bars, precision, sink);
+  else scanBarsPlainly(frame, bars, negative, precision, sink);
 }
 
 let kernelAllowed = true;
@@ -49,9 +58,12 @@ export function allowBarKernel(allowed: boolean): void {
 /**
  * scanBarsPlainly's findings, in its order, from the kernel's records (bar-scan-kernel.ts):
  * per recorded row its spacing, then a sentinel row as sentinelRow words it, OHLC, negative
- * volume and the row's drift; then the spikes; then drift column by column.
+ * volume and the row's drift; then each block's closes through the spike test, straight from
+ * the kernel's memory; then drift column by column. (The report keeps each check's examples
+ * in row order, and the checks apart, so spikes coming per block changes nothing.)
  */
-function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, precision: PrecisionPair, sink: FrameSink): void {
+function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, bars: BarSeries, precision: PrecisionPair, sink: FrameSink): void {
+  const { spacing, spikes } = bars;
   const c = frame.columns;
   const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
   const ts = new Uint32Array(c.ts_init.buffer, c.ts_init.byteOffset, frame.length * 2);
@@ -59,8 +71,6 @@ function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, spacing: B
   const step = spacing.stepNs;
   const flags = scanner.flags;
   const { rows, bits, previous } = scanner.records;
-  batch.begin(frame.length);
-  let closeCount = 0;
   scanner.setSpacing(spacing.started, (BigInt(spacing.hi) << 32n) | BigInt(spacing.lo));
   for (let from = 0; from < frame.length; from += scanner.capacity) {
     const count = Math.min(scanner.capacity, frame.length - from);
@@ -83,17 +93,12 @@ function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, spacing: B
       if (b & flags.negative) sink.add('size_negative', i, shown(views, i));
       for (let k = 0; k < 5; k++) if (b & (flags.drift << k)) drift[k]!.push(i);
     }
-    const written = scanner.closesWritten;
-    batch.prices.set(scanner.closes.subarray(0, written), closeCount);
-    const closeRows = scanner.closeRows;
-    for (let k = 0; k < written; k++) batch.rows[closeCount + k] = from + closeRows[k]!;
-    closeCount += written;
+    reportSpikes(scanner.closes, scanner.closeRows, from, scanner.closesWritten, spikes, 'close', frame.width, sink);
   }
   spacing.started = scanner.spacingStarted;
   const last = scanner.spacingLast;
   spacing.hi = Number(last >> 32n);
   spacing.lo = Number(last & 0xffffffffn);
-  reportSpikes(batch, closeCount, spikes, 'close', frame.width, sink);
   for (let k = 0; k < 5; k++) {
     const check = k === 4 ? precision.size : precision.price;
     for (const i of drift[k]!) addDrift(check, views[k]!, i, NAMES[k]!, sink);
@@ -101,7 +106,8 @@ function scanBarsWithKernel(scanner: BarScanner, frame: Frame<'bar'>, spacing: B
 }
 
 /** The bar checks in JavaScript, on 32-bit words: the reference for the kernel, and the path for 16-byte bars. */
-function scanBarsPlainly(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: BatchSpikeTest, batch: SpikeBatch, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+function scanBarsPlainly(frame: Frame<'bar'>, bars: BarSeries, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+  const { spacing, spikes, batch } = bars;
   const c = frame.columns;
   const views: Views = [rawView(c.open), rawView(c.high), rawView(c.low), rawView(c.close), rawView(c.volume)];
   const o = views[0].words;
@@ -177,7 +183,7 @@ function scanBarsPlainly(frame: Frame<'bar'>, spacing: BarSpacingState, spikes: 
     closes[closeCount] = cf;
     closeRows[closeCount++] = i;
   }
-  reportSpikes(batch, closeCount, spikes, 'close', frame.width, sink);
+  reportSpikes(batch.prices, batch.rows, 0, closeCount, spikes, 'close', frame.width, sink);
   for (let k = 0; k < 5; k++) {
     const check = k === 4 ? size : price;
     for (const i of drift[k]!) addDrift(check, views[k]!, i, NAMES[k]!, sink);

@@ -39,6 +39,8 @@ interface BarScanKernel {
 /** Bars a call takes: 16,384 × 80 bytes, inside the kernel's 2 MB. */
 const ROWS = 1 << 14;
 const TWO_64 = 1n << 64n;
+/** QUANTITY_RAW_MAX at 8 bytes, as the i64 the kernel takes for its u64. */
+const VOLUME_MAX = BigInt.asIntN(64, QUANTITY_RAW_MAX[8]);
 
 /** What a scan found for the rows it recorded (chunk-relative rows; bits as wasm/bar-scan.ts). */
 export interface BarScanRecords {
@@ -73,7 +75,8 @@ function divisorOf(excess: number): Divisor {
     // Newton's iteration doubles the correct low bits of an inverse mod 2^64; x = odd is right to 3 bits.
     let inverse = odd;
     for (let k = 0; k < 5; k++) inverse = (inverse * (2n - odd * inverse)) % TWO_64;
-    d = { shift: excess, inverse: (inverse + TWO_64) % TWO_64, limit: (TWO_64 - 1n) / odd };
+    // As the i64 values the kernel takes (the same 64 bits).
+    d = { shift: excess, inverse: BigInt.asIntN(64, inverse), limit: BigInt.asIntN(64, (TWO_64 - 1n) / odd) };
     divisors[excess] = d;
   }
   return d;
@@ -141,7 +144,7 @@ export class BarScanner {
     this.bytes.set(new Uint8Array(ts.buffer, ts.byteOffset + from * 8, count * 8), this.regions[5]!);
     const p = divisorOf(price.excess);
     const s = divisorOf(size.excess);
-    return this.kernel.scanBars8(count, stepNs === undefined ? 0n : BigInt(stepNs), p.shift, BigInt.asIntN(64, p.inverse), BigInt.asIntN(64, p.limit), s.shift, BigInt.asIntN(64, s.inverse), BigInt.asIntN(64, s.limit), BigInt.asIntN(64, QUANTITY_RAW_MAX[8]));
+    return this.kernel.scanBars8(count, stepNs === undefined ? 0n : BigInt(stepNs), p.shift, p.inverse, p.limit, s.shift, s.inverse, s.limit, VOLUME_MAX);
   }
 }
 

@@ -11,14 +11,14 @@ import { barStepNs } from '../../model/bar-step.js';
 import { type FixedWidth, fixedPrecisionOf, pow10 } from '../../model/fixed-point.js';
 import { type AnyFrame, type FixedColumn, type Frame, type MarketDataType, fieldsOf } from '../../model/frames.js';
 import { rawView } from '../../seamless/conformance/raw-view.js';
-import { BarSpacingState, scanBars } from './bar-checks.js';
+import { type BarSeries, BarSpacingState, scanBars } from './bar-checks.js';
 import { FrameSink, rawText } from './finding-sink.js';
 import { GapEstimator } from './gap-estimator.js';
 import type { ResolvedOptions } from './options.js';
 import { PrecisionCheck, type PrecisionPair } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
-import { type BatchSpikeTest, SpikeBatch } from './spike-batch.js';
+import { SpikeBatch } from './spike-batch.js';
 import { batchSpikeTest } from './spike-kernel.js';
 import { SpikeDetector } from './spike-detector.js';
 import { TimeState, scanTimes } from './time-checks.js';
@@ -39,15 +39,7 @@ interface Started {
   /** Ticks' spike test (pushed inline by their scans); bars' is in `bars`. */
   readonly spikes: SpikeDetector | undefined;
   readonly negative: NegativeSizeTest;
-  readonly bars: BarState | undefined;
-}
-
-/** What only a bar series keeps. */
-interface BarState {
-  readonly spacing: BarSpacingState;
-  /** The closes' spike test, a pass over each frame's closes (spike-batch.ts). */
-  readonly spikes: BatchSpikeTest;
-  readonly batch: SpikeBatch;
+  readonly bars: BarSeries | undefined;
 }
 
 export class SeriesValidator {
@@ -103,7 +95,7 @@ export class SeriesValidator {
         this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset, tradeIdsCountUp(frame));
         break;
       case 'bar':
-        scanBars(frame, started.bars!.spacing, started.bars!.spikes, started.bars!.batch, started.negative, this.precisionOf(frame), sink);
+        scanBars(frame, started.bars!, started.negative, this.precisionOf(frame), sink);
         break;
       case 'order_book_delta': {
         const size = rawView(frame.columns.size);

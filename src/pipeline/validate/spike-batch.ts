@@ -29,8 +29,11 @@ export class SpikeBatch {
   }
 }
 
-/** Tests the batch's first `count` prices in order and reports each spike as `what` (the price's name) at its row. */
-export function reportSpikes(batch: SpikeBatch, count: number, spikes: BatchSpikeTest, what: string, width: FixedWidth, sink: FrameSink): void {
-  const { prices, rows } = batch;
-  spikes.pushAll(prices, count, (k) => sink.add('price_spike', rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
+/**
+ * Tests the first `count` prices in order and reports each spike as `what` (the price's name)
+ * at frame row `rowBase + rows[k]`: a batch's prices, or a block of closes where the bar
+ * kernel wrote them (bar-scan-kernel.ts).
+ */
+export function reportSpikes(prices: Float64Array, rows: Int32Array, rowBase: number, count: number, spikes: BatchSpikeTest, what: string, width: FixedWidth, sink: FrameSink): void {
+  spikes.pushAll(prices, count, (k) => sink.add('price_spike', rowBase + rows[k]!, spikeValues(what, prices[k]!, spikes, width)));
 }

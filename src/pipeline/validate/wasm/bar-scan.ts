@@ -29,7 +29,6 @@ const PRICE_UNDEF: i64 = 0x7fffffffffffffff;
 const PRICE_ERROR: i64 = -0x8000000000000000;
 const VOLUME_UNDEF: u64 = 0xffffffffffffffff;
 
-let capacity: i32 = 0;
 let openAt: usize = 0;
 let highAt: usize = 0;
 let lowAt: usize = 0;
@@ -48,7 +47,6 @@ let last: u64 = 0;
 
 /** Lays out room for `rows` bars a call; 0 when that does not fit the memory as it is. */
 export function setUpBars(rows: i32): i32 {
-  capacity = rows;
   const column = <usize>rows << 3;
   let at = (__heap_base + 15) & ~15;
   openAt = at;
