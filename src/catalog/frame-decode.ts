@@ -10,12 +10,14 @@
  * | INT64 UINT_64 / plain INT64               | BigUint64Array view                   |
  * | INT64 TIMESTAMP(ns/us/ms) (schema v2)     | BigUint64Array in ns                  |
  * | INT32 UINT_8                              | Uint8Array                            |
- * | BYTE_ARRAY STRING                         | string[]                              |
+ * | BYTE_ARRAY STRING                         | string[]; trade ids proven to count up: numbers, strings made on first read (model/trade-id-numbers.ts) |
  */
 import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF, pow10 } from '../model/fixed-point.js';
 import { type ColumnKind, type Frame, type FrameMeta, type MarketDataType, fieldsOf } from '../model/frames.js';
 import { CatalogError } from './errors.js';
-import type { ColumnValues } from './parquet/column-read.js';
+import type { ColumnValues, CountingValues, StringValues } from './parquet/column-read.js';
+import { decimalTexts } from './parquet/decimal-text.js';
+import { tradeColumnsWithIdNumbers } from '../model/trade-id-numbers.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
 import { BAR_FACT_COLUMNS, BarFacts } from './bar-facts.js';
@@ -39,9 +41,9 @@ export interface FileDecoding<T extends MarketDataType = MarketDataType> {
 }
 
 /** The types whose conformance facts can be taken while decoding (row-group-facts.ts): checked columns, and how to start. */
-const FACTS: Partial<Record<MarketDataType, { columns: Record<string, number>; start(width: FixedWidth, rows: number): RowGroupFacts | undefined }>> = {
+const FACTS: Partial<Record<MarketDataType, { columns: Record<string, number>; start(width: FixedWidth, rows: number, lazyTradeIds: boolean): RowGroupFacts | undefined }>> = {
   quote_tick: { columns: QUOTE_FACT_COLUMNS, start: (width, rows) => QuoteFacts.start(width, rows) },
-  trade_tick: { columns: TRADE_FACT_COLUMNS, start: (width, rows) => TradeFacts.start(width, rows) },
+  trade_tick: { columns: TRADE_FACT_COLUMNS, start: (width, rows, lazyTradeIds) => TradeFacts.start(width, rows, lazyTradeIds) },
   bar: { columns: BAR_FACT_COLUMNS, start: (width, rows) => BarFacts.start(width, rows) },
 };
 
@@ -92,18 +94,29 @@ export async function planFileDecoding<T extends MarketDataType>(file: ParquetFi
 /**
  * Decodes row group `index` of `file` into a frame. `takeFacts`: take the facts that let a
  * clean frame of quotes, trades or bars be proven without a pass over it (row-group-facts.ts).
+ * `lazyTradeIds` (with facts): trade ids proven to count up stay numbers (ReadOptions.lazyTradeIds).
  */
-export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, takeFacts = false): Promise<Frame<T>> {
+export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<T>, index: number, takeFacts = false, lazyTradeIds = false): Promise<Frame<T>> {
   const rows = file.rowGroupRows(index);
-  const facts = takeFacts && plan.facts ? FACTS[plan.type]?.start(plan.width, rows) : undefined;
+  const facts = takeFacts && plan.facts ? FACTS[plan.type]?.start(plan.width, rows, lazyTradeIds) : undefined;
   const values = await file.readRowGroup(index, plan.decoders.map((_, i) => i), facts?.probes());
   const columns: Record<string, unknown> = {};
   fieldsOf(plan.type).forEach(([name], i) => {
     columns[name] = plan.decoders[i]!(values[i]!, rows);
   });
-  const frame: Frame<T> = { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: columns as Frame<T>['columns'] };
+  const { trade_id: ids, ...others } = columns;
+  // Trade ids proven to count up stay numbers; their strings are made only if read.
+  const withIds = ids instanceof Float64Array ? tradeColumnsWithIdNumbers(others as Parameters<typeof tradeColumnsWithIdNumbers>[0], ids, decimalTexts) : columns;
+  const frame: Frame<T> = { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: withIds as Frame<T>['columns'] };
   facts?.markIfClean(frame);
   return frame;
+}
+
+/** The ids of a counting run, as numbers (below 2^53, so exact). */
+function countingNumbers(values: CountingValues): Float64Array {
+  const out = new Float64Array(values.count);
+  for (let i = 0; i < out.length; i++) out[i] = values.first + i;
+  return out;
 }
 
 /** Reads `ts_init` min/max of a row group from its statistics, if present. */
@@ -225,7 +238,7 @@ function columnDecoder(element: SchemaElement, kind: ColumnKind, path: string): 
     }
     case 'utf8':
       if (element.type !== PhysicalType.BYTE_ARRAY) throw wrong('BYTE_ARRAY (Utf8)');
-      return { decoder: (values) => (values as { values: string[] }).values, asStored: true };
+      return { decoder: (values) => (values.kind === 'counting' ? countingNumbers(values) : (values as StringValues).values), asStored: true };
   }
 }
 

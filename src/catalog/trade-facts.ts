@@ -67,16 +67,22 @@ export class TradeFacts extends RowGroupFacts {
     private readonly k: TradeKernels,
     width: FixedWidth,
     rows: number,
+    lazyIds: boolean,
   ) {
     super(width, rows);
     this.ids = new CountingIds(k, rows);
+    // The decoder leaves the strings of counting ids unmade only if the probe offers this.
+    if (!lazyIds) this.ids.countingFrom = undefined;
   }
 
-  /** Facts for a row group of `rows` rows, or undefined when none can be taken (no kernels). */
-  static start(width: FixedWidth, rows: number): TradeFacts | undefined {
+  /**
+   * Facts for a row group of `rows` rows, or undefined when none can be taken (no kernels).
+   * `lazyIds`: ids that count up may be left as numbers (ReadOptions.lazyTradeIds).
+   */
+  static start(width: FixedWidth, rows: number, lazyIds = false): TradeFacts | undefined {
     if (rows < 1) return undefined;
     const k = factKernels<TradeKernels>(FACTS_END);
-    return k && new TradeFacts(k, width, rows);
+    return k && new TradeFacts(k, width, rows, lazyIds);
   }
 
   /** The probes for the file's columns, by position (the others get none). */
@@ -149,6 +155,8 @@ class CountingIds implements PageProbe, StringPageProbe {
   missed(): void {
     this.#failed = true;
   }
+
+  countingFrom?: () => number = () => (this.#failed || this.#seen === 0 ? -1 : this.#last - this.#seen + 1);
 
   /** True when every id of the row group was seen and counted up (every page of a REQUIRED string chunk reaches the probe today; the count guards an encoding that would not). */
   held(): boolean {

@@ -16,8 +16,11 @@ type TradeColumns = FrameColumns<'trade_tick'>;
 
 const NUMBERS = new WeakMap<object, Float64Array>();
 
-/** `columns` with `trade_id` backed by `ids` (one per row), made as strings on first read. */
-export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'>, ids: Float64Array): TradeColumns {
+/**
+ * `columns` with `trade_id` backed by `ids` (one per row), made as strings on first read by
+ * `texts` (the catalog passes a faster one than `idTexts`).
+ */
+export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'>, ids: Float64Array, texts: (ids: Float64Array) => string[] = idTexts): TradeColumns {
   const out = { ...columns } as TradeColumns;
   const settle = (strings: string[]): string[] => {
     NUMBERS.delete(out);
@@ -27,7 +30,7 @@ export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'
   Object.defineProperty(out, 'trade_id', {
     enumerable: true,
     configurable: true,
-    get: () => settle(idTexts(ids)),
+    get: () => settle(texts(ids)),
     set: (strings: string[]) => settle(strings),
   });
   NUMBERS.set(out, ids);
@@ -37,6 +40,12 @@ export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'
 /** The numbers behind a trade frame's `trade_id`, while its strings have not been made. */
 export function tradeIdNumbers(columns: object): Float64Array | undefined {
   return NUMBERS.get(columns);
+}
+
+/** The text of row `i`'s trade id, without making the column's strings when numbers back it. */
+export function tradeIdText(columns: { readonly trade_id: readonly string[] }, i: number): string {
+  const numbers = NUMBERS.get(columns);
+  return numbers ? String(numbers[i]) : columns.trade_id[i]!;
 }
 
 /** Copies ids `[start, end)` of `source` to `at` of `target` when both hold numbers; false (nothing copied) otherwise. */

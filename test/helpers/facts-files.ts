@@ -18,10 +18,10 @@ import { checkConformance } from '../../src/seamless/conformance/index.js';
 import type { Series, SeriesDataType } from '../../src/seamless/series.js';
 import { tempDir } from './paths.js';
 
-/** Every frame of one Parquet file, read with or without facts. */
-export async function readFileFrames<T extends MarketDataType>(path: string, type: T, facts: boolean): Promise<Frame<T>[]> {
+/** Every frame of one Parquet file, read with or without facts (and trade ids that count up left as numbers: `lazyTradeIds`). */
+export async function readFileFrames<T extends MarketDataType>(path: string, type: T, facts: boolean, lazyTradeIds = false): Promise<Frame<T>[]> {
   const frames: Frame<T>[] = [];
-  for await (const frame of readFile(path, type, { facts })) frames.push(frame);
+  for await (const frame of readFile(path, type, { facts, lazyTradeIds })) frames.push(frame);
   return frames;
 }
 

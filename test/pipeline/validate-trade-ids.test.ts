@@ -115,7 +115,9 @@ function tracked(files: string[][], cuts: number[], proven = false): unknown[] {
     const bounds = [...new Set([0, ...cuts.map((c) => c % (ids.length + 1)), ids.length])].sort((a, b) => a - b);
     for (let k = 0; k + 1 < bounds.length; k++) {
       const frame = ids.slice(bounds[k], bounds[k + 1]);
-      tracker.scan(frame, ts.subarray(bounds[k], bounds[k + 1]), bounds[k]!, proven && idsCountUpPlainly(frame));
+      const times = ts.subarray(bounds[k], bounds[k + 1]);
+      if (proven && idsCountUpPlainly(frame)) tracker.countingUp(frame[0]!, frame[frame.length - 1]!, frame.length, times, bounds[k]!);
+      else tracker.scan(frame, times, bounds[k]!);
     }
     tracker.endFile(findings);
     return findings.report();

@@ -4,8 +4,9 @@
  * Fixed-width physical types (INT32, INT64, FIXED_LEN_BYTE_ARRAY) come back as one
  * Uint8Array of `count * width` bytes on a fresh, 8-byte aligned buffer, so callers view
  * it as BigUint64Array or use it as fixed-point raws without another copy. BYTE_ARRAY comes
- * back as strings. Supported: data pages v1 and v2, PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY,
- * REQUIRED and OPTIONAL columns (nulls reported in a mask).
+ * back as strings, or as a counting run when its probe proved the values count up.
+ * Supported: data pages v1 and v2, PLAIN, PLAIN_DICTIONARY/RLE_DICTIONARY, REQUIRED and
+ * OPTIONAL columns (nulls reported in a mask).
  */
 import { decompress } from './compression.js';
 import { Encoding, PageType, PhysicalType, Repetition, type SchemaElement, decodePageHeader } from './format.js';
@@ -28,7 +29,17 @@ export interface StringValues {
   readonly nulls?: Uint8Array;
 }
 
-export type ColumnValues = FixedValues | StringValues;
+/**
+ * A REQUIRED string column whose values are the decimal texts of `first`, `first + 1`, …:
+ * trade ids its probe proved to count up (StringPageProbe.countingFrom), left unmade.
+ */
+export interface CountingValues {
+  readonly kind: 'counting';
+  readonly first: number;
+  readonly count: number;
+}
+
+export type ColumnValues = FixedValues | StringValues | CountingValues;
 
 /**
  * Sees a column's values page by page while they sit in the catalog kernels' memory, just
@@ -56,6 +67,12 @@ export interface StringPageProbe {
   dictionary(page: Uint8Array, count: number): void;
   /** A dictionary-encoded data page: values `[at, at + count)` are the dictionary's entries `indices[0 .. count)`. */
   indices(indices: Uint32Array, count: number, at: number): void;
+  /**
+   * After a page: when every value seen so far is the canonical decimal text of the first
+   * plus its position (below 2^53), that first value; otherwise -1. The decoder then need
+   * not make those values' strings (CountingValues).
+   */
+  countingFrom?(): number;
 }
 
 /** Thrown for pages that are malformed or use an encoding this codec does not read. */
@@ -105,6 +122,10 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
   let written = 0;
   let pos = 0;
   let levels = new Uint32Array(0);
+  // Values [0, deferred) are counting ids whose strings were not made (CountingValues): a
+  // chunk of such pages (our writer's trade ids) skips a string per row.
+  let deferred = 0;
+  let deferredFirst = -1;
   // The probe sees each page's values if a WebAssembly path decodes them. One watch for the
   // chunk, told each page's rows (`pageAt`, `pageCount`), and one that asks for no slot.
   let probed = false;
@@ -224,8 +245,15 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
           if (element.type === PhysicalType.BOOLEAN) throw new ColumnDecodeError('BOOLEAN columns are not supported');
           outFixed!.set(page.subarray(offset, offset + bytes), target * width);
         } else {
-          readPlainStrings(page, offset, page.length, defined, outStrings!, target, element.name);
+          // The probe sees the page first; its kernel checks every length against the page.
           strings?.plain(page, offset, page.length, defined, target);
+          const first = deferred === target ? (strings?.countingFrom?.() ?? -1) : -1;
+          if (first >= 0) {
+            if (deferred === 0) deferredFirst = first;
+            deferred += defined;
+          } else {
+            readPlainStrings(page, offset, page.length, defined, outStrings!, target, element.name);
+          }
         }
         break;
       case Encoding.PLAIN_DICTIONARY:
@@ -275,6 +303,11 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
     const bytes = fixedOut ?? new Uint8Array(0);
     return nulls ? { kind: 'fixed', width, bytes, nulls } : { kind: 'fixed', width, bytes };
   }
+  if (deferred > 0) {
+    if (deferred === rowCount) return { kind: 'counting', first: deferredFirst, count: rowCount };
+    // A later page did not count on: the skipped values get their strings after all.
+    for (let i = 0; i < deferred; i++) stringOut![i] = String(deferredFirst + i);
+  }
   return nulls ? { kind: 'string', values: stringOut!, nulls } : { kind: 'string', values: stringOut! };
 }
 
@@ -285,7 +318,8 @@ function ownsBuffer(bytes: Uint8Array): boolean {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function readPlainStrings(page: Uint8Array, offset: number, end: number, count: number, out: string[], at: number, name: string): void {
+/** Reads `count` PLAIN BYTE_ARRAY values from `page[offset, end)` into `out` from index `at`; errors name column `name`. */
+export function readPlainStrings(page: Uint8Array, offset: number, end: number, count: number, out: string[], at: number, name: string): void {
   // Pure-ASCII pages (trade ids, symbols) become one string and each value a substring of it:
   // one native decode per page instead of one per value (trades read ~1.5x faster). The
   // 4-byte lengths ride along as characters; a length byte >= 0x80 just means the slow path.

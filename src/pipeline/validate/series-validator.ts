@@ -7,6 +7,7 @@
  * the declared precision of every fixed column, each a tight loop over typed arrays.
  */
 import { tradeIdsCountUp } from '../../catalog/trade-facts.js';
+import { tradeIdText } from '../../model/trade-id-numbers.js';
 import { barStepNs } from '../../model/bar-step.js';
 import { type FixedWidth, fixedPrecisionOf, pow10 } from '../../model/fixed-point.js';
 import { type AnyFrame, type FixedColumn, type Frame, type MarketDataType, fieldsOf } from '../../model/frames.js';
@@ -92,7 +93,8 @@ export class SeriesValidator {
         break;
       case 'trade_tick':
         scanTrades(frame, started.spikes!, started.negative, this.precisionOf(frame), sink);
-        this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset, tradeIdsCountUp(frame));
+        if (tradeIdsCountUp(frame)) this.tradeIds.countingUp(tradeIdText(frame.columns, 0), tradeIdText(frame.columns, frame.length - 1), frame.length, frame.columns.ts_init, this.offset);
+        else this.tradeIds.scan(frame.columns.trade_id, frame.columns.ts_init, this.offset);
         break;
       case 'bar':
         scanBars(frame, started.bars!, started.negative, this.precisionOf(frame), sink);
@@ -193,14 +195,17 @@ export class SeriesValidator {
   }
 }
 
+type TradeIds = { readonly trade_id: readonly string[] };
+
 /** True when row `i` of `a` and row `j` of `b` (same type) hold the same value in every column. */
 function sameRow(a: Frame, i: number, b: Frame, j: number): boolean {
   if (a.width !== b.width) return false;
   const ca = a.columns as unknown as Record<string, unknown>;
   const cb = b.columns as unknown as Record<string, unknown>;
   // Trades first compare ids: ties of ts_init are common for trades, equal ids are not.
-  if (a.type === 'trade_tick' && (ca['trade_id'] as string[])[i] !== (cb['trade_id'] as string[])[j]) return false;
+  if (a.type === 'trade_tick' && tradeIdText(a.columns as TradeIds, i) !== tradeIdText(b.columns as TradeIds, j)) return false;
   for (const [name, kind] of fieldsOf(a.type)) {
+    if (name === 'trade_id') continue;
     const x = ca[name];
     const y = cb[name];
     if (kind === 'price' || kind === 'quantity') {

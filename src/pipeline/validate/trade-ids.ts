@@ -90,16 +90,8 @@ export class TradeIdTracker {
     this.inBlock = false;
   }
 
-  /**
-   * Reads the ids of one frame whose row 0 is file row `offset`. `countsUp`: the catalog
-   * proved while decoding that id i is the first plus i, all canonical numbers
-   * (tradeIdsCountUp), so the first id tells the rest.
-   */
-  scan(ids: readonly string[], tsInit: BigUint64Array, offset: number, countsUp = false): void {
-    if (countsUp && ids.length > 0) {
-      this.countingUp(ids, tsInit, offset);
-      return;
-    }
+  /** Reads the ids of one frame whose row 0 is file row `offset`. */
+  scan(ids: readonly string[], tsInit: BigUint64Array, offset: number): void {
     // Locals, not fields, per id; the rare paths are methods. Numbers come from `state` and
     // "no previous id" is a boolean, so V8 keeps them untagged (a NaN marker made `previous`
     // and `id` tagged values, checked and unboxed per id).
@@ -198,12 +190,16 @@ export class TradeIdTracker {
     this.lastText = lastText;
   }
 
-  /** What `scan` does with ids first, first + 1, …: one step from the id before, then unit steps. */
-  private countingUp(ids: readonly string[], tsInit: BigUint64Array, offset: number): void {
+  /**
+   * What `scan` does with the `length` ids of a frame whose ids the catalog proved, while
+   * decoding, to count up from `firstText` to `lastText` (tradeIdsCountUp: canonical numbers,
+   * id i the first plus i): one step from the id before, then unit steps.
+   */
+  countingUp(firstText: string, lastText: string, length: number, tsInit: BigUint64Array, offset: number): void {
+    if (length === 0) return;
     const state = this.state;
     const previous = state[0]!;
-    const first = numericId(ids[0]!);
-    const length = ids.length;
+    const first = numericId(firstText);
     if (previous === previous) {
       this.steps++;
       if (first - previous !== 1 && !this.overflow) this.buffer({ row: offset, ts: tsInit[0]!, previous, id: first }, 0);
@@ -215,7 +211,7 @@ export class TradeIdTracker {
     state[0] = first + length - 1;
     // The next frame's first id is read in full, which sets the block up again from it.
     this.inBlock = false;
-    this.lastText = ids[length - 1]!;
+    this.lastText = lastText;
   }
 
   private first(row: number, ts: bigint, id: number): void {

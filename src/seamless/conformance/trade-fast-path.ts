@@ -11,6 +11,7 @@
  */
 import { tradeIdsCountUp, tradeMarkOf } from '../../catalog/trade-facts.js';
 import type { Frame } from '../../model/frames.js';
+import { tradeIdText } from '../../model/trade-id-numbers.js';
 import { rawView } from './raw-view.js';
 
 /** What the pass carries from frame to frame: the last time (see OrderState in quote-fast-path.ts) and id proven. */
@@ -57,9 +58,9 @@ function provenBy(frame: Frame<'trade_tick'>, state: TradeOrderState, idsCountUp
   if (!rowsClean(ts, n)) return false;
   // Canonical numbers one apart: by length, then text, each id follows the one before.
   const last = state.lastId;
-  if (!(idsCountUp ? last === undefined || idFollows(last, c.trade_id[0]!) : idsRise(c.trade_id, last))) return false;
+  if (!(idsCountUp ? last === undefined || idFollows(last, tradeIdText(c, 0)) : idsRise(c.trade_id, last))) return false;
   state.last = ts[n - 1]!;
-  state.lastId = c.trade_id[n - 1]!;
+  state.lastId = tradeIdText(c, n - 1);
   return true;
 }
 
