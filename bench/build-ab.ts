@@ -6,18 +6,23 @@
  *   node dist/bench/build-ab.js <other-checkout> write  [rounds]   # 2 M 128-bit quotes into a catalog
  *   node dist/bench/build-ab.js <other-checkout> bars   [rounds]   # validation's check loop over 1 M bars (CPU)
  *   node dist/bench/build-ab.js <other-checkout> quotes [rounds]   # validation's check loop over 2 M 128-bit quotes (CPU)
+ *   node dist/bench/build-ab.js <other-checkout> validate-trades [rounds]     # whole validation of 2 M trades our writer wrote (CPU)
+ *   node dist/bench/build-ab.js <other-checkout> validate-trades-nt [rounds]  # the same trades as pyarrow writes them for NautilusTrader (dictionary-encoded ids)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
  * Prints each build's rates per round and their medians; the order within a round alternates.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
+import { promisify } from 'node:util';
+import { Catalog } from '../src/catalog/catalog.js';
 import { type Frame, sliceFrame } from '../src/model/frames.js';
-import { syntheticBars } from '../src/model/synthetic-market.js';
+import { syntheticBars, syntheticTrades } from '../src/model/synthetic-market.js';
 import { NS_PER_MINUTE } from '../src/model/time.js';
 import { median } from './measure.js';
 import { quoteFrames } from './quote-data.js';
@@ -98,11 +103,59 @@ async function checkLoop(root: string, frames: ReadonlyArray<Frame<'bar'> | Fram
   return rows / ((used.user + used.system) / 1e6);
 }
 
+const TRADES = 2_000_000;
+const tradeCatalogs = new Map<string, Promise<string>>();
+
+/**
+ * A catalog of 2 M 16-byte trades with sequential ids, written once per process by this build;
+ * `pyarrow`: the same file rewritten by pyarrow with its defaults (dictionary-encoded ids, as
+ * NautilusTrader's write_data leaves them) and 5,000-row groups.
+ */
+function tradeCatalog(pyarrow: boolean): Promise<string> {
+  const key = pyarrow ? 'pyarrow' : 'ours';
+  let made = tradeCatalogs.get(key);
+  if (!made) {
+    made = (async () => {
+      const root = join(tmpdir(), `seamless-build-ab-trades-${key}-${process.pid}`);
+      await rm(root, { recursive: true, force: true });
+      const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
+      await (await Catalog.open(root, { width: 16 })).write(syntheticTrades({ meta, start: 1_704_153_600_000_000_000n, count: TRADES, stepNs: 40_000_000n, jitterNs: 30_000_000n, width: 16 }));
+      if (pyarrow) {
+        const dir = join(root, 'data', 'trade_tick', meta.instrumentId);
+        const file = join(dir, readdirSync(dir)[0]!);
+        const rewrite = 'import sys, pyarrow.parquet as pq\nt = pq.read_table(sys.argv[1])\npq.write_table(t, sys.argv[1], row_group_size=5000)';
+        await promisify(execFile)(join(REPO_ROOT, '.venv', 'bin', 'python'), ['-c', rewrite, file]);
+      }
+      return root;
+    })();
+    tradeCatalogs.set(key, made);
+  }
+  return made;
+}
+
+/** `seamless validate` of the trade catalog with the build at `root`; returns rows per CPU second. */
+async function validateTrades(root: string, pyarrow: boolean): Promise<number> {
+  const catalog = await tradeCatalog(pyarrow);
+  const { validateCatalog } = (await import(join(root, 'dist/src/pipeline/validate/runner.js'))) as typeof import('../src/pipeline/validate/runner.js');
+  const started = cpuUsage();
+  const report = await validateCatalog(catalog, { type: 'trade_tick' });
+  const used = cpuUsage(started);
+  if (report.totals.rows !== TRADES) throw new Error(`validated ${report.totals.rows} rows, expected ${TRADES}`);
+  return TRADES / ((used.user + used.system) / 1e6);
+}
+
 async function main(): Promise<void> {
   const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
-  const jobs: Record<string, Job> = { import: importDay, write: writeQuotes, bars: checkBars, quotes: checkQuotes };
+  const jobs: Record<string, Job> = {
+    import: importDay,
+    write: writeQuotes,
+    bars: checkBars,
+    quotes: checkQuotes,
+    'validate-trades': (root) => validateTrades(root, false),
+    'validate-trades-nt': (root) => validateTrades(root, true),
+  };
   const job = jobs[what];
-  if (!other || !job) throw new Error('usage: node dist/bench/build-ab.js <other-checkout> import|write|bars|quotes [rounds]');
+  if (!other || !job) throw new Error(`usage: node dist/bench/build-ab.js <other-checkout> ${Object.keys(jobs).join('|')} [rounds]`);
   const builds: Build[] = [
     { name: 'other', root: resolve(other), rates: [] },
     { name: 'this', root: REPO_ROOT, rates: [] },
@@ -115,6 +168,7 @@ async function main(): Promise<void> {
     }
   }
   await rm(dir, { recursive: true, force: true });
+  for (const made of tradeCatalogs.values()) await rm(await made, { recursive: true, force: true });
   for (const build of builds) {
     const shown = build.rates.map((r) => (r / 1e6).toFixed(2)).join(' ');
     console.log(`${build.name.padEnd(6)} ${what} M rows/s: ${shown}   median ${(median(build.rates) / 1e6).toFixed(2)}   (${build.root})`);

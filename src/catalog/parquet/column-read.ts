@@ -98,7 +98,17 @@ export function physicalWidth(element: SchemaElement): number {
   }
 }
 
-type Dictionary = { kind: 'fixed'; bytes: Uint8Array; count: number } | { kind: 'string'; values: string[] };
+/** A string dictionary's entries are made on first need: none are when its ids count up (CountingValues). */
+type Dictionary = { kind: 'fixed'; bytes: Uint8Array; count: number } | { kind: 'string'; page: Uint8Array; count: number; values: string[] | undefined };
+
+function dictionaryStrings(dictionary: { page: Uint8Array; count: number; values: string[] | undefined }, name: string): string[] {
+  if (dictionary.values === undefined) {
+    const values = new Array<string>(dictionary.count);
+    readPlainStrings(dictionary.page, 0, dictionary.page.length, dictionary.count, values, 0, name);
+    dictionary.values = values;
+  }
+  return dictionary.values;
+}
 
 /**
  * Decodes `rowCount` values from `chunk`, which holds the column chunk's pages
@@ -123,7 +133,7 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
   let pos = 0;
   let levels = new Uint32Array(0);
   // Values [0, deferred) are counting ids whose strings were not made (CountingValues): a
-  // chunk of such pages (our writer's trade ids) skips a string per row.
+  // chunk of trade ids that count up, PLAIN or dictionary-encoded, skips a string per row.
   let deferred = 0;
   let deferredFirst = -1;
   // The probe sees each page's values if a WebAssembly path decodes them. One watch for the
@@ -155,10 +165,10 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         if (page.length < header.numValues * width) throw new ColumnDecodeError(`column "${element.name}": dictionary page is too short`);
         dictionary = { kind: 'fixed', bytes: page, count: header.numValues };
       } else {
-        const values = new Array<string>(header.numValues);
-        readPlainStrings(page, 0, page.length, header.numValues, values, 0, element.name);
+        dictionary = { kind: 'string', page, count: header.numValues, values: undefined };
+        // Made now (errors first) unless the probe may prove the entries need not be made.
+        if (strings?.countingFrom === undefined) dictionaryStrings(dictionary, element.name);
         strings?.dictionary(page, header.numValues);
-        dictionary = { kind: 'string', values };
       }
       continue;
     }
@@ -271,8 +281,16 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
           const indices = new Uint32Array(defined);
           decodeHybrid(page, offset + 1, page.length, bitWidth, defined, indices);
           strings?.indices(indices, defined, target);
+          // The probe proves the indices run on by one, so the last is the largest.
+          const first = deferred === target && defined > 0 && indices[defined - 1]! < dictionary.count ? (strings?.countingFrom?.() ?? -1) : -1;
+          if (first >= 0) {
+            if (deferred === 0) deferredFirst = first;
+            deferred += defined;
+            break;
+          }
+          const entries = dictionaryStrings(dictionary, element.name);
           for (let i = 0; i < defined; i++) {
-            const value = dictionary.values[indices[i]!];
+            const value = entries[indices[i]!];
             if (value === undefined) throw new ColumnDecodeError(`column "${element.name}": dictionary index ${indices[i]} out of range`);
             outStrings![target + i] = value;
           }
