@@ -8,6 +8,7 @@
  *   node dist/bench/build-ab.js <other-checkout> quotes [rounds]   # validation's check loop over 2 M 128-bit quotes (CPU)
  *   node dist/bench/build-ab.js <other-checkout> validate-trades [rounds]     # whole validation of 2 M trades our writer wrote (CPU)
  *   node dist/bench/build-ab.js <other-checkout> validate-trades-nt [rounds]  # the same trades as pyarrow writes them for NautilusTrader (dictionary-encoded ids)
+ *   node dist/bench/build-ab.js <other-checkout> consolidate-trades [rounds]  # those 2 M trades in 48 fragments consolidated into one day file (CPU)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
@@ -15,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuUsage } from 'node:process';
@@ -23,7 +24,7 @@ import { promisify } from 'node:util';
 import { Catalog } from '../src/catalog/catalog.js';
 import { type Frame, sliceFrame } from '../src/model/frames.js';
 import { syntheticBars, syntheticTrades } from '../src/model/synthetic-market.js';
-import { NS_PER_MINUTE } from '../src/model/time.js';
+import { NS_PER_DAY, NS_PER_MINUTE } from '../src/model/time.js';
 import { median } from './measure.js';
 import { quoteFrames } from './quote-data.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -144,6 +145,37 @@ async function validateTrades(root: string, pyarrow: boolean): Promise<number> {
   return TRADES / ((used.user + used.system) / 1e6);
 }
 
+let fragments: Promise<string> | undefined;
+
+/** The trade catalog's rows cut into 48 files of half an hour each (a day's fragments), written once by this build. */
+function fragmentedTrades(): Promise<string> {
+  fragments ??= (async () => {
+    const root = join(tmpdir(), `seamless-build-ab-fragments-${process.pid}`);
+    await rm(root, { recursive: true, force: true });
+    const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
+    const all = syntheticTrades({ meta, start: 1_704_153_600_000_000_000n, count: TRADES, stepNs: 40_000_000n, jitterNs: 30_000_000n, width: 16 });
+    const catalog = await Catalog.open(root, { width: 16 });
+    const step = TRADES / 48;
+    for (let k = 0; k < 48; k++) await catalog.write(sliceFrame(all, k * step, (k + 1) * step));
+    return root;
+  })();
+  return fragments;
+}
+
+/** Consolidates a fresh copy of the fragments into one file a day with the build at `root`; returns rows per CPU second. */
+async function consolidateTrades(root: string, dir: string): Promise<number> {
+  const template = await fragmentedTrades();
+  await cp(template, dir, { recursive: true });
+  const { consolidate } = (await import(join(root, 'dist/src/catalog/upkeep.js'))) as typeof import('../src/catalog/upkeep.js');
+  const { Catalog: BuildCatalog } = (await import(join(root, 'dist/src/catalog/catalog.js'))) as typeof import('../src/catalog/catalog.js');
+  const catalog = await BuildCatalog.open(dir);
+  const started = cpuUsage();
+  const result = await consolidate(catalog.layout, 'trade_tick', undefined, catalog.width, { period: NS_PER_DAY });
+  const used = cpuUsage(started);
+  if (result.rows !== TRADES) throw new Error(`consolidated ${result.rows} rows, expected ${TRADES}`);
+  return TRADES / ((used.user + used.system) / 1e6);
+}
+
 async function main(): Promise<void> {
   const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
   const jobs: Record<string, Job> = {
@@ -153,6 +185,7 @@ async function main(): Promise<void> {
     quotes: checkQuotes,
     'validate-trades': (root) => validateTrades(root, false),
     'validate-trades-nt': (root) => validateTrades(root, true),
+    'consolidate-trades': consolidateTrades,
   };
   const job = jobs[what];
   if (!other || !job) throw new Error(`usage: node dist/bench/build-ab.js <other-checkout> ${Object.keys(jobs).join('|')} [rounds]`);
@@ -168,7 +201,7 @@ async function main(): Promise<void> {
     }
   }
   await rm(dir, { recursive: true, force: true });
-  for (const made of tradeCatalogs.values()) await rm(await made, { recursive: true, force: true });
+  for (const made of [...tradeCatalogs.values(), ...(fragments ? [fragments] : [])]) await rm(await made, { recursive: true, force: true });
   for (const build of builds) {
     const shown = build.rates.map((r) => (r / 1e6).toFixed(2)).join(' ');
     console.log(`${build.name.padEnd(6)} ${what} M rows/s: ${shown}   median ${(median(build.rates) / 1e6).toFixed(2)}   (${build.root})`);

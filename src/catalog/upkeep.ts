@@ -19,7 +19,7 @@ import { type Interval, periodBounds } from './intervals.js';
 import type { CatalogFile, CatalogLayout } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
-import { mergeSorted, readFile } from './reader.js';
+import { type ReadOptions, mergeSorted, readFile } from './reader.js';
 import { recoverCatalog } from './recover.js';
 import { swapFiles } from './swap.js';
 import { type StagedFile, discardStaged, stageFile } from './writer.js';
@@ -91,13 +91,22 @@ function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[])
 }
 
 /**
+ * How frames are read that go straight to the writer: trade ids that count up stay numbers,
+ * which the writer encodes as they are (parquet/decimal-text.ts), so no id becomes a string.
+ */
+function rewriteOptions(type: MarketDataType, width: FixedWidth): ReadOptions {
+  return type === 'trade_tick' ? { width, facts: true, lazyTradeIds: true } : { width };
+}
+
+/**
  * Streams files (in the reader's file order) as one `ts_init`-sorted stream: files whose
  * statistics ranges do not overlap are read one after another, overlapping ones k-way merged
  * (ties in file order), so only the files of one overlap cluster are open at a time.
  */
 async function* readInOrder<T extends MarketDataType>(inputs: readonly FooterInfo[], type: T, width: FixedWidth): AsyncGenerator<Frame<T>> {
   for (const cluster of overlapClusters(inputs.filter((f) => f.range), (f) => f.range!)) {
-    if (cluster.length === 1) yield* readFile(cluster[0]!.file.path, type, { width });
+    // A lone file's frames go to the writer as read; merged frames are copied row by row.
+    if (cluster.length === 1) yield* readFile(cluster[0]!.file.path, type, rewriteOptions(type, width));
     else yield* mergeSorted(cluster.map((f) => readFile(f.file.path, type, { width })), 8192);
   }
 }
@@ -438,7 +447,7 @@ export async function applyDeleteRange(plan: RangeDeletionPlan, type: MarketData
       for (const part of [{ end: start }, { start: end }] as const) {
         if ('end' in part && range!.first >= start) continue;
         if ('start' in part && range!.last < end) continue;
-        const frames = readFile(file.path, type, { width, ...part });
+        const frames = readFile(file.path, type, { ...rewriteOptions(type, width), ...part });
         const probe = await frames.next();
         if (probe.done) continue;
         const meta = probe.value.meta;

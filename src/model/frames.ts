@@ -13,7 +13,7 @@
  * An import keeps integer trade ids as numbers until something reads them (trade-id-numbers.ts).
  */
 import { type FixedWidth, fixedPrecisionOf } from './fixed-point.js';
-import { copyIdNumbers } from './trade-id-numbers.js';
+import { copyIdNumbers, tradeIdNumbers, withSlicedIdNumbers } from './trade-id-numbers.js';
 
 export type ColumnKind = 'price' | 'quantity' | 'u64' | 'u8' | 'utf8';
 
@@ -181,7 +181,10 @@ export function fixedToFloat64(column: FixedColumn, out: Float64Array = new Floa
 /** Returns rows `[start, end)` of a frame as a new frame sharing no buffers. */
 export function sliceFrame<T extends MarketDataType>(frame: Frame<T>, start: number, end: number): Frame<T> {
   const columns: Record<string, unknown> = {};
+  // Trade ids kept as numbers stay numbers (no strings made).
+  const idNumbers = frame.type === 'trade_tick' && tradeIdNumbers(frame.columns) !== undefined;
   for (const [name, kind] of fieldsOf(frame.type)) {
+    if (kind === 'utf8' && idNumbers) continue;
     const data = (frame.columns as Record<string, unknown>)[name];
     if (kind === 'price' || kind === 'quantity') {
       const column = data as FixedColumn;
@@ -190,7 +193,8 @@ export function sliceFrame<T extends MarketDataType>(frame: Frame<T>, start: num
       columns[name] = (data as BigUint64Array | Uint8Array | string[]).slice(start, end);
     }
   }
-  return { type: frame.type, width: frame.width, length: Math.max(0, end - start), meta: frame.meta, columns: columns as FrameColumns<T> };
+  const sliced = idNumbers ? withSlicedIdNumbers(frame.columns, start, end, columns as Omit<FrameColumns<'trade_tick'>, 'trade_id'>) : columns;
+  return { type: frame.type, width: frame.width, length: Math.max(0, end - start), meta: frame.meta, columns: sliced as FrameColumns<T> };
 }
 
 /** Concatenates frames of one type, width and metadata into one frame. */

@@ -14,7 +14,13 @@ import type { FrameColumns } from './frames.js';
 
 type TradeColumns = FrameColumns<'trade_tick'>;
 
-const NUMBERS = new WeakMap<object, Float64Array>();
+/** A column's ids, and how their strings are made. */
+interface IdNumbers {
+  readonly ids: Float64Array;
+  readonly texts: (ids: Float64Array) => string[];
+}
+
+const NUMBERS = new WeakMap<object, IdNumbers>();
 
 /**
  * `columns` with `trade_id` backed by `ids` (one per row), made as strings on first read by
@@ -33,25 +39,34 @@ export function tradeColumnsWithIdNumbers(columns: Omit<TradeColumns, 'trade_id'
     get: () => settle(texts(ids)),
     set: (strings: string[]) => settle(strings),
   });
-  NUMBERS.set(out, ids);
+  NUMBERS.set(out, { ids, texts });
   return out;
 }
 
 /** The numbers behind a trade frame's `trade_id`, while its strings have not been made. */
 export function tradeIdNumbers(columns: object): Float64Array | undefined {
-  return NUMBERS.get(columns);
+  return NUMBERS.get(columns)?.ids;
 }
 
 /** The text of row `i`'s trade id, without making the column's strings when numbers back it. */
 export function tradeIdText(columns: { readonly trade_id: readonly string[] }, i: number): string {
-  const numbers = NUMBERS.get(columns);
+  const numbers = NUMBERS.get(columns)?.ids;
   return numbers ? String(numbers[i]) : columns.trade_id[i]!;
+}
+
+/**
+ * `columns` (the others, already sliced) with ids `[start, end)` of `source`'s numbers, when
+ * `source` holds numbers; undefined (nothing read) otherwise.
+ */
+export function withSlicedIdNumbers(source: object, start: number, end: number, columns: Omit<TradeColumns, 'trade_id'>): TradeColumns | undefined {
+  const numbers = NUMBERS.get(source);
+  return numbers && tradeColumnsWithIdNumbers(columns, numbers.ids.slice(start, end), numbers.texts);
 }
 
 /** Copies ids `[start, end)` of `source` to `at` of `target` when both hold numbers; false (nothing copied) otherwise. */
 export function copyIdNumbers(source: object, start: number, end: number, target: object, at: number): boolean {
-  const from = NUMBERS.get(source);
-  const to = NUMBERS.get(target);
+  const from = NUMBERS.get(source)?.ids;
+  const to = NUMBERS.get(target)?.ids;
   if (!from || !to) return false;
   to.set(from.subarray(start, end), at);
   return true;

@@ -13,8 +13,9 @@ import fc from 'fast-check';
 import { encodeFramesToFile } from '../../src/catalog/frame-encode.js';
 import { encodeColumnChunk } from '../../src/catalog/parquet/column-write.js';
 import { PhysicalType } from '../../src/catalog/parquet/format.js';
-import { compareDecimalText, decimalStatistics, encodePlainDecimals, encodePlainDecimalsFast, encodePlainDecimalsPlainly } from '../../src/catalog/parquet/decimal-text.js';
-import type { Frame } from '../../src/model/frames.js';
+import { compareDecimalText, decimalStatistics, decimalTexts, encodePlainDecimals, encodePlainDecimalsFast, encodePlainDecimalsPlainly } from '../../src/catalog/parquet/decimal-text.js';
+import { type Frame, sliceFrame } from '../../src/model/frames.js';
+import { syntheticTrades } from '../../src/model/synthetic-market.js';
 import { idTexts, tradeColumnsWithIdNumbers, tradeIdNumbers } from '../../src/model/trade-id-numbers.js';
 import { warmTempDir } from '../helpers/facts-files.js';
 
@@ -189,5 +190,30 @@ describe('trade ids written from numbers', () => {
     replaced.trade_id = ['a', 'b'];
     assert.equal(tradeIdNumbers(replaced), undefined);
     assert.deepEqual(replaced.trade_id, ['a', 'b']);
+  });
+
+  it('decimalTexts makes the strings String(id) makes, past its part size (fuzzed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.maxSafeNat(), { maxLength: 40_000, size: 'max' }), (values) => {
+        const ids = Float64Array.from(values);
+        assert.deepEqual(decimalTexts(ids), values.map(String));
+      }),
+      { numRuns: 20 },
+    );
+    const run = Float64Array.from({ length: 50_000 }, (_, i) => 9_999_990_000 + i);
+    assert.deepEqual(decimalTexts(run), idTexts(run));
+  });
+
+  it('a slice of a frame whose ids are numbers keeps numbers, its strings those of the slice', () => {
+    const frame = syntheticTrades({ meta: { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 }, start: 1_700_000_000_000_000_000n, count: 50, stepNs: 1_000n, width: 16 });
+    const ids = Float64Array.from({ length: 50 }, (_, i) => 1000 + i);
+    const { trade_id: _strings, ...others } = frame.columns;
+    const numbered: Frame<'trade_tick'> = { ...frame, columns: tradeColumnsWithIdNumbers(others, ids, decimalTexts) };
+    const slice = sliceFrame(numbered, 10, 20);
+    assert.deepEqual(Array.from(tradeIdNumbers(slice.columns)!), Array.from(ids.subarray(10, 20)));
+    assert.ok(tradeIdNumbers(numbered.columns), 'slicing made no strings of the source');
+    assert.deepEqual(slice.columns.trade_id, Array.from({ length: 10 }, (_, i) => String(1010 + i)));
+    const plain: Frame<'trade_tick'> = { ...frame, columns: { ...frame.columns, trade_id: Array.from(ids, String) } };
+    assert.deepEqual(sliceFrame(numbered, 5, 45), sliceFrame(plain, 5, 45));
   });
 });
