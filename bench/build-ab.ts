@@ -8,7 +8,7 @@
  *   node dist/bench/build-ab.js <other-checkout> quotes [rounds]   # validation's check loop over 2 M 128-bit quotes (CPU)
  *   node dist/bench/build-ab.js <other-checkout> validate-trades [rounds]     # whole validation of 2 M trades our writer wrote (CPU)
  *   node dist/bench/build-ab.js <other-checkout> validate-trades-nt [rounds]  # the same trades as pyarrow writes them for NautilusTrader (dictionary-encoded ids)
- *   node dist/bench/build-ab.js <other-checkout> consolidate-trades [rounds]  # those 2 M trades in 48 fragments consolidated into one day file (CPU)
+ *   node dist/bench/build-ab.js <other-checkout> consolidate-trades [rounds]  # those 2 M trades in 50 fragments consolidated into one day file (CPU)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
@@ -147,7 +147,7 @@ async function validateTrades(root: string, pyarrow: boolean): Promise<number> {
 
 let fragments: Promise<string> | undefined;
 
-/** The trade catalog's rows cut into 48 files of half an hour each (a day's fragments), written once by this build. */
+/** The trade catalog's rows cut into 50 files of 40,000 (a day's fragments), written once by this build. */
 function fragmentedTrades(): Promise<string> {
   fragments ??= (async () => {
     const root = join(tmpdir(), `seamless-build-ab-fragments-${process.pid}`);
@@ -155,8 +155,8 @@ function fragmentedTrades(): Promise<string> {
     const meta = { instrumentId: 'BTCUSDT.BINANCE', pricePrecision: 2, sizePrecision: 6 };
     const all = syntheticTrades({ meta, start: 1_704_153_600_000_000_000n, count: TRADES, stepNs: 40_000_000n, jitterNs: 30_000_000n, width: 16 });
     const catalog = await Catalog.open(root, { width: 16 });
-    const step = TRADES / 48;
-    for (let k = 0; k < 48; k++) await catalog.write(sliceFrame(all, k * step, (k + 1) * step));
+    const step = TRADES / 50;
+    for (let k = 0; k < 50; k++) await catalog.write(sliceFrame(all, k * step, (k + 1) * step));
     return root;
   })();
   return fragments;
