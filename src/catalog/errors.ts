@@ -19,6 +19,7 @@ export const CATALOG_ERROR_CODES = {
   CATALOG_UNSORTED: 'Rows are not sorted by ts_init where the format requires it.',
   CATALOG_NOT_FOUND: 'A path that must exist is missing or is not of the expected kind.',
   CATALOG_BAD_RECORD: 'An instrument record lacks a required field, has an unknown field, or a value of the wrong type.',
+  CATALOG_BAD_FRAME: 'A frame to write lacks a column, or its row count and a column disagree.',
 } as const;
 
 export type CatalogErrorCode = keyof typeof CATALOG_ERROR_CODES;

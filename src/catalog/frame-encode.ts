@@ -133,12 +133,31 @@ function checkFrame<T extends MarketDataType>(frame: Frame<T>, type: MarketDataT
   if (frame.width !== width) {
     throw new CatalogError('CATALOG_WIDTH_MISMATCH', `${label}: frame holds ${frame.width * 8}-bit raws, the file is ${width * 8}-bit; convert the frame first`);
   }
+  checkShape(frame, label);
   const m = frame.meta;
   if (m.instrumentId !== meta.instrumentId || m.pricePrecision !== meta.pricePrecision || m.sizePrecision !== meta.sizePrecision || m.barType !== meta.barType) {
     throw new CatalogError(
       'CATALOG_METADATA',
       `${label}: one file holds one metadata (instrument, bar type, precisions), was ${JSON.stringify(m)} after ${JSON.stringify(meta)}; write them to separate files`,
     );
+  }
+}
+
+/** Every column holds `frame.length` rows: a frame built by hand gets a named error, not a failure deep in the encoder. */
+function checkShape(frame: Frame, label: string): void {
+  const rows = frame.length;
+  const columns = frame.columns as unknown as Record<string, unknown>;
+  // Numbers standing for trade ids are counted as they are: reading `trade_id` would make their strings.
+  const idNumbers = frame.type === 'trade_tick' ? tradeIdNumbers(frame.columns) : undefined;
+  const bad = (detail: string) => new CatalogError('CATALOG_BAD_FRAME', `${label}: a ${frame.type} frame of ${rows} rows ${detail}; build frames with allocFrame or the readers`);
+  if (!Number.isSafeInteger(rows) || rows < 0) throw bad('has no whole row count');
+  for (const [name, kind] of fieldsOf(frame.type)) {
+    const column = name === 'trade_id' && idNumbers ? idNumbers : columns[name];
+    if (column === undefined || column === null) throw bad(`lacks column "${name}"`);
+    const fixed = kind === 'price' || kind === 'quantity';
+    if (fixed && (column as FixedColumn).width !== frame.width) throw bad(`has ${(column as FixedColumn).width}-byte raws in column "${name}"`);
+    const length = fixed ? (column as FixedColumn).bytes.length / (column as FixedColumn).width : (column as ArrayLike<unknown>).length;
+    if (length !== rows) throw bad(`has ${length} values in column "${name}"`);
   }
 }
 

@@ -47,6 +47,7 @@ export const CATALOG_STATUS = {
   CATALOG_UNSORTED: 500,
   CATALOG_NOT_FOUND: 404,
   CATALOG_BAD_RECORD: 500,
+  CATALOG_BAD_FRAME: 500,
 } as const satisfies Record<CatalogErrorCode, number>;
 
 /** HTTP status of each history error: the request (4xx), an upstream (502/503/504) or us (500). */

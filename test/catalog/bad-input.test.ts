@@ -13,7 +13,7 @@ import { encodeArrowSchema } from '../../src/catalog/parquet/arrow-schema.js';
 import { initCompression } from '../../src/catalog/parquet/compression.js';
 import { ParquetWriter } from '../../src/catalog/parquet/file-writer.js';
 import { catalogColumns } from '../../src/catalog/schemas.js';
-import { tsInitOf } from '../../src/model/frames.js';
+import { type FixedColumn, type Frame, tsInitOf } from '../../src/model/frames.js';
 import { run } from '../helpers/cli-run.js';
 import { FIXTURES, tempDir } from '../helpers/paths.js';
 import { prng, randomFrame } from '../helpers/random-frames.js';
@@ -103,6 +103,19 @@ describe('bad input', () => {
     const ts = tsInitOf(frame);
     ts[50] = ts[10]! - 1n;
     await assert.rejects(catalog.write(frame), isCode('CATALOG_UNSORTED', 'row 50', 'sort'));
+    assert.deepEqual(await visibleFiles(join(catalog.root, 'data', 'quote_tick', 'EURUSD.SIM')), []);
+  });
+
+  it('a frame whose columns disagree with its row count is refused by name, and nothing is left in the folder', async () => {
+    const catalog = await Catalog.open(join(tmp.path, 'shapes'), { width: 16 });
+    const frame = () => randomFrame('quote_tick', prng(6), { width: 16, rows: 100, startNs: START, meta: META });
+    const damaged: Array<[string, Frame<'quote_tick'>, string]> = [
+      ['a fractional row count', { ...frame(), length: 99.5 }, 'no whole row count'],
+      ['a short column', ((f) => ({ ...f, columns: { ...f.columns, ts_event: f.columns.ts_event.subarray(0, 98) } }))(frame()), '98 values in column "ts_event"'],
+      ['a missing column', ((f) => ({ ...f, columns: { ...f.columns, ask_size: undefined as unknown as FixedColumn } }))(frame()), 'lacks column "ask_size"'],
+      ['raws of the other width', ((f) => ({ ...f, columns: { ...f.columns, bid_price: { ...f.columns.bid_price, width: 8 as const } } }))(frame()), '8-byte raws in column "bid_price"'],
+    ];
+    for (const [what, bad, words] of damaged) await assert.rejects(catalog.write(bad), isCode('CATALOG_BAD_FRAME', words, 'allocFrame'), what);
     assert.deepEqual(await visibleFiles(join(catalog.root, 'data', 'quote_tick', 'EURUSD.SIM')), []);
   });
 
