@@ -14,10 +14,10 @@
  */
 import { type FixedWidth, PRICE_UNDEF, QUANTITY_UNDEF, pow10 } from '../model/fixed-point.js';
 import { type ColumnKind, type Frame, type FrameMeta, type MarketDataType, fieldsOf } from '../model/frames.js';
+import { tradeColumnsWithIdNumbers } from '../model/trade-id-numbers.js';
 import { CatalogError } from './errors.js';
 import type { ColumnValues, CountingValues, StringValues } from './parquet/column-read.js';
 import { decimalTexts } from './parquet/decimal-text.js';
-import { tradeColumnsWithIdNumbers } from '../model/trade-id-numbers.js';
 import type { ParquetFile } from './parquet/file-reader.js';
 import { PhysicalType, type SchemaElement } from './parquet/format.js';
 import { BAR_FACT_COLUMNS, BarFacts } from './bar-facts.js';

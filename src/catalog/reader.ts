@@ -38,7 +38,7 @@ export interface ReadOptions {
    * `trade_id` is read (model/trade-id-numbers.ts), which saves a string a row for readers
    * that seldom read ids (validation). One that reads every id pays more than for eager
    * strings: they are made for a frame that has often outlived a collection by then, so
-   * they are promoted with it (about 1.6x the read's time, measured).
+   * they are promoted with it (about 1.7x the read's time, measured).
    */
   readonly lazyTradeIds?: boolean;
   /**

@@ -93,6 +93,7 @@ function byFolder<F extends { readonly file: CatalogFile }>(files: readonly F[])
 /**
  * How frames are read that go straight to the writer: trade ids that count up stay numbers,
  * which the writer encodes as they are (parquet/decimal-text.ts), so no id becomes a string.
+ * The facts are what proves the ids count up; their marks go unused here.
  */
 function rewriteOptions(type: MarketDataType, width: FixedWidth): ReadOptions {
   return type === 'trade_tick' ? { width, facts: true, lazyTradeIds: true } : { width };
