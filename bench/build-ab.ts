@@ -9,6 +9,7 @@
  *   node dist/bench/build-ab.js <other-checkout> validate-trades [rounds]     # whole validation of 2 M trades our writer wrote (CPU)
  *   node dist/bench/build-ab.js <other-checkout> validate-trades-nt [rounds]  # the same trades as pyarrow writes them for NautilusTrader (dictionary-encoded ids)
  *   node dist/bench/build-ab.js <other-checkout> consolidate-trades [rounds]  # those 2 M trades in 50 fragments consolidated into one day file (CPU)
+ *   node dist/bench/build-ab.js <other-checkout> read [rounds]     # the history bench's 2 M 128-bit quotes read from the catalog, kept (CPU)
  *
  * The other checkout must be built (`npm run build`): e.g. `git worktree add /tmp/base <rev>`,
  * link node_modules, build. `import` needs the archive `npm run bench:import` generates.
@@ -26,7 +27,7 @@ import { type Frame, sliceFrame } from '../src/model/frames.js';
 import { syntheticBars, syntheticTrades } from '../src/model/synthetic-market.js';
 import { NS_PER_DAY, NS_PER_MINUTE } from '../src/model/time.js';
 import { median } from './measure.js';
-import { quoteFrames } from './quote-data.js';
+import { INSTRUMENT, benchCatalog, quoteFrames } from './quote-data.js';
 import { REPO_ROOT } from './repo-root.js';
 
 interface Build {
@@ -176,6 +177,20 @@ async function consolidateTrades(root: string, dir: string): Promise<number> {
   return TRADES / ((used.user + used.system) / 1e6);
 }
 
+/** Reads the history bench's 2 M quotes (bench/data, made once) with the build at `root`, keeping the frames; returns rows per CPU second. */
+async function readQuotes(root: string): Promise<number> {
+  const data = await benchCatalog(join(REPO_ROOT, 'bench', 'data', `quotes-${QUOTES}`), QUOTES);
+  const { Catalog: BuildCatalog } = (await import(join(root, 'dist/src/catalog/catalog.js'))) as typeof import('../src/catalog/catalog.js');
+  const catalog = await BuildCatalog.open(data.root, { width: 16 });
+  const frames = [];
+  const started = cpuUsage();
+  for await (const frame of catalog.read('quote_tick', INSTRUMENT)) frames.push(frame);
+  const used = cpuUsage(started);
+  const rows = frames.reduce((sum, f) => sum + f.length, 0);
+  if (rows !== QUOTES) throw new Error(`read ${rows} quotes, expected ${QUOTES}`);
+  return rows / ((used.user + used.system) / 1e6);
+}
+
 async function main(): Promise<void> {
   const [other, what = 'import', roundsText = '8'] = process.argv.slice(2);
   const jobs: Record<string, Job> = {
@@ -186,6 +201,7 @@ async function main(): Promise<void> {
     'validate-trades': (root) => validateTrades(root, false),
     'validate-trades-nt': (root) => validateTrades(root, true),
     'consolidate-trades': consolidateTrades,
+    read: readQuotes,
   };
   const job = jobs[what];
   if (!other || !job) throw new Error(`usage: node dist/bench/build-ab.js <other-checkout> ${Object.keys(jobs).join('|')} [rounds]`);

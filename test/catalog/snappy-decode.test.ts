@@ -58,6 +58,18 @@ describe('WebAssembly snappy decoder', () => {
     );
   });
 
+  it('gives each page a plain Uint8Array on a buffer of its own, which later decodes do not touch', () => {
+    const first = Uint8Array.from({ length: 4000 }, (_, i) => i % 251);
+    const out = snappyDecodeFast(pack(first), first.length)!;
+    assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype, 'not a Buffer, whose slice would share the bytes');
+    assert.ok(out.byteOffset === 0 && out.buffer.byteLength === first.length, 'a buffer of its own (the reader keeps such a page as the column)');
+    snappyDecodeFast(pack(new Uint8Array(4000).fill(7)), 4000);
+    assert.deepEqual(out, first);
+    const copy = out.slice(0, 10);
+    copy[0] = 99;
+    assert.equal(out[0], 0);
+  });
+
   it('on damaged or truncated blocks, gives the native decoder\'s bytes or declines', () => {
     fc.assert(
       fc.property(pageArb, fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(255)), { maxLength: 6 }), fc.nat(20), (raw, edits, cut) => {

@@ -11,6 +11,7 @@
 import { decompress } from './compression.js';
 import { Encoding, PageType, PhysicalType, Repetition, type SchemaElement, decodePageHeader } from './format.js';
 import { DictionaryIndexError, expandDictionaryPage } from './dictionary-gather.js';
+import { unfilledBytes } from './fresh-bytes.js';
 import { decodeHybrid } from './rle.js';
 import type { PageWatch } from './wasm-module.js';
 
@@ -235,7 +236,8 @@ export function decodeColumnChunk(chunk: Uint8Array, element: SchemaElement, cod
         written += pageValues;
         continue;
       }
-      fixedOut = new Uint8Array(new ArrayBuffer(rowCount * width));
+      // A REQUIRED column's pages write every value or the read fails; null slots stay zero.
+      fixedOut = optional ? new Uint8Array(new ArrayBuffer(rowCount * width)) : unfilledBytes(rowCount * width);
     }
     const target = dense ? written : 0;
     let scratchFixed: Uint8Array | undefined;

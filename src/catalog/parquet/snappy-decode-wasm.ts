@@ -3,6 +3,7 @@
  * page. A fast path: when the module is missing or the kernel finds the block corrupt,
  * callers use the JavaScript decoder, which decides and words the error.
  */
+import { copyOf } from './fresh-bytes.js';
 import { type PageWatch, type WasmMemory, align16, claimMemory, loadKernels, outputAt } from './wasm-module.js';
 
 interface SnappyExports {
@@ -30,5 +31,5 @@ export function snappyDecodeFast(input: Uint8Array, size: number, watch?: PageWa
   memory.set(input, 0);
   if (k.snappyDecode(0, input.length, outAt, size) !== 0) return undefined;
   watch?.seen(outAt);
-  return memory.slice(outAt, outAt + size);
+  return copyOf(memory.subarray(outAt, outAt + size));
 }
