@@ -4,6 +4,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { unfilledBytes } from './fresh-bytes.js';
 
 export interface ByteSource {
   /** Shown in every error about these bytes (a path for files). */
@@ -52,14 +53,16 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
 
   const readExact = async (offset: number, length: number): Promise<Uint8Array> => {
     const end = Math.min(size, offset + length);
-    const buffer = new Uint8Array(new ArrayBuffer(Math.max(0, end - offset)));
+    // Only bytes read are handed out, so the buffer need not be zeroed first.
+    const buffer = unfilledBytes(Math.max(0, end - offset));
     let done = 0;
     while (done < buffer.length) {
       const { bytesRead } = await handle.read(buffer, done, buffer.length - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
-    return done === buffer.length ? buffer : buffer.subarray(0, done);
+    // Cut short (a file truncated under us): a copy, so no unread byte stays reachable through `.buffer`.
+    return done === buffer.length ? buffer : buffer.slice(0, done);
   };
 
   const useBlock = (bytes: Uint8Array, start: number): void => {
@@ -106,7 +109,7 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
           useBlock(bytes, next.start);
           if (offset >= next.start) return bytes.subarray(offset - next.start, offset - next.start + length);
           // Straddles the two blocks: one copy of this read (a row group per block) beats smaller blocks.
-          const joined = new Uint8Array(new ArrayBuffer(length));
+          const joined = unfilledBytes(length); // both parts fill it
           joined.set(current.subarray(offset - currentStart));
           joined.set(bytes.subarray(0, offset + length - next.start), blockEnd - offset);
           return joined;
