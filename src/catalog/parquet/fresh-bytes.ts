@@ -2,8 +2,8 @@
  * Buffers that the caller fills completely (or of which it hands out only what it filled),
  * allocated without zero-filling them first. A `new ArrayBuffer` is zeroed, and for the
  * decoded columns of a read that zeroing was a second pass over every output byte (20–40 %
- * of copying a page out of the kernels' memory, in a micro-benchmark). Callers must write every byte before
- * anyone reads it: the memory holds whatever it held before.
+ * of copying a page out of the kernels' memory, in a micro-benchmark). Callers must write
+ * every byte before anyone reads it: the memory holds whatever it held before.
  */
 
 /** `size` bytes on a buffer of their own (offset 0, so 8-byte aligned), not zero-filled. */
