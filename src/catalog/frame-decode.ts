@@ -104,12 +104,17 @@ export async function decodeRowGroup<T extends MarketDataType>(file: ParquetFile
   fieldsOf(plan.type).forEach(([name], i) => {
     columns[name] = plan.decoders[i]!(values[i]!, rows);
   });
-  const { trade_id: ids, ...others } = columns;
-  // Trade ids proven to count up stay numbers; their strings are made only if read.
-  const withIds = ids instanceof Float64Array ? tradeColumnsWithIdNumbers(others as Parameters<typeof tradeColumnsWithIdNumbers>[0], ids, decimalTexts) : columns;
-  const frame: Frame<T> = { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: withIds as Frame<T>['columns'] };
+  const frame: Frame<T> = { type: plan.type, width: plan.width, length: rows, meta: plan.meta, columns: withIdNumbers(columns) as Frame<T>['columns'] };
   facts?.markIfClean(frame);
   return frame;
+}
+
+/** Trade ids proven to count up stay numbers, their strings made only if read; other columns as they are. */
+function withIdNumbers(columns: Record<string, unknown>): object {
+  const ids = columns['trade_id'];
+  if (!(ids instanceof Float64Array)) return columns;
+  const { trade_id: _ids, ...others } = columns;
+  return tradeColumnsWithIdNumbers(others as Parameters<typeof tradeColumnsWithIdNumbers>[0], ids, decimalTexts);
 }
 
 /** The ids of a counting run, as numbers (below 2^53, so exact). */

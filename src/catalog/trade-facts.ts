@@ -70,9 +70,7 @@ export class TradeFacts extends RowGroupFacts {
     lazyIds: boolean,
   ) {
     super(width, rows);
-    this.ids = new CountingIds(k, rows);
-    // The decoder leaves the strings of counting ids unmade only if the probe offers this.
-    if (!lazyIds) this.ids.countingFrom = undefined;
+    this.ids = new CountingIds(k, rows, lazyIds);
   }
 
   /**
@@ -122,10 +120,16 @@ class CountingIds implements PageProbe, StringPageProbe {
   /** The dictionary's first id, when its ids count up; -1: none. */
   #dictionaryFirst = -1;
 
+  /** Offered only when ids may stay numbers: the decoder leaves counting ids' strings unmade only if the probe has it. */
+  readonly countingFrom?: () => number;
+
   constructor(
     private readonly k: TradeKernels,
     private readonly rows: number,
-  ) {}
+    lazyIds: boolean,
+  ) {
+    if (lazyIds) this.countingFrom = () => (this.#failed || this.#seen === 0 ? -1 : this.#last - this.#seen + 1);
+  }
 
   // Pages come in row order, each handed over or the read fails: `at` is always #seen.
   plain(page: Uint8Array, offset: number, end: number, count: number): void {
@@ -155,8 +159,6 @@ class CountingIds implements PageProbe, StringPageProbe {
   missed(): void {
     this.#failed = true;
   }
-
-  countingFrom?: () => number = () => (this.#failed || this.#seen === 0 ? -1 : this.#last - this.#seen + 1);
 
   /** True when every id of the row group was seen and counted up (every page of a REQUIRED string chunk reaches the probe today; the count guards an encoding that would not). */
   held(): boolean {
