@@ -9,7 +9,7 @@
  * Time arguments here are closed `[start, end]` nanoseconds, like the file names.
  */
 import { readdir, stat } from 'node:fs/promises';
-import type { Dirent, Stats } from 'node:fs';
+import { type Dirent, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DataTypeDescriptor, folderCandidates, resolveDataType, tryResolveDataType } from './data-types.js';
 import { CatalogError, isCatalogError } from './errors.js';
@@ -65,6 +65,15 @@ export function filesIntersecting(files: readonly CatalogFile[], start?: bigint,
   return files.filter(({ interval }) => !interval || ((start === undefined || start <= interval.last) && (end === undefined || interval.first <= end)));
 }
 
+/** The stats of `path` (following symlinks), or null when it cannot be stat'ed (gone, a broken link, no permission). */
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Orders files by interval start, then name; legacy names (no interval) last, by name. */
 function compareFiles(a: CatalogFile, b: CatalogFile): number {
   if (a.interval && b.interval && a.interval.first !== b.interval.first) return a.interval.first < b.interval.first ? -1 : 1;
@@ -104,17 +113,17 @@ export class CatalogLayout {
   }
 
   /** The catalog files among the entries of `dir`, sorted (see listFiles). */
-  private async catalogFiles(dir: string, entries: readonly Dirent[]): Promise<CatalogFile[]> {
-    const names = entries.map((e) => e.name).filter(isCatalogFileName);
-    // stat follows symlinks, so a linked file counts and a folder named x.parquet does not.
-    const infos = await Promise.all(names.map((name) => stat(join(dir, name)).catch(() => null)));
+  private catalogFiles(dir: string, entries: readonly Dirent[]): CatalogFile[] {
     const files: CatalogFile[] = [];
-    names.forEach((name, i) => {
-      const info = infos[i];
-      if (!info?.isFile()) return;
+    for (const { name } of entries) {
+      if (!isCatalogFileName(name)) continue;
       const path = join(dir, name);
-      files.push({ path, name, interval: parseNamed(name, path), size: info.size });
-    });
+      // stat follows symlinks, so a linked file counts and a folder named x.parquet does not.
+      // Synchronous: metadata only, and a promise per file cost 3× the time (365 files:
+      // 10.7 against 3.6 ms here), each a thread-pool round trip.
+      const info = statOrNull(path);
+      if (info?.isFile()) files.push({ path, name, interval: parseNamed(name, path), size: info.size });
+    }
     return files.sort(compareFiles);
   }
 
@@ -144,7 +153,7 @@ export class CatalogLayout {
     checkSegment(folder, 'type folder');
     const dir = safeJoin(this.dataDir, folder);
     const entries = await this.entries(dir);
-    const direct = await this.catalogFiles(dir, entries);
+    const direct = this.catalogFiles(dir, entries);
     const ids = folderNames(entries);
     return direct.length > 0 ? [NO_IDENTIFIER, ...ids] : ids;
   }
