@@ -10,7 +10,7 @@ import yauzl from 'yauzl';
 import { ImportError } from './errors.js';
 import type { LocalArchive } from './sources.js';
 
-const CHUNK = 1 << 18;
+const CHUNK = 1 << 20;
 /** Compressed bytes per file read. */
 const READ_CHUNK = 1 << 20;
 /** Inflated bytes zlib may hold ready ahead of the parser. */
@@ -35,7 +35,7 @@ export async function* zipCsvChunks(archive: LocalArchive, onRead?: (compressedB
     // The entry's compressed bytes are read straight from the file in 1 MB reads (yauzl's own
     // stream reads 16 KB through three piped streams, each step waiting for a turn of the
     // event loop that the parser holds for a whole chunk, so the inflater starved) and go
-    // through our own inflater, whose 256 KB output chunks keep the parser's calls few; a
+    // through our own inflater, whose 1 MB output chunks keep the parser's calls few; a
     // large output buffer lets zlib run ahead on the libuv pool while the parser works.
     const start = await fileDataStart(zip, entry, archive);
     const raw: Readable = entry.compressedSize === 0 ? Readable.from([]) : createReadStream(archive.path, { start, end: start + entry.compressedSize - 1, highWaterMark: READ_CHUNK });
