@@ -1,7 +1,7 @@
 /**
  * Local files as byte sources (src/catalog/parquet/byte-source.ts): whatever the reads, in
- * order or not, they return the file's bytes, both when a small file is read whole by its
- * first read and when a larger one is read in exact reads and read-ahead blocks.
+ * order or not, they return the file's bytes, both when a small file is read whole when it is
+ * opened and when a larger one is read in exact reads and read-ahead blocks.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -65,6 +65,16 @@ describe('file byte sources', () => {
       );
     });
   }
+
+  it('reads a small file whole when it opens it, and holds no descriptor after', async () => {
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    const { path, bytes } = files[3]!;
+    const source = await fileSource(path);
+    assert.equal(await open(), before, 'closed once read');
+    assert.deepEqual(await source.read(0, bytes.length), bytes);
+    await source.close();
+  });
 
   it('closes its file', async () => {
     const open = async () => (await readdir('/proc/self/fd')).length;

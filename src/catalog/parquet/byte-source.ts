@@ -113,7 +113,7 @@ function largeFileSource(path: string, fd: number, size: number, readAhead: numb
     // there, where they run beside the decoding of the block before.
     if (!background && end - offset <= SYNC_READ_BYTES) return readSyncAt(fd, Math.max(0, end - offset), offset);
     // Only bytes read are handed out, so the buffer need not be zeroed first.
-    const buffer = unfilledBytes(end - offset);
+    const buffer = unfilledBytes(Math.max(0, end - offset));
     let done = 0;
     while (done < buffer.length) {
       const bytesRead = await readAt(fd, buffer, done, buffer.length - done, offset + done);
