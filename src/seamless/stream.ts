@@ -34,7 +34,11 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** Strategy for the replay and for healing (default: AUTO_BACKFILL when the provider can backfill, else FAIL_FAST). */
   readonly strategy?: Strategy;
-  /** History per replay step, in ns (default one day). */
+  /**
+   * History per replay step where storage lacks rows, in ns (default one day): each step fills
+   * what it may, then replays. A stretch storage already covers replays in steps of up to
+   * COVERED_STEP_CHUNKS chunks.
+   */
   readonly chunkNs?: bigint;
   /** How far back around the seam rows are remembered for de-duplication (default 5 minutes). */
   readonly seamMarginNs?: bigint;
@@ -42,6 +46,34 @@ export interface StreamOptions {
 
 const DAY = 86_400_000_000_000n;
 const FIVE_MINUTES = 300_000_000_000n;
+/**
+ * Chunks a covered stretch replays as one step. A step is one catalog read: it reads the next
+ * file while the current one is decoded, where a chunk a step opened one day file at a time
+ * (365 day files of 1-minute bars: 1.4× the raw read's time, BENCHMARKS.md).
+ */
+const COVERED_STEP_CHUNKS = 32;
+
+/**
+ * The pass's chunks as replay steps: consecutive chunks that `survey` wholly covers are merged,
+ * up to COVERED_STEP_CHUNKS; a chunk that needs a fill (or a gap report) stays a step of its own.
+ */
+function replaySteps(series: Series, survey: StorageSurvey, chunks: readonly TimeRange[]): TimeRange[] {
+  const steps: TimeRange[] = [];
+  let merged = 0;
+  for (const chunk of chunks) {
+    const window = planningWindow(series, chunk);
+    const covered = window !== undefined && missingRanges(survey.covered, window).length === 0;
+    const last = steps[steps.length - 1];
+    if (covered && merged > 0 && merged < COVERED_STEP_CHUNKS && last !== undefined && last.end === chunk.start) {
+      steps[steps.length - 1] = { start: last.start, end: chunk.end };
+      merged++;
+    } else {
+      steps.push(chunk);
+      merged = covered ? 1 : 0;
+    }
+  }
+  return steps;
+}
 
 export async function* stream(provider: SeamlessProvider, nodeId: string, from: bigint, options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
   const feed = provider.live;
@@ -79,7 +111,7 @@ export async function* stream(provider: SeamlessProvider, nodeId: string, from: 
       // series, so a year of day files took 730 listings of 365 files each (6.6 s for 525,600
       // bars that read in 0.5 s).
       const survey = await provider.survey(series);
-      for (const chunk of chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY)) {
+      for (const chunk of replaySteps(series, survey, chunkRange({ start: cursor, end: horizon }, options.chunkNs ?? DAY))) {
         signal.throwIfAborted();
         if (trailing) {
           yield gapEvent(provider, series, trailing, 'storage lacks this range and the strategy does not backfill');

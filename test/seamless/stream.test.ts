@@ -132,6 +132,35 @@ describe('stream', () => {
     await s.provider.close();
   });
 
+  it('replays a covered stretch of day files as one step of up to 32 days, and a missing day in its place as a gap', async () => {
+    const { s } = await withLiveFeed({ backfill: false });
+    const days = 70;
+    const missing = 17;
+    for (let day = 0; day < days; day++) if (day !== missing) await s.storage.write(bars(1 + day * 1440, 1440));
+    s.now = DAY0 + BigInt(days * 1440) * NS_PER_MINUTE;
+    const reads: Array<{ start: bigint; end: bigint }> = [];
+    const storedFrames = s.provider.storedFrames.bind(s.provider);
+    s.provider.storedFrames = (series, window, options, snapshot) => {
+      reads.push(window);
+      return storedFrames(series, window, options, snapshot);
+    };
+    const run = follow(s, BAR_NODE);
+    await run.rows((days - 1) * 1440);
+    run.stop();
+    await run.done;
+    const minutes = secondsOf(run.events).map((t) => t / 60);
+    const expected = range(1, days * 1440 + 1).filter((m) => m <= missing * 1440 || m > (missing + 1) * 1440);
+    assert.deepEqual(minutes, expected, 'every stored bar once, in order');
+    // The gap sits between the last bar before the missing day and the first after it.
+    const gapAt = run.events.findIndex((e) => e.type === 'gap');
+    const before = run.events.slice(0, gapAt).reduce((n, e) => n + (e.type === 'rows' ? e.frame.length : 0), 0);
+    assert.equal(before, missing * 1440);
+    assert.equal(run.events.filter((e) => e.type === 'gap').length, 1);
+    // Days 0–16 (one read), day 17 (a step of its own: its gap, then a read that finds nothing), days 18–49 (32 days), days 50–69.
+    assert.deepEqual(reads.map((w) => Number((w.end - w.start) / NS_PER_MINUTE / 1440n)), [17, 1, 32, 20]);
+    await s.provider.close();
+  });
+
   it('looks again where the pass\'s survey lacks a chunk: a file written after the survey is replayed, not reported missing', async () => {
     const { s } = await withLiveFeed({ backfill: false });
     for (let day = 0; day < 3; day++) await s.storage.write(bars(1 + day * 1440, 1440));
