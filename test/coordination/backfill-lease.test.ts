@@ -81,10 +81,11 @@ describe('LeaseCoordinator', () => {
 
   it('keeps a lease alive well past its ttl while the heartbeat runs', async () => {
     const prefix = `t-${randomUUID()}`;
-    // Renewed every 600 ms, so a scheduling pause of up to ~1.2 s cannot lose it; 4 s is over
+    // Renewed every second, so a scheduling pause of up to ~2 s cannot lose it (an 1800 ms
+    // ttl lost it once in a CI run that shared the 2 cores with benchmarks); 6.5 s is over
     // twice the ttl, so without renewals the rival below would win.
-    const lease = await claimed(coordinator(prefix), 1800);
-    await sleep(4000);
+    const lease = await claimed(coordinator(prefix), 3000);
+    await sleep(6500);
     const rival = coordinator(prefix);
     const outcome = await rival.tryClaim(KEY, 300);
     assert.equal(outcome.kind, 'held');
