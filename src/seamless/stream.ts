@@ -47,9 +47,9 @@ export interface StreamOptions {
 const DAY = 86_400_000_000_000n;
 const FIVE_MINUTES = 300_000_000_000n;
 /**
- * Chunks a covered stretch replays as one step. A step is one catalog read: it reads the next
- * file while the current one is decoded, where a chunk a step opened one day file at a time
- * (365 day files of 1-minute bars: 1.4× the raw read's time, BENCHMARKS.md).
+ * Chunks a covered stretch replays as one step. A step is one provider step and one catalog
+ * read, which opens the next file while the current one decodes. With a step a day, a replay
+ * of 365 day files of 1-minute bars took 1.4× the raw read's time (BENCHMARKS.md).
  */
 const COVERED_STEP_CHUNKS = 32;
 
