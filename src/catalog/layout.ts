@@ -67,7 +67,7 @@ export function filesIntersecting(files: readonly CatalogFile[], start?: bigint,
 /** The stats of `path` (following symlinks), or null when it cannot be stat'ed (gone, a broken link, no permission). */
 function statOrNull(path: string): Stats | null {
   try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
+    return statSync(path);
   } catch {
     return null;
   }

@@ -59,13 +59,14 @@ const COVERED_STEP_CHUNKS = 32;
  */
 function replaySteps(series: Series, survey: StorageSurvey, chunks: readonly TimeRange[]): TimeRange[] {
   const steps: TimeRange[] = [];
+  // Chunks in the last step when it is a covered one; 0 when it needs a fill.
   let merged = 0;
   for (const chunk of chunks) {
     const window = planningWindow(series, chunk);
     const covered = window !== undefined && missingRanges(survey.covered, window).length === 0;
-    const last = steps[steps.length - 1];
-    if (covered && merged > 0 && merged < COVERED_STEP_CHUNKS && last !== undefined && last.end === chunk.start) {
-      steps[steps.length - 1] = { start: last.start, end: chunk.end };
+    if (covered && merged > 0 && merged < COVERED_STEP_CHUNKS) {
+      // chunkRange's chunks are contiguous: this one starts where the last step ends.
+      steps[steps.length - 1] = { start: steps[steps.length - 1]!.start, end: chunk.end };
       merged++;
     } else {
       steps.push(chunk);

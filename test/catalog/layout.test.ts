@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogError } from '../../src/catalog/errors.js';
@@ -64,6 +64,17 @@ describe('CatalogLayout listing', () => {
       ['part-0.parquet', null, 7],
     ]);
     assert.equal(files[0]!.path, join(root, 'data', 'quote_tick', 'EURUSD.SIM', formatFileName(1n, 2n)));
+  });
+
+  it('counts a linked file, and skips a broken link or a folder with a catalog file\'s name', async () => {
+    const dir = join(tmp, 'links', 'data', 'trade_tick', 'X.SIM');
+    await touch(join(dir, formatFileName(1n, 2n)), 9);
+    await touch(join(tmp, 'links-target.parquet'), 11);
+    await symlink(join(tmp, 'links-target.parquet'), join(dir, formatFileName(3n, 4n)));
+    await symlink(join(tmp, 'nowhere.parquet'), join(dir, formatFileName(5n, 6n)));
+    await mkdir(join(dir, formatFileName(7n, 8n)));
+    const files = await new CatalogLayout(join(tmp, 'links')).listFiles('trade_tick', 'X.SIM');
+    assert.deepEqual(files.map((f) => [f.name, f.size]), [[formatFileName(1n, 2n), 9], [formatFileName(3n, 4n), 11]]);
   });
 
   it('rejects folder names that leave the data folder', async () => {
