@@ -108,9 +108,58 @@ export function closesWritten(): i32 {
 }
 
 /**
+ * Bars i and i + 1 are fine (no record, a close each) when this is all ones: no sentinel,
+ * OHLC in order, the volume at most volumeMax and all five raws at their precision. Two bars a
+ * step; unsigned comparisons as signed ones with the sign bit flipped.
+ */
+// @ts-ignore: decorator
+@inline function pairFine(
+  at: usize, undef: v128, error: v128, volumeUndef: v128, sign: v128,
+  priceMask: v128, priceShift: i32, priceInverse: v128, priceLimit: v128,
+  sizeMask: v128, sizeShift: i32, sizeInverse: v128, sizeLimit: v128, volumeMax: v128,
+): bool {
+  const o = v128.load(openAt + at);
+  const h = v128.load(highAt + at);
+  const l = v128.load(lowAt + at);
+  const c = v128.load(closeAt + at);
+  const v = v128.load(volumeAt + at);
+  const sentinels = v128.or(
+    v128.or(v128.or(i64x2.eq(o, undef), i64x2.eq(o, error)), v128.or(i64x2.eq(h, undef), i64x2.eq(h, error))),
+    v128.or(v128.or(v128.or(i64x2.eq(l, undef), i64x2.eq(l, error)), v128.or(i64x2.eq(c, undef), i64x2.eq(c, error))), i64x2.eq(v, volumeUndef)),
+  );
+  const ordered = v128.and(v128.and(v128.and(i64x2.ge_s(h, o), i64x2.ge_s(h, c)), v128.and(i64x2.ge_s(h, l), i64x2.ge_s(o, l))), i64x2.ge_s(c, l));
+  const volumeFine = i64x2.le_s(v128.xor(v, sign), volumeMax);
+  const precise = v128.and(
+    v128.and(pricePrecise(o, sign, priceMask, priceShift, priceInverse, priceLimit), pricePrecise(h, sign, priceMask, priceShift, priceInverse, priceLimit)),
+    v128.and(
+      v128.and(pricePrecise(l, sign, priceMask, priceShift, priceInverse, priceLimit), pricePrecise(c, sign, priceMask, priceShift, priceInverse, priceLimit)),
+      multipleOf2(v, sign, sizeMask, sizeShift, sizeInverse, sizeLimit),
+    ),
+  );
+  return i64x2.all_true(v128.andnot(v128.and(v128.and(ordered, volumeFine), precise), sentinels));
+}
+
+/** multipleOf for two u64 lanes: `limit` with its sign bit flipped. */
+// @ts-ignore: decorator
+@inline function multipleOf2(n: v128, sign: v128, mask: v128, shift: i32, inverse: v128, limit: v128): v128 {
+  const lowZero = i64x2.eq(v128.and(n, mask), i64x2.splat(0));
+  const product = i64x2.mul(i64x2.shr_u(n, shift), inverse);
+  return v128.and(lowZero, i64x2.le_s(v128.xor(product, sign), limit));
+}
+
+// @ts-ignore: decorator
+@inline function pricePrecise(x: v128, sign: v128, mask: v128, shift: i32, inverse: v128, limit: v128): v128 {
+  return multipleOf2(i64x2.abs(x), sign, mask, shift, inverse, limit);
+}
+
+/**
  * Checks `count` bars; `step` 0: no spacing test. Prices' precision: 10^priceShift ·
  * (odd part with inverse priceInverse, limit priceLimit); likewise the volume's. Returns
  * the number of records.
+ *
+ * Two bars a step while both are fine and evenly spaced (pairFine, nearly every pair of a
+ * clean series); a pair that is not takes the per-bar loop for its first bar, which records
+ * exactly what it finds.
  */
 export function scanBars8(
   count: i32, step: u64,
@@ -122,8 +171,41 @@ export function scanBars8(
   let closes = 0;
   let isStarted = started;
   let previous = last;
-  for (let i = 0; i < count; i++) {
+  const SIGN: u64 = 0x8000000000000000;
+  const undef = i64x2.splat(PRICE_UNDEF);
+  const error = i64x2.splat(PRICE_ERROR);
+  const volumeUndef = i64x2.splat(<i64>VOLUME_UNDEF);
+  const sign = i64x2.splat(<i64>SIGN);
+  const priceMask = i64x2.splat(<i64>((<u64>1 << <u64>priceShift) - 1));
+  const priceInverseV = i64x2.splat(<i64>priceInverse);
+  const priceLimitV = i64x2.splat(<i64>(priceLimit ^ SIGN));
+  const sizeMask = i64x2.splat(<i64>((<u64>1 << <u64>sizeShift) - 1));
+  const sizeInverseV = i64x2.splat(<i64>sizeInverse);
+  const sizeLimitV = i64x2.splat(<i64>(sizeLimit ^ SIGN));
+  const volumeMaxV = i64x2.splat(<i64>(volumeMax ^ SIGN));
+  let i = 0;
+  while (i < count) {
     const at = <usize>i << 3;
+    if (i + 1 < count && (step == 0 || isStarted)) {
+      let spaced = true;
+      let t1: u64 = 0;
+      if (step != 0) {
+        const t0 = load<u64>(tsAt + at);
+        t1 = load<u64>(tsAt + at + 8);
+        // As the loop below decides each: both later than the bar before, by one step.
+        spaced = t0 > previous && t0 - previous == step && t1 > t0 && t1 - t0 == step;
+      }
+      if (spaced && pairFine(at, undef, error, volumeUndef, sign, priceMask, priceShift, priceInverseV, priceLimitV, sizeMask, sizeShift, sizeInverseV, sizeLimitV, volumeMaxV)) {
+        if (step != 0) previous = t1;
+        store<f64>(closesAt + (<usize>closes << 3), <f64>load<i64>(closeAt + at));
+        store<f64>(closesAt + (<usize>closes << 3) + 8, <f64>load<i64>(closeAt + at + 8));
+        store<i32>(closeRowsAt + (<usize>closes << 2), i);
+        store<i32>(closeRowsAt + (<usize>closes << 2) + 4, i + 1);
+        closes += 2;
+        i += 2;
+        continue;
+      }
+    }
     let bits = 0;
     if (step != 0) {
       const ts = load<u64>(tsAt + at);
@@ -164,6 +246,7 @@ export function scanBars8(
       store<i32>(recordBitsAt + (<usize>records << 2), bits);
       records++;
     }
+    i++;
   }
   started = isStarted;
   last = previous;
