@@ -22,6 +22,7 @@ export const ORDER: i32 = 8;
 export const SKEW: i32 = 16;
 
 const NS_PER_DAY: u64 = 86_400_000_000_000;
+const TWO_53: f64 = 9007199254740992;
 
 let capacity: i32 = 0;
 let initAt: usize = 0;
@@ -111,9 +112,43 @@ export function scanTimes(from: i32, count: i32, maxLag: f64): i32 {
   let samples = left;
   const gaps = samples > 0;
   const limit = threshold;
+  // The pair step below compares integers where the loop compares doubles: for an integer d
+  // below 2^53, <f64>d > x ⇔ d > ⌊x⌋ (x ≥ 0). A gap limit of 2^53 or more (or none yet,
+  // Infinity) clears every difference below 2^53; larger ones take the loop.
+  const paired = maxLag >= 0 && maxLag < TWO_53 && (!gaps || limit >= 0);
+  const lagLimit: u64 = paired ? <u64>maxLag : 0;
+  const gapLimit: u64 = !paired || !gaps ? 0 : limit >= TWO_53 ? <u64>TWO_53 - 1 : <u64>limit;
   let i = from;
   while (i < count) {
     const at = <usize>i << 3;
+    // Two rows a step while both are plainly in order: later than the latest (by at most the
+    // gap limit), in the current day, ts_event at most maxLag before ts_init, and not the
+    // last gap samples before a refresh. Such rows record nothing; the loop below does the rest.
+    if (paired && i + 1 < count && isStarted && hasDay && (!gaps || samples > 2)) {
+      const t0 = load<u64>(initAt + at);
+      const t1 = load<u64>(initAt + at + 8);
+      const e0 = load<u64>(eventAt + at);
+      const e1 = load<u64>(eventAt + at + 8);
+      const d0 = t0 - last;
+      const d1 = t1 - t0;
+      if (
+        t0 > last && t1 > t0 && t0 >= dayStart && t1 - dayStart < NS_PER_DAY &&
+        // (a ts_event after its ts_init wraps t - e past 2^63, above any lag limit)
+        t0 - e0 <= lagLimit && t1 - e1 <= lagLimit &&
+        (!gaps || (d0 <= gapLimit && d1 <= gapLimit))
+      ) {
+        if (gaps) {
+          const slot0 = histogramAt + (<usize>(63 - <i32>clz(d0)) << 3);
+          store<f64>(slot0, load<f64>(slot0) + 1);
+          const slot1 = histogramAt + (<usize>(63 - <i32>clz(d1)) << 3);
+          store<f64>(slot1, load<f64>(slot1) + 1);
+          samples -= 2;
+        }
+        last = t1;
+        i += 2;
+        continue;
+      }
+    }
     const ts = load<u64>(initAt + at);
     let bits = 0;
     if (!hasDay || ts - dayStart >= NS_PER_DAY || ts < dayStart) {
