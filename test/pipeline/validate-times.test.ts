@@ -121,6 +121,18 @@ describe('validate times: the time checks = a BigInt oracle', () => {
     });
   }
 
+  it('a ts_event at the top of u64 after a ts_init near 0 is skew (in u64 arithmetic their difference wraps to a small lag)', () => {
+    // Rows in pairs that are otherwise plainly in order, the odd one on either side of a pair.
+    for (const odd of [2, 3]) {
+      const tsInit = Array.from({ length: 8 }, (_, i) => BigInt(1000 * (i + 1)));
+      const s = { tsInit, tsEvent: tsInit.map((t, i) => (i === odd ? U64 - 1n : t)) };
+      const expected = oracle(s, 10, 1);
+      const got = scanned(s, [], 10, 1);
+      assert.deepEqual(got, expected);
+      assert.match(JSON.stringify(expected.report), /ts_skew/);
+    }
+  });
+
   it('a frame longer than a kernel block, with gaps due for a refresh across its blocks', () => {
     // 50,000 rows: three blocks of the kernel, dozens of threshold refreshes, some at a block's edge.
     let ts = START;

@@ -133,8 +133,8 @@ export function scanTimes(from: i32, count: i32, maxLag: f64): i32 {
       const d1 = t1 - t0;
       if (
         t0 > last && t1 > t0 && t0 >= dayStart && t1 - dayStart < NS_PER_DAY &&
-        // (a ts_event after its ts_init wraps t - e past 2^63, above any lag limit)
-        t0 - e0 <= lagLimit && t1 - e1 <= lagLimit &&
+        // e <= t too: a ts_event after its ts_init makes t - e wrap, to a small number when e is near 2^64.
+        e0 <= t0 && t0 - e0 <= lagLimit && e1 <= t1 && t1 - e1 <= lagLimit &&
         (!gaps || (d0 <= gapLimit && d1 <= gapLimit))
       ) {
         if (gaps) {
