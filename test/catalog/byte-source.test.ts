@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -73,6 +73,25 @@ describe('file byte sources', () => {
     const source = await fileSource(path);
     assert.equal(await open(), before, 'closed once read');
     assert.deepEqual(await source.read(0, bytes.length), bytes);
+    await source.close();
+  });
+
+  it('a file cut short under an open source: reads return the bytes still there, a short one in a buffer of its own', async () => {
+    const bytes = new Uint8Array(randomBytes(3 << 20));
+    const cut = (3 << 20) / 2;
+    const path = join(tmp.path, 'cut-short');
+    await writeFile(path, bytes);
+    // Past wholeBelow: exact reads (synchronous) and read-ahead blocks (on the thread pool).
+    const source = await fileSource(path, { wholeBelow: 0, readAhead: 1 << 20 });
+    await truncate(path, cut);
+    const half = 1 << 19;
+    // A sequential run: a block from 100, the next block read ahead (cut short) and joined to it
+    // by a read that straddles both, a read from there past the cut, then an exact read past it.
+    for (const [offset, length] of [[0, 100], [100, 1000], [1100, half], [1100 + half, half], [1100 + 2 * half, half], [(1 << 20) + 5, 1 << 20]] as const) {
+      assert.deepEqual(await source.read(offset, length), bytes.subarray(offset, Math.min(cut, offset + length)), `read(${offset}, ${length})`);
+    }
+    const short = await source.read((1 << 20) + 5, 1 << 20);
+    assert.equal(short.buffer.byteLength, short.length, 'a short read is a copy of its own size: no unread byte behind it');
     await source.close();
   });
 

@@ -110,11 +110,12 @@ export function closesWritten(): i32 {
 /**
  * Bars i and i + 1 are fine (no record, a close each) when this is all ones: no sentinel,
  * OHLC in order, the volume at most volumeMax and all five raws at their precision. Two bars a
- * step; unsigned comparisons as signed ones with the sign bit flipped.
+ * step; unsigned comparisons as signed ones with the sign bit flipped. The volume's sentinel
+ * (all ones) is above volumeMax, so the volume test already turns such a pair away.
  */
 // @ts-ignore: decorator
 @inline function pairFine(
-  at: usize, undef: v128, error: v128, volumeUndef: v128, sign: v128,
+  at: usize, undef: v128, error: v128, sign: v128,
   priceMask: v128, priceShift: i32, priceInverse: v128, priceLimit: v128,
   sizeMask: v128, sizeShift: i32, sizeInverse: v128, sizeLimit: v128, volumeMax: v128,
 ): bool {
@@ -125,7 +126,7 @@ export function closesWritten(): i32 {
   const v = v128.load(volumeAt + at);
   const sentinels = v128.or(
     v128.or(v128.or(i64x2.eq(o, undef), i64x2.eq(o, error)), v128.or(i64x2.eq(h, undef), i64x2.eq(h, error))),
-    v128.or(v128.or(v128.or(i64x2.eq(l, undef), i64x2.eq(l, error)), v128.or(i64x2.eq(c, undef), i64x2.eq(c, error))), i64x2.eq(v, volumeUndef)),
+    v128.or(v128.or(i64x2.eq(l, undef), i64x2.eq(l, error)), v128.or(i64x2.eq(c, undef), i64x2.eq(c, error))),
   );
   const ordered = v128.and(v128.and(v128.and(i64x2.ge_s(h, o), i64x2.ge_s(h, c)), v128.and(i64x2.ge_s(h, l), i64x2.ge_s(o, l))), i64x2.ge_s(c, l));
   const volumeFine = i64x2.le_s(v128.xor(v, sign), volumeMax);
@@ -174,7 +175,6 @@ export function scanBars8(
   const SIGN: u64 = 0x8000000000000000;
   const undef = i64x2.splat(PRICE_UNDEF);
   const error = i64x2.splat(PRICE_ERROR);
-  const volumeUndef = i64x2.splat(<i64>VOLUME_UNDEF);
   const sign = i64x2.splat(<i64>SIGN);
   const priceMask = i64x2.splat(<i64>((<u64>1 << <u64>priceShift) - 1));
   const priceInverseV = i64x2.splat(<i64>priceInverse);
@@ -195,7 +195,7 @@ export function scanBars8(
         // As the loop below decides each: both later than the bar before, by one step.
         spaced = t0 > previous && t0 - previous == step && t1 > t0 && t1 - t0 == step;
       }
-      if (spaced && pairFine(at, undef, error, volumeUndef, sign, priceMask, priceShift, priceInverseV, priceLimitV, sizeMask, sizeShift, sizeInverseV, sizeLimitV, volumeMaxV)) {
+      if (spaced && pairFine(at, undef, error, sign, priceMask, priceShift, priceInverseV, priceLimitV, sizeMask, sizeShift, sizeInverseV, sizeLimitV, volumeMaxV)) {
         if (step != 0) previous = t1;
         store<f64>(closesAt + (<usize>closes << 3), <f64>load<i64>(closeAt + at));
         store<f64>(closesAt + (<usize>closes << 3) + 8, <f64>load<i64>(closeAt + at + 8));
