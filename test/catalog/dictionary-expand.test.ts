@@ -75,6 +75,30 @@ describe('WebAssembly dictionary expander', () => {
     );
   });
 
+  it('reads indices of every width up to 20 bits across the whole dictionary, and refuses one past it at any place in a group', () => {
+    // Bit-packed runs are taken 8 indices at a time up to 16 bits (two words a group):
+    // indices must use all their bits, or a field cut at a word's end would go unseen.
+    for (let bitWidth = 1; bitWidth <= 20; bitWidth++) {
+      const entries = Math.min(2 ** bitWidth, 70_000);
+      const width = [4, 8, 16][bitWidth % 3]!;
+      const dictionary = Uint8Array.from({ length: entries * width }, (_, i) => Math.imul(i, 2654435761) >>> 24);
+      // Below the last entry (high ones among them, to use every bit); no runs of one value,
+      // so encodeHybrid writes bit-packed runs; 203 values end in a part group.
+      const values = Uint32Array.from({ length: 203 }, (_, i) => (i % 3 === 0 ? Math.max(0, entries - 2 - (i % 5)) : Math.imul(i + 1, 40503) % (entries - 1)));
+      const page = encodeHybrid(values, values.length, bitWidth);
+      assert.deepEqual(webAssembly(page, bitWidth, values.length, dictionary, entries, width), javascript(page, bitWidth, values.length, dictionary, entries, width), `width ${bitWidth}`);
+      for (let place = 0; place < 8; place++) {
+        const bad = Uint32Array.from(values);
+        bad[16 + place] = entries - 1;
+        const badPage = encodeHybrid(bad, bad.length, bitWidth);
+        // With the last entry dropped, that index alone is past the dictionary.
+        assert.deepEqual(webAssembly(page, bitWidth, values.length, dictionary, entries - 1, width), javascript(page, bitWidth, values.length, dictionary, entries - 1, width));
+        assert.ok('error' in javascript(badPage, bitWidth, bad.length, dictionary, entries - 1, width));
+        assert.equal(webAssembly(badPage, bitWidth, bad.length, dictionary, entries - 1, width), 'refused', `width ${bitWidth}, place ${place} of a group`);
+      }
+    }
+  });
+
   it('copies a column chunk\'s dictionary again after another kernel wrote the shared memory', () => {
     // The pages of one column chunk share a dictionary left in the kernels' memory; the other
     // kernels (footer walk, window marker) write that memory from byte 0 between such pages.

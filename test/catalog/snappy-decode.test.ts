@@ -101,6 +101,26 @@ describe('WebAssembly snappy decoder', () => {
     assert.deepEqual(Array.from(snappyDecodeFast(Uint8Array.from([0x06, 0x04, 0x61, 0x62, 0x01, 0x02]), 6)!), [0x61, 0x62, 0x61, 0x62, 0x61, 0x62]);
   });
 
+  it('decodes each kind of copy, the 4-byte-offset one too (Google\'s compressor never writes it), and declines one whose offset is cut short', () => {
+    const abcd = [0x61, 0x62, 0x63, 0x64];
+    // 4 literal bytes, then a copy of 4 bytes at offset 4 in each kind, then 3 more bytes at offset 3.
+    const kinds: Array<[string, number[]]> = [
+      ['1-byte offset', [0x01, 0x04]],
+      ['2-byte offset', [0x0e, 0x04, 0x00]],
+      ['4-byte offset', [0x0f, 0x04, 0x00, 0x00, 0x00]],
+    ];
+    for (const [what, copy] of kinds) {
+      const block = Uint8Array.from([0x0b, 0x0c, ...abcd, ...copy, 0x0a, 0x03, 0x00]);
+      assert.equal(native(block, 11), `ok ${Buffer.from([...abcd, ...abcd, 0x62, 0x63, 0x64]).toString('base64')}`, `the native decoder on a ${what}`);
+      assert.deepEqual(Array.from(snappyDecodeFast(block, 11) ?? []), [...abcd, ...abcd, 0x62, 0x63, 0x64], what);
+      // The block ends inside the copy's offset: the bytes read past it must not count.
+      for (let cut = 1; cut < copy.length; cut++) {
+        const short = Uint8Array.from([0x08, 0x0c, ...abcd, ...copy.slice(0, cut)]);
+        assert.equal(snappyDecodeFast(short, 8), undefined, `${what} cut to ${cut} byte(s)`);
+      }
+    }
+  });
+
   it('decodes a 1 MB page in the memory the kernels start with, and grows it only for larger ones', () => {
     const memory = loadKernels<{ memory: WasmMemory }>()!.memory;
     const start = memory.buffer.byteLength;

@@ -54,38 +54,40 @@ export function snappyDecode(inAt: u32, inEnd: u32, outAt: u32, size: u32): i32 
       }
       const count = <u64>n + 1;
       if (<u64>pos + count > <u64>inEnd || <u64>out + count > <u64>outEnd) return -1;
-      if (count <= 16) {
-        // Most literals are short: two 8-byte moves (see SLACK).
-        store<u64>(out, load<u64>(pos));
-        store<u64>(out + 8, load<u64>(pos + 8));
-      } else memory.copy(out, pos, <u32>count);
+      // Most literals are short: one 16-byte move (see SLACK).
+      if (count <= 16) v128.store(out, v128.load(pos));
+      else memory.copy(out, pos, <u32>count);
       pos += <u32>count;
       out += <u32>count;
       continue;
     }
-    let count: u32;
-    let offset: u32;
-    if (kind == 1) {
-      if (pos >= inEnd) return -1;
-      count = 4 + ((tag >> 2) & 7);
-      offset = ((tag >> 5) << 8) | <u32>load<u8>(pos);
-      pos++;
-    } else if (kind == 2) {
-      if (pos + 2 > inEnd) return -1;
-      count = (tag >> 2) + 1;
-      offset = <u32>load<u16>(pos);
-      pos += 2;
-    } else {
-      if (pos + 4 > inEnd) return -1;
-      count = (tag >> 2) + 1;
-      offset = load<u32>(pos);
-      pos += 4;
-    }
+    // A copy, decoded without branching on its kind (a kind that changes from copy to copy
+    // costs a mispredicted branch each time, and real pages mix kinds 1 and 2):
+    // 1 → 4–11 bytes, an 11-bit offset (3 bits in the tag, a byte after it); 2 → 1–64
+    // bytes, a 2-byte offset; 3 → 1–64 bytes, a 4-byte offset. The word may reach 3 bytes
+    // past the block (see SLACK); only the bytes the kind owns are used, after the check.
+    const word = load<u32>(pos);
+    const one = kind == 1;
+    const four = kind == 3;
+    const count: u32 = select<u32>(4 + ((tag >> 2) & 7), (tag >> 2) + 1, one);
+    const extra: u32 = select<u32>(4, kind, four);
+    const offset: u32 = select<u32>(((tag >> 5) << 8) | (word & 0xff), select<u32>(word, word & 0xffff, four), one);
+    if (pos + extra > inEnd) return -1;
+    pos += extra;
     if (offset == 0 || offset > out - outAt || count > outEnd - out) return -1;
     const from = out - offset;
-    if (offset >= 8) {
+    if (count <= 16 && offset >= 8) {
+      // Nearly every copy: 16 bytes at once, or two 8-byte moves when the source is 8 to
+      // 15 behind (the second then reads only bytes the first wrote); what lands past the
+      // copy is overwritten by the next (see SLACK).
+      if (offset >= 16) v128.store(out, v128.load(from));
+      else {
+        store<u64>(out, load<u64>(from));
+        store<u64>(out + 8, load<u64>(from + 8));
+      }
+    } else if (offset >= 8) {
       // 8-byte steps: with the source at least 8 behind, each reads only bytes already
-      // written, and the last may run up to 7 past the copy (see SLACK).
+      // written, and the last may run up to 7 past the copy.
       if (count > 64 && offset >= count) memory.copy(out, from, count);
       else for (let k: u32 = 0; k < count; k += 8) store<u64>(out + k, load<u64>(from + k));
     } else {
