@@ -162,6 +162,29 @@ describe('validate properties', () => {
     assert.ok(wasmResting.resting, 'tier 1 of the kernel did not rest after 64 misses in a row');
   });
 
+  it('spike detector = brute force on a spike just past the threshold, where a block\'s own prices set tier 1\'s bounds (the kernel clears whole blocks)', () => {
+    // The kernel clears a block of prices at once from the window's bounds widened by the
+    // block's own lowest and highest price (wasm/spike-test.ts, blockClears). Prices rest at
+    // A, then (in a block) fall to B just within reach and the last climbs back 1 past the
+    // threshold: bounds that left out the block's low, or measured the floor from the wrong
+    // end, would clear it. Both signs (the floor's end flips); a window of 20 takes blocks of
+    // 16, whose first 15 prices then hold its median.
+    const A = 100_030_000;
+    const B = 100_000_000;
+    for (const sign of [1, -1]) {
+      const prices = [...Array<number>(48).fill(sign * A), ...Array<number>(15).fill(sign * B), sign * (B + 30_001)];
+      const moves = prices.map((p, i) => p - (i === 0 ? 0 : prices[i - 1]!));
+      const verdicts = detectorAgreesWithOracle(moves, 20, 3, 0);
+      assert.deepEqual(verdicts.flatMap((spike, i) => (spike ? [i] : [])), [63], `sign ${sign}`);
+    }
+    // An odd block (17, window 34): the spike is its last price, taken outside the pairs.
+    for (const sign of [1, -1]) {
+      const prices = [...Array<number>(84).fill(sign * B), sign * (B - 30_001)];
+      const verdicts = detectorAgreesWithOracle(prices.map((p, i) => p - (i === 0 ? 0 : prices[i - 1]!)), 34, 3, 0);
+      assert.deepEqual(verdicts.flatMap((spike, i) => (spike ? [i] : [])), [84], `odd block, sign ${sign}`);
+    }
+  });
+
   it('a window too long for the memory of the kernel falls back to the JavaScript detector', () => {
     // 2 MB hold the kernel's state for windows up to about 65,000 prices; the option allows 100,000.
     assert.ok(WasmSpikeDetector.create(60_000, 3, 1), 'a window of 60,000 fits the kernel');

@@ -19,9 +19,8 @@ import type { ResolvedOptions } from './options.js';
 import { PrecisionCheck, type PrecisionPair } from './precision-check.js';
 import { scanQuotes } from './quote-checks.js';
 import { type FileReport, FileFindings } from './report.js';
-import { SpikeBatch } from './spike-batch.js';
+import { type SeriesSpikes, SpikeBatch } from './spike-batch.js';
 import { batchSpikeTest } from './spike-kernel.js';
-import { SpikeDetector } from './spike-detector.js';
 import { TimeState, scanTimes } from './time-checks.js';
 import { scanTrades } from './trade-checks.js';
 import { TradeIdTracker } from './trade-ids.js';
@@ -37,8 +36,8 @@ interface Declared {
 interface Started {
   readonly declared: Declared;
   readonly time: TimeState;
-  /** Ticks' spike test (pushed inline by their scans); bars' is in `bars`. */
-  readonly spikes: SpikeDetector | undefined;
+  /** Ticks' spike test and batch; bars' are in `bars`. */
+  readonly spikes: SeriesSpikes | undefined;
   readonly negative: NegativeSizeTest;
   readonly bars: BarSeries | undefined;
 }
@@ -149,7 +148,7 @@ export class SeriesValidator {
   /** Fresh spike tests for a series of `type` with price step `priceStep` (bars keep `spacing`). */
   private spikeTests(type: MarketDataType, priceStep: number, spacing: BarSpacingState | undefined): Pick<Started, 'spikes' | 'bars'> {
     const { spikeWindow, spikeMads } = this.options;
-    if (type !== 'bar' || spacing === undefined) return { spikes: new SpikeDetector(spikeWindow, spikeMads, priceStep), bars: undefined };
+    if (type !== 'bar' || spacing === undefined) return { spikes: { spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() }, bars: undefined };
     return { spikes: undefined, bars: { spacing, spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() } };
   }
 

@@ -1,9 +1,11 @@
 /**
  * The spike test of one frame as a pass of its own: a scan loop stores each row's price
- * here, and `reportSpikes` pushes them through the detector afterwards. Inlined into the bar
- * loop, where every close goes past tier 1, the detector crowded out the loop's other
- * inlined tests (V8 inlines by size) and cost more than the two passes together. (Quotes and
- * trades, which tier 1 clears, gain nothing from it: they push inline.)
+ * here, and `reportSpikes` pushes them through the detector afterwards, the WebAssembly one
+ * where it loads (spike-kernel.ts). Inlined into the bar loop, where every close goes past
+ * tier 1, the JavaScript detector crowded out the loop's other inlined tests (V8 inlines by
+ * size) and cost more than the two passes together. Quotes and trades, which tier 1 clears,
+ * pushed inline until the kernel took tier 1 a block of prices at a time (the quote check
+ * loop −15 to −20 %).
  */
 import type { FixedWidth } from '../../model/fixed-point.js';
 import type { FrameSink } from './finding-sink.js';
@@ -13,6 +15,12 @@ import { type SpikeReport, spikeValues } from './spike-values.js';
 export interface BatchSpikeTest extends SpikeReport {
   /** Tests each of the first `count` prices in order against the window before it, calling `spiked(k)` for each spike (with lastMedian and lastScale set). */
   pushAll(prices: Float64Array, count: number, spiked: (k: number) => void): void;
+}
+
+/** A series' spike test and the batch its scans fill (ticks; bars carry the same in BarSeries). */
+export interface SeriesSpikes {
+  readonly spikes: BatchSpikeTest;
+  readonly batch: SpikeBatch;
 }
 
 /** Prices and their frame rows, reused from frame to frame of a series. */

@@ -6,15 +6,28 @@
 import type { Frame } from '../../model/frames.js';
 import { isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
-import type { SpikeDetector } from './spike-detector.js';
-import { spikeValues } from './spike-values.js';
+import { type SeriesSpikes, reportSpikes } from './spike-batch.js';
 import type { PrecisionPair } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
 const TWO_31 = 2147483648;
 
-export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+export function scanTrades(frame: Frame<'trade_tick'>, ticks: SeriesSpikes, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
+  // Each row's price waits in the batch; the spike test takes them after the scan.
+  const { spikes, batch } = ticks;
+  batch.begin(frame.length);
+  const pushed = checkTradeRows(frame, batch.prices, batch.rows, negative, precision, sink);
+  reportSpikes(batch.prices, batch.rows, 0, pushed, spikes, 'price', frame.width, sink);
+}
+
+/**
+ * The per-row checks; stores each row's price in `prices` (its row in `rows`) and returns
+ * how many. A function of its own so that nothing runs after its loop: V8 optimises such a
+ * loop while it runs, before any code after it has run, and the optimised code would then
+ * bail out at that code's first call on every frame (no type feedback there yet).
+ */
+function checkTradeRows(frame: Frame<'trade_tick'>, prices: Float64Array, rows: Int32Array, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): number {
   const c = frame.columns;
   const priceView = rawView(c.price);
   const sizeView = rawView(c.size);
@@ -39,6 +52,7 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
   const pLow = price.divisorLow | 0;
   const sLow = size.divisorLow | 0;
   const shown = (i: number) => ({ price: rawText(priceView, i), size: rawText(sizeView, i), trade_id: c.trade_id[i]! });
+  let pushed = 0;
   for (let i = 0, base = 0; i < frame.length; i++, base += stride) {
     const pt = pw[base + top]!;
     const st = sw[base + top]!;
@@ -58,6 +72,8 @@ export function scanTrades(frame: Frame<'trade_tick'>, spikes: SpikeDetector, ne
       if (!price.surely(pf, pw[base]!)) reportDrift(price, priceView, i, 'price', sink);
       if (!size.surely(sf, sw[base]!)) reportDrift(size, sizeView, i, 'size', sink);
     }
-    if (spikes.push(pf)) sink.add('price_spike', i, spikeValues('price', pf, spikes, frame.width));
+    prices[pushed] = pf;
+    rows[pushed++] = i;
   }
+  return pushed;
 }

@@ -4,11 +4,14 @@
  * `pushAll` runs it — tier 1 with its rest, the grid of ../median-grid.ts, the sorted window
  * of ../sorted-window.ts — step for step, with the same floating-point operations in the same
  * order, so every verdict, median and scale is the JavaScript detector's (a property test
- * holds the two to it). The JavaScript detector stays the reference and the fallback.
+ * holds the two to it). Two shortcuts have no twin there and never decide a spike: tier 1
+ * for a whole block at once (blockClears) and the stretch bounds (startStretch). The
+ * JavaScript detector stays the reference and the fallback.
  *
  * Why: bar closes go past tier 1 nearly always, and the grid's few counts and comparisons
  * cost about 50 ns a close in JavaScript (property loads and checks per step); here the
- * state is globals and raw memory.
+ * state is globals and raw memory. Ticks, which tier 1 clears, come here too: a block of
+ * them costs two SIMD passes (about 5 ns a price on the bench quotes, 12–22 one at a time).
  *
  * Memory, laid out by `setUp` from __heap_base and never grown (growing would detach the
  * buffer the caller reads through): the ring, its cells, the grid's counts, the sorted
@@ -228,6 +231,10 @@ export function pushAll(count: i32): i32 {
       }
       continue;
     }
+    if (inBlock == 0 && filled == window && count - k >= blockSize && blockClears(k)) {
+      k += blockSize - 1;
+      continue;
+    }
     const missed = filled == window && (p - low > high - p ? p - low : high - p) > reachLimit;
     if (push(p)) record(found++, k);
     misses = missed ? misses + 1 : 0;
@@ -237,6 +244,59 @@ export function pushAll(count: i32): i32 {
     }
   }
   return found;
+}
+
+/**
+ * Tier 1 for a whole block of prices at once (ticks, which tier 1 clears nearly always): with
+ * the window's superset as the completed blocks' extremes and the block's own, a block whose
+ * lowest and highest price are both within reach of those bounds holds no spike, and each of
+ * its prices would have cleared tier 1 alone (its bounds lie inside these, its reach is at
+ * least theirs). Then the block is added as `push` would add it, price by price: the ring,
+ * the block's extremes, no misses. Otherwise nothing changes and the prices go one at a time.
+ * Called where a block starts, with the window full and tier 1 awake.
+ */
+function blockClears(k: i32): bool {
+  const at = prices + (<usize>k << 3);
+  let lowest = f64x2.splat(Infinity);
+  let highest = f64x2.splat(-Infinity);
+  let j = 0;
+  for (; j + 1 < blockSize; j += 2) {
+    const pair = v128.load(at + (<usize>j << 3));
+    // pmin/pmax are one instruction each (min/max must also order NaN and ±0: several);
+    // a NaN is passed over, as push passes over it when it keeps a block's extremes.
+    lowest = f64x2.pmin(lowest, pair);
+    highest = f64x2.pmax(highest, pair);
+  }
+  let blockLow = min(f64x2.extract_lane(lowest, 0), f64x2.extract_lane(lowest, 1));
+  let blockHigh = max(f64x2.extract_lane(highest, 0), f64x2.extract_lane(highest, 1));
+  if (j < blockSize) {
+    const x = f64At(at, j);
+    if (x < blockLow) blockLow = x;
+    if (x > blockHigh) blockHigh = x;
+  }
+  const lo = min(low, blockLow);
+  const hi = max(high, blockHigh);
+  const nearest = lo > 0 ? lo : hi < 0 ? -hi : 0;
+  const limit = mads * scaleFloor(nearest);
+  if (!(blockHigh - lo <= limit && hi - blockLow <= limit)) return false;
+  // Into the ring in at most two straight runs (the part before its end, then its start).
+  const before = min(blockSize, ringLength - next);
+  copyF64(ring + (<usize>next << 3), at, before);
+  copyF64(ring, at + (<usize>before << 3), blockSize - before);
+  next = next + blockSize >= ringLength ? next + blockSize - ringLength : next + blockSize;
+  total += <i64>blockSize;
+  currentMin = blockLow;
+  currentMax = blockHigh;
+  misses = 0;
+  completeBlock();
+  return true;
+}
+
+/** Copies `count` doubles, two at a time (the regions never overlap). */
+function copyF64(to: usize, from: usize, count: i32): void {
+  let i = 0;
+  for (; i + 1 < count; i += 2) v128.store(to + (<usize>i << 3), v128.load(from + (<usize>i << 3)));
+  if (i < count) setF64(to, i, f64At(from, i));
 }
 
 function record(slot: i32, k: i32): void {
