@@ -6,7 +6,7 @@
 import type { Frame } from '../../model/frames.js';
 import { isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
-import { type SeriesSpikes, reportSpikes } from './spike-batch.js';
+import { type SeriesSpikes, scanTicks } from './spike-batch.js';
 import type { PrecisionPair } from './precision-check.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
@@ -14,19 +14,10 @@ const TWO_32 = 4294967296;
 const TWO_31 = 2147483648;
 
 export function scanTrades(frame: Frame<'trade_tick'>, ticks: SeriesSpikes, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {
-  // Each row's price waits in the batch; the spike test takes them after the scan.
-  const { spikes, batch } = ticks;
-  batch.begin(frame.length);
-  const pushed = checkTradeRows(frame, batch.prices, batch.rows, negative, precision, sink);
-  reportSpikes(batch.prices, batch.rows, 0, pushed, spikes, 'price', frame.width, sink);
+  scanTicks(ticks, frame.length, 'price', frame.width, sink, (prices, rows) => checkTradeRows(frame, prices, rows, negative, precision, sink));
 }
 
-/**
- * The per-row checks; stores each row's price in `prices` (its row in `rows`) and returns
- * how many. A function of its own so that nothing runs after its loop: V8 optimises such a
- * loop while it runs, before any code after it has run, and the optimised code would then
- * bail out at that code's first call on every frame (no type feedback there yet).
- */
+/** The row checks; stores each row's price in `prices` (its row in `rows`) and returns how many (see scanTicks). */
 function checkTradeRows(frame: Frame<'trade_tick'>, prices: Float64Array, rows: Int32Array, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): number {
   const c = frame.columns;
   const priceView = rawView(c.price);
