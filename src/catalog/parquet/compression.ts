@@ -1,10 +1,10 @@
 /**
  * Page compression codecs. Chosen by measurement on 80 KB column pages (2 cores):
  * - snappy decode: our WebAssembly decoder in the catalog's kernels (snappy-decode-wasm.ts),
- *   as fast as hysnappy's when it replaced it (1.15 vs 1.17 GB/s; 15–20 % faster since, on a
- *   quote file's pages, with copies decoded without a branch on their kind): hysnappy grows a plain
- *   WebAssembly memory, and that detach slows every typed-array loop of the process (see the
- *   kernel). hyparquet's pure-JS decoder (~0.4 GB/s) takes pages over 16 MB and any block the
+ *   as fast as hysnappy's when it replaced it (1.15 vs 1.17 GB/s), and 15–20 % faster since
+ *   on a quote file's pages (copies decoded without a branch on their kind). hysnappy grows a
+ *   plain WebAssembly memory, and that detach slows every typed-array loop of the process (see
+ *   the kernel). hyparquet's pure-JS decoder (~0.4 GB/s) takes pages over 16 MB and any block the
  *   kernel refuses, and words the errors. The napi binding takes a process's first pages
  *   (below). Snappy encode: the napi binding (~200 MB/s on incompressible timestamps, where
  *   the JS encoders manage ~70 MB/s).
