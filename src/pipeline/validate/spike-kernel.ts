@@ -3,9 +3,9 @@
  * for bar closes and tick prices: nearly every close goes past tier 1 to the grid, whose few
  * counts and comparisons cost about 50 ns a close as JavaScript, and ticks pass tier 1 a block
  * at a time. The kernel takes the same steps with the same floating-point operations as
- * SpikeDetector.pushAll, which stays the reference (a
- * property test holds the two to the same verdicts, medians and scales) and the fallback: for
- * a process without the module, and for windows too long for the kernel's memory.
+ * SpikeDetector.pushAll, which stays the reference (a property test holds the two to the same
+ * verdicts, medians and scales) and the fallback: for a process without the module, and for
+ * windows too long for the kernel's memory.
  *
  * Each detector instantiates the module once more (compiled once per process), so the
  * module's globals and its 2 MB memory are that detector's state. The memory is never grown.
