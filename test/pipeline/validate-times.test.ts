@@ -133,6 +133,30 @@ describe('validate times: the time checks = a BigInt oracle', () => {
     }
   });
 
+  it('gaps beyond 2^53 ns go to the bucket of their rounded size, in the kernel as in the loop', () => {
+    // 2^54 − 1 ns rounds to 2^54 as a double: bucket 54, where the exact integer would say 53.
+    const steps = [2n ** 54n - 1n, 2n ** 53n + 1n, 2n ** 55n - 3n, 1000n, 2n ** 54n - 1n];
+    const tsInit = steps.reduce<bigint[]>((all, step) => [...all, all[all.length - 1]! + step], [START]);
+    const histograms = [true, false].map((kernel) => {
+      allowTimeKernel(kernel);
+      try {
+        const gaps = new GapEstimator(4, 1000);
+        const findings = new FileFindings('f', 'quote_tick', 'X', 3);
+        const sink = new FrameSink();
+        const ts = BigUint64Array.from(tsInit);
+        sink.frame(findings, ts, 0);
+        scanTimes(ts, ts, new TimeState(MAX_LAG, gaps), sink, findings);
+        return Array.from(gaps.block);
+      } finally {
+        allowTimeKernel(true);
+      }
+    });
+    assert.deepEqual(histograms[0], histograms[1]);
+    // Bucket 54: both 2^54 − 1 (rounded up) and 2^55 − 3 (rounded to 2^55 − 4); 53: 2^53 + 1.
+    assert.equal(histograms[1]![54], 3);
+    assert.equal(histograms[1]![53], 1);
+  });
+
   it('a frame longer than a kernel block, with gaps due for a refresh across its blocks', () => {
     // 50,000 rows: three blocks of the kernel, dozens of threshold refreshes, some at a block's edge.
     let ts = START;

@@ -358,7 +358,6 @@ export function readPlainStrings(page: Uint8Array, offset: number, end: number, 
   }
 }
 
-
 function decodeShortString(page: Uint8Array, start: number, end: number, name: string): string {
   // ASCII fast path: trade ids are short and plain.
   if (end - start <= 64) {

@@ -16,7 +16,7 @@ import { type RawView, compareRaw, isSentinelAt, rawView } from '../../seamless/
 import { type FrameSink, rawText } from './finding-sink.js';
 import type { PrecisionCheck, PrecisionPair } from './precision-check.js';
 import { type BarScanner, barScanner } from './bar-scan-kernel.js';
-import { type BatchSpikeTest, type SpikeBatch, reportSpikes } from './spike-batch.js';
+import { type SeriesSpikes, reportSpikes } from './spike-batch.js';
 import { type NegativeSizeTest, addDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
@@ -34,12 +34,9 @@ export class BarSpacingState {
 }
 
 /** What only a bar series keeps between frames. */
-export interface BarSeries {
+/** A bar series' state: its spacing, and the closes' spike test with the batch where the JavaScript loop keeps a frame's closes (the kernel's blocks keep theirs). */
+export interface BarSeries extends SeriesSpikes {
   readonly spacing: BarSpacingState;
-  /** The closes' spike test, a pass over each frame's (or kernel block's) closes. */
-  readonly spikes: BatchSpikeTest;
-  /** Where the JavaScript loop keeps a frame's closes for that pass. */
-  readonly batch: SpikeBatch;
 }
 
 export function scanBars(frame: Frame<'bar'>, bars: BarSeries, negative: NegativeSizeTest, precision: PrecisionPair, sink: FrameSink): void {

@@ -148,8 +148,9 @@ export class SeriesValidator {
   /** Fresh spike tests for a series of `type` with price step `priceStep` (bars keep `spacing`). */
   private spikeTests(type: MarketDataType, priceStep: number, spacing: BarSpacingState | undefined): Pick<Started, 'spikes' | 'bars'> {
     const { spikeWindow, spikeMads } = this.options;
-    if (type !== 'bar' || spacing === undefined) return { spikes: { spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() }, bars: undefined };
-    return { spikes: undefined, bars: { spacing, spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() } };
+    const spikes: SeriesSpikes = { spikes: batchSpikeTest(spikeWindow, spikeMads, priceStep), batch: new SpikeBatch() };
+    if (type !== 'bar' || spacing === undefined) return { spikes, bars: undefined };
+    return { spikes: undefined, bars: { spacing, ...spikes } };
   }
 
   private tieHandler(frame: AnyFrame): ((i: number) => void) | undefined {

@@ -100,6 +100,13 @@ export function timesStoppedAt(): i32 {
   return stoppedAt;
 }
 
+/** One more gap in the histogram's bucket for `delta` (> 0): bucket b holds [2^b, 2^(b+1)). */
+// @ts-ignore: decorator
+@inline function countGap(delta: u64): void {
+  const slot = histogramAt + (<usize>(63 - <i32>clz(delta)) << 3);
+  store<f64>(slot, load<f64>(slot) + 1);
+}
+
 /**
  * Scans rows [from, count) of the columns in memory; `maxLag` is the skew limit (ns, as a
  * double). Stops after a row that used the last gap sample before a refresh (then
@@ -138,10 +145,8 @@ export function scanTimes(from: i32, count: i32, maxLag: f64): i32 {
         (!gaps || (d0 <= gapLimit && d1 <= gapLimit))
       ) {
         if (gaps) {
-          const slot0 = histogramAt + (<usize>(63 - <i32>clz(d0)) << 3);
-          store<f64>(slot0, load<f64>(slot0) + 1);
-          const slot1 = histogramAt + (<usize>(63 - <i32>clz(d1)) << 3);
-          store<f64>(slot1, load<f64>(slot1) + 1);
+          countGap(d0);
+          countGap(d1);
           samples -= 2;
         }
         last = t1;
@@ -164,9 +169,7 @@ export function scanTimes(from: i32, count: i32, maxLag: f64): i32 {
       if (gaps) {
         const delta = <f64>(ts - last);
         if (delta > limit) bits |= GAP;
-        const bucket = 63 - <i32>clz(<u64>delta);
-        const slot = histogramAt + (<usize>bucket << 3);
-        store<f64>(slot, load<f64>(slot) + 1);
+        countGap(<u64>delta); // the rounded difference, as JavaScript buckets it (exact below 2^53)
         if (--samples == 0) refresh = true;
       }
       if (bits & GAP) store<u64>(recordLatestAt + (<usize>records << 3), last);
