@@ -295,6 +295,67 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
     assert.equal(run(new Uint8Array(0), 0, 7), 7);
   });
 
+  it('the kernel agrees with a plain reading on random pages: runs of one length broken by near misses', () => {
+    const k = loadKernels<{ memory: WasmMemory; idsCountUp(pageAt: number, end: number, count: number, last: number): number }>()!;
+    const page = (ids: string[]) => Buffer.concat(ids.flatMap((id) => [Buffer.from(Uint32Array.of(id.length).buffer), Buffer.from(id, 'latin1')]));
+    // What the kernel must answer: the last id, or -2 unless each is a canonical number of 1
+    // to 15 digits and the one before plus one (the first: `last` plus one, unless -1).
+    const plainly = (ids: string[], last: number): number => {
+      let previous = last;
+      for (const id of ids) {
+        if (!/^(0|[1-9][0-9]{0,14})$/.test(id)) return -2;
+        const value = Number(id);
+        if (previous >= 0 && value !== previous + 1) return -2;
+        previous = value;
+      }
+      return previous;
+    };
+    // Near misses a run at a fixed stride could take for the next id: one more or one fewer
+    // digit with the right digits where the next id's would be, a different head with the
+    // right last eight digits (digits copied from elsewhere in the id before), a digit or
+    // the last byte changed.
+    const misses = ['longer', 'shorter', 'head', 'digit', 'byte', 'repeat'] as const;
+    const cases = fc.record({
+      first: fc.oneof(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 1, max: 10 ** 15 - 1 }), fc.integer({ min: 1, max: 15 }).map((n) => 10 ** n - 7), fc.constantFrom(111_111_110, 2_111_111_110, 10 ** 8 - 3, 10 ** 14 + 10 ** 8 - 2)),
+      count: fc.integer({ min: 1, max: 60 }),
+      miss: fc.option(fc.record({ kind: fc.constantFrom(...misses), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }), place: fc.nat() }), { freq: 2 }),
+      last: fc.constantFrom('none', 'before', 'wrong'),
+    });
+    let taken = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(cases, ({ first, count, miss, last }) => {
+        const ids = Array.from({ length: count }, (_, i) => String(first + i));
+        if (miss) {
+          const at = miss.at % count;
+          const id = ids[at]!;
+          const before = at > 0 ? ids[at - 1]! : id;
+          ids[at] = {
+            longer: `${id}${miss.digit}`,
+            shorter: id.slice(0, -1),
+            head: `${before[miss.place % before.length]}${id.slice(1)}`,
+            digit: `${id.slice(0, miss.place % id.length)}${miss.digit}${id.slice((miss.place % id.length) + 1)}`,
+            byte: `${id.slice(0, -1)}${String.fromCharCode(0x2a + (miss.place % 20))}`,
+            repeat: before,
+          }[miss.kind];
+        }
+        const lastId = last === 'none' ? -1 : last === 'before' ? first - 1 : first + 5;
+        if (lastId < -1) return;
+        const bytes = page(ids);
+        // Room before the page, which the kernel may read; after it, the next ids.
+        const memory = new Uint8Array(k.memory.buffer);
+        memory.set(page([String(first + count), String(first + count + 1)]), 64 + bytes.length);
+        memory.set(bytes, 64);
+        const expected = plainly(ids, lastId);
+        assert.equal(k.idsCountUp(64, 64 + bytes.length, count, lastId), expected, `ids ${ids.join(',')} after ${lastId}`);
+        if (expected === -2) refused++;
+        else taken++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(taken > 500 && refused > 500, `taken ${taken}, refused ${refused}`);
+  });
+
   it('ids are followed from page to page: PLAIN, dictionary-encoded, and PLAIN after the dictionary grew too large (pyarrow)', async () => {
     // Pages of exactly 100 rows (pyarrow cuts a page after a batch once it holds data_page_size
     // bytes), row groups of 300: where the ids change at a page boundary, only their group is refused.
