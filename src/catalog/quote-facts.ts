@@ -14,8 +14,10 @@
  * frame in one band of prices (quote-fast-path.ts, bandTop) for any spread limit. Units: a
  * 16-byte raw's bits 32 to 95, an 8-byte raw itself, as signed integers.
  *
- * Memory: the bids' units wait for the asks at FACTS_AT of the kernels' memory (see
- * row-group-facts.ts), 8 bytes a row for up to MAX_ROWS rows.
+ * Memory: the bids are decoded into a slot at FACTS_AT of the kernels' memory (see
+ * row-group-facts.ts), where they wait for the asks; one kernel then compares the two
+ * columns where they lie. The slot holds up to MAX_ROWS rows of 16 bytes, inside the
+ * kernels' 2 MB, so taking facts never grows the memory.
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
@@ -24,19 +26,20 @@ import { FACTS_AT, RowGroupFacts, factKernels, timesInOrderTake } from './row-gr
 
 interface QuoteKernels {
   memory: WasmMemory;
-  priceKeys16(valuesAt: number, count: number, keysAt: number): number;
-  priceKeys8(valuesAt: number, count: number, keysAt: number): number;
-  askAboveBid16(valuesAt: number, count: number, keysAt: number, rangeAt: number): number;
-  askAboveBid8(valuesAt: number, count: number, keysAt: number, rangeAt: number): number;
+  askAboveBid16(valuesAt: number, count: number, bidsAt: number, rangeAt: number): number;
+  askAboveBid8(valuesAt: number, count: number, bidsAt: number, rangeAt: number): number;
   sizesPlausible16(valuesAt: number, count: number): number;
   sizesPlausible8(valuesAt: number, count: number): number;
   timesInOrder(valuesAt: number, count: number, lastAt: number): number;
 }
 
-/** Rows a row group may have for facts: the bids' units take 8 bytes a row. */
-const MAX_ROWS = 1 << 16;
-/** The least bid and greatest ask units (two i64), just above the keys; then the last `ts_init` seen (i64). */
-const RANGE_AT = FACTS_AT + MAX_ROWS * 8;
+/** Rows a row group may have for facts: the bids' slot, its slack and the state below fit in the kernels' 2 MB. */
+const MAX_ROWS = (1 << 16) - 8;
+/** The bids' slot: MAX_ROWS values of up to 16 bytes, and room for the bytes a decoder writes past a page (the snappy kernel's SLACK). */
+const BIDS_AT = FACTS_AT;
+const SLOT_BYTES = MAX_ROWS * 16 + 64;
+/** The least bid and greatest ask units (two i64), just above the slot; then the last `ts_init` seen (i64). */
+const RANGE_AT = BIDS_AT + SLOT_BYTES;
 const LAST_TIME_AT = RANGE_AT + 16;
 const FACTS_END = LAST_TIME_AT + 8;
 
@@ -79,7 +82,8 @@ export class QuoteFacts extends RowGroupFacts {
   probes(): Array<PageProbe | undefined> {
     const { bidPrice, askPrice, bidSize, askSize, tsInit } = QUOTE_FACT_COLUMNS;
     const probes: Array<PageProbe | undefined> = [];
-    probes[bidPrice] = this.probe(bidPrice, (offset, count, at) => this.bids(offset, count, at), { keeps: true });
+    // The bids only land in their slot; the asks' kernel compares the two.
+    probes[bidPrice] = this.probe(bidPrice, () => true, { slot: BIDS_AT });
     probes[askPrice] = this.probe(askPrice, (offset, count, at) => this.asks(offset, count, at), { reads: [bidPrice] });
     probes[bidSize] = this.probe(bidSize, (offset, count) => this.sizes(offset, count));
     probes[askSize] = this.probe(askSize, (offset, count) => this.sizes(offset, count));
@@ -95,15 +99,10 @@ export class QuoteFacts extends RowGroupFacts {
     marks.set(frame, { leastBid: words[at + 1]! * 4294967296 + (words[at]! >>> 0), greatestAsk: words[at + 3]! * 4294967296 + (words[at + 2]! >>> 0) });
   }
 
-  private bids(offset: number, count: number, at: number): boolean {
-    const keysAt = FACTS_AT + at * 8;
-    return (this.width === 16 ? this.k.priceKeys16(offset, count, keysAt) : this.k.priceKeys8(offset, count, keysAt)) === 0;
-  }
-
   private asks(offset: number, count: number, at: number): boolean {
     if (at === 0) memoryWords(this.k.memory).set([-1, 0x7fffffff, 0, -0x80000000], RANGE_AT >> 2); // i64 max, i64 min
-    const keysAt = FACTS_AT + at * 8;
-    return (this.width === 16 ? this.k.askAboveBid16(offset, count, keysAt, RANGE_AT) : this.k.askAboveBid8(offset, count, keysAt, RANGE_AT)) === 0;
+    const bidsAt = BIDS_AT + at * this.width;
+    return (this.width === 16 ? this.k.askAboveBid16(offset, count, bidsAt, RANGE_AT) : this.k.askAboveBid8(offset, count, bidsAt, RANGE_AT)) === 0;
   }
 
   private sizes(offset: number, count: number): boolean {

@@ -16,6 +16,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
+import { FACTS_AT } from '../../src/catalog/row-group-facts.js';
 import { type WasmMemory, ensureMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
 import { PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
 import { type Frame, fixedRawAt, setFixedRaw, sliceFrame } from '../../src/model/frames.js';
@@ -40,7 +41,7 @@ function onlyFile(root: string): Promise<string> {
 }
 
 /** Defects our writer accepts (it refuses rows out of `ts_init` order: pyarrow writes those below). */
-type Defect = 'crossed' | 'locked' | 'wide' | 'zero' | 'sentinel' | 'negative';
+type Defect = 'crossed' | 'locked' | 'wide' | 'towering' | 'zero' | 'sentinel' | 'negative';
 
 function damage(frame: Frame<'quote_tick'>, row: number, defect: Defect): void {
   const c = frame.columns;
@@ -50,6 +51,9 @@ function damage(frame: Frame<'quote_tick'>, row: number, defect: Defect): void {
     case 'crossed': return setFixedRaw(c.bid_price, row, ask + 1n);
     case 'locked': return setFixedRaw(c.bid_price, row, ask);
     case 'wide': return setFixedRaw(c.ask_price, row, bid + bid / 5n);
+    // A valid but far too wide ask whose units (bits 32 to 95) are the bid's plus one: only
+    // its top word tells it from a tight quote (8-byte raws have none: there it is wide).
+    case 'towering': return setFixedRaw(c.ask_price, row, frame.width === 16 ? bid + (1n << 96n) + (1n << 32n) : bid + bid / 5n);
     case 'zero': return setFixedRaw(c.ask_size, row, 0n);
     case 'sentinel': return setFixedRaw(row % 2 ? c.bid_price : c.ask_size, row, row % 2 ? PRICE_UNDEF[frame.width] : QUANTITY_UNDEF[frame.width]);
     case 'negative': return setFixedRaw(c.bid_price, row, -bid);
@@ -67,7 +71,7 @@ describe('quote facts taken while decoding', () => {
       series,
       make: (width, count, seed) => syntheticQuotes({ meta: META, start: START, count, stepNs: 1_000_000n, width, seed }),
       damage,
-      defects: ['crossed', 'locked', 'wide', 'zero', 'sentinel', 'negative'],
+      defects: ['crossed', 'locked', 'wide', 'towering', 'zero', 'sentinel', 'negative'],
       // The frame alone: order across frames is the proof's to check.
       provenAlone: (frame) => markedClean(frame, LIMIT, orderStart()),
     }));
@@ -80,7 +84,7 @@ describe('quote facts taken while decoding', () => {
       { groupRows: 201, rows: [402, 601, 602] },
     ];
     for (const width of [8, 16] as const) {
-      for (const defect of ['crossed', 'locked', 'zero', 'sentinel', 'negative'] as const) {
+      for (const defect of ['crossed', 'locked', 'towering', 'zero', 'sentinel', 'negative'] as const) {
         for (const { groupRows, rows } of cases) for (const row of rows) {
           const frame = syntheticQuotes({ meta: META, start: START, count: 1_000, stepNs: 1_000_000n, width, seed: 5 });
           damage(frame, row, defect);
@@ -89,8 +93,9 @@ describe('quote facts taken while decoding', () => {
           const frames = await readAll(await onlyFile(root), true);
           const order = orderStart();
           assert.deepEqual(frames.map((f) => markedClean(f, LIMIT, order)), [true, true, false, true, true], `${defect} at ${row}, width ${width}`);
-          // A negative 8-byte price passes the per-row facts; its mark's least bid below 1 is what refuses it.
-          if (!(width === 8 && defect === 'negative')) assert.equal(quoteMarkOf(frames[2]!), undefined, `${defect} at ${row}, width ${width}`);
+          // A negative 8-byte price passes the per-row facts; its mark's least bid below 1 is what
+          // refuses it. An 8-byte towering ask is a wide one: its mark's band refuses it.
+          if (!(width === 8 && (defect === 'negative' || defect === 'towering'))) assert.equal(quoteMarkOf(frames[2]!), undefined, `${defect} at ${row}, width ${width}`);
         }
       }
     }
@@ -187,29 +192,35 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
 
   // The collector on its own, with values placed in the kernels' memory by hand: a mark needs
   // every column seen whole, bids before asks, and nothing written over the bids' keys (1 MB up) in between.
-  it('marks only when every column was seen whole, bids before asks, with nothing written above the keys in between', () => {
+  it('marks only when every column was seen whole, bids in their slot before asks, with nothing written above the slot in between', () => {
     const memory = loadKernels<{ memory: WasmMemory }>()!.memory;
     const bytes = new DataView(memory.buffer);
     const rows = 4;
-    const [BIDS, ASKS, SIZES, TIMES] = [0, 4096, 8192, 12288];
+    // The bids where the decoders place them (their slot, at FACTS_AT); the rest where pages land.
+    const [BIDS, ASKS, SIZES, TIMES] = [FACTS_AT, 4096, 8192, 12288];
     new Uint8Array(memory.buffer, 0, TIMES + rows * 8).fill(0);
+    new Uint8Array(memory.buffer, BIDS, rows * 16).fill(0);
     for (let i = 0; i < rows; i++) {
       bytes.setBigUint64(BIDS + i * 16, BigInt(1000 + i) << 32n, true);
       bytes.setBigUint64(ASKS + i * 16, BigInt(1002 + i) << 32n, true);
       bytes.setBigUint64(SIZES + i * 16, 5n << 32n, true);
       bytes.setBigUint64(TIMES + i * 8, START + BigInt(i), true);
     }
-    type Step = 'bids' | 'asks' | 'bidSizes' | 'askSizes' | 'times' | 'overwrite' | 'missed';
+    type Step = 'bids' | 'bidsElsewhere' | 'asks' | 'bidSizes' | 'askSizes' | 'times' | 'overwrite' | 'missed';
     const run = (steps: Step[]) => {
       const facts = QuoteFacts.start(16, rows)!;
       const [bid, ask, bidSize, askSize, , time] = facts.probes();
       for (const step of steps) {
         if (step === 'bids') bid!.inKernelMemory(BIDS, rows, 0);
+        if (step === 'bidsElsewhere') {
+          new Uint8Array(memory.buffer).copyWithin(0, BIDS, BIDS + rows * 16);
+          bid!.inKernelMemory(0, rows, 0);
+        }
         if (step === 'asks') ask!.inKernelMemory(ASKS, rows, 0);
         if (step === 'bidSizes') bidSize!.inKernelMemory(SIZES, rows, 0);
         if (step === 'askSizes') askSize!.inKernelMemory(SIZES, rows, 0);
         if (step === 'times') time!.inKernelMemory(TIMES, rows, 0);
-        if (step === 'overwrite') ensureMemory(memory, (1 << 20) + 64); // a kernel asking for memory above the keys
+        if (step === 'overwrite') ensureMemory(memory, FACTS_AT + 64); // a kernel asking for memory above FACTS_AT, over the slot
         if (step === 'missed') ask!.missed();
       }
       const frame = {};
@@ -218,8 +229,9 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
     };
     const all: Step[] = ['bids', 'asks', 'bidSizes', 'askSizes', 'times'];
     assert.deepEqual(run(all), { leastBid: 1000, greatestAsk: 1005 });
-    assert.equal(run(['bids', 'overwrite', 'asks', 'bidSizes', 'askSizes', 'times']), undefined, 'keys possibly overwritten');
-    assert.deepEqual(run(['overwrite', 'bids', 'asks', 'bidSizes', 'askSizes', 'times']), { leastBid: 1000, greatestAsk: 1005 }, 'before the keys were written');
+    assert.equal(run(['bids', 'overwrite', 'asks', 'bidSizes', 'askSizes', 'times']), undefined, 'bids possibly overwritten');
+    assert.equal(run(['bidsElsewhere', 'asks', 'bidSizes', 'askSizes', 'times']), undefined, 'bids decoded outside their slot');
+    assert.deepEqual(run(['overwrite', 'bids', 'asks', 'bidSizes', 'askSizes', 'times']), { leastBid: 1000, greatestAsk: 1005 }, 'before the bids were written');
     assert.equal(run(['asks', 'bids', 'bidSizes', 'askSizes', 'times']), undefined, 'asks before bids');
     for (const left of all) assert.equal(run(all.filter((s) => s !== left)), undefined, `without ${left}`);
     assert.equal(run([...all, 'missed']), undefined, 'a page decoded elsewhere');

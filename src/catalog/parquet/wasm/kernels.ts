@@ -9,7 +9,7 @@ export { expandDictionaryPage } from './dictionary-expand';
 export { buildDictionary } from './dictionary-build';
 export { markInWindow } from './u64-window';
 export { snappyDecode, SLACK } from './snappy-decode';
-export { priceKeys16, priceKeys8, askAboveBid16, askAboveBid8, sizesPlausible16, sizesPlausible8, timesInOrder } from './quote-facts';
+export { askAboveBid16, askAboveBid8, sizesPlausible16, sizesPlausible8, timesInOrder } from './quote-facts';
 export { bars16, bars8, topWordsBelow, timesOnStride } from './bar-facts';
 export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
 export { idsCountUp } from './trade-ids';
