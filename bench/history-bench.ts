@@ -35,6 +35,8 @@ const QUOTE_NODE = 'quote:binance:BTC/USDT';
 const TRADE_NODE = 'tick:binance:BTC/USDT';
 const BAR_NODE = 'ohlcv:binance:BTC/USDT:1m';
 const BAR_TYPE = `${INSTRUMENT}-1-MINUTE-LAST-EXTERNAL`;
+/** Pairs of serving and raw reads per kind: their ratio's quartiles here span 10 to 20 points, so the median needs many. */
+const SERVING_PAIRS = Math.max(4 * RUNS + 1, 21);
 const DAY = 86_400_000_000_000n;
 
 function config(path: string, cache = false): ProviderConfig {
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   const provider = await buildProvider(config(data.root), { clock: () => end + DAY });
 
   // 1. Serving from storage vs the raw catalog read of the same rows, for quotes, trades and bars.
-  const raw = await servingVsRaw('quotes', QUOTE_NODE, ROWS, () => rawRead(catalog, end), provider, { start: DAY_START, end }, Math.max(2 * RUNS + 1, 11));
+  const raw = await servingVsRaw('quotes', QUOTE_NODE, ROWS, () => rawRead(catalog, end), provider, { start: DAY_START, end }, SERVING_PAIRS);
   for (const kind of ['trades', 'bars'] as const) {
     const count = kind === 'trades' ? ROWS : Math.max(1, ROWS >> 1);
     const root = join(DATA, `${kind}-${count}`);
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
       for await (const frame of kindCatalog.read(type, identifier, window)) frames.push(frame);
       return frames;
     };
-    await servingVsRaw(kind, kind === 'trades' ? TRADE_NODE : BAR_NODE, count, read, kindProvider, window, Math.max(2 * RUNS + 1, 11));
+    await servingVsRaw(kind, kind === 'trades' ? TRADE_NODE : BAR_NODE, count, read, kindProvider, window, SERVING_PAIRS);
   }
 
   // 2. A cache hit for one day of 1-minute bars.
@@ -172,7 +174,7 @@ async function replayOfDayFiles(days: number): Promise<void> {
 
 /**
  * Serving from storage vs the raw catalog read of the same rows: warm-up pairs first, then
- * interleaved pairs; the overhead is the median of each pair's ratio, which cancels the drift
+ * interleaved pairs (in alternating order); the overhead is the median of each pair's ratio, which cancels the drift
  * of a shared machine between pairs better than a ratio of two medians. Returns the raw
  * reads' seconds.
  */
@@ -186,15 +188,22 @@ async function servingVsRaw(label: string, node: string, rows: number, rawRead: 
   const served: number[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  const timed = async (fn: () => Promise<unknown>) => {
+    const before = process.cpuUsage();
+    const [seconds] = await timeRuns(1, fn);
+    const used = process.cpuUsage(before);
+    return { seconds: seconds!, cpu: used.user + used.system };
+  };
   for (let i = 0; i < pairs; i++) {
-    const rawCpu = process.cpuUsage();
-    raw.push(...(await timeRuns(1, rawRead)));
-    const rawUsed = process.cpuUsage(rawCpu);
-    const servedCpu = process.cpuUsage();
-    served.push(...(await timeRuns(1, serve)));
-    const servedUsed = process.cpuUsage(servedCpu);
-    ratios.push(served[i]! / raw[i]! - 1);
-    cpuRatios.push((servedUsed.user + servedUsed.system) / (rawUsed.user + rawUsed.system) - 1);
+    // Each run leaves garbage for the next to collect: the order flips from pair to pair, so
+    // neither side always inherits the other's.
+    const first = i % 2 === 0 ? await timed(rawRead) : await timed(serve);
+    const second = i % 2 === 0 ? await timed(serve) : await timed(rawRead);
+    const [r, s] = i % 2 === 0 ? [first, second] : [second, first];
+    raw.push(r.seconds);
+    served.push(s.seconds);
+    ratios.push(s.seconds / r.seconds - 1);
+    cpuRatios.push(s.cpu / r.cpu - 1);
   }
   const servedRows = (await serve()).meta.rows;
   if (servedRows !== rows) throw new Error(`fetch served ${servedRows} ${label}, expected ${rows}`);
