@@ -112,10 +112,9 @@ async function main(): Promise<void> {
   const replays: number[] = [];
   const reads: number[] = [];
   for (let i = 0; i < 2 * RUNS + 1; i++) {
-    const readOnce = async () => reads.push(...(await timeRuns(1, () => rawRead(catalog, end))));
-    if (i % 2 === 0) await readOnce();
-    replays.push(await timedReplay(provider, QUOTE_NODE, ROWS));
-    if (i % 2 === 1) await readOnce();
+    const [read, replay] = await inTurn(i, () => timeRuns(1, () => rawRead(catalog, end)), () => timedReplay(provider, QUOTE_NODE, ROWS));
+    reads.push(...read);
+    replays.push(replay);
   }
   const paired = median(replays.map((seconds, i) => reads[i]! / seconds));
   console.log(`stream replay: ${formatRate(ROWS / median(replays))} (median of ${replays.length}) | anchor raw catalog read, interleaved ${formatRate(ROWS / median(reads))} | ${paired.toFixed(2)}x raw (median of pairs) | target >= 5 M rows/s`);
@@ -203,11 +202,7 @@ async function servingVsRaw(label: string, node: string, rows: number, rawRead: 
     return { seconds: seconds!, cpu: used.user + used.system };
   };
   for (let i = 0; i < pairs; i++) {
-    // Each run leaves garbage for the next to collect: the order flips from pair to pair, so
-    // neither side always inherits the other's.
-    const first = i % 2 === 0 ? await timed(rawRead) : await timed(serve);
-    const second = i % 2 === 0 ? await timed(serve) : await timed(rawRead);
-    const [r, s] = i % 2 === 0 ? [first, second] : [second, first];
+    const [r, s] = await inTurn(i, () => timed(rawRead), () => timed(serve));
     raw.push(r.seconds);
     served.push(s.seconds);
     ratios.push(s.seconds / r.seconds - 1);
@@ -219,6 +214,20 @@ async function servingVsRaw(label: string, node: string, rows: number, rawRead: 
   const quartile = (q: number) => (sorted[Math.floor(q * (sorted.length - 1))]! * 100).toFixed(1);
   console.log(`serving ${rows.toLocaleString()} ${label} from storage: ${(median(served) * 1000).toFixed(1)} ms | anchor raw catalog read of the same rows, kept ${(median(raw) * 1000).toFixed(1)} ms | ${(median(ratios) * 100).toFixed(1)} % added (median of ${pairs} interleaved pairs; quartiles ${quartile(0.25)} to ${quartile(0.75)} %; CPU time ${(median(cpuRatios) * 100).toFixed(1)} %) | target <= 10 %`);
   return raw;
+}
+
+/**
+ * Runs `a` and `b` of pair `round`, `a` first in even rounds and `b` first in odd ones: each
+ * run leaves garbage for the next to collect, so neither side always inherits the other's.
+ * Returns their results as [a's, b's].
+ */
+async function inTurn<A, B>(round: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (round % 2 === 0) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
 }
 
 /** CPU milliseconds (user + system) of one call. */

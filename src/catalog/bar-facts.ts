@@ -20,7 +20,7 @@
 import { type FixedWidth, QUANTITY_RAW_MAX } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
 import { type WasmMemory, memoryWords } from './parquet/wasm-module.js';
-import { FACTS_AT, RowGroupFacts, factKernels } from './row-group-facts.js';
+import { FACTS_AT, RowGroupFacts, factKernels, slotBytes } from './row-group-facts.js';
 
 interface BarKernels {
   memory: WasmMemory;
@@ -32,8 +32,7 @@ interface BarKernels {
 
 /** Rows a row group may have for facts: three slots of up to 16 bytes a row. */
 const MAX_ROWS = 1 << 14;
-/** A slot: MAX_ROWS values of up to 16 bytes, and room for the bytes a decoder writes past a page (the snappy kernel's SLACK). */
-const SLOT_BYTES = MAX_ROWS * 16 + 64;
+const SLOT_BYTES = slotBytes(MAX_ROWS);
 const OPEN_AT = FACTS_AT;
 const HIGH_AT = OPEN_AT + SLOT_BYTES;
 const LOW_AT = HIGH_AT + SLOT_BYTES;

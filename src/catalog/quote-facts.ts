@@ -16,13 +16,13 @@
  *
  * Memory: the bids are decoded into a slot at FACTS_AT of the kernels' memory (see
  * row-group-facts.ts), where they wait for the asks; one kernel then compares the two
- * columns where they lie. The slot holds up to MAX_ROWS rows of 16 bytes, inside the
+ * columns where they lie. The slot holds up to QUOTE_FACTS_MAX_ROWS rows of 16 bytes, inside the
  * kernels' 2 MB, so taking facts never grows the memory.
  */
 import type { FixedWidth } from '../model/fixed-point.js';
 import type { PageProbe } from './parquet/column-read.js';
 import { type WasmMemory, memoryWords } from './parquet/wasm-module.js';
-import { FACTS_AT, RowGroupFacts, factKernels, timesInOrderTake } from './row-group-facts.js';
+import { FACTS_AT, RowGroupFacts, factKernels, slotBytes, timesInOrderTake } from './row-group-facts.js';
 
 interface QuoteKernels {
   memory: WasmMemory;
@@ -33,13 +33,11 @@ interface QuoteKernels {
   timesInOrder(valuesAt: number, count: number, lastAt: number): number;
 }
 
-/** Rows a row group may have for facts: the bids' slot, its slack and the state below fit in the kernels' 2 MB. */
-const MAX_ROWS = (1 << 16) - 8;
-/** The bids' slot: MAX_ROWS values of up to 16 bytes, and room for the bytes a decoder writes past a page (the snappy kernel's SLACK). */
+/** Rows a row group may have for facts: the bids' slot and the state after it fit in the kernels' 2 MB. */
+export const QUOTE_FACTS_MAX_ROWS = (1 << 16) - 8;
 const BIDS_AT = FACTS_AT;
-const SLOT_BYTES = MAX_ROWS * 16 + 64;
-/** The least bid and greatest ask units (two i64), just above the slot; then the last `ts_init` seen (i64). */
-const RANGE_AT = BIDS_AT + SLOT_BYTES;
+/** The least bid and greatest ask units (two i64), just above the bids' slot; then the last `ts_init` seen (i64). */
+const RANGE_AT = BIDS_AT + slotBytes(QUOTE_FACTS_MAX_ROWS);
 const LAST_TIME_AT = RANGE_AT + 16;
 const FACTS_END = LAST_TIME_AT + 8;
 
@@ -73,7 +71,7 @@ export class QuoteFacts extends RowGroupFacts {
 
   /** Facts for a row group of `rows` rows, or undefined when none can be taken (no kernels, too many rows). */
   static start(width: FixedWidth, rows: number): QuoteFacts | undefined {
-    if (rows < 1 || rows > MAX_ROWS) return undefined;
+    if (rows < 1 || rows > QUOTE_FACTS_MAX_ROWS) return undefined;
     const k = factKernels<QuoteKernels>(FACTS_END);
     return k && new QuoteFacts(k, width, rows);
   }

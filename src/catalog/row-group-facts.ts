@@ -23,6 +23,14 @@ import { type WasmMemory, kernelHighWater, loadKernels, memoryWords, resetHighWa
 /** Where the facts' memory starts; the pages' values must lie below it. */
 export const FACTS_AT = 1 << 20;
 
+/**
+ * Bytes of a slot for `rows` values of up to 16 bytes: the values, and room for what a
+ * decoder writes past a page's last value (the snappy kernel's SLACK, 16, with room to spare).
+ */
+export function slotBytes(rows: number): number {
+  return rows * 16 + 64;
+}
+
 /** Takes one page's values `[at, at + count)` lying at byte `offset`; false when a fact fails. */
 export type PageTake = (offset: number, count: number, at: number) => boolean;
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Catalog } from '../../src/catalog/catalog.js';
-import { QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
+import { QUOTE_FACTS_MAX_ROWS, QuoteFacts, quoteMarkOf } from '../../src/catalog/quote-facts.js';
 import { FACTS_AT } from '../../src/catalog/row-group-facts.js';
 import { type WasmMemory, ensureMemory, loadKernels } from '../../src/catalog/parquet/wasm-module.js';
 import { PRICE_UNDEF, QUANTITY_UNDEF } from '../../src/model/fixed-point.js';
@@ -167,6 +167,11 @@ pq.write_table(table, sys.argv[1], row_group_size=3000, data_page_size=4096, use
   });
 
   it('row groups too big for the facts\' memory get no mark and read the same', async () => {
+    // The largest row group the bids' slot holds still gets facts: the layout fits the kernels' memory.
+    for (const width of [8, 16] as const) {
+      assert.notEqual(QuoteFacts.start(width, QUOTE_FACTS_MAX_ROWS), undefined, `${QUOTE_FACTS_MAX_ROWS} rows, width ${width}`);
+      assert.equal(QuoteFacts.start(width, QUOTE_FACTS_MAX_ROWS + 1), undefined, `${QUOTE_FACTS_MAX_ROWS + 1} rows, width ${width}`);
+    }
     for (const rows of [60_000, 70_000]) {
       const frame = syntheticQuotes({ meta: META, start: START, count: rows, stepNs: 1_000_000n, width: 16, seed: 3 });
       const root = join(tmp(), `big-${rows}`);

@@ -340,7 +340,6 @@ pq.write_table(table, path, row_group_size=3000, data_page_size=4096, use_dictio
           }[miss.kind];
         }
         const lastId = last === 'none' ? -1 : last === 'before' ? first - 1 : first + 5;
-        if (lastId < -1) return;
         const bytes = page(ids);
         // Room before the page, which the kernel may read; after it, the next ids.
         const memory = new Uint8Array(k.memory.buffer);

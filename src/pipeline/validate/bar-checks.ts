@@ -33,7 +33,6 @@ export class BarSpacingState {
   constructor(readonly stepNs: number | undefined) {}
 }
 
-/** What only a bar series keeps between frames. */
 /** A bar series' state: its spacing, and the closes' spike test with the batch where the JavaScript loop keeps a frame's closes (the kernel's blocks keep theirs). */
 export interface BarSeries extends SeriesSpikes {
   readonly spacing: BarSpacingState;
