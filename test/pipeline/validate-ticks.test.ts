@@ -1,15 +1,20 @@
 /**
- * The fused quote and trade loops test the precision of all their columns with one branch
- * (the per-column test only runs when it fails). Against the BigInt `isRawAtPrecision`, on
- * raws built to slip past one part of that test: multiples off by ±1 or ±2^k (the low word
- * differs), by ±2^32, ±3·2^32 or 2^64 (the low word intact), and raws of every size, beyond
- * the fast path's 2^78 included; declared precisions 0 to the width's maximum.
+ * Both quote and trade paths — the fused JavaScript loops, which test the precision of all
+ * their columns with one branch (the per-column test only runs when it fails), and the
+ * WebAssembly kernel (tick-scan-kernel.ts), whose test ends in one integer product — against
+ * the BigInt `isRawAtPrecision`, on raws built to slip past one part of the test: multiples
+ * off by ±1 or ±2^k (the low word differs), by ±2^32, ±3·2^32 or 2^64 (the low word intact),
+ * and raws of every size, beyond the fast paths' limits included; declared precisions 0 to the
+ * width's maximum. And the kernel against the loops on whole reports: sentinels, crossed and
+ * locked quotes, zero and negative sizes, drift, raws whose floats merge, spikes, and frames
+ * longer than the kernel's block.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type FixedWidth, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../src/model/fixed-point.js';
-import { allocFrame, setFixedRaw } from '../../src/model/frames.js';
+import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_RAW_MAX, QUANTITY_UNDEF, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../src/model/fixed-point.js';
+import { type Frame, allocFrame, setFixedRaw } from '../../src/model/frames.js';
+import { allowTickKernel, tickScanner } from '../../src/pipeline/validate/tick-scan-kernel.js';
 import { START, type TickType, validateFiles } from './validate-support.js';
 
 const COLUMNS: Record<TickType, ReadonlyArray<[string, boolean]>> = {
@@ -61,9 +66,23 @@ function ticks(type: TickType, width: FixedWidth) {
   });
 }
 
+/** Runs `body` with the tick kernel allowed or not, and allows it again after. */
+function withKernel<T>(allowed: boolean, body: () => T): T {
+  allowTickKernel(allowed);
+  try {
+    return body();
+  } finally {
+    allowTickKernel(true);
+  }
+}
+
 describe('validate ticks: the one-branch precision test', () => {
-  for (const type of ['quote_tick', 'trade_tick'] as const) {
-    it(`${type}: precision findings = per-raw BigInt verdicts, both widths`, () => {
+  it('the tick kernel is built and loads (else quotes and trades would silently take the JavaScript loops)', () => {
+    assert.ok(tickScanner());
+  });
+
+  for (const [type, kernel] of [['quote_tick', true], ['quote_tick', false], ['trade_tick', true], ['trade_tick', false]] as const) {
+    it(`${type}, ${kernel ? 'the kernel' : 'the fused loop'}: precision findings = per-raw BigInt verdicts, both widths`, () => withKernel(kernel, () => {
       let drifts = 0;
       let clean = 0;
       fc.assert(
@@ -91,6 +110,83 @@ describe('validate ticks: the one-branch precision test', () => {
       );
       // Not vacuous: many raws of each verdict.
       assert.ok(drifts > 500 && clean > 500, `drifts ${drifts}, clean ${clean}`);
+    }));
+  }
+});
+
+const FAULTS = ['none', 'sentinel', 'error', 'near-sentinel', 'size-undef', 'crossed', 'locked', 'zero', 'negative', 'drift', 'huge', 'merged', 'spike'] as const;
+type Fault = (typeof FAULTS)[number];
+
+/**
+ * A series of `rows` ticks near a level that walks, each row with one fault or none, in any of
+ * its columns (quotes: bid, ask, bid size, ask size; trades: price, size). 'near-sentinel' puts
+ * a value one raw from a sentinel, or a size whose top half is all ones. 'huge' puts a value
+ * beyond the kernel's limits (2^62 at 8 bytes, 2^78 at 16) yet at precision; 'merged' puts bid
+ * and ask one raw apart beyond 2^53, where their floats are equal. `finest`: both precisions
+ * declared at the width's finest.
+ */
+function plantedFrame(type: TickType, width: FixedWidth, finest: boolean, rows: ReadonlyArray<readonly [number, Fault, number]>, from: number): Frame {
+  // At the finest precision every raw is at precision, sentinels included: only the kernel's limits tell them.
+  const meta = finest ? { instrumentId: 'X.TEST', pricePrecision: fixedPrecisionOf(width), sizePrecision: fixedPrecisionOf(width) } : { instrumentId: 'X.TEST', pricePrecision: 2, sizePrecision: 3 };
+  const frame = allocFrame(type, width, rows.length, meta);
+  const unit = pow10(fixedPrecisionOf(width) - meta.pricePrecision);
+  const sizeUnit = pow10(fixedPrecisionOf(width) - meta.sizePrecision);
+  const huge = width === 8 ? 2n ** 62n : 2n ** 78n;
+  const columns = frame.columns as unknown as Record<string, Parameters<typeof setFixedRaw>[0]>;
+  const names = type === 'quote_tick' ? ['bid_price', 'ask_price', 'bid_size', 'ask_size'] : ['price', 'size'];
+  let level = 4_250_000n;
+  rows.forEach(([move, fault, at], i) => {
+    level += BigInt(move);
+    const values = type === 'quote_tick' ? [level * unit, (level + 2n) * unit, 5n * sizeUnit, 7n * sizeUnit] : [level * unit, 5n * sizeUnit];
+    const k = at % names.length;
+    const isPrice = type === 'quote_tick' ? k < 2 : k === 0;
+    if (fault === 'sentinel') values[k] = isPrice ? PRICE_UNDEF[width] : QUANTITY_UNDEF[width];
+    else if (fault === 'error') values[k] = isPrice ? PRICE_ERROR[width] : QUANTITY_UNDEF[width];
+    else if (fault === 'near-sentinel') values[k] = isPrice ? (at & 4 ? PRICE_UNDEF[width] - 1n : PRICE_ERROR[width] + 1n) : QUANTITY_UNDEF[width] - (at & 4 ? 1n : QUANTITY_UNDEF[width] >> BigInt(width * 4));
+    else if (fault === 'size-undef') values[names.length - 1] = QUANTITY_UNDEF[width];
+    else if (fault === 'crossed' && type === 'quote_tick') values[0] = values[1]! + unit;
+    else if (fault === 'locked' && type === 'quote_tick') values[0] = values[1]!;
+    else if (fault === 'zero') values[names.length - 1 - (at & 1) * (type === 'quote_tick' ? 1 : 0)] = 0n;
+    else if (fault === 'negative') values[names.length - 1] = (QUANTITY_RAW_MAX[width] / sizeUnit + 1n) * sizeUnit;
+    else if (fault === 'drift') values[k] = values[k]! + 1n;
+    else if (fault === 'huge') values[k] = isPrice ? (at & 1 ? -1n : 1n) * (huge / unit + 1n) * unit : (huge / sizeUnit + 1n) * sizeUnit;
+    else if (fault === 'merged' && type === 'quote_tick') {
+      const base = 2n ** 60n * (width === 16 ? 2n ** 10n : 1n);
+      values[0] = base + BigInt(at & 1);
+      values[1] = base + BigInt((at >> 1) & 1);
+    } else if (fault === 'spike') values[0] = values[0]! * 3n;
+    names.forEach((name, c) => setFixedRaw(columns[name]!, i, values[c]!));
+    frame.columns.ts_init[i] = frame.columns.ts_event[i] = START + BigInt(from + i) * 1_000_000_000n;
+  });
+  return frame;
+}
+
+describe('validate ticks: the kernel = the fused loops', () => {
+  for (const type of ['quote_tick', 'trade_tick'] as const) {
+    it(`${type}: whole reports agree, both widths, with every fault, across frames and kernel blocks`, () => {
+      const seen: Record<string, number> = {};
+      const fault = fc.oneof({ weight: 30, arbitrary: fc.constant<Fault>('none') }, { weight: 2, arbitrary: fc.constantFrom<Fault>(...FAULTS) });
+      const row = fc.tuple(fc.integer({ min: -20, max: 20 }), fault, fc.nat({ max: 7 }));
+      const series = fc.tuple(fc.constantFrom<FixedWidth>(8, 16), fc.array(fc.array(row, { minLength: 1, maxLength: 300, size: 'max' }), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean());
+      fc.assert(
+        fc.property(series, ([width, frameRows, long, finest]) => {
+          const all = long ? [...frameRows, Array.from({ length: 20_000 }, (_, k) => frameRows[0]![k % frameRows[0]!.length]!)] : frameRows;
+          let from = 0;
+          const frames = all.map((rows) => {
+            const frame = plantedFrame(type, width, finest, rows, from);
+            from += rows.length;
+            return frame;
+          });
+          const options = { spikeWindow: 20, spikeMads: 5 };
+          const plain = withKernel(false, () => validateFiles(type, [frames], options));
+          const fast = withKernel(true, () => validateFiles(type, [frames], options));
+          assert.deepEqual(fast, plain);
+          for (const day of plain[0]!.days) for (const tally of day.checks) seen[tally.check] = (seen[tally.check] ?? 0) + tally.count;
+        }),
+        { numRuns: 80 },
+      );
+      const expected = type === 'quote_tick' ? ['sentinel', 'quote_crossed', 'quote_locked', 'size_zero', 'size_negative', 'precision_drift', 'price_spike'] : ['sentinel', 'size_zero', 'size_negative', 'precision_drift', 'price_spike'];
+      for (const check of expected) assert.ok((seen[check] ?? 0) > 10, JSON.stringify(seen));
     });
   }
 });

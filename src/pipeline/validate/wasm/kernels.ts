@@ -8,3 +8,4 @@
 export { setUp, pricesAt, spikeRowsAt, spikeMediansAt, spikeScalesAt, restingNow, pushAll } from './spike-test';
 export { SPACING, SENTINEL, OHLC, NEGATIVE, DRIFT, setUpBars, barRegion, setSpacing, spacingStarted, spacingLast, closesWritten, scanBars8 } from './bar-scan';
 export { DAY, GAP, TIE, ORDER, SKEW, setUpTimes, timeRegion, beginTimes, refreshed, timesStarted, timesLatest, samplesLeft, timesStoppedAt, scanTimes } from './time-scan';
+export { TICK_SENTINEL, TICK_CROSSED, TICK_LOCKED, TICK_ZERO, TICK_NEGATIVE, TICK_DRIFT, setUpTicks, tickRegion, setPrecision, pricesWritten, scanQuotes16, scanQuotes8, scanTrades16, scanTrades8 } from './tick-scan';
