@@ -114,13 +114,17 @@ describe('validate ticks: the one-branch precision test', () => {
   }
 });
 
-const FAULTS = ['none', 'sentinel', 'error', 'near-sentinel', 'size-undef', 'crossed', 'locked', 'zero', 'negative', 'drift', 'huge', 'merged', 'spike'] as const;
+const FAULTS = ['none', 'sentinel', 'error', 'near-sentinel', 'size-undef', 'crossed', 'locked', 'zero', 'negative', 'drift', 'huge', 'wide-size', 'zero-and-wide', 'merged', 'spike'] as const;
 type Fault = (typeof FAULTS)[number];
 
 /**
  * A series of `rows` ticks near a level that walks, each row with one fault or none, in any of
  * its columns (quotes: bid, ask, bid size, ask size; trades: price, size). 'near-sentinel' puts
- * a value one raw from a sentinel, or a size whose top half is all ones. 'huge' puts a value
+ * a value one raw from a sentinel, or a size whose top half is all ones. 'wide-size' puts a
+ * size just below 2^(64+k) (at 16 bytes, the largest the kernel's integer test takes), at
+ * precision or one raw off, or just above it: 2^k · (2^64 + 5^k · 7), off precision though
+ * its low 64 bits after the shift are a multiple of 5^k. 'zero-and-wide' puts a zero size
+ * beside a size beyond 2^(64+k). 'huge' puts a value
  * beyond the kernel's limits (2^62 at 8 bytes, 2^78 at 16) yet at precision; 'merged' puts bid
  * and ask one raw apart beyond 2^53, where their floats are equal. `finest`: both precisions
  * declared at the width's finest.
@@ -149,7 +153,15 @@ function plantedFrame(type: TickType, width: FixedWidth, finest: boolean, rows: 
     else if (fault === 'zero') values[names.length - 1 - (at & 1) * (type === 'quote_tick' ? 1 : 0)] = 0n;
     else if (fault === 'negative') values[names.length - 1] = (QUANTITY_RAW_MAX[width] / sizeUnit + 1n) * sizeUnit;
     else if (fault === 'drift') values[k] = values[k]! + 1n;
-    else if (fault === 'huge') values[k] = isPrice ? (at & 1 ? -1n : 1n) * (huge / unit + 1n) * unit : (huge / sizeUnit + 1n) * sizeUnit;
+    else if (fault === 'wide-size' || fault === 'zero-and-wide') {
+      const k = BigInt(fixedPrecisionOf(width) - meta.sizePrecision);
+      const last = names.length - 1;
+      if (fault === 'zero-and-wide') {
+        values[last] = 2n ** (width === 16 ? 64n + k : 62n) * (k > 0n ? 10n : 1n);
+        if (type === 'quote_tick') values[last - 1] = 0n;
+      } else if (at & 4 && width === 16 && k > 0n) values[last] = 2n ** k * (2n ** 64n + 5n ** k * 7n);
+      else values[last] = ((2n ** (width === 16 ? 63n + k : 61n)) / sizeUnit) * sizeUnit + (at & 2 ? 1n : 0n);
+    } else if (fault === 'huge') values[k] = isPrice ? (at & 1 ? -1n : 1n) * (huge / unit + 1n) * unit : (huge / sizeUnit + 1n) * sizeUnit;
     else if (fault === 'merged' && type === 'quote_tick') {
       const base = 2n ** 60n * (width === 16 ? 2n ** 10n : 1n);
       values[0] = base + BigInt(at & 1);

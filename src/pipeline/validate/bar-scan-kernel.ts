@@ -14,6 +14,7 @@ import { QUANTITY_RAW_MAX } from '../../model/fixed-point.js';
 import type { WasmMemory } from '../../catalog/parquet/wasm-module.js';
 import { validationInstance } from './kernel-module.js';
 import type { PrecisionCheck } from './precision-check.js';
+import { divisibilityOf } from './divisibility.js';
 
 interface BarScanKernel {
   memory: WasmMemory;
@@ -38,7 +39,6 @@ interface BarScanKernel {
 
 /** Bars a call takes: 16,384 × 80 bytes, inside the kernel's 2 MB. */
 const ROWS = 1 << 14;
-const TWO_64 = 1n << 64n;
 /** QUANTITY_RAW_MAX at 8 bytes, as the i64 the kernel takes for its u64. */
 const VOLUME_MAX = BigInt.asIntN(64, QUANTITY_RAW_MAX[8]);
 
@@ -57,29 +57,6 @@ export interface BarFlags {
   readonly ohlc: number;
   readonly negative: number;
   readonly drift: number;
-}
-
-/** The kernel's divisibility constants for 10^k (see wasm/bar-scan.ts): shift k, the inverse of 5^k mod 2^64 and ⌊(2^64 − 1) / 5^k⌋. */
-interface Divisor {
-  readonly shift: number;
-  readonly inverse: bigint;
-  readonly limit: bigint;
-}
-
-const divisors: Divisor[] = [];
-
-function divisorOf(excess: number): Divisor {
-  let d = divisors[excess];
-  if (d === undefined) {
-    const odd = 5n ** BigInt(excess);
-    // Newton's iteration doubles the correct low bits of an inverse mod 2^64; x = odd is right to 3 bits.
-    let inverse = odd;
-    for (let k = 0; k < 5; k++) inverse = (inverse * (2n - odd * inverse)) % TWO_64;
-    // As the i64 values the kernel takes (the same 64 bits).
-    d = { shift: excess, inverse: BigInt.asIntN(64, inverse), limit: BigInt.asIntN(64, (TWO_64 - 1n) / odd) };
-    divisors[excess] = d;
-  }
-  return d;
 }
 
 export class BarScanner {
@@ -142,8 +119,8 @@ export class BarScanner {
     for (let k = 0; k < 5; k++) this.bytes.set(columns[k]!.subarray(from * 8, (from + count) * 8), this.regions[k]!);
     const ts = c.ts_init;
     this.bytes.set(new Uint8Array(ts.buffer, ts.byteOffset + from * 8, count * 8), this.regions[5]!);
-    const p = divisorOf(price.excess);
-    const s = divisorOf(size.excess);
+    const p = divisibilityOf(price.excess);
+    const s = divisibilityOf(size.excess);
     return this.kernel.scanBars8(count, stepNs === undefined ? 0n : BigInt(stepNs), p.shift, p.inverse, p.limit, s.shift, s.inverse, s.limit, VOLUME_MAX);
   }
 }

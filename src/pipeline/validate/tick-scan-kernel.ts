@@ -15,6 +15,7 @@
 import type { WasmMemory } from '../../catalog/parquet/wasm-module.js';
 import { type FixedWidth, QUANTITY_RAW_MAX } from '../../model/fixed-point.js';
 import type { FixedColumn } from '../../model/frames.js';
+import { divisibilityOf } from './divisibility.js';
 import { validationInstance } from './kernel-module.js';
 import type { PrecisionCheck } from './precision-check.js';
 
@@ -28,7 +29,7 @@ interface TickScanKernel {
   TICK_DRIFT: { value: number };
   setUpTicks(rows: number): number;
   tickRegion(k: number): number;
-  setPrecision(pInverse: number, pDivisor: bigint, pLimit: number, sInverse: number, sDivisor: bigint, sLimit: number, maxHigh: bigint, maxLow: bigint): void;
+  setPrecision(pInverse: number, pDivisor: bigint, pLimit: number, sInverse: number, sDivisor: bigint, sLimit: number, maxHigh: bigint, maxLow: bigint, sShift: number, sOddInverse: bigint, sOddLimit: bigint): void;
   pricesWritten(): number;
   scanQuotes16(count: number): number;
   scanQuotes8(count: number): number;
@@ -92,12 +93,14 @@ export class TickScanner {
   /** Sets the precision tests and the size limit of the scans that follow (per frame). */
   begin(width: FixedWidth, price: PrecisionCheck, size: PrecisionCheck): void {
     const max = QUANTITY_RAW_MAX[width];
+    const sizes = divisibilityOf(size.excess);
     const pInverse = price.constants[0]!;
     const sInverse = size.constants[0]!;
     this.kernel.setPrecision(
       pInverse, divisorOf(price), limitOf(price, width),
       sInverse, divisorOf(size), limitOf(size, width),
       BigInt.asIntN(64, max >> 64n), BigInt.asIntN(64, max & MASK_64),
+      sizes.shift, sizes.inverse, sizes.limit,
     );
   }
 
