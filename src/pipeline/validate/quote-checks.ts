@@ -9,11 +9,11 @@
  * precision test and the mid.
  */
 import type { Frame } from '../../model/frames.js';
-import { compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
+import { type RawView, compareRaw, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import { type SeriesSpikes, reportSpikes, scanTicks } from './spike-batch.js';
 import type { PrecisionPair } from './precision-check.js';
-import { type TickScanner, tickScanner } from './tick-scan-kernel.js';
+import { type TickScanner, scanInBlocks, tickScanner } from './tick-scan-kernel.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
@@ -35,30 +35,26 @@ export function scanQuotes(frame: Frame<'quote_tick'>, ticks: SeriesSpikes, nega
 function scanQuotesWithKernel(scanner: TickScanner, frame: Frame<'quote_tick'>, ticks: SeriesSpikes, precision: PrecisionPair, sink: FrameSink): void {
   const c = frame.columns;
   const columns = [c.bid_price, c.ask_price, c.bid_size, c.ask_size] as const;
-  const { recordRows, recordBits, flags } = scanner;
+  const flags = scanner.flags;
+  // Views for wording findings, made on the first record (most frames have none).
+  let views: RawView[] | undefined;
+  const shown = (i: number) => ({ bid: rawText(views![0]!, i), ask: rawText(views![1]!, i), bid_size: rawText(views![2]!, i), ask_size: rawText(views![3]!, i) });
   scanner.begin(frame.width, precision.price, precision.size);
-  for (let from = 0; from < frame.length; from += scanner.capacity) {
-    const count = Math.min(scanner.capacity, frame.length - from);
-    const recorded = scanner.scanQuotes(columns, frame.width, from, count);
-    if (recorded > 0) {
-      const views = columns.map(rawView);
-      const shown = (i: number) => ({ bid: rawText(views[0]!, i), ask: rawText(views[1]!, i), bid_size: rawText(views[2]!, i), ask_size: rawText(views[3]!, i) });
-      for (let r = 0; r < recorded; r++) {
-        const i = from + recordRows[r]!;
-        const bits = recordBits[r]!;
-        if (bits & flags.sentinel) {
-          sink.add('sentinel', i, shown(i));
-          continue;
-        }
-        if (bits & flags.crossed) sink.add('quote_crossed', i, shown(i));
-        else if (bits & flags.locked) sink.add('quote_locked', i, shown(i));
-        if (bits & flags.zero) sink.add('size_zero', i, shown(i));
-        else if (bits & flags.negative) sink.add('size_negative', i, shown(i));
-        for (let k = 0; k < 4; k++) if (bits & (flags.drift << k)) reportDrift(k < 2 ? precision.price : precision.size, views[k]!, i, NAMES[k]!, sink);
-      }
-    }
-    reportSpikes(scanner.prices, scanner.priceRows, from, scanner.pricesWritten, ticks.spikes, 'mid', frame.width, sink);
-  }
+  scanInBlocks(
+    scanner,
+    frame.length,
+    (from, count) => scanner.scanQuotes(columns, frame.width, from, count),
+    (i, bits) => {
+      views ??= columns.map(rawView);
+      if (bits & flags.sentinel) return sink.add('sentinel', i, shown(i));
+      if (bits & flags.crossed) sink.add('quote_crossed', i, shown(i));
+      else if (bits & flags.locked) sink.add('quote_locked', i, shown(i));
+      if (bits & flags.zero) sink.add('size_zero', i, shown(i));
+      else if (bits & flags.negative) sink.add('size_negative', i, shown(i));
+      for (let k = 0; k < 4; k++) if (bits & (flags.drift << k)) reportDrift(k < 2 ? precision.price : precision.size, views[k]!, i, NAMES[k]!, sink);
+    },
+    (from) => reportSpikes(scanner.prices, scanner.priceRows, from, scanner.pricesWritten, ticks.spikes, 'mid', frame.width, sink),
+  );
 }
 
 /** The row checks; stores each row's mid in `prices` (its row in `rows`) and returns how many (see scanTicks). */

@@ -127,6 +127,20 @@ export class TickScanner {
   }
 }
 
+/**
+ * Scans rows [0, length) a block at a time: `scan` checks a block (from, count) and returns its
+ * records, `word` gets each record's frame row and bits, then `afterBlock` the block's start
+ * (while the block's prices are still in the kernel's memory).
+ */
+export function scanInBlocks(scanner: TickScanner, length: number, scan: (from: number, count: number) => number, word: (i: number, bits: number) => void, afterBlock: (from: number) => void): void {
+  const { recordRows, recordBits } = scanner;
+  for (let from = 0; from < length; from += scanner.capacity) {
+    const recorded = scan(from, Math.min(scanner.capacity, length - from));
+    for (let r = 0; r < recorded; r++) word(from + recordRows[r]!, recordBits[r]!);
+    afterBlock(from);
+  }
+}
+
 /** 10^k as the kernel takes it; 0 when the column is declared at the finest precision (nothing to test). */
 function divisorOf(check: PrecisionCheck): bigint {
   return check.excess === 0 ? 0n : BigInt(check.constants[1]!);

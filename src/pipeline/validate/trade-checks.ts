@@ -4,11 +4,11 @@
  * Trade id continuity is trade-ids.ts (strings, a pass of its own).
  */
 import type { Frame } from '../../model/frames.js';
-import { isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
+import { type RawView, isSentinelAt, rawView } from '../../seamless/conformance/raw-view.js';
 import { type FrameSink, rawText } from './finding-sink.js';
 import { type SeriesSpikes, reportSpikes, scanTicks } from './spike-batch.js';
 import type { PrecisionPair } from './precision-check.js';
-import { type TickScanner, tickScanner } from './tick-scan-kernel.js';
+import { type TickScanner, scanInBlocks, tickScanner } from './tick-scan-kernel.js';
 import { type NegativeSizeTest, reportDrift } from './value-checks.js';
 
 const TWO_32 = 4294967296;
@@ -23,30 +23,24 @@ export function scanTrades(frame: Frame<'trade_tick'>, ticks: SeriesSpikes, nega
 /** checkTradeRows' findings, in its order, from the kernel's records (as scanQuotesWithKernel in quote-checks.ts). */
 function scanTradesWithKernel(scanner: TickScanner, frame: Frame<'trade_tick'>, ticks: SeriesSpikes, precision: PrecisionPair, sink: FrameSink): void {
   const c = frame.columns;
-  const { recordRows, recordBits, flags } = scanner;
+  const flags = scanner.flags;
+  let views: [RawView, RawView] | undefined;
+  const shown = (i: number) => ({ price: rawText(views![0], i), size: rawText(views![1], i), trade_id: c.trade_id[i]! });
   scanner.begin(frame.width, precision.price, precision.size);
-  for (let from = 0; from < frame.length; from += scanner.capacity) {
-    const count = Math.min(scanner.capacity, frame.length - from);
-    const recorded = scanner.scanTrades(c.price, c.size, frame.width, from, count);
-    if (recorded > 0) {
-      const priceView = rawView(c.price);
-      const sizeView = rawView(c.size);
-      const shown = (i: number) => ({ price: rawText(priceView, i), size: rawText(sizeView, i), trade_id: c.trade_id[i]! });
-      for (let r = 0; r < recorded; r++) {
-        const i = from + recordRows[r]!;
-        const bits = recordBits[r]!;
-        if (bits & flags.sentinel) {
-          sink.add('sentinel', i, shown(i));
-          continue;
-        }
-        if (bits & flags.zero) sink.add('size_zero', i, shown(i));
-        else if (bits & flags.negative) sink.add('size_negative', i, shown(i));
-        if (bits & flags.drift) reportDrift(precision.price, priceView, i, 'price', sink);
-        if (bits & (flags.drift << 1)) reportDrift(precision.size, sizeView, i, 'size', sink);
-      }
-    }
-    reportSpikes(scanner.prices, scanner.priceRows, from, scanner.pricesWritten, ticks.spikes, 'price', frame.width, sink);
-  }
+  scanInBlocks(
+    scanner,
+    frame.length,
+    (from, count) => scanner.scanTrades(c.price, c.size, frame.width, from, count),
+    (i, bits) => {
+      views ??= [rawView(c.price), rawView(c.size)];
+      if (bits & flags.sentinel) return sink.add('sentinel', i, shown(i));
+      if (bits & flags.zero) sink.add('size_zero', i, shown(i));
+      else if (bits & flags.negative) sink.add('size_negative', i, shown(i));
+      if (bits & flags.drift) reportDrift(precision.price, views[0], i, 'price', sink);
+      if (bits & (flags.drift << 1)) reportDrift(precision.size, views[1], i, 'size', sink);
+    },
+    (from) => reportSpikes(scanner.prices, scanner.priceRows, from, scanner.pricesWritten, ticks.spikes, 'price', frame.width, sink),
+  );
 }
 
 /** The row checks; stores each row's price in `prices` (its row in `rows`) and returns how many (see scanTicks). */
