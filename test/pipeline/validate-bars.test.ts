@@ -15,7 +15,7 @@ import { type Frame, allocFrame, setFixedRaw } from '../../src/model/frames.js';
 import { allowBarKernel } from '../../src/pipeline/validate/bar-checks.js';
 import { barScanner } from '../../src/pipeline/validate/bar-scan-kernel.js';
 import { NS_PER_MINUTE } from '../../src/model/time.js';
-import { BAR_TYPE, INSTRUMENT, START, validateFiles } from './validate-support.js';
+import { BAR_TYPE, INSTRUMENT, START, validateFiles, withKernelAllowed } from './validate-support.js';
 
 const PRICES = ['open', 'high', 'low', 'close'] as const;
 const COLUMNS = [...PRICES, 'volume'] as const;
@@ -83,14 +83,9 @@ function rawAt(column: { readonly bytes: Uint8Array }, i: number): bigint {
   return new DataView(column.bytes.buffer, column.bytes.byteOffset + i * 8, 8).getBigInt64(0, true);
 }
 
-/** Runs `body` with the bar kernel allowed or not, and allows it again after. */
+/** Runs `body` with the kernel allowed or not, and allows it again after. */
 function withKernel<T>(allowed: boolean, body: () => T): T {
-  allowBarKernel(allowed);
-  try {
-    return body();
-  } finally {
-    allowBarKernel(true);
-  }
+  return withKernelAllowed(allowBarKernel, allowed, body);
 }
 
 describe('validate bars', () => {

@@ -270,3 +270,13 @@ export const PLANTS: readonly Plant[] = [
     },
   },
 ];
+
+/** Runs `body` with a kernel switch (allowBarKernel, allowTickKernel, ...) set to `allowed`, and allows the kernel again after. */
+export function withKernelAllowed<T>(allow: (allowed: boolean) => void, allowed: boolean, body: () => T): T {
+  allow(allowed);
+  try {
+    return body();
+  } finally {
+    allow(true);
+  }
+}

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_RAW_MAX, QUANTITY_UNDEF, fixedPrecisionOf, isRawAtPrecision, pow10 } from '../../src/model/fixed-point.js';
 import { type Frame, allocFrame, setFixedRaw } from '../../src/model/frames.js';
 import { allowTickKernel, tickScanner } from '../../src/pipeline/validate/tick-scan-kernel.js';
-import { START, type TickType, validateFiles } from './validate-support.js';
+import { START, type TickType, validateFiles, withKernelAllowed } from './validate-support.js';
 
 const COLUMNS: Record<TickType, ReadonlyArray<[string, boolean]>> = {
   quote_tick: [
@@ -66,14 +66,9 @@ function ticks(type: TickType, width: FixedWidth) {
   });
 }
 
-/** Runs `body` with the tick kernel allowed or not, and allows it again after. */
+/** Runs `body` with the kernel allowed or not, and allows it again after. */
 function withKernel<T>(allowed: boolean, body: () => T): T {
-  allowTickKernel(allowed);
-  try {
-    return body();
-  } finally {
-    allowTickKernel(true);
-  }
+  return withKernelAllowed(allowTickKernel, allowed, body);
 }
 
 describe('validate ticks: the one-branch precision test', () => {

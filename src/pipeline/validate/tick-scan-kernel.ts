@@ -94,11 +94,9 @@ export class TickScanner {
   begin(width: FixedWidth, price: PrecisionCheck, size: PrecisionCheck): void {
     const max = QUANTITY_RAW_MAX[width];
     const sizes = divisibilityOf(size.excess);
-    const pInverse = price.constants[0]!;
-    const sInverse = size.constants[0]!;
     this.kernel.setPrecision(
-      pInverse, divisorOf(price), limitOf(price, width),
-      sInverse, divisorOf(size), limitOf(size, width),
+      price.constants[0]!, divisorOf(price), limitOf(price, width),
+      size.constants[0]!, divisorOf(size), limitOf(size, width),
       BigInt.asIntN(64, max >> 64n), BigInt.asIntN(64, max & MASK_64),
       sizes.shift, sizes.inverse, sizes.limit,
     );

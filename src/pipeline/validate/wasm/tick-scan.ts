@@ -9,7 +9,7 @@
  * so both paths hand the spike test identical prices.
  *
  * Precision: the JavaScript loops' float test (../precision-check.ts), made exact by one
- * integer product. With v the raw's float and Q = floor(v / 10^k + ½): a multiple of 10^k
+ * integer product. With v the raw's float and Q = v / 10^k rounded to an integer: a multiple of 10^k
  * below vLimit has Q as its exact quotient, and conversely, if Q · 10^k equals the raw in the
  * low 64 bits, the two are equal, because |raw − Q · 10^k| ≤ |raw − v| + |v − Q · 10^k| is far
  * below 2^64 there. A raw beyond vLimit is recorded as drift to be decided exactly (BigInt)
