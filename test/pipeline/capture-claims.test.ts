@@ -87,24 +87,43 @@ describe('SeriesClaims', () => {
   it('gives a claim two processes race for to exactly one of them, also when both take over a stale one', { timeout: 120_000 }, async () => {
     const catalog = join(dir.path, 'race');
     const claimsModule = new URL('../../src/pipeline/capture/series-claims.js', import.meta.url).href;
-    // Each racer claims at the same moment; the winner holds the claim for a while, then releases.
+    // Each racer claims at the same moment; a winner holds the claim until both racers have
+    // answered (the test then closes their stdin), so a racer that starts late on a loaded
+    // machine still meets the claim held, not released.
     const script = `
       import { SeriesClaims } from ${JSON.stringify(claimsModule)};
       const claims = new SeriesClaims(${JSON.stringify(catalog)});
       const at = Number(process.argv[1]);
       await new Promise((r) => setTimeout(r, at - Date.now()));
-      try { await claims.claim(${JSON.stringify(BTC_TRADES)}); } catch (e) { process.stdout.write(e.code); process.exit(0); }
-      process.stdout.write('won');
-      await new Promise((r) => setTimeout(r, 600));
+      try { await claims.claim(${JSON.stringify(BTC_TRADES)}); } catch (e) { process.stdout.write(e.code + '\\n'); process.exit(0); }
+      process.stdout.write('won\\n');
+      process.stdin.resume();
+      await new Promise((r) => process.stdin.on('end', r));
       await claims.releaseAll();
     `;
-    const racer = (at: number) => new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script, String(at)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`racer exited ${code}`))));
-    });
+    const racer = (at: number, answered: () => void) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, String(at)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const outcome = new Promise<string>((resolve, reject) => {
+        let out = '';
+        let told = false;
+        // A racer that exits without an answer counts as answered, so the other is not left waiting.
+        const tell = () => {
+          if (!told) answered();
+          told = true;
+        };
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.endsWith('\n')) tell();
+        });
+        child.on('error', reject);
+        child.on('close', (code) => {
+          tell();
+          if (code === 0) resolve(out.trim());
+          else reject(new Error(`racer exited ${code}`));
+        });
+      });
+      return { child, outcome };
+    };
     const path = claimPath(catalog, BTC_TRADES);
     for (let round = 0; round < 8; round++) {
       if (round % 2 === 1) {
@@ -112,7 +131,12 @@ describe('SeriesClaims', () => {
         await writeFile(path, `${await deadPid()}\n`); // both racers must take over a stale claim
       }
       const at = Date.now() + 400;
-      const outcomes = (await Promise.all([racer(at), racer(at)])).sort();
+      let waiting = 2;
+      const racers = [racer(at, () => --waiting === 0 && release()), racer(at, () => --waiting === 0 && release())];
+      function release(): void {
+        for (const { child } of racers) child.stdin!.end();
+      }
+      const outcomes = (await Promise.all(racers.map((r) => r.outcome))).sort();
       assert.deepEqual(outcomes, ['CAPTURE_LOCKED', 'won'], `round ${round}`);
       await assert.rejects(stat(path), /ENOENT/, 'the winner released it');
     }
