@@ -11,7 +11,7 @@
  * work the CPU figure is the steadier one. Run with `npm run bench:validate`.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from '../src/catalog/catalog.js';
@@ -117,6 +117,27 @@ function printSummary(results: ReadonlyArray<[string, { loop: Timing; whole: Tim
   }
 }
 
+/**
+ * Whole validation of a catalog of three series (2 M quotes, 2 M trades, 1 M bars), one thread
+ * against `jobs` 2 (this thread and one worker thread), alternating; the anchor is the
+ * one-thread run in the same process.
+ */
+async function seriesOnWorkers(scratch: string, ...roots: string[]): Promise<void> {
+  const root = join(scratch, 'three-series');
+  for (const from of roots) await cp(join(from, 'data'), join(root, 'data'), { recursive: true });
+  const rows = (await validateCatalog(root, { jobs: 1 })).totals.rows;
+  const alone: number[] = [];
+  const two: number[] = [];
+  for (let i = 0; i < Math.max(RUNS, 3); i++) {
+    for (const [jobs, into] of (i % 2 === 0 ? [[1, alone], [2, two]] : [[2, two], [1, alone]]) as Array<[number, number[]]>) {
+      const started = performance.now();
+      await validateCatalog(root, { jobs });
+      into.push((performance.now() - started) / 1000);
+    }
+  }
+  console.log(`\nthree series (${rows.toLocaleString()} rows), whole validation: jobs 2 ${formatRate(rows / median(two))} wall | anchor jobs 1 ${formatRate(rows / median(alone))} | ${(median(alone) / median(two)).toFixed(2)}x (medians of ${alone.length}, alternating)`);
+}
+
 async function main(): Promise<void> {
   console.log(`validate benchmarks: median of ${RUNS} runs, node ${process.version}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const scratch = await mkdtemp(join(tmpdir(), 'seamless-validate-bench-'));
@@ -142,6 +163,9 @@ async function main(): Promise<void> {
     await (await Catalog.open(barsRoot, { width: 8 })).write(syntheticBars({ meta: { ...meta, barType }, start: DAY_START + NS_PER_MINUTE, count: barCount, stepNs: NS_PER_MINUTE, width: 8 }));
     results.push(['bars', await measure('bar, 8-byte', barsRoot, 'bar', barType)]);
     printSummary(results);
+
+    // Several series at once (`jobs`): the trades and the bars above, in one catalog with the quotes' copy.
+    await seriesOnWorkers(scratch, quotes.root, tradesRoot, barsRoot);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

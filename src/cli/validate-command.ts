@@ -7,19 +7,21 @@ import { isCatalogError } from '../catalog/errors.js';
 import { marketType } from '../catalog/reader.js';
 import type { MarketDataType } from '../model/frames.js';
 import { printReport, reportJson } from '../pipeline/validate/format.js';
-import { DURATION, type ValidateOptions, ValidateOptionError, resolveOptions } from '../pipeline/validate/options.js';
+import { DURATION, MAX_JOBS, type ValidateOptions, ValidateOptionError, resolveOptions } from '../pipeline/validate/options.js';
 import { validateCatalog } from '../pipeline/validate/runner.js';
 import { UsageError, catalogPath, choiceFlag, durationFlag, intFlag, numberFlag, parseVerbArgs, timeFlag } from './args.js';
 import type { Output } from './output.js';
 
 export const VALIDATE_USAGE = `seamless validate [<type> [<id>]] [--catalog PATH] [--start T] [--end T] [--json]
         [--spike-window N] [--spike-mads K] [--gap-factor F] [--gap-floor DURATION]
-        [--max-skew DURATION] [--examples N] [--fail-on error|warning]
+        [--max-skew DURATION] [--examples N] [--fail-on error|warning] [--jobs N|auto]
 
   Checks market data per file and UTC day: trade id gaps, suspected time gaps, price spikes,
   crossed/locked quotes, zero/negative sizes, ts_init order and duplicates, ts_event/ts_init
   skew, precision drift, bar OHLC and spacing. Exit 1 when a finding at the --fail-on level
-  (default error) is found. DURATION: 500ms, 60s, 5m, 1h or nanoseconds. See docs/validate.md.`;
+  (default error) is found. DURATION: 500ms, 60s, 5m, 1h or nanoseconds. --jobs: series
+  validated at once, on this thread and worker threads (default auto: one per core, up to 8,
+  for two series or more holding 64 MB or more). See docs/validate.md.`;
 
 const FLAGS = {
   start: { type: 'string' },
@@ -32,6 +34,7 @@ const FLAGS = {
   'max-skew': { type: 'string' },
   examples: { type: 'string' },
   'fail-on': { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
 function duration(name: string, text: string | undefined): bigint | undefined {
@@ -63,6 +66,7 @@ export async function runValidate(argv: string[], out: Output): Promise<number> 
     maxSkewNs: duration('max-skew', values['max-skew']),
     examples: intFlag('examples', values.examples),
     failOn: choiceFlag('fail-on', values['fail-on'], ['error', 'warning'] as const),
+    jobs: values.jobs === undefined || values.jobs === 'auto' ? 'auto' : intFlag('jobs', values.jobs, { min: 1, max: MAX_JOBS }),
   };
   try {
     resolveOptions(options);

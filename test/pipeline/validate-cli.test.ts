@@ -82,12 +82,27 @@ describe('seamless validate (CLI)', () => {
     assert.ok(JSON.parse(tight.out).checks.price_spike.count > 0);
   });
 
+  it('--jobs 2 prints the report one thread prints (a catalog of two series)', async () => {
+    const two = join(tmp.path, 'two');
+    const catalog = await Catalog.open(two, { width: 16 });
+    await catalog.write(cleanFrame('trade_tick', 16, 400));
+    await catalog.write(PLANTS.find((p) => p.check === 'quote_crossed')!.apply(cleanFrame('quote_tick', 16, 400), 350).frame);
+    const one = await run('validate', '--catalog', two, '--json', '--jobs', '1');
+    const parallel = await run('validate', '--catalog', two, '--json', '--jobs', '2');
+    assert.equal(one.code, 1, one.err);
+    assert.equal(parallel.code, 1, parallel.err);
+    assert.equal(parallel.out, one.out);
+    assert.match(one.out, /quote_crossed/);
+  });
+
   for (const [why, args, pattern] of [
     ['an unknown type', ['validate', 'candles'], /unknown data type/],
     ['a bad duration', ['validate', '--max-skew', '5 minutes'], /--max-skew: duration must be/],
     ['a bad --fail-on', ['validate', '--fail-on', 'info'], /--fail-on must be one of error, warning/],
     ['a spike window below 3', ['validate', '--spike-window', '2'], /--spike-window must be an integer in 3\.\.100000/],
     ['a gap factor below 1', ['validate', '--gap-factor', '0.5'], /gap factor must be a number >= 1/],
+    ['no jobs', ['validate', '--jobs', '0'], /--jobs must be an integer in 1\.\.64, was "0"/],
+    ['jobs that are not a number', ['validate', '--jobs', 'many'], /--jobs must be an integer in 1\.\.64, was "many"/],
     ['too many arguments', ['validate', 'bar', 'X', 'Y'], /at most <type> and <id>/],
     ['an unknown flag', ['validate', '--fast'], /Unknown option '--fast'/],
     ['an id with no files', ['validate', 'trade_tick', 'ETHUSDT.BINANCE'], /no trade_tick files for "ETHUSDT\.BINANCE"/],
