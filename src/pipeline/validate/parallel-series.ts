@@ -8,7 +8,6 @@
  * cores one worker and the caller keep both busy.
  */
 import { Worker } from 'node:worker_threads';
-import { CATALOG_ERROR_CODES, CatalogError, type CatalogErrorCode } from '../../catalog/errors.js';
 import type { ValidateOptions } from './options.js';
 import type { FileReport } from './report.js';
 import type { SeriesFiles } from './runner.js';
@@ -23,26 +22,22 @@ export interface SeriesTask {
 /** What a worker answers: the series' file reports, or the error that stopped it. */
 export type SeriesAnswer = { readonly reports: FileReport[] } | { readonly error: ErrorDescription };
 
-/** An error as it crosses threads: a CatalogError keeps its code and path. */
+/**
+ * An error as it crosses threads. Only errors that are not CatalogErrors get here:
+ * validateSeries turns a file's CatalogError into an `unreadable` finding.
+ */
 export interface ErrorDescription {
   readonly name: string;
   readonly message: string;
-  readonly code?: string;
-  readonly path?: string;
 }
 
 export function describeError(error: unknown): ErrorDescription {
-  if (error instanceof CatalogError) return { name: error.name, message: error.message, code: error.code, ...(error.path === undefined ? {} : { path: error.path }) };
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
 }
 
-function reviveError(description: ErrorDescription): Error {
-  if (description.code !== undefined && description.code in CATALOG_ERROR_CODES) {
-    return new CatalogError(description.code as CatalogErrorCode, description.message, description.path === undefined ? {} : { path: description.path });
-  }
-  const error = new Error(`${description.message} (in a validation worker)`);
-  error.name = description.name;
+function reviveError({ name, message }: ErrorDescription): Error {
+  const error = new Error(`${message} (in a validation worker)`);
+  error.name = name;
   return error;
 }
 
