@@ -3,7 +3,7 @@
  * to float64) and prints the peak RSS seen between frames, in bytes.
  */
 import { readFile } from '../src/catalog/reader.js';
-import { fixedToFloat64 } from '../src/model/frames.js';
+import { fixedToFloat64 } from '../src/model/fixed-to-float.js';
 
 const [path] = process.argv.slice(2);
 let peak = process.memoryUsage().rss;

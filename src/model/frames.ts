@@ -12,7 +12,7 @@
  *
  * An import keeps integer trade ids as numbers until something reads them (trade-id-numbers.ts).
  */
-import { type FixedWidth, fixedPrecisionOf } from './fixed-point.js';
+import type { FixedWidth } from './fixed-point.js';
 import { copyIdNumbers, tradeIdNumbers, withSlicedIdNumbers } from './trade-id-numbers.js';
 
 export type ColumnKind = 'price' | 'quantity' | 'u64' | 'u8' | 'utf8';
@@ -131,51 +131,6 @@ export function setFixedRaw(column: FixedColumn, i: number, raw: bigint): void {
     view.setBigUint64(0, BigInt.asUintN(64, raw), true);
     view.setBigUint64(8, BigInt.asUintN(64, raw >> 64n), true);
   }
-}
-
-/**
- * Returns the column as floats, `value = raw / 10^FIXED_PRECISION` — lossy beyond 2^53, for
- * computation and display. Every element is bit-identical to `rawToNumber(raw, width)`, i.e.
- * `Number(raw) / 10^FIXED_PRECISION`: the raw rounded once to the nearest double, then one
- * IEEE division, so the column and the scalar API never disagree.
- *
- * Reads 32-bit words, no BigInt per row. At width 16 a raw whose upper 64 bits are a small
- * integer (within ±2^21: |value| < ~3.9e9) is summed from exact doubles, adding the lowest
- * word being the one rounding; the loop only tracks the range of the upper halves, and a
- * column that leaves it (sentinels, huge values) has those rows redone through BigInt.
- */
-export function fixedToFloat64(column: FixedColumn, out: Float64Array = new Float64Array(column.bytes.length / column.width)): Float64Array {
-  const { bytes, width } = column;
-  const length = bytes.length / width;
-  const scale = 10 ** fixedPrecisionOf(width); // 1e9 or 1e16, both exact doubles
-  const signed = column.kind === 'price';
-  if (bytes.byteOffset % 4 !== 0) return fixedToFloat64({ ...column, bytes: bytes.slice() }, out);
-  const u32 = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-  const i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-  if (width === 8) {
-    for (let i = 0, w = 0; i < length; i++, w += 2) {
-      const high = signed ? i32[w + 1]! : u32[w + 1]!;
-      out[i] = (u32[w]! + high * 4294967296) / scale;
-    }
-    return out;
-  }
-  // Upper 64 bits read as signed: a quantity (unsigned) fits only when they are >= 0.
-  const floor = signed ? -2097152 : -1;
-  let lowest = 0;
-  let highest = 0;
-  for (let i = 0, w = 0; i < length; i++, w += 4) {
-    const high = i32[w + 3]! * 4294967296 + u32[w + 2]!; // exact whenever it is in range
-    lowest = Math.min(lowest, high);
-    highest = Math.max(highest, high);
-    out[i] = (high * 18446744073709551616 + u32[w + 1]! * 4294967296 + u32[w]!) / scale;
-  }
-  if (lowest <= floor || highest >= 2097152) {
-    for (let i = 0, w = 0; i < length; i++, w += 4) {
-      const high = i32[w + 3]! * 4294967296 + u32[w + 2]!;
-      if (high <= floor || high >= 2097152) out[i] = Number(fixedRawAt(column, i)) / scale;
-    }
-  }
-  return out;
 }
 
 /** Returns rows `[start, end)` of a frame as a new frame sharing no buffers. */

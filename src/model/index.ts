@@ -7,5 +7,6 @@ export * from './time.js';
 export * from './bar-step.js';
 export * from './values.js';
 export * from './frames.js';
+export * from './fixed-to-float.js';
 export * from './frame-rows.js';
 export * from './seeded-random.js';

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type FixedWidth, PRICE_ERROR, PRICE_UNDEF, QUANTITY_UNDEF, fixedPrecisionOf, pow10, rawToNumber } from '../../src/model/fixed-point.js';
-import { type FixedColumn, allocFixedColumn, fixedToFloat64, setFixedRaw } from '../../src/model/frames.js';
+import { fixedToFloat64, fixedToFloat64InJavaScript, hasFloatKernels } from '../../src/model/fixed-to-float.js';
+import { type FixedColumn, allocFixedColumn, setFixedRaw } from '../../src/model/frames.js';
 
 type Kind = 'price' | 'quantity';
 
@@ -33,6 +34,8 @@ function raws(kind: Kind, width: FixedWidth): fc.Arbitrary<bigint> {
     fc.bigInt({ min: kind === 'price' ? -(2n ** 70n) : 0n, max: 2n ** 70n }),
     // around the fast path's limit (upper 64 bits = ±2^21) and the 2^53 / 2^64 word edges
     fc.tuple(fc.constantFrom(2n ** 53n, 2n ** 64n, 2n ** 85n, 2n ** 96n), fc.integer({ min: -3, max: 3 }), sign).map(([e, d, s]) => s * (e + BigInt(d))),
+    // the upper 64 bits at ±2^21 with an odd middle word: the word sum would round there
+    fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }), sign).map(([m, d, s]) => s * (2n ** 85n + BigInt(2 * m + 1) * 2n ** 32n + BigInt(d))),
     fc.constantFrom(...(kind === 'price' ? [PRICE_UNDEF[width], PRICE_ERROR[width], -1n, 0n] : [QUANTITY_UNDEF[width], 0n, 1n])),
   );
   return any.map(clamp);
@@ -68,18 +71,39 @@ function correctlyRounded(raw: bigint, width: FixedWidth): number {
 
 const KINDS_AND_WIDTHS = (['price', 'quantity'] as const).flatMap((kind) => ([8, 16] as const).map((width) => [kind, width] as const));
 
+const PATHS = [['WebAssembly', fixedToFloat64], ['JavaScript', fixedToFloat64InJavaScript]] as const;
+
 describe('fixedToFloat64', () => {
-  for (const [kind, width] of KINDS_AND_WIDTHS) {
-    it(`equals rawToNumber (Number(raw) / 10^p) bit for bit: ${kind}, width ${width}`, () => {
-      fc.assert(
-        fc.property(fc.array(raws(kind, width), { minLength: 1, maxLength: 40 }), fc.constantFrom(0, 1, 4), (values, offset) => {
-          const floats = fixedToFloat64(column(kind, width, values, offset));
-          values.forEach((raw, i) => assert.ok(Object.is(floats[i], rawToNumber(raw, width)), `raw ${raw}: ${floats[i]} vs ${rawToNumber(raw, width)}`));
-        }),
-        { numRuns: 400 },
-      );
-    });
+  it('runs the WebAssembly kernels (built by npm run build)', () => {
+    assert.equal(hasFloatKernels(), true);
+  });
+
+  for (const [path, convert] of PATHS) {
+    for (const [kind, width] of KINDS_AND_WIDTHS) {
+      it(`${path}: equals rawToNumber (Number(raw) / 10^p) bit for bit: ${kind}, width ${width}`, () => {
+        fc.assert(
+          fc.property(fc.array(raws(kind, width), { minLength: 1, maxLength: 40 }), fc.constantFrom(0, 1, 4), (values, offset) => {
+            const floats = convert(column(kind, width, values, offset));
+            values.forEach((raw, i) => assert.ok(Object.is(floats[i], rawToNumber(raw, width)), `raw ${raw}: ${floats[i]} vs ${rawToNumber(raw, width)}`));
+          }),
+          { numRuns: 400 },
+        );
+      });
+    }
   }
+
+  it('converts columns longer than a kernel block (16,384 rows), odd lengths, and large raws in a later block', () => {
+    for (const [kind, width] of KINDS_AND_WIDTHS) {
+      const random = fc.sample(fc.bigInt({ min: 0n, max: width === 8 ? 10n ** 18n : 10n ** 24n }), { numRuns: 40_001, seed: 7 });
+      for (const length of [16_383, 16_384, 16_385, 40_001]) {
+        const values = random.slice(0, length).map((raw, i) => (kind === 'price' && i % 3 === 0 ? -raw : raw));
+        values[length - 2] = kind === 'price' ? PRICE_UNDEF[width] : QUANTITY_UNDEF[width];
+        const floats = fixedToFloat64(column(kind, width, values));
+        assert.equal(floats.length, length);
+        values.forEach((raw, i) => assert.ok(Object.is(floats[i], rawToNumber(raw, width)), `${kind} ${width}, length ${length}, row ${i}: ${floats[i]} vs ${rawToNumber(raw, width)}`));
+      }
+    }
+  });
 
   it('is within one ulp of the correctly rounded quotient (two roundings: raw to double, then the division)', () => {
     const cases = fc.constantFrom(...KINDS_AND_WIDTHS).chain(([kind, width]) => raws(kind, width).map((raw) => ({ kind, width, raw })));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { instantiateWasm } from '../../src/catalog/parquet/wasm-module.js';
+import { instantiateWasm } from '../../src/model/wasm-load.js';
 import type { FixedWidth } from '../../src/model/fixed-point.js';
 import type { Frame } from '../../src/model/frames.js';
 import { BatchBuilder, type DayFrame } from '../../src/pipeline/import/batch-builder.js';

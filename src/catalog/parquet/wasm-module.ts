@@ -1,22 +1,12 @@
 /**
- * Loads the WebAssembly kernels built beside this module (`npm run build` compiles
- * `wasm/kernels.ts` with AssemblyScript into `kernels.wasm`). The module is compiled on first
- * use, so a process that never reads Parquet pays nothing at start-up; a module that is
- * missing or fails to load is reported as null and callers use their JavaScript path.
+ * The catalog's WebAssembly kernels (`wasm/kernels.ts`, built into `kernels.wasm` beside this
+ * module) and the memory they share. The module is compiled on first use, so a process that
+ * never reads Parquet pays nothing at start-up; a module that is missing or fails to load is
+ * reported as null and callers use their JavaScript path (../../model/wasm-load.ts).
  */
-import { readFileSync } from 'node:fs';
+import { type WasmMemory, instantiateWasm } from '../../model/wasm-load.js';
 
-/** The little of WebAssembly used here (the project's `lib` has no WebAssembly types). */
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
-/** A module's linear memory. */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+export type { WasmMemory } from '../../model/wasm-load.js';
 
 const PAGE = 64 * 1024;
 
@@ -27,30 +17,6 @@ let kernels: unknown;
 export function loadKernels<T extends { memory: WasmMemory }>(): T | null {
   if (kernels === undefined) kernels = instantiateWasm(new URL('./kernels.wasm', import.meta.url));
   return kernels as T | null;
-}
-
-/** The exports of the WebAssembly module at `url` (built by `npm run build`, no imports), or null when it is missing or fails to load. */
-export function instantiateWasm(url: URL): unknown {
-  const module = compileWasm(url);
-  return module && instantiateCompiled(module);
-}
-
-/** The compiled WebAssembly module at `url`, for instantiating it more than once, or null when it is missing or fails to compile. */
-export function compileWasm(url: URL): object | null {
-  try {
-    return new WebAssembly.Module(readFileSync(url));
-  } catch {
-    return null;
-  }
-}
-
-/** A fresh instance of `module` (no imports): its exports, or null when it fails to instantiate. */
-export function instantiateCompiled(module: object): unknown {
-  try {
-    return new WebAssembly.Instance(module, {}).exports;
-  } catch {
-    return null;
-  }
 }
 
 let memoryUser: unknown;

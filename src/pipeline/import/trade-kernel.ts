@@ -10,7 +10,7 @@
  * dividing, and the parse stage of the benchmark's day fell from 286–330 to 169–211 ns a row
  * (BENCHMARKS.md, import).
  */
-import { type WasmMemory, instantiateWasm } from '../../catalog/parquet/wasm-module.js';
+import { type WasmMemory, instantiateWasm } from '../../model/wasm-load.js';
 import type { BatchBuilder } from './batch-builder.js';
 
 interface TradeRowKernel {

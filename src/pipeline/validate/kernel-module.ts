@@ -3,7 +3,7 @@
  * file), compiled once per process; each user instantiates it for a memory and globals of
  * its own (spike-kernel.ts, bar-scan-kernel.ts, time-scan-kernel.ts).
  */
-import { compileWasm, instantiateCompiled } from '../../catalog/parquet/wasm-module.js';
+import { compileWasm, instantiateCompiled } from '../../model/wasm-load.js';
 
 let compiled: object | null | undefined;
 

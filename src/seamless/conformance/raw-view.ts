@@ -4,7 +4,7 @@
  * become one float and a `high < close` would go unseen).
  *
  * Words are read in platform order, which is little-endian on every Node target; the
- * model's `fixedToFloat64` makes the same assumption.
+ * model's `fixedToFloat64` (model/fixed-to-float.ts) makes the same assumption.
  */
 import type { FixedWidth } from '../../model/fixed-point.js';
 import { type FixedColumn, allocFixedColumn, setFixedRaw } from '../../model/frames.js';
