@@ -10,6 +10,7 @@ import { compress } from './compression.js';
 import { decimalStatistics, encodePlainDecimals } from './decimal-text.js';
 import { buildDictionary } from './dictionary-build.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
+import { minMaxOf } from './min-max.js';
 import { bitWidthFor, encodeHybrid } from './rle.js';
 
 export type StatsOrder = 'unsigned' | 'signed' | 'bytes';
@@ -141,61 +142,11 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
 
 function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {
   if (count === 0) return undefined;
-  const width = encoding.width;
-  let minAt = 0;
-  let maxAt = 0;
-  if (encoding.statsOrder === 'bytes' && width % 4 === 0 && bytes.byteOffset % 4 === 0) {
-    // Bytewise order is the order of the 4-byte words read big-endian, one after the other;
-    // the first word nearly always decides (16-byte raws are little-endian: low bytes first).
-    const step = width >> 2;
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count * step);
-    let minKey = bigEndian(words[0]!);
-    let maxKey = minKey;
-    for (let i = 1, at = step; i < count; i++, at += step) {
-      const key = bigEndian(words[at]!);
-      if (key < minKey || (key === minKey && compareWords(words, at, minAt * step, step) < 0)) {
-        minAt = i;
-        minKey = key;
-      } else if (key > maxKey || (key === maxKey && compareWords(words, at, maxAt * step, step) > 0)) {
-        maxAt = i;
-        maxKey = key;
-      }
-    }
-  } else if (encoding.statsOrder === 'bytes' || bytes.byteOffset % 4 !== 0) {
-    for (let i = 1; i < count; i++) {
-      if (compareBytes(bytes, i * width, minAt * width, width) < 0) minAt = i;
-      else if (compareBytes(bytes, i * width, maxAt * width, width) > 0) maxAt = i;
-    }
-  } else if (width === 8) {
-    // Little-endian 64-bit integers as (high, low) 32-bit words: no BigInt per value.
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, count * 2);
-    const signed = encoding.statsOrder === 'signed';
-    const high = (i: number) => (signed ? words[2 * i + 1]! | 0 : words[2 * i + 1]!);
-    let minHigh = high(0);
-    let minLow = words[0]!;
-    let maxHigh = minHigh;
-    let maxLow = minLow;
-    for (let i = 1; i < count; i++) {
-      const h = high(i);
-      const l = words[2 * i]!;
-      if (h < minHigh || (h === minHigh && l < minLow)) {
-        minHigh = h;
-        minLow = l;
-        minAt = i;
-      }
-      if (h > maxHigh || (h === maxHigh && l > maxLow)) {
-        maxHigh = h;
-        maxLow = l;
-        maxAt = i;
-      }
-    }
-  } else {
-    const values = encoding.statsOrder === 'signed' ? new Int32Array(bytes.buffer, bytes.byteOffset, count) : new Uint32Array(bytes.buffer, bytes.byteOffset, count);
-    for (let i = 1; i < count; i++) {
-      if (values[i]! < values[minAt]!) minAt = i;
-      if (values[i]! > values[maxAt]!) maxAt = i;
-    }
-  }
+  const { minAt, maxAt } = minMaxOf(bytes, count, encoding.width, encoding.statsOrder);
+  return statisticsAt(bytes, encoding.width, minAt, maxAt);
+}
+
+function statisticsAt(bytes: Uint8Array, width: number, minAt: number, maxAt: number): Statistics {
   return { min: bytes.slice(minAt * width, (minAt + 1) * width), max: bytes.slice(maxAt * width, (maxAt + 1) * width), nullCount: 0 };
 }
 
@@ -209,29 +160,6 @@ function stringStatistics(values: readonly string[], count: number): Statistics 
     if (v > max) max = v;
   }
   return { min: TEXT.encode(min), max: TEXT.encode(max), nullCount: 0 };
-}
-
-/** The 32-bit word `w` (read little-endian) with its bytes reversed: unsigned order is then bytewise order. */
-function bigEndian(w: number): number {
-  return ((w << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24)) >>> 0;
-}
-
-/** Compares `n` words from `a` and from `b` bytewise (each read big-endian). */
-function compareWords(words: Uint32Array, a: number, b: number, n: number): number {
-  for (let k = 0; k < n; k++) {
-    const x = bigEndian(words[a + k]!);
-    const y = bigEndian(words[b + k]!);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-function compareBytes(bytes: Uint8Array, a: number, b: number, width: number): number {
-  for (let k = 0; k < width; k++) {
-    const d = bytes[a + k]! - bytes[b + k]!;
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**

@@ -14,3 +14,4 @@ export { bars16, bars8, topWordsBelow, timesOnStride } from './bar-facts';
 export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
 export { idsCountUp } from './trade-ids';
 export { plainDecimals } from './decimal-text';
+export { minMaxAt } from './min-max';
