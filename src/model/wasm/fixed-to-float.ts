@@ -18,6 +18,14 @@ const THREE_51_BITS: i64 = 0x4338000000000000;
 const THREE_51: f64 = 6755399441055744.0;
 const TWO_32: f64 = 4294967296.0;
 
+// The same constants in both lanes.
+const wordBits = i64x2(TWO_52_BITS, TWO_52_BITS);
+const wordBase = f64x2(TWO_52, TWO_52);
+const signedBits = i64x2(THREE_51_BITS, THREE_51_BITS);
+const signedBase = f64x2(THREE_51, THREE_51);
+const twoTo32 = f64x2(TWO_32, TWO_32);
+const lowWord = i64x2(0xffffffff, 0xffffffff);
+
 /**
  * Width 16: the `count` raws (16 bytes each, little-endian two's complement) at `rawsAt` as
  * doubles at `floatsAt`, divided by `scale`. Exact when the upper 64 bits `high` of every raw
@@ -28,12 +36,6 @@ const TWO_32: f64 = 4294967296.0;
  * raw must be writable.
  */
 export function fixed16ToFloat64(rawsAt: usize, count: i32, floatsAt: usize, scale: f64, bias: i32, limitBits: i32): i32 {
-  const wordBits = i64x2.splat(TWO_52_BITS);
-  const wordBase = f64x2.splat(TWO_52);
-  const signedBits = i64x2.splat(THREE_51_BITS);
-  const signedBase = f64x2.splat(THREE_51);
-  const twoTo32 = f64x2.splat(TWO_32);
-  const lowWord = i64x2.splat(0xffffffff);
   const divisor = f64x2.splat(scale);
   const bias64 = <i64>bias;
   let outside: i64 = 0;
@@ -61,12 +63,6 @@ export function fixed16ToFloat64(rawsAt: usize, count: i32, floatsAt: usize, sca
  * adding the low word rounds once. `count` is rounded up to even, as above.
  */
 export function fixed8ToFloat64(rawsAt: usize, count: i32, floatsAt: usize, scale: f64, signed: i32): void {
-  const wordBits = i64x2.splat(TWO_52_BITS);
-  const wordBase = f64x2.splat(TWO_52);
-  const signedBits = i64x2.splat(THREE_51_BITS);
-  const signedBase = f64x2.splat(THREE_51);
-  const twoTo32 = f64x2.splat(TWO_32);
-  const lowWord = i64x2.splat(0xffffffff);
   const divisor = f64x2.splat(scale);
   const end = floatsAt + ((<usize>(count + 1) >> 1) << 4);
   while (floatsAt < end) {
