@@ -142,11 +142,8 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
 
 function fixedStatistics(bytes: Uint8Array, count: number, encoding: ColumnEncoding): Statistics | undefined {
   if (count === 0) return undefined;
-  const { minAt, maxAt } = minMaxOf(bytes, count, encoding.width, encoding.statsOrder);
-  return statisticsAt(bytes, encoding.width, minAt, maxAt);
-}
-
-function statisticsAt(bytes: Uint8Array, width: number, minAt: number, maxAt: number): Statistics {
+  const width = encoding.width;
+  const { minAt, maxAt } = minMaxOf(bytes, count, width, encoding.statsOrder);
   return { min: bytes.slice(minAt * width, (minAt + 1) * width), max: bytes.slice(maxAt * width, (maxAt + 1) * width), nullCount: 0 };
 }
 
