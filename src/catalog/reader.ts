@@ -17,7 +17,7 @@ import { type FileDecoding, WindowFit, decodeRowGroup, planFileDecoding, rowGrou
 import { type CatalogFile, type CatalogLayout, filesIntersecting } from './layout.js';
 import { openCatalogFile } from './open-file.js';
 import type { ParquetFile } from './parquet/file-reader.js';
-import { markInWindow, tsWindow } from './ts-window.js';
+import { type TsWindow, chainedRunInWindow, markInWindow, tsWindow } from './ts-window.js';
 
 export interface ReadOptions {
   /** Inclusive lower bound on `ts_init` (ns). */
@@ -173,18 +173,22 @@ function decode<T extends MarketDataType>(file: ParquetFile, plan: FileDecoding<
 /**
  * Returns the row groups whose `ts_init` statistics meet the window, and those of them that
  * lie wholly inside it (their rows need no trimming). A window's groups are usually one run
- * in the middle of a day file: statistics are checked a block of row groups at a time, and
- * as soon as that run ends its bytes start loading (`loading`) while the remaining blocks
- * are checked.
+ * in the middle of a day file. In a sorted file that run is found by binary search
+ * (chainedRun); otherwise statistics are checked a block of row groups at a time, and as
+ * soon as the run ends its bytes start loading (`loading`) while the remaining blocks are
+ * checked.
  */
 function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: ReadOptions): { groups: number[]; inside: Set<number>; loading?: Promise<void> } {
   const window = start === undefined && end === undefined ? undefined : tsWindow(start, end);
   const count = file.rowGroupCount;
   const groups: number[] = [];
   const inside = new Set<number>();
+  // A sorted file's groups that meet the window are one run, found by binary search.
+  const run = window ? chainedRun(file, plan, window) : undefined;
+  const last = run?.to ?? count;
   let loading: Promise<void> | undefined;
-  for (let from = 0; from < count; from += PRUNE_BLOCK) {
-    const to = Math.min(count, from + PRUNE_BLOCK);
+  for (let from = run?.from ?? 0; from < last; from += PRUNE_BLOCK) {
+    const to = Math.min(last, from + PRUNE_BLOCK);
     const fits = window ? rowGroupsAgainstWindow(file, plan, window, from, to) : undefined;
     for (let i = from; i < to; i++) {
       if (file.rowGroupRows(i) === 0) continue;
@@ -199,6 +203,17 @@ function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: 
     }
   }
   return loading ? { groups, inside, loading } : { groups, inside };
+}
+
+/**
+ * The run of row groups that can meet the window, when the file's `ts_init` statistics are
+ * chained (sorted files: see rangesAreChained), else undefined and every group is checked.
+ */
+function chainedRun(file: ParquetFile, plan: FileDecoding, window: TsWindow): { from: number; to: number } | undefined {
+  if (!file.statisticsChained(plan.tsInitColumn)) return undefined;
+  const count = file.rowGroupCount;
+  const { words, first, stride } = file.statisticsWords(plan.tsInitColumn, 0, count);
+  return chainedRunInWindow(window, words, first, stride, count);
 }
 
 /** Row groups whose statistics are checked at a time (see selectRowGroups). */

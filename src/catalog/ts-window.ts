@@ -80,3 +80,35 @@ export function classifyRanges(w: TsWindow, words: Uint32Array, present: Uint8Ar
     if (minAtOrAfterStart && maxBeforeEnd) fits[g] = 2;
   }
 }
+
+/**
+ * For chained ranges (parquet/statistics-chain.ts; laid out as for classifyRanges): the run
+ * `[from, to)` of the `count` ranges that can hold a u64 inside the window, i.e. max ≥ start
+ * and min < end. Both bounds are found by binary search, since mins and maxes both rise
+ * along a chain.
+ */
+export function chainedRunInWindow(w: TsWindow, words: Uint32Array, first: number, stride: number, count: number): { from: number; to: number } {
+  // The first range whose max is at or after the start (word 2 and 3: maxLow, maxHigh).
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const at = 4 * (first + middle * stride);
+    const maxLow = words[at + 2]!;
+    const maxHigh = words[at + 3]!;
+    if (maxHigh < w.startHigh || (maxHigh === w.startHigh && maxLow < w.startLow)) low = middle + 1;
+    else high = middle;
+  }
+  const from = low;
+  // The first range from there whose min is at or after the end.
+  high = count;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const at = 4 * (first + middle * stride);
+    const minLow = words[at]!;
+    const minHigh = words[at + 1]!;
+    if (minHigh < w.endHigh || (minHigh === w.endHigh && minLow < w.endLow)) low = middle + 1;
+    else high = middle;
+  }
+  return { from, to: low };
+}

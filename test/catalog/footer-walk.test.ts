@@ -48,6 +48,7 @@ function readerView(footer: Uint8Array, fastWalk: boolean): unknown {
       index: i,
     })),
     words: Array.from({ length: leaves + 1 }, (_, c) => attempt(() => statisticsView(meta, c, 0, meta.rowGroups.length))),
+    chained: Array.from({ length: leaves + 1 }, (_, c) => attempt(() => meta.statisticsChained!(c))),
     // A range that starts past the first group checks where the stride layout starts.
     wordsFromSecond: Array.from({ length: leaves + 1 }, (_, c) => attempt(() => statisticsView(meta, c, Math.min(1, meta.rowGroups.length), meta.rowGroups.length))),
   };
@@ -228,6 +229,41 @@ describe('WebAssembly footer walker', () => {
         assertSameView(footer, 'random footer');
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('finds chained statistics (sorted files) exactly as the JavaScript loop does', () => {
+    const le = (v: bigint) => new Uint8Array(BigUint64Array.of(v).buffer);
+    const u64 = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: 50n }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(fc.array(u64, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 10 }), fc.boolean(), fc.nat(), (leaves, pairs, sort, edit) => {
+        // Per column: one range per row group, from values sorted (a chain) or as drawn.
+        const values = pairs.flat();
+        if (sort) values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const ranges = pairs.map((_, g) => ({ min: values[2 * g]!, max: values[2 * g + 1]! }));
+        const column = edit % leaves;
+        const oddLength = edit % 7 === 0; // a 9-byte max: not 8-byte statistics, so no chain
+        const groups: RandomGroup[] = ranges.map(({ min, max }, g) => ({
+          numRows: 10,
+          totalByteSize: 100,
+          numRowsFirst: false,
+          extras: [],
+          chunks: Array.from({ length: leaves }, (_, c) => ({
+            offset: 4 + g * 1000 + c * 100,
+            size: 100,
+            encodingStats: 0,
+            chunkExtras: [],
+            metaExtras: [],
+            stats: { min: le(min), max: oddLength && c === column && g === ranges.length - 1 ? Uint8Array.of(...le(max), 0) : le(max), extras: [], nullCount: undefined, distinct: undefined, deprecatedMin: undefined, deprecatedMax: undefined },
+          })),
+        }));
+        const footer = encodeFooter(leaves, groups);
+        const chained = !oddLength && ranges.every((r, g) => r.min <= r.max && (g === 0 || ranges[g - 1]!.max <= r.min));
+        const fast = decodeFileMeta(footer);
+        assert.equal(fast.statisticsChained!(column), chained, `column ${column}`);
+        assertSameView(footer, 'chained statistics');
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -2,12 +2,14 @@
  * Window tests on `ts_init` words: the WebAssembly marker (row groups at a window's edges)
  * and the JavaScript loop must mark exactly the values a BigInt comparison puts in
  * `[start, end)`, and classifying row-group statistics must give the same answer whatever
- * stride the statistics are laid out at.
+ * stride the statistics are laid out at. Sorted files' statistics form a chain, and the
+ * binary search over a chain must find exactly the ranges that classifying all of them keeps.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { classifyRanges, markInWindow, markInWindowLoop, tsWindow } from '../../src/catalog/ts-window.js';
+import { statisticsAreChained } from '../../src/catalog/parquet/statistics-chain.js';
+import { chainedRunInWindow, classifyRanges, markInWindow, markInWindowLoop, tsWindow } from '../../src/catalog/ts-window.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const u64 = () => fc.bigInt({ min: 0n, max: U64_MAX });
@@ -80,6 +82,56 @@ describe('ts_init windows on 32-bit words', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('finds, in chained ranges, by binary search exactly the run that classifying every range keeps', () => {
+    // Sorted values cut into consecutive ranges (shared edges included, as equal ts_init across
+    // row groups), then possibly one edit that may break the chain.
+    const chainArb = fc.record({
+      values: fc.array(fc.oneof(u64(), u33(), fc.bigInt({ min: 0n, max: 40n })), { minLength: 0, maxLength: 120 }),
+      cuts: fc.array(fc.nat(120), { maxLength: 40 }),
+      edit: fc.option(fc.record({ at: fc.nat(60), kind: fc.constantFrom('absent', 'swap', 'inverted'), value: u64() }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(windowArb, chainArb, fc.integer({ min: 1, max: 4 }), fc.nat(3), ({ start, end }, { values, cuts, edit }, stride, column) => {
+        const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const edges = [...new Set(cuts.filter((c) => c < sorted.length))].sort((a, b) => a - b);
+        const ranges: Array<{ min: bigint; max: bigint; present: boolean }> = [];
+        let from = 0;
+        for (const edge of [...edges, sorted.length]) {
+          if (edge <= from) continue;
+          ranges.push({ min: sorted[from]!, max: sorted[edge - 1]!, present: true });
+          // At even cuts the next range starts at this one's last value: a shared edge.
+          from = edge % 2 === 0 ? edge - 1 : edge;
+        }
+        if (edit && ranges.length > 0) {
+          const r = ranges[edit.at % ranges.length]!;
+          if (edit.kind === 'absent') r.present = false;
+          else if (edit.kind === 'inverted') [r.min, r.max] = [r.max, r.min];
+          else r.min = edit.value;
+        }
+        const first = column % stride;
+        const words = new Uint32Array(ranges.length * stride * 4).fill(0xdeadbeef);
+        const present = new Uint8Array(ranges.length * stride).fill(1);
+        ranges.forEach(({ min, max, present: has }, g) => {
+          words.set(wordsOf([min, max]), 4 * (first + g * stride));
+          present[first + g * stride] = has ? 1 : 0;
+        });
+        const stats = { words, present, first, stride };
+        const chained = ranges.every((r, g) => r.present && r.min <= r.max && (g === 0 || ranges[g - 1]!.max <= r.min));
+        assert.equal(statisticsAreChained(stats, ranges.length), chained, 'chain detection');
+        if (!chained) return;
+        const w = tsWindow(start, end);
+        const fits = new Uint8Array(ranges.length);
+        classifyRanges(w, words, present, first, stride, fits);
+        const kept = ranges.map((_, g) => g).filter((g) => fits[g] !== 1);
+        const run = chainedRunInWindow(w, words, first, stride, ranges.length);
+        const expected = kept.length === 0 ? [] : Array.from({ length: kept.at(-1)! - kept[0]! + 1 }, (_, i) => kept[0]! + i);
+        assert.deepEqual(kept, expected, 'the kept ranges of a chain are one run');
+        assert.deepEqual(Array.from({ length: run.to - run.from }, (_, i) => run.from + i), kept, `run [${run.from}, ${run.to}) against [${start}, ${end})`);
+      }),
+      { numRuns: 500 },
     );
   });
 });

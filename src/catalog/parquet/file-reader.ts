@@ -8,6 +8,7 @@ import { decodeColumnChunk, type ColumnValues, type PageProbe } from './column-r
 import { initCompression } from './compression.js';
 import { Codec, type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { decodeFileMeta, statisticsAsWords } from './footer-read.js';
+import { statisticsAreChained } from './statistics-chain.js';
 import type { ArrowSchemaInfo } from './arrow-schema.js';
 import { decodeArrowSchemaMessage } from './arrow-schema-read.js';
 
@@ -220,6 +221,19 @@ export class ParquetFile {
       });
       return { words, present, first: 0, stride: 1 };
     } catch (error) {
+      throw new ParquetFileError(this.name, `row group statistics are corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
+    }
+  }
+
+  /**
+   * Whether `column`'s 8-byte statistics are chained over every row group (statistics-chain.ts),
+   * as in a file sorted by it: then the groups meeting a range are one run.
+   */
+  statisticsChained(column: number): boolean {
+    try {
+      return this.meta.statisticsChained ? this.meta.statisticsChained(column) : statisticsAreChained(this.statisticsWords(column), this.rowGroupCount);
+    } catch (error) {
+      if (error instanceof ParquetFileError) throw error;
       throw new ParquetFileError(this.name, `row group statistics are corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
     }
   }

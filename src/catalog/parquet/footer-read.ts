@@ -8,6 +8,7 @@
  */
 import { type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type LogicalType, PhysicalType, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { walkRowGroupsFast } from './footer-walk-wasm.js';
+import { statisticsAreChained } from './statistics-chain.js';
 import { CompactType, ThriftError } from './thrift.js';
 import { type StructNote, ThriftCursor, readVarint, skipValue, skipVarint, unzigzag } from './thrift-read.js';
 
@@ -248,6 +249,8 @@ class FooterIndex {
   wordColumns = 0;
   /** The column count of every row group when the walker found them all equal, else -1. */
   uniformColumns = -1;
+  /** From the WebAssembly walker, with uniformColumns ≥ 1: bit c set when column c's statistics are chained. */
+  chainedColumns = 0;
 
   /** Column chunks the schema leads to expect (only a corrupt footer has more). */
   readonly capacity: number;
@@ -331,6 +334,17 @@ class FooterIndex {
     return { words, present, first: 0, stride: 1 };
   }
 
+  /**
+   * Whether `column`'s statistics are chained over every row group (statistics-chain.ts):
+   * the walker's answer for the columns it took words of, else the loop's.
+   */
+  statisticsChained(column: number): boolean {
+    if (this.chunkStatisticsWords && this.uniformColumns > 0 && column < Math.min(32, this.uniformColumns) && ((this.wordColumns >>> column) & 1) === 1) {
+      return ((this.chainedColumns >>> column) & 1) === 1;
+    }
+    return statisticsAreChained(this.statisticsWords(column, 0, this.groups), this.groups);
+  }
+
   /** Makes room for `columns` more chunks (only a corrupt footer outgrows the schema's leaf count). */
   reserve(columns: number): void {
     if (this.used + columns <= this.chunkAt.length) return;
@@ -398,6 +412,7 @@ function readRowGroups(index: FooterIndex, at: number, fast: boolean): number {
     index.chunkStatisticsWords = walked.statisticsWords;
     index.chunkStatisticsPresent = walked.statisticsPresent;
     index.uniformColumns = walked.uniformColumns;
+    index.chainedColumns = walked.chainedColumns;
     index.groupRows = walked.numRows;
     return walked.end;
   }
@@ -499,6 +514,7 @@ export function decodeFileMeta(bytes: Uint8Array, { fastWalk = true }: { fastWal
         index.wordColumns = int64Columns(meta.schema);
         c.offset = readRowGroups(index, c.offset, fastWalk);
         meta.statisticsWords = (column, from, to) => index.statisticsWords(column, from, to);
+        meta.statisticsChained = (column) => index.statisticsChained(column);
         meta.rowGroupRows = index.groupRows;
         meta.rowGroupAt = (g) => index.rowGroupAt(g);
         // The full list of objects only for callers that ask for it (upkeep, stats, verify).

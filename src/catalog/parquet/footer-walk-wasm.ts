@@ -24,11 +24,14 @@ export interface WalkedRowGroups {
   readonly totalByteSize: Float64Array;
   /** The column count every row group has, or -1 when they differ (or there are none). */
   readonly uniformColumns: number;
+  /** With uniformColumns ≥ 1: bit c set when column c's statistics words are chained (see statistics-chain.ts); else 0. */
+  readonly chainedColumns: number;
 }
 
 interface WalkerExports {
   memory: WasmMemory;
   uniformColumns: { value: number };
+  chainedColumns: { value: number };
   walkRowGroups(
     base: number, end: number, at: number, count: number, capacity: number,
     chunkAt: number, statsAt: number, statWords: number, statPresent: number,
@@ -84,5 +87,6 @@ export function walkRowGroupsFast(footer: Uint8Array, at: number, count: number,
     numRows: new Float64Array(memory, numRows, count).slice(),
     totalByteSize: new Float64Array(memory, totalByteSize, count).slice(),
     uniformColumns: w.uniformColumns.value,
+    chainedColumns: w.chainedColumns.value >>> 0,
   };
 }

@@ -47,6 +47,14 @@ let varintValue: u64 = 0;
  * reads them in place instead of copying them out per row group.
  */
 export let uniformColumns: i32 = -1;
+/**
+ * After a walk whose row groups all have the same columns: bit c set when column c (of the
+ * first 32, among those asked for) has 8-byte statistics in every row group that form a
+ * chain, each group's min ≤ its max ≤ the next group's min, as unsigned 64-bit words. A
+ * file sorted by that column has such statistics, and a window's row groups are then found
+ * by binary search. 0 when the columns differ between groups.
+ */
+export let chainedColumns: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function fail(): u32 {
@@ -350,5 +358,28 @@ export function walkRowGroups(
     store<f64>(totalByteSize + (g << 3), bytes);
   }
   uniformColumns = uniform == -2 ? -1 : uniform;
+  chainedColumns = uniformColumns > 0 ? chainedOf(<u32>uniformColumns, count, statWords, statPresent, statisticsColumns) : 0;
   return <i32>(pos - base);
+}
+
+/** The chainedColumns mask of a walk whose `count` row groups all have `columns` columns. */
+function chainedOf(columns: u32, count: u32, statWords: u32, statPresent: u32, statisticsColumns: u32): u32 {
+  let mask: u32 = 0;
+  const last = columns < 32 ? columns : 32;
+  for (let c: u32 = 0; c < last; c++) {
+    if (((statisticsColumns >> c) & 1) == 0) continue;
+    let chained = true;
+    let previousMax: u64 = 0;
+    for (let g: u32 = 0, k = c; g < count; g++, k += columns) {
+      const min = load<u64>(statWords + (k << 4));
+      const max = load<u64>(statWords + (k << 4) + 8);
+      if (load<u8>(statPresent + k) == 0 || min < previousMax || max < min) {
+        chained = false;
+        break;
+      }
+      previousMax = max;
+    }
+    if (chained) mask |= <u32>1 << c;
+  }
+  return mask;
 }

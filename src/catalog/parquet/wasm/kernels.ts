@@ -4,7 +4,7 @@
  * module (about 0.3 ms each in a fresh process) and every kernel works in one memory.
  * Each kernel lives in its own file; see footer-walk.ts for why WebAssembly at all.
  */
-export { walkRowGroups, uniformColumns } from './footer-walk';
+export { walkRowGroups, uniformColumns, chainedColumns } from './footer-walk';
 export { expandDictionaryPage } from './dictionary-expand';
 export { buildDictionary } from './dictionary-build';
 export { markInWindow } from './u64-window';
