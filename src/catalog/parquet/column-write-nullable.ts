@@ -19,7 +19,7 @@
 import { compress } from './compression.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
 import { plainByteArrays } from './plain-encode.js';
-import { encodeHybrid } from './rle.js';
+import { encodeHybridFast } from './hybrid-encode-wasm.js';
 
 /** Rows of a binary column; `nulls[i] === 1` marks row i null (its value is ignored). */
 export interface BinaryColumnInput {
@@ -78,7 +78,7 @@ export function encodeNullableChunk(input: NullableColumnInput, count: number, e
   if (encoding.optional) {
     const levels = new Uint32Array(count);
     for (let i = 0; i < count; i++) levels[i] = present(i) ? 1 : 0;
-    const runs = encodeHybrid(levels, count, 1);
+    const runs = encodeHybridFast(levels, count, 1);
     page = new Uint8Array(4 + runs.length + values.length);
     new DataView(page.buffer).setUint32(0, runs.length, true);
     page.set(runs, 4);

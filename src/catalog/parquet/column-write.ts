@@ -11,7 +11,8 @@ import { decimalStatistics, encodePlainDecimals } from './decimal-text.js';
 import { buildDictionary } from './dictionary-build.js';
 import { type ColumnChunkMeta, Encoding, PhysicalType, type Statistics, encodePageHeader } from './format.js';
 import { minMaxOf } from './min-max.js';
-import { bitWidthFor, encodeHybrid } from './rle.js';
+import { encodeHybridFast } from './hybrid-encode-wasm.js';
+import { bitWidthFor } from './rle.js';
 
 export type StatsOrder = 'unsigned' | 'signed' | 'bytes';
 
@@ -102,7 +103,7 @@ export function encodeColumnChunk(input: ColumnInput, count: number, encoding: C
     const rowsPerPage = Math.max(1, Math.floor((MAX_PAGE_BYTES * 8) / Math.max(1, bitWidth)));
     for (let start = 0; start < count; start += rowsPerPage) {
       const n = Math.min(rowsPerPage, count - start);
-      const runs = encodeHybrid(dictionary.indices.subarray(start, start + n), n, bitWidth);
+      const runs = encodeHybridFast(dictionary.indices.subarray(start, start + n), n, bitWidth);
       const page = new Uint8Array(1 + runs.length);
       page[0] = bitWidth;
       page.set(runs, 1);

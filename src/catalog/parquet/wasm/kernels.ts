@@ -15,3 +15,4 @@ export { tradePrices16, tradePrices8, tradeSizes16 } from './trade-facts';
 export { idsCountUp } from './trade-ids';
 export { plainDecimals } from './decimal-text';
 export { minMaxAt } from './min-max';
+export { encodeHybrid } from './hybrid-encode';
