@@ -207,7 +207,7 @@ function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: 
 
 /**
  * The run of row groups that can meet the window, when the file's `ts_init` statistics are
- * chained (sorted files: see rangesAreChained), else undefined and every group is checked.
+ * chained (sorted files: parquet/statistics-chain.ts), else undefined and every group is checked.
  */
 function chainedRun(file: ParquetFile, plan: FileDecoding, window: TsWindow): { from: number; to: number } | undefined {
   if (!file.statisticsChained(plan.tsInitColumn)) return undefined;
