@@ -210,10 +210,9 @@ function selectRowGroups(file: ParquetFile, plan: FileDecoding, { start, end }: 
  * chained (sorted files: parquet/statistics-chain.ts), else undefined and every group is checked.
  */
 function chainedRun(file: ParquetFile, plan: FileDecoding, window: TsWindow): { from: number; to: number } | undefined {
-  if (!file.statisticsChained(plan.tsInitColumn)) return undefined;
   const count = file.rowGroupCount;
-  const { words, first, stride } = file.statisticsWords(plan.tsInitColumn, 0, count);
-  return chainedRunInWindow(window, words, first, stride, count);
+  const stats = file.statisticsWords(plan.tsInitColumn, 0, count);
+  return file.statisticsChained(plan.tsInitColumn, stats) ? chainedRunInWindow(window, stats.words, stats.first, stats.stride, count) : undefined;
 }
 
 /** Row groups whose statistics are checked at a time (see selectRowGroups). */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { openCatalogFile } from '../../src/catalog/open-file.js';
 import { readFile } from '../../src/catalog/reader.js';
 import { type Frame, type MarketDataType, concatFrames, fieldsOf, fixedRawAt, type FixedColumn, tsInitOf } from '../../src/model/frames.js';
 import { formatRaw } from '../../src/model/fixed-point.js';
@@ -99,6 +100,37 @@ describe('fixture quirks', () => {
     for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) decreases.push(i);
     assert.deepEqual(decreases, [859]);
     assert.equal(deltas.columns.action[0], 4);
+  });
+
+  it('window reads give the rows a scan of the whole file keeps, by binary search on sorted row groups and by checking every group otherwise', async () => {
+    // deltas: 1,077 one-row groups with one ts_init decrease, so their statistics are no
+    // chain; the 3-group quotes are sorted, so theirs are.
+    for (const [name, chained] of [['deltas.parquet', false], ['quotes-3-groups-filter-query.parquet', true]] as const) {
+      const path = join(FIXTURES, '128-bit', name);
+      const type = FILES[name]!.type;
+      const file = await openCatalogFile(path);
+      assert.equal(file.statisticsChained(fieldsOf(type).findIndex(([n]) => n === 'ts_init')), chained, name);
+      await file.close();
+      const whole = await readWhole(path, type);
+      const ts = tsInitOf(whole);
+      // Bounds at stored values spread over the file, the whole file, and at each decrease:
+      // the rows between a decrease and the value before it are what a search that took the
+      // groups as sorted would miss.
+      const at = (q: number) => ts[Math.min(ts.length - 1, Math.floor(q * ts.length))]!;
+      const windows: Array<[bigint, bigint]> = [[ts[0]! - 1n, ts[ts.length - 1]! + 1n]];
+      for (let k = 0; k < 24; k++) {
+        const [a, b] = [at(((k * 7) % 24) / 24), at(((k * 5 + 3) % 24) / 24)];
+        windows.push(a < b ? [a, b] : [b, a + 1n]);
+      }
+      for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) windows.push([ts[i]!, ts[i - 1]!], [ts[i]! + 1n, ts[i - 1]! + 1n]);
+      for (const [start, end] of windows) {
+        const expected: Array<Record<string, string>> = [];
+        for (let i = 0; i < ts.length; i++) if (ts[i]! >= start && ts[i]! < end) expected.push(rowValues(whole, i));
+        const got: Array<Record<string, string>> = [];
+        for await (const frame of readFile(path, type, { start, end })) for (let i = 0; i < frame.length; i++) got.push(rowValues(frame, i));
+        assert.deepEqual(got, expected, `${name} [${start}, ${end})`);
+      }
+    }
   });
 
   it('a width check refuses 64-bit files for a 128-bit catalog', async () => {

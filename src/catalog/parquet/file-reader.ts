@@ -227,15 +227,12 @@ export class ParquetFile {
 
   /**
    * Whether `column`'s 8-byte statistics are chained over every row group (statistics-chain.ts),
-   * as in a file sorted by it: then the groups meeting a range are one run.
+   * as in a file sorted by it: then the groups meeting a range are one run. The footer
+   * walker's answer when it has one, else the loop's over `stats` (this column's statistics
+   * words over all groups, when the caller has them already).
    */
-  statisticsChained(column: number): boolean {
-    try {
-      return this.meta.statisticsChained ? this.meta.statisticsChained(column) : statisticsAreChained(this.statisticsWords(column), this.rowGroupCount);
-    } catch (error) {
-      if (error instanceof ParquetFileError) throw error;
-      throw new ParquetFileError(this.name, `row group statistics are corrupt (${(error as Error).message}); re-write or remove the file`, { cause: error });
-    }
+  statisticsChained(column: number, stats?: ColumnStatisticsWords): boolean {
+    return this.meta.statisticsChained?.(column) ?? statisticsAreChained(stats ?? this.statisticsWords(column), this.rowGroupCount);
   }
 
   close(): Promise<void> {

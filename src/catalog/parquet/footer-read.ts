@@ -8,7 +8,6 @@
  */
 import { type ColumnChunkMeta, type ColumnStatisticsWords, type FileMeta, type LogicalType, PhysicalType, type RowGroupMeta, type SchemaElement, type Statistics } from './format.js';
 import { walkRowGroupsFast } from './footer-walk-wasm.js';
-import { statisticsAreChained } from './statistics-chain.js';
 import { CompactType, ThriftError } from './thrift.js';
 import { type StructNote, ThriftCursor, readVarint, skipValue, skipVarint, unzigzag } from './thrift-read.js';
 
@@ -335,14 +334,12 @@ class FooterIndex {
   }
 
   /**
-   * Whether `column`'s statistics are chained over every row group (statistics-chain.ts):
-   * the walker's answer for the columns it took words of, else the loop's.
+   * Whether `column`'s statistics are chained over every row group (statistics-chain.ts), as
+   * the WebAssembly walker found while taking its words; undefined when it took none.
    */
-  statisticsChained(column: number): boolean {
-    if (this.chunkStatisticsWords && this.uniformColumns > 0 && column < Math.min(32, this.uniformColumns) && ((this.wordColumns >>> column) & 1) === 1) {
-      return ((this.chainedColumns >>> column) & 1) === 1;
-    }
-    return statisticsAreChained(this.statisticsWords(column, 0, this.groups), this.groups);
+  statisticsChained(column: number): boolean | undefined {
+    if (!this.chunkStatisticsWords || this.uniformColumns <= 0 || column >= Math.min(32, this.uniformColumns) || ((this.wordColumns >>> column) & 1) === 0) return undefined;
+    return ((this.chainedColumns >>> column) & 1) === 1;
   }
 
   /** Makes room for `columns` more chunks (only a corrupt footer outgrows the schema's leaf count). */

@@ -82,8 +82,8 @@ export interface FileMeta {
   createdBy?: string;
   /** Row groups `[from, to)`'s statistics of one column at once (decoded footers provide it). */
   statisticsWords?(column: number, from: number, to: number): ColumnStatisticsWords;
-  /** Whether a column's statistics are chained over every row group (statistics-chain.ts; decoded footers provide it). */
-  statisticsChained?(column: number): boolean;
+  /** Whether a column's statistics are chained over every row group (statistics-chain.ts), when the footer walker found out; else undefined. */
+  statisticsChained?(column: number): boolean | undefined;
   /** Rows per row group, without the row group objects (decoded footers provide it). */
   rowGroupRows?: Float64Array;
   /** One row group's object, without making the others (decoded footers provide it). */

@@ -9,7 +9,7 @@
  * its bit packer). Here a group of 8 indices of up to 8 bits is one 64-bit word.
  *
  * Memory: the caller copies the values to `valuesAt` and gives room for at most
- * HYBRID_OUT_BOUND(count) bytes at `outAt` (see hybrid-encode-wasm.ts), which includes the
+ * outBound(count) bytes at `outAt` (see hybrid-encode-wasm.ts), which includes the
  * 8 bytes the last 64-bit store may write past the output.
  */
 
